@@ -1,0 +1,159 @@
+import Foundation
+import GRDB
+
+/// Imports producer catalogs and stamp orders into the registry.
+///
+/// Each file is one batch: rows are validated and written inside one transaction as they stream by,
+/// and the transaction commits only when the whole file is good (or, with `skipInvalid`, for the
+/// good rows). A rejected file leaves the catalog tables exactly as they were; the attempt itself
+/// is kept in the job log. Importing the same file again changes nothing.
+public struct CatalogImporter: Sendable {
+    public let registry: Registry
+
+    public init(registry: Registry) {
+        self.registry = registry
+    }
+
+    /// Imports files and folders: folders are searched for `.csv` and `.xlsx` files, and every
+    /// catalog is imported before any stamp-order file, since orders name catalog products.
+    public func importPaths(_ paths: [URL], options: ImportOptions = ImportOptions(),
+                            progress: (@Sendable (ImportProgress) -> Void)? = nil) throws -> [FileImportReport] {
+        let files = try InputFiles.expand(paths)
+        var catalogs: [URL] = []
+        var orders: [URL] = []
+        for file in files {
+            switch Result(catching: { try InputFiles.kind(of: file) }) {
+            case .success(.stampOrders): orders.append(file)
+            case .success(.catalog): catalogs.append(file)
+            case .failure:
+                // Reported by importFile, with the reason, in its turn.
+                catalogs.append(file)
+            }
+        }
+        return try (catalogs + orders).map { try importFile(at: $0, options: options, progress: progress) }
+    }
+
+    /// Imports one file as one batch. Problems with the data come back in the report (outcome
+    /// `rejected`); a file that cannot be read at all, or has no usable header, throws.
+    public func importFile(at url: URL, options: ImportOptions = ImportOptions(),
+                           progress: (@Sendable (ImportProgress) -> Void)? = nil) throws -> FileImportReport {
+        let started = Date()
+        let file = InputFiles.displayPath(url)
+        let checksum: String
+        do {
+            checksum = try Digest.sha256(ofFile: url)
+        } catch {
+            throw CatalogError.unreadable(file: file, reason: (error as NSError).localizedDescription)
+        }
+        let reader = try InputFiles.reader(for: url)
+        let stamp = Timestamp.now()
+
+        let attempt: (Database) throws -> FileImportReport = { db in
+            var report = FileImportReport(file: file, kind: nil, checksum: checksum, outcome: .succeeded)
+            var jobID: Int64?
+            if !options.dryRun {
+                try db.execute(sql: "INSERT INTO jobs (kind, file, checksum, started_at, outcome) VALUES ('import', ?, ?, ?, 'running')",
+                               arguments: [file, checksum, stamp])
+                jobID = db.lastInsertedRowID
+            }
+            var header: HeaderMap?
+            var parser: RowParser?
+            var catalogWriter: CatalogWriter?
+            var orderWriter: StampOrderWriter?
+            var lastReported = 0
+            try reader.forEachRow { row, position in
+                guard let map = header else {
+                    if row.isBlank { return }
+                    let map = try HeaderMap(header: row, file: file)
+                    header = map
+                    report.kind = map.kind
+                    if !map.ignoredHeaders.isEmpty {
+                        report.warnings.append("\(file):\(row.number): ignored column\(map.ignoredHeaders.count > 1 ? "s" : "") "
+                            + map.ignoredHeaders.map { "\"\($0)\"" }.joined(separator: ", "))
+                    }
+                    parser = RowParser(file: file, header: map, folder: url.deletingLastPathComponent(), today: options.today)
+                    switch map.kind {
+                    case .catalog: catalogWriter = CatalogWriter(db: db, file: file, jobID: jobID, now: stamp)
+                    case .stampOrders: orderWriter = StampOrderWriter(db: db, file: file, jobID: jobID, now: stamp)
+                    }
+                    return
+                }
+                if row.isBlank { return }
+                report.rows += 1
+                let change: Result<RowChange, RowErrors>
+                switch map.kind {
+                case .catalog:
+                    change = parser!.product(from: row).flatMap { draft in
+                        Result { try catalogWriter!.apply(draft, row: row.number) }.mapError { $0 as! RowErrors }
+                    }
+                case .stampOrders:
+                    change = parser!.stampOrder(from: row).flatMap { draft in
+                        Result { try orderWriter!.apply(draft, row: row.number) }.mapError { $0 as! RowErrors }
+                    }
+                }
+                switch change {
+                case .success(.inserted): report.inserted += 1
+                case .success(.updated): report.updated += 1
+                case .success(.unchanged): report.unchanged += 1
+                case .failure(let errors):
+                    report.invalidRows += 1
+                    report.problems.append(contentsOf: errors.problems)
+                }
+                if let progress, report.rows - lastReported >= 2048 {
+                    lastReported = report.rows
+                    progress(ImportProgress(file: file, rows: report.rows, position: position,
+                                            elapsedSeconds: Date().timeIntervalSince(started)))
+                }
+            }
+            guard header != nil else { throw CatalogError.missingHeader(file: file) }
+            report.warnings.append(contentsOf: catalogWriter?.warnings ?? [])
+            report.jobID = jobID
+            report.seconds = Date().timeIntervalSince(started)
+            if options.dryRun {
+                report.outcome = .validated
+            } else if report.invalidRows > 0 && !options.skipInvalid {
+                report.outcome = .rejected
+                throw RejectedImport(report: report)
+            } else {
+                report.outcome = report.invalidRows > 0 ? .partial : .succeeded
+                try JobLog.finish(db, id: jobID!, report: report)
+            }
+            return report
+        }
+
+        do {
+            return options.dryRun ? try registry.writeAndRollBack(attempt) : try registry.write(attempt)
+        } catch let rejection as RejectedImport {
+            // The data rolled back; the attempt still belongs in the job log.
+            var report = rejection.report
+            report.jobID = try registry.write { db in
+                try db.execute(sql: "INSERT INTO jobs (kind, file, checksum, started_at, outcome) VALUES ('import', ?, ?, ?, 'rejected')",
+                               arguments: [file, checksum, stamp])
+                let id = db.lastInsertedRowID
+                try JobLog.finish(db, id: id, report: report)
+                return id
+            }
+            return report
+        }
+    }
+}
+
+/// Carries a rejected file's report out of its transaction, which rolls it back.
+private struct RejectedImport: Error {
+    var report: FileImportReport
+}
+
+enum RowChange {
+    case inserted, updated, unchanged
+}
+
+/// Timestamps as the registry stores them: UTC, ISO 8601, to the millisecond.
+enum Timestamp {
+    static func now() -> String {
+        string(Date())
+    }
+
+    static func string(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+}

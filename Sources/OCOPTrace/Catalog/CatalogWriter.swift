@@ -1,0 +1,162 @@
+import Foundation
+import GRDB
+
+/// Writes validated catalog rows inside an import's transaction, and finds the problems that only
+/// the registry or the rest of the file can reveal: a product code repeated for one producer, a GTIN
+/// that belongs to another product, a producer described two ways.
+final class CatalogWriter {
+    private let db: Database
+    private let file: String
+    private let jobID: Int64?
+    private let now: String
+    private(set) var warnings: [String] = []
+
+    private struct ProducerState {
+        var id: Int64
+        var stored: ProducerDraft
+        /// The first row of this file that gave each attribute, to catch rows that disagree.
+        var givenInFile: [Column: (value: String, row: Int)] = [:]
+    }
+
+    private var producers: [String: ProducerState] = [:]
+    /// Existing products of each producer met so far: code → (id, fingerprint).
+    private var products: [Int64: [String: (id: Int64, fingerprint: String)]] = [:]
+    private var rowOfCode: [String: Int] = [:]
+    private var rowOfGTIN: [String: Int] = [:]
+    private var missingImages: Set<String> = []
+
+    init(db: Database, file: String, jobID: Int64?, now: String) {
+        self.db = db
+        self.file = file
+        self.jobID = jobID
+        self.now = now
+    }
+
+    private func problem(_ row: Int, _ column: Column?, _ message: String) -> RowErrors {
+        RowErrors(problems: [RowProblem(file: file, row: row, column: column?.rawValue, message: message)])
+    }
+
+    func apply(_ draft: ProductDraft, row: Int) throws -> RowChange {
+        let producerID = try producer(for: draft.producer, row: row)
+        let codeKey = "\(producerID)\u{1F}\(draft.code)"
+        if let first = rowOfCode[codeKey] {
+            throw problem(row, .productCode, "product code \"\(draft.code)\" already appears on row \(first) for \(draft.producer.name)")
+        }
+        if let gtin = draft.gtin, let first = rowOfGTIN[gtin.digits] {
+            throw problem(row, .gtin, "GTIN \(gtin.digits) is already used on row \(first): each product needs its own GTIN")
+        }
+        rowOfCode[codeKey] = row
+        if let gtin = draft.gtin { rowOfGTIN[gtin.digits] = row }
+        noteMissingImages(draft.images, row: row)
+
+        let existing = try existingProducts(of: producerID)[draft.code]
+        let fingerprint = draft.fingerprint
+        if let existing, existing.fingerprint == fingerprint { return .unchanged }
+        do {
+            if let existing {
+                try db.cachedStatement(sql: """
+                    UPDATE products SET name = ?, gtin = ?, ocop_group = ?, ocop_stars = ?, ocop_decision = ?,
+                        ocop_recognized_on = ?, price_vnd = ?, unit = ?, weight_g = ?, shelf_life_days = ?,
+                        description = ?, images = ?, stock = ?, fingerprint = ?, job_id = ?, updated_at = ?
+                    WHERE id = ?
+                    """).execute(arguments: productValues(draft) + [fingerprint, jobID, now, existing.id])
+                products[producerID]![draft.code] = (existing.id, fingerprint)
+                return .updated
+            }
+            try db.cachedStatement(sql: """
+                INSERT INTO products (name, gtin, ocop_group, ocop_stars, ocop_decision, ocop_recognized_on,
+                    price_vnd, unit, weight_g, shelf_life_days, description, images, stock, fingerprint, job_id,
+                    updated_at, created_at, producer_id, code)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: productValues(draft) + [fingerprint, jobID, now, now, producerID, draft.code])
+            products[producerID]![draft.code] = (db.lastInsertedRowID, fingerprint)
+            return .inserted
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            guard let gtin = draft.gtin,
+                  let owner = try Row.fetchOne(db, sql: """
+                      SELECT p.code, pr.name AS producer FROM products p JOIN producers pr ON pr.id = p.producer_id
+                      WHERE p.gtin = ?
+                      """, arguments: [gtin.digits])
+            else { throw error }
+            let ownerCode: String = owner["code"]
+            let ownerProducer: String = owner["producer"]
+            throw problem(row, .gtin, "GTIN \(gtin.digits) already belongs to product \"\(ownerCode)\" of \(ownerProducer) in the registry")
+        }
+    }
+
+    private func productValues(_ draft: ProductDraft) -> StatementArguments {
+        var images = "[]"
+        if !draft.images.isEmpty, let data = try? JSONSerialization.data(withJSONObject: draft.images, options: [.withoutEscapingSlashes]) {
+            images = String(decoding: data, as: UTF8.self)
+        }
+        return [
+            draft.name, draft.gtin?.digits, draft.ocopGroup?.rawValue, draft.ocop?.stars, draft.ocop?.decision,
+            draft.ocop?.recognizedOn?.iso, draft.priceVND, draft.unit, draft.weightGrams, draft.shelfLifeDays,
+            draft.description, images, draft.stock,
+        ]
+    }
+
+    private func existingProducts(of producerID: Int64) throws -> [String: (id: Int64, fingerprint: String)] {
+        if let known = products[producerID] { return known }
+        var loaded: [String: (id: Int64, fingerprint: String)] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, code, fingerprint FROM products WHERE producer_id = ?", arguments: [producerID])
+        while let row = try rows.next() {
+            loaded[row["code"]] = (row["id"], row["fingerprint"])
+        }
+        products[producerID] = loaded
+        return loaded
+    }
+
+    /// The producer's id, inserting or updating the producer as the row describes it.
+    private func producer(for draft: ProducerDraft, row: Int) throws -> Int64 {
+        let key = draft.identityKey
+        var state: ProducerState
+        if let known = producers[key] {
+            state = known
+        } else if let stored = try Row.fetchOne(db, sql: "SELECT * FROM producers WHERE identity_key = ?", arguments: [key]) {
+            state = ProducerState(id: stored["id"], stored: ProducerDraft(
+                name: stored["name"], type: (stored["type"] as String?).flatMap(ProducerType.init(rawValue:)),
+                taxID: stored["tax_id"], commune: stored["commune"], district: stored["district"], province: stored["province"]))
+        } else {
+            try db.execute(sql: """
+                INSERT INTO producers (name, identity_key, type, tax_id, commune, district, province, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [draft.name, key, draft.type?.rawValue, draft.taxID, draft.commune, draft.district,
+                                 draft.province, now, now])
+            state = ProducerState(id: db.lastInsertedRowID, stored: draft)
+        }
+
+        let attributes: [(Column, String?)] = [
+            (.producerType, draft.type?.rawValue), (.taxID, draft.taxID), (.commune, draft.commune), (.district, draft.district),
+        ]
+        for case let (column, value?) in attributes {
+            if let given = state.givenInFile[column], given.value.matchingKey != value.matchingKey {
+                throw problem(row, column, "\(draft.name) has \(column.rawValue) \"\(given.value)\" on row \(given.row) but \"\(value)\" here")
+            }
+            if state.givenInFile[column] == nil { state.givenInFile[column] = (value, row) }
+        }
+        var merged = state.stored
+        merged.type = draft.type ?? merged.type
+        merged.taxID = draft.taxID ?? merged.taxID
+        merged.commune = draft.commune ?? merged.commune
+        merged.district = draft.district ?? merged.district
+        if merged != state.stored {
+            try db.execute(sql: """
+                UPDATE producers SET type = ?, tax_id = ?, commune = ?, district = ?, updated_at = ? WHERE id = ?
+                """, arguments: [merged.type?.rawValue, merged.taxID, merged.commune, merged.district, now, state.id])
+            state.stored = merged
+        }
+        producers[key] = state
+        return state.id
+    }
+
+    /// Local images are checked when a listing is exported; here they only earn a warning.
+    private func noteMissingImages(_ images: [String], row: Int) {
+        for image in images where image.hasPrefix("/") && !missingImages.contains(image) {
+            if !FileManager.default.fileExists(atPath: image) {
+                missingImages.insert(image)
+                warnings.append("\(file):\(row): image \(image) does not exist (yet)")
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+/// What happened to one imported file.
+public struct FileImportReport: Sendable, Codable {
+    public enum Outcome: String, Sendable, Codable {
+        /// Every row imported (or found unchanged).
+        case succeeded
+        /// `--skip-invalid`: the valid rows imported, the invalid ones reported.
+        case partial
+        /// Invalid rows: nothing from this file was written.
+        case rejected
+        /// `--dry-run`: validated, nothing written.
+        case validated
+    }
+
+    public var file: String
+    public var kind: InputKind?
+    public var checksum: String?
+    public var outcome: Outcome
+    /// Data rows read, blank rows not counted.
+    public var rows: Int = 0
+    public var inserted: Int = 0
+    public var updated: Int = 0
+    public var unchanged: Int = 0
+    public var invalidRows: Int = 0
+    /// Every problem, in row order; they reject the file unless `--skip-invalid` is given.
+    public var problems: [RowProblem] = []
+    /// Notes that reject nothing: ignored columns, local images that are not there yet.
+    public var warnings: [String] = []
+    /// The job-log entry, absent for dry runs.
+    public var jobID: Int64?
+    public var seconds: Double = 0
+
+    public init(file: String, kind: InputKind?, checksum: String?, outcome: Outcome) {
+        self.file = file
+        self.kind = kind
+        self.checksum = checksum
+        self.outcome = outcome
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case file, kind, checksum, outcome, rows, inserted, updated, unchanged
+        case invalidRows = "invalid_rows", problems, warnings
+        case jobID = "job_id", seconds
+    }
+}
+
+/// Options of an import.
+public struct ImportOptions: Sendable {
+    /// Import the valid rows and report the rest, instead of rejecting the whole file.
+    public var skipInvalid = false
+    /// Validate only; write nothing, not even a job-log entry.
+    public var dryRun = false
+    /// The day recognition and production dates are checked against.
+    public var today = CalendarDate.today()
+
+    public init(skipInvalid: Bool = false, dryRun: Bool = false, today: CalendarDate = .today()) {
+        self.skipInvalid = skipInvalid
+        self.dryRun = dryRun
+        self.today = today
+    }
+}
+
+/// How far an import has got, for progress displays.
+public struct ImportProgress: Sendable {
+    public var file: String
+    public var rows: Int
+    public var position: ReadPosition
+    public var elapsedSeconds: Double
+}

@@ -1,0 +1,87 @@
+import GRDB
+
+/// Writes validated stamp-order rows inside an import's transaction, resolving each product code
+/// against the registry.
+final class StampOrderWriter {
+    private let db: Database
+    private let file: String
+    private let jobID: Int64?
+    private let now: String
+    private var rowOfLot: [String: Int] = [:]
+
+    init(db: Database, file: String, jobID: Int64?, now: String) {
+        self.db = db
+        self.file = file
+        self.jobID = jobID
+        self.now = now
+    }
+
+    private func problem(_ row: Int, _ column: Column?, _ message: String) -> RowErrors {
+        RowErrors(problems: [RowProblem(file: file, row: row, column: column?.rawValue, message: message)])
+    }
+
+    func apply(_ draft: StampOrderDraft, row: Int) throws -> RowChange {
+        let product = try resolveProduct(draft, row: row)
+        let lotKey = "\(product.id)\u{1F}\(draft.lot.code)"
+        if let first = rowOfLot[lotKey] {
+            throw problem(row, .lot, "lot \"\(draft.lot.code)\" of product \(draft.productCode) already appears on row \(first)")
+        }
+        rowOfLot[lotKey] = row
+        let expiresOn = draft.expiresOn ?? product.shelfLifeDays.flatMap { draft.producedOn.adding(days: $0) }
+
+        let existing = try Row.fetchOne(db, sql: """
+            SELECT id, lot_label, quantity, produced_on, expires_on, status FROM stamp_orders WHERE product_id = ? AND lot = ?
+            """, arguments: [product.id, draft.lot.code])
+        if let existing {
+            let same = existing["quantity"] == draft.quantity
+                && existing["produced_on"] == draft.producedOn.iso
+                && existing["expires_on"] == expiresOn?.iso
+                && existing["lot_label"] == draft.lotLabel
+            if same { return .unchanged }
+            let status: String = existing["status"]
+            guard status == "pending" else {
+                throw problem(row, .lot, "stamps for lot \"\(draft.lot.code)\" of product \(draft.productCode) are already \(status == "issued" ? "issued" : "being issued"); they cannot be changed by a new order: use a new lot number")
+            }
+            try db.execute(sql: """
+                UPDATE stamp_orders SET lot_label = ?, quantity = ?, produced_on = ?, expires_on = ?, job_id = ?, updated_at = ?
+                WHERE id = ?
+                """, arguments: [draft.lotLabel, draft.quantity, draft.producedOn.iso, expiresOn?.iso, jobID, now, existing["id"]])
+            return .updated
+        }
+        try db.execute(sql: """
+            INSERT INTO stamp_orders (product_id, lot, lot_label, quantity, produced_on, expires_on, job_id, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [product.id, draft.lot.code, draft.lotLabel, draft.quantity, draft.producedOn.iso,
+                             expiresOn?.iso, jobID, now, now])
+        return .inserted
+    }
+
+    private struct ProductMatch {
+        var id: Int64
+        var shelfLifeDays: Int?
+        var producer: String
+    }
+
+    private func resolveProduct(_ draft: StampOrderDraft, row: Int) throws -> ProductMatch {
+        let candidates = try Row.fetchAll(db, sql: """
+            SELECT p.id, p.shelf_life_days, pr.name, pr.province FROM products p
+            JOIN producers pr ON pr.id = p.producer_id WHERE p.code = ?
+            """, arguments: [draft.productCode])
+        let matching = candidates.filter { candidate in
+            (draft.producerName.map { ($0.matchingKey) == (candidate["name"] as String).matchingKey } ?? true)
+                && (draft.province.map { $0.matchingKey == (candidate["province"] as String).matchingKey } ?? true)
+        }
+        switch matching.count {
+        case 1:
+            let match = matching[0]
+            return ProductMatch(id: match["id"], shelfLifeDays: match["shelf_life_days"], producer: match["name"])
+        case 0 where candidates.isEmpty:
+            throw problem(row, .productCode, "no product \"\(draft.productCode)\" in the registry: import its catalog first")
+        case 0:
+            throw problem(row, .producer, "product \"\(draft.productCode)\" exists, but not for \(draft.producerName ?? draft.province ?? "this producer")")
+        default:
+            let names = matching.map { $0["name"] as String }.joined(separator: ", ")
+            throw problem(row, .productCode, "product code \"\(draft.productCode)\" is used by several producers (\(names)): add a producer column (Chủ thể) to say which")
+        }
+    }
+}

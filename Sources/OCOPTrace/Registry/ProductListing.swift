@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+
+/// A product as the registry holds it, with its producer: what `ocoptrace products` lists.
+public struct ProductListing: Sendable, Codable, FetchableRecord {
+    public var id: Int64
+    public var code: String
+    public var name: String
+    public var gtin: String?
+    public var priceVND: Int
+    public var unit: String?
+    public var weightGrams: Int?
+    public var shelfLifeDays: Int?
+    public var stock: Int?
+    public var ocopGroup: Int?
+    public var ocopStars: Int?
+    public var ocopDecision: String?
+    public var ocopRecognizedOn: String?
+    public var producer: String
+    public var producerType: String?
+    public var taxID: String?
+    public var commune: String?
+    public var district: String?
+    public var province: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, code, name, gtin
+        case priceVND = "price_vnd"
+        case unit
+        case weightGrams = "weight_g"
+        case shelfLifeDays = "shelf_life_days"
+        case stock
+        case ocopGroup = "ocop_group"
+        case ocopStars = "ocop_stars"
+        case ocopDecision = "ocop_decision"
+        case ocopRecognizedOn = "ocop_recognized_on"
+        case producer
+        case producerType = "producer_type"
+        case taxID = "tax_id"
+        case commune, district, province
+    }
+
+    /// The OCOP recognition, when the product is rated.
+    public var ocop: OCOPRecognition? {
+        ocopStars.map { OCOPRecognition(stars: $0, decision: ocopDecision, recognizedOn: ocopRecognizedOn.flatMap(CalendarDate.init(parsing:))) }
+    }
+
+    /// Products by producer and code, optionally only one producer's (matched forgivingly) or one province's.
+    public static func fetch(from registry: Registry, producer: String? = nil, province: String? = nil) throws -> [ProductListing] {
+        try registry.read { db in
+            let rows = try ProductListing.fetchAll(db, sql: """
+                SELECT p.id, p.code, p.name, p.gtin, p.price_vnd, p.unit, p.weight_g, p.shelf_life_days, p.stock,
+                       p.ocop_group, p.ocop_stars, p.ocop_decision, p.ocop_recognized_on,
+                       pr.name AS producer, pr.type AS producer_type, pr.tax_id, pr.commune, pr.district, pr.province
+                FROM products p JOIN producers pr ON pr.id = p.producer_id
+                ORDER BY pr.name, p.code
+                """)
+            return rows.filter { row in
+                (producer.map { row.producer.matchingKey.contains($0.matchingKey) } ?? true)
+                    && (province.map { row.province.matchingKey == $0.matchingKey } ?? true)
+            }
+        }
+    }
+}
+
+/// How many of each thing the registry holds, for summaries.
+public struct RegistryCounts: Sendable, Codable {
+    public var producers: Int
+    public var products: Int
+    public var stampOrders: Int
+    public var pendingStampOrders: Int
+
+    enum CodingKeys: String, CodingKey {
+        case producers, products
+        case stampOrders = "stamp_orders"
+        case pendingStampOrders = "pending_stamp_orders"
+    }
+
+    public static func fetch(from registry: Registry) throws -> RegistryCounts {
+        try registry.read { db in
+            RegistryCounts(
+                producers: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM producers") ?? 0,
+                products: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM products") ?? 0,
+                stampOrders: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stamp_orders") ?? 0,
+                pendingStampOrders: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stamp_orders WHERE status = 'pending'") ?? 0)
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import GRDB
+
+extension Registry {
+    /// The schema, one migration per released change. A released migration is never edited:
+    /// later changes are new migrations appended here.
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: producers, products, stamp orders, jobs") { db in
+            try db.execute(sql: """
+                CREATE TABLE jobs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kind TEXT NOT NULL,
+                    file TEXT,
+                    checksum TEXT,
+                    started_at TEXT NOT NULL,
+                    finished_at TEXT,
+                    outcome TEXT NOT NULL CHECK (outcome IN ('running', 'succeeded', 'partial', 'rejected', 'failed')),
+                    rows_read INTEGER NOT NULL DEFAULT 0,
+                    inserted INTEGER NOT NULL DEFAULT 0,
+                    updated INTEGER NOT NULL DEFAULT 0,
+                    unchanged INTEGER NOT NULL DEFAULT 0,
+                    invalid INTEGER NOT NULL DEFAULT 0,
+                    message TEXT
+                );
+                CREATE INDEX jobs_by_checksum ON jobs(checksum);
+
+                CREATE TABLE producers (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    name TEXT NOT NULL,
+                    identity_key TEXT NOT NULL UNIQUE,
+                    type TEXT CHECK (type IN ('cooperative', 'company', 'cooperative_group', 'household')),
+                    tax_id TEXT,
+                    commune TEXT,
+                    district TEXT,
+                    province TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL
+                );
+
+                CREATE TABLE products (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    producer_id INTEGER NOT NULL REFERENCES producers(id) ON DELETE RESTRICT,
+                    code TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    gtin TEXT UNIQUE CHECK (gtin IS NULL OR length(gtin) = 14),
+                    ocop_group INTEGER CHECK (ocop_group BETWEEN 1 AND 6),
+                    ocop_stars INTEGER CHECK (ocop_stars BETWEEN 3 AND 5),
+                    ocop_decision TEXT,
+                    ocop_recognized_on TEXT,
+                    price_vnd INTEGER NOT NULL CHECK (price_vnd > 0),
+                    unit TEXT,
+                    weight_g INTEGER CHECK (weight_g > 0),
+                    shelf_life_days INTEGER CHECK (shelf_life_days > 0),
+                    description TEXT,
+                    images TEXT NOT NULL DEFAULT '[]',
+                    stock INTEGER CHECK (stock >= 0),
+                    fingerprint TEXT NOT NULL,
+                    job_id INTEGER REFERENCES jobs(id),
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    UNIQUE (producer_id, code)
+                );
+                CREATE INDEX products_by_code ON products(code);
+
+                CREATE TABLE stamp_orders (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE RESTRICT,
+                    lot TEXT NOT NULL,
+                    lot_label TEXT NOT NULL,
+                    quantity INTEGER NOT NULL CHECK (quantity > 0),
+                    produced_on TEXT NOT NULL,
+                    expires_on TEXT,
+                    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'issuing', 'issued')),
+                    job_id INTEGER REFERENCES jobs(id),
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    UNIQUE (product_id, lot),
+                    CHECK (expires_on IS NULL OR expires_on >= produced_on)
+                );
+                """)
+        }
+        return migrator
+    }()
+}

@@ -1,0 +1,107 @@
+import Foundation
+import GRDB
+
+/// The embedded SQLite registry every job shares: producers, products, stamp orders and the job log.
+///
+/// WAL mode lets inspectors read while an import or issue job writes; foreign keys are on; a busy
+/// timeout lets two jobs on one registry wait for each other instead of failing.
+public final class Registry: Sendable {
+    public let path: String
+    let pool: DatabasePool
+
+    /// The default location, used when neither `--db` nor `OCOPTRACE_DB` names another.
+    public static let defaultPath = "output/registry.sqlite"
+
+    /// The path to use: an explicit one, else `OCOPTRACE_DB`, else ``defaultPath``.
+    public static func resolvePath(_ explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let explicit, !explicit.isEmpty { return explicit }
+        if let fromEnvironment = environment["OCOPTRACE_DB"], !fromEnvironment.isEmpty { return fromEnvironment }
+        return defaultPath
+    }
+
+    /// Opens the registry for reading and writing, creating it (and its folder) and bringing its
+    /// schema up to date.
+    public init(path: String) throws {
+        self.path = path
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            pool = try DatabasePool(path: path, configuration: Registry.configuration(readOnly: false))
+            try Registry.migrator.migrate(pool)
+        } catch {
+            throw RegistryError.cannotOpen(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Opens an existing registry read-only: listing and offline checks never change it.
+    public init(readOnlyPath path: String) throws {
+        self.path = path
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw RegistryError.missing(path: path)
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: Registry.configuration(readOnly: true))
+            let applied = try pool.read { try Registry.migrator.appliedIdentifiers($0) }
+            let known = Set(Registry.migrator.migrations)
+            if !applied.isSubset(of: known) {
+                throw RegistryError.newerSchema(path: path)
+            }
+        } catch let error as RegistryError {
+            throw error
+        } catch {
+            throw RegistryError.cannotOpen(path: path, reason: "\(error)")
+        }
+    }
+
+    private static func configuration(readOnly: Bool) -> Configuration {
+        var configuration = Configuration()
+        configuration.readonly = readOnly
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(30)
+        configuration.label = "ocoptrace.registry"
+        configuration.prepareDatabase { db in
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+        }
+        return configuration
+    }
+
+    /// Runs `body` in one write transaction: everything it writes lands together or not at all.
+    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.write(body)
+    }
+
+    /// Runs `body` in a transaction that is always rolled back: for dry runs.
+    func writeAndRollBack<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.writeWithoutTransaction { db in
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(db)
+                return .rollback
+            }
+            return result!
+        }
+    }
+
+    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.read(body)
+    }
+}
+
+public enum RegistryError: Error, Sendable, CustomStringConvertible {
+    case cannotOpen(path: String, reason: String)
+    case missing(path: String)
+    case newerSchema(path: String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason):
+            "cannot open the registry \(path): \(reason)"
+        case .missing(let path):
+            "there is no registry at \(path): run `ocoptrace import` first, or name one with --db or OCOPTRACE_DB"
+        case .newerSchema(let path):
+            "the registry \(path) was written by a newer ocoptrace; update this one"
+        }
+    }
+}

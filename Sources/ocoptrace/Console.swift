@@ -1,0 +1,123 @@
+import ArgumentParser
+import Foundation
+import OCOPTrace
+
+enum Console {
+    static let stderrIsTerminal = isatty(STDERR_FILENO) == 1
+
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
+    }
+
+    static func warning(_ message: String) {
+        FileHandle.standardError.write(Data(("warning: " + message + "\n").utf8))
+    }
+
+    static func printJSON(_ value: some Encodable) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: try! encoder.encode(value), as: UTF8.self))
+    }
+
+    /// A plain text table, columns padded to their widest cell (counted in characters, so that
+    /// Vietnamese letters line up).
+    static func table(header: [String], rows: [[String]]) {
+        let limit = 40
+        let clipped = rows.map { $0.map { $0.count > limit ? String($0.prefix(limit - 1)) + "…" : $0 } }
+        var widths = header.map(\.count)
+        for row in clipped { for (index, cell) in row.enumerated() { widths[index] = max(widths[index], cell.count) } }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { $1 + String(repeating: " ", count: widths[$0] - $1.count) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }
+        print(line(header))
+        for row in clipped { print(line(row)) }
+    }
+}
+
+enum Formatting {
+    /// `85000` → `85.000 ₫`, the way Vietnamese shops write prices.
+    static func vnd(_ amount: Int) -> String {
+        var digits = Array(String(amount))
+        var index = digits.count - 3
+        while index > 0 {
+            digits.insert(".", at: index)
+            index -= 3
+        }
+        return String(digits) + " ₫"
+    }
+}
+
+enum ReportPrinter {
+    static func print(_ report: FileImportReport) {
+        for warning in report.warnings { Console.warning(warning) }
+        let counts = "\(report.rows) rows: \(report.inserted) new, \(report.updated) updated, \(report.unchanged) unchanged"
+        let what = report.kind == .stampOrders ? "stamp orders" : "catalog"
+        switch report.outcome {
+        case .succeeded:
+            Swift.print("imported \(what) \(report.file) (\(counts))")
+        case .validated:
+            if report.problems.isEmpty {
+                Swift.print("valid \(what) \(report.file) (\(report.rows) rows; dry run, nothing written)")
+            } else {
+                for problem in report.problems { Console.error(problem.description) }
+                Swift.print("invalid \(what) \(report.file): \(report.invalidRows) of \(report.rows) rows (dry run, nothing written)")
+            }
+        case .partial:
+            for problem in report.problems { Console.error(problem.description) }
+            Swift.print("imported \(what) \(report.file) (\(counts)); skipped \(report.invalidRows) invalid rows")
+        case .rejected:
+            for problem in report.problems { Console.error(problem.description) }
+            Console.error("rejected \(report.file): \(report.invalidRows) of \(report.rows) rows invalid; nothing imported from it")
+        }
+    }
+
+    static func exitCode(for reports: [FileImportReport]) -> ExitCode {
+        if reports.contains(where: { $0.outcome == .rejected || ($0.outcome == .validated && !$0.problems.isEmpty) }) {
+            return ExitCodes.rejected
+        }
+        if reports.contains(where: { $0.outcome == .partial }) { return ExitCodes.partial }
+        return .success
+    }
+}
+
+/// Rows, rate and time left on one terminal line, redrawn at most ten times a second. Nil when
+/// standard error is not a terminal: pipes and CI logs stay clean.
+final class TerminalProgress: @unchecked Sendable {
+    // @unchecked: the lock guards every mutable field.
+    private let lock = NSLock()
+    private var lastDraw = Date.distantPast
+    private var drew = false
+
+    init?() {
+        guard Console.stderrIsTerminal else { return nil }
+    }
+
+    func show(_ progress: ImportProgress) {
+        lock.lock()
+        defer { lock.unlock() }
+        let now = Date()
+        guard now.timeIntervalSince(lastDraw) >= 0.1 else { return }
+        lastDraw = now
+        let rate = progress.elapsedSeconds > 0 ? Double(progress.rows) / progress.elapsedSeconds : 0
+        var line = "\(progress.file): \(progress.rows) rows, \(Int(rate)) rows/s"
+        let position = progress.position
+        if position.totalBytes > 0, position.bytesRead > 0, position.bytesRead < position.totalBytes {
+            let fraction = Double(position.bytesRead) / Double(position.totalBytes)
+            let left = progress.elapsedSeconds * (1 - fraction) / fraction
+            line += String(format: ", %.0f%%, %.0f s left", fraction * 100, left)
+        }
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+        drew = true
+    }
+
+    var callback: @Sendable (ImportProgress) -> Void {
+        { [self] progress in show(progress) }
+    }
+
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        if drew { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}

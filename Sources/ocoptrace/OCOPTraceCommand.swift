@@ -1,0 +1,41 @@
+import ArgumentParser
+import OCOPTrace
+
+@main
+struct OCOPTraceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ocoptrace",
+        abstract: "Traceability stamps and marketplace listings for OCOP producers.",
+        discussion: """
+            Imports producer catalogs (CSV or Excel, Vietnamese text) into an SQLite registry, and runs \
+            the batch jobs built on it.
+
+            The registry is output/registry.sqlite unless --db or OCOPTRACE_DB names another.
+
+            Example:
+              ocoptrace run catalogs/
+            """,
+        version: "0.1.0",
+        subcommands: [RunCommand.self, ImportCommand.self, ProductsCommand.self, JobsCommand.self]
+    )
+}
+
+/// Options every command that touches the registry shares.
+struct RegistryOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The registry file (default: $OCOPTRACE_DB, else output/registry.sqlite).", valueName: "path"))
+    var db: String?
+
+    var path: String { Registry.resolvePath(db) }
+}
+
+/// Exit codes, documented in the README.
+enum ExitCodes {
+    /// Some input was rejected: invalid rows, nothing of that file imported.
+    static let rejected = ExitCode(1)
+    /// `--skip-invalid` left rows out.
+    static let partial = ExitCode(2)
+    /// An input file could not be read or is not a catalog at all (sysexits EX_NOINPUT).
+    static let unreadableInput = ExitCode(66)
+    /// The registry could not be opened or written (sysexits EX_CANTCREAT).
+    static let registryError = ExitCode(73)
+}
