@@ -57,40 +57,14 @@ public struct CatalogImporter: Sendable {
                 jobID = db.lastInsertedRowID
             }
             var header: HeaderMap?
-            var parser: RowParser?
             var catalogWriter: CatalogWriter?
             var orderWriter: StampOrderWriter?
             var lastReported = 0
-            try reader.forEachRow { row, position in
-                guard let map = header else {
-                    if row.isBlank { return }
-                    let map = try HeaderMap(header: row, file: file)
-                    header = map
-                    report.kind = map.kind
-                    if !map.ignoredHeaders.isEmpty {
-                        report.warnings.append("\(file):\(row.number): ignored column\(map.ignoredHeaders.count > 1 ? "s" : "") "
-                            + map.ignoredHeaders.map { "\"\($0)\"" }.joined(separator: ", "))
-                    }
-                    parser = RowParser(file: file, header: map, folder: url.deletingLastPathComponent(), today: options.today)
-                    switch map.kind {
-                    case .catalog: catalogWriter = CatalogWriter(db: db, file: file, jobID: jobID, now: stamp)
-                    case .stampOrders: orderWriter = StampOrderWriter(db: db, file: file, jobID: jobID, now: stamp)
-                    }
-                    return
-                }
-                if row.isBlank { return }
+            let stream = ParsedRowStream(reader: reader, file: file, folder: url.deletingLastPathComponent(), today: options.today)
+            defer { stream.stop() }
+
+            func record(_ change: Result<RowChange, RowErrors>) {
                 report.rows += 1
-                let change: Result<RowChange, RowErrors>
-                switch map.kind {
-                case .catalog:
-                    change = parser!.product(from: row).flatMap { draft in
-                        Result { try catalogWriter!.apply(draft, row: row.number) }.mapError { $0 as! RowErrors }
-                    }
-                case .stampOrders:
-                    change = parser!.stampOrder(from: row).flatMap { draft in
-                        Result { try orderWriter!.apply(draft, row: row.number) }.mapError { $0 as! RowErrors }
-                    }
-                }
                 switch change {
                 case .success(.inserted): report.inserted += 1
                 case .success(.updated): report.updated += 1
@@ -99,10 +73,45 @@ public struct CatalogImporter: Sendable {
                     report.invalidRows += 1
                     report.problems.append(contentsOf: errors.problems)
                 }
-                if let progress, report.rows - lastReported >= 2048 {
-                    lastReported = report.rows
-                    progress(ImportProgress(file: file, rows: report.rows, position: position,
-                                            elapsedSeconds: Date().timeIntervalSince(started)))
+            }
+            func reportProgress(_ position: ReadPosition) {
+                guard let progress, report.rows - lastReported >= 2048 else { return }
+                lastReported = report.rows
+                progress(ImportProgress(file: file, rows: report.rows, position: position,
+                                        elapsedSeconds: Date().timeIntervalSince(started)))
+            }
+
+            while let event = stream.next() {
+                switch event {
+                case .failed(let error):
+                    throw error
+                case .header(let map, let row):
+                    header = map
+                    report.kind = map.kind
+                    if !map.ignoredHeaders.isEmpty {
+                        report.warnings.append("\(file):\(row): ignored column\(map.ignoredHeaders.count > 1 ? "s" : "") "
+                            + map.ignoredHeaders.map { "\"\($0)\"" }.joined(separator: ", "))
+                    }
+                    switch map.kind {
+                    case .catalog: catalogWriter = CatalogWriter(db: db, file: file, jobID: jobID, now: stamp)
+                    case .stampOrders: orderWriter = StampOrderWriter(db: db, file: file, jobID: jobID, now: stamp)
+                    }
+                case .products(let rows, let position):
+                    for (row, draft) in rows {
+                        switch draft {
+                        case .failure(let errors): record(.failure(errors))
+                        case .success(let draft): record(try RowErrors.catching { try catalogWriter!.apply(draft, row: row) })
+                        }
+                    }
+                    reportProgress(position)
+                case .stampOrders(let rows, let position):
+                    for (row, draft) in rows {
+                        switch draft {
+                        case .failure(let errors): record(.failure(errors))
+                        case .success(let draft): record(try RowErrors.catching { try orderWriter!.apply(draft, row: row) })
+                        }
+                    }
+                    reportProgress(position)
                 }
             }
             guard header != nil else { throw CatalogError.missingHeader(file: file) }

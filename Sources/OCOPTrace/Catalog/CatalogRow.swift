@@ -28,10 +28,32 @@ public struct ProductDraft: Hashable, Sendable {
     public var description: String?
     public var images: [String]
     public var stock: Int?
-
     /// A digest of every product field, so that a re-import can tell an unchanged row without
-    /// comparing column by column.
-    var fingerprint: String {
+    /// comparing column by column. Computed with the draft, on the parsing thread.
+    public private(set) var fingerprint = ""
+    /// `images` as the registry's JSON column holds them.
+    public private(set) var imagesJSON = "[]"
+
+    init(producer: ProducerDraft, code: String, name: String, gtin: GTIN?, ocopGroup: OCOPGroup?, ocop: OCOPRecognition?,
+         priceVND: Int, unit: String?, weightGrams: Int?, shelfLifeDays: Int?, description: String?, images: [String], stock: Int?) {
+        self.producer = producer
+        self.code = code
+        self.name = name
+        self.gtin = gtin
+        self.ocopGroup = ocopGroup
+        self.ocop = ocop
+        self.priceVND = priceVND
+        self.unit = unit
+        self.weightGrams = weightGrams
+        self.shelfLifeDays = shelfLifeDays
+        self.description = description
+        self.images = images
+        self.stock = stock
+        fingerprint = computeFingerprint()
+        imagesJSON = JSONText.array(images)
+    }
+
+    private func computeFingerprint() -> String {
         let fields: [String] = [
             code, name, gtin?.digits ?? "", ocopGroup.map { String($0.rawValue) } ?? "",
             ocop.map { String($0.stars) } ?? "", ocop?.decision ?? "", ocop?.recognizedOn?.iso ?? "",
@@ -56,7 +78,7 @@ public struct StampOrderDraft: Hashable, Sendable {
 }
 
 /// Turns raw rows into drafts, collecting every problem of a row rather than stopping at the first.
-struct RowParser {
+struct RowParser: Sendable {
     let file: String
     let header: HeaderMap
     let folder: URL
@@ -68,6 +90,15 @@ struct RowParser {
     private final class Collector {
         var problems: [RowProblem] = []
     }
+
+    /// Lookups by the text as written: a catalog repeats a few spellings on every row, and
+    /// normalising a spelling is the slow part.
+    final class Memo: @unchecked Sendable {
+        // @unchecked: a RowParser, and so its memo, is used by one thread at a time.
+        var producerTypes: [String: ProducerType?] = [:]
+        var groups: [String: OCOPGroup?] = [:]
+    }
+    let memo = Memo()
 
     func product(from row: RawRow) -> Result<ProductDraft, RowErrors> {
         let collector = Collector()
@@ -100,14 +131,18 @@ struct RowParser {
             do { return try GTIN(parsing: text) } catch { throw FieldParsers.Invalid("\"\(text)\": \(error)") }
         }
         let producerType = parse(.producerType) { text throws(FieldParsers.Invalid) in
-            guard let type = ProducerType(parsing: text) else {
+            let type = memo.producerTypes[text] ?? ProducerType(parsing: text)
+            memo.producerTypes[text] = type
+            guard let type else {
                 throw FieldParsers.Invalid("\"\(text)\" is not a producer type: write cooperative (HTX), company (Doanh nghiệp), cooperative_group (Tổ hợp tác) or household (Hộ kinh doanh)")
             }
             return type
         }
         let taxID = parse(.taxID, FieldParsers.taxID)
         let group = parse(.ocopGroup) { text throws(FieldParsers.Invalid) in
-            guard let group = OCOPGroup(parsing: text) else {
+            let group = memo.groups[text] ?? OCOPGroup(parsing: text)
+            memo.groups[text] = group
+            guard let group else {
                 throw FieldParsers.Invalid("\"\(text)\" is not an OCOP group: write 1 to 6 or the group's name (Thực phẩm, Đồ uống, Dược liệu..., Thủ công mỹ nghệ, Sinh vật cảnh, Dịch vụ du lịch...)")
             }
             return group
@@ -131,9 +166,11 @@ struct RowParser {
             }
         }
         let images = parse(.images) { text throws(FieldParsers.Invalid) in try FieldParsers.images(text, relativeTo: folder) } ?? []
-        let description = header.cell(.description, in: row).nfc
-            .replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        var description = header.cell(.description, in: row).nfc
+        if description.utf8.contains(0x0D) {
+            description = description.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        }
+        description = description.trimmed
 
         guard collector.problems.isEmpty, let price else { return .failure(RowErrors(problems: collector.problems)) }
         return .success(ProductDraft(
@@ -203,4 +240,13 @@ struct RowParser {
 /// Every problem found in one row.
 struct RowErrors: Error {
     var problems: [RowProblem]
+
+    /// The row's outcome: its problems as a failure, any other error (the registry's) thrown on.
+    static func catching<T>(_ body: () throws -> T) throws -> Result<T, RowErrors> {
+        do {
+            return .success(try body())
+        } catch let errors as RowErrors {
+            return .failure(errors)
+        }
+    }
 }

@@ -24,6 +24,9 @@ final class CatalogWriter {
     private var rowOfCode: [String: Int] = [:]
     private var rowOfGTIN: [String: Int] = [:]
     private var missingImages: Set<String> = []
+    /// Identity keys by the name and province as written: computing a key is slow, and a catalog
+    /// repeats its producer on every row.
+    private var identityKeys: [String: String] = [:]
 
     init(db: Database, file: String, jobID: Int64?, now: String) {
         self.db = db
@@ -85,14 +88,10 @@ final class CatalogWriter {
     }
 
     private func productValues(_ draft: ProductDraft) -> StatementArguments {
-        var images = "[]"
-        if !draft.images.isEmpty, let data = try? JSONSerialization.data(withJSONObject: draft.images, options: [.withoutEscapingSlashes]) {
-            images = String(decoding: data, as: UTF8.self)
-        }
-        return [
+        [
             draft.name, draft.gtin?.digits, draft.ocopGroup?.rawValue, draft.ocop?.stars, draft.ocop?.decision,
             draft.ocop?.recognizedOn?.iso, draft.priceVND, draft.unit, draft.weightGrams, draft.shelfLifeDays,
-            draft.description, images, draft.stock,
+            draft.description, draft.imagesJSON, draft.stock,
         ]
     }
 
@@ -109,7 +108,9 @@ final class CatalogWriter {
 
     /// The producer's id, inserting or updating the producer as the row describes it.
     private func producer(for draft: ProducerDraft, row: Int) throws -> Int64 {
-        let key = draft.identityKey
+        let written = draft.name + "\u{1F}" + draft.province
+        let key = identityKeys[written] ?? draft.identityKey
+        identityKeys[written] = key
         var state: ProducerState
         if let known = producers[key] {
             state = known
@@ -130,7 +131,7 @@ final class CatalogWriter {
             (.producerType, draft.type?.rawValue), (.taxID, draft.taxID), (.commune, draft.commune), (.district, draft.district),
         ]
         for case let (column, value?) in attributes {
-            if let given = state.givenInFile[column], given.value.matchingKey != value.matchingKey {
+            if let given = state.givenInFile[column], given.value != value, given.value.matchingKey != value.matchingKey {
                 throw problem(row, column, "\(draft.name) has \(column.rawValue) \"\(given.value)\" on row \(given.row) but \"\(value)\" here")
             }
             if state.givenInFile[column] == nil { state.givenInFile[column] = (value, row) }

@@ -11,17 +11,36 @@ enum FieldParsers {
     /// A whole number written with or without thousands separators: `85000`, `85.000`, `85,000`,
     /// `85 000`. A separator must be followed by exactly three digits, so `85.5` is not a whole number.
     static func groupedInteger(_ text: String) -> Int? {
-        let compact = text.filter { $0 != " " && $0 != "\u{00A0}" && $0 != "\u{202F}" }
-        guard !compact.isEmpty else { return nil }
-        let separators: Set<Character> = [".", ","]
-        let groups = compact.split(omittingEmptySubsequences: false, whereSeparator: { separators.contains($0) })
-        guard groups.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }) else { return nil }
-        if groups.count > 1 {
-            // One kind of separator only, every group after the first of three digits.
-            let used = Set(compact.filter { separators.contains($0) })
-            guard used.count == 1, groups.first!.count <= 3, groups.dropFirst().allSatisfy({ $0.count == 3 }) else { return nil }
+        var value = 0
+        var digitsInGroup = 0
+        var groups = 0
+        var separator: UInt8?
+        var sawDigit = false
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let (times10, overflow1) = value.multipliedReportingOverflow(by: 10)
+                let (sum, overflow2) = times10.addingReportingOverflow(Int(byte - 48))
+                guard !overflow1, !overflow2 else { return nil }
+                value = sum
+                digitsInGroup += 1
+                sawDigit = true
+            case UInt8(ascii: "."), UInt8(ascii: ","):
+                // One kind of separator only; the first group has 1 to 3 digits, later ones exactly 3.
+                guard separator == nil || separator == byte, digitsInGroup > 0 else { return nil }
+                guard groups == 0 ? digitsInGroup <= 3 : digitsInGroup == 3 else { return nil }
+                separator = byte
+                groups += 1
+                digitsInGroup = 0
+            case 0x20:
+                continue
+            default:
+                return nil
+            }
         }
-        return Int(groups.joined())
+        guard sawDigit else { return nil }
+        if groups > 0, digitsInGroup != 3 { return nil }
+        return value
     }
 
     /// A decimal number with `.` or `,` as the decimal mark (`0,5`, `1.25`); thousands groups allowed.
@@ -35,15 +54,15 @@ enum FieldParsers {
 
     /// A VND price: `85000`, `85.000`, `85,000`, `85.000 ₫`, `85.000đ`, `85.000 VNĐ`, `85k`.
     static func priceVND(_ text: String) throws(Invalid) -> Int {
-        var body = text.nfc.lowercased().trimmingCharacters(in: .whitespaces)
+        var body = text.nfc.lowercased().trimmed
         for currency in ["vnđ", "vnd", "đồng", "₫", "đ", "d"] where body.hasSuffix(currency) {
-            body = String(body.dropLast(currency.count)).trimmingCharacters(in: .whitespaces)
+            body = String(body.dropLast(currency.count)).trimmed
             break
         }
         var multiplier = 1
         if body.hasSuffix("k") || body.hasSuffix("nghìn") || body.hasSuffix("ngàn") {
             multiplier = 1000
-            body = String(body.prefix { $0.isNumber || $0 == "." || $0 == "," || $0 == " " }).trimmingCharacters(in: .whitespaces)
+            body = String(body.prefix { $0.isNumber || $0 == "." || $0 == "," || $0 == " " }).trimmed
         }
         let value: Int?
         if multiplier == 1000, let thousands = decimal(body) {
@@ -62,9 +81,9 @@ enum FieldParsers {
 
     /// A count that cannot be negative (stock, stamp quantity): grouped digits allowed.
     static func count(_ text: String, unitWords: [String] = [], allowZero: Bool) throws(Invalid) -> Int {
-        var body = text.nfc.lowercased().trimmingCharacters(in: .whitespaces)
+        var body = text.nfc.lowercased().trimmed
         for word in unitWords where body.hasSuffix(word) {
-            body = String(body.dropLast(word.count)).trimmingCharacters(in: .whitespaces)
+            body = String(body.dropLast(word.count)).trimmed
             break
         }
         guard let value = groupedInteger(body) else {
@@ -76,7 +95,7 @@ enum FieldParsers {
 
     /// Net weight in grams: `500`, `500 g`, `1,5 kg`, `1.2kg`.
     static func weightGrams(_ text: String) throws(Invalid) -> Int {
-        var body = text.nfc.lowercased().trimmingCharacters(in: .whitespaces)
+        var body = text.nfc.lowercased().trimmed
         var factor = 1.0
         if body.hasSuffix("kg") {
             factor = 1000
@@ -88,7 +107,7 @@ enum FieldParsers {
         } else if body.hasSuffix("g") {
             body.removeLast()
         }
-        guard let number = decimal(body.trimmingCharacters(in: .whitespaces)) else {
+        guard let number = decimal(body.trimmed) else {
             throw Invalid("\"\(text)\" is not a weight: write grams such as 500, or 1,5 kg")
         }
         let grams = (number * factor).rounded()
@@ -111,14 +130,14 @@ enum FieldParsers {
 
     /// OCOP stars: `4`, `4 sao`, `4★`, `4 stars`, `★★★★`. Only 3 to 5 are OCOP-certified.
     static func stars(_ text: String) throws(Invalid) -> Int {
-        let trimmed = text.nfc.lowercased().trimmingCharacters(in: .whitespaces)
+        let trimmed = text.nfc.lowercased().trimmed
         var stars: Int?
         if !trimmed.isEmpty, trimmed.allSatisfy({ $0 == "★" || $0 == "⭐" }) {
             stars = trimmed.count
         } else {
             var body = trimmed
             for word in ["sao", "stars", "star", "★", "*"] where body.hasSuffix(word) {
-                body = String(body.dropLast(word.count)).trimmingCharacters(in: .whitespaces)
+                body = String(body.dropLast(word.count)).trimmed
                 break
             }
             stars = Int(body)
@@ -141,19 +160,30 @@ enum FieldParsers {
     /// A Vietnamese tax ID (mã số thuế): 10 digits, 10 + 3 for a branch (`0101234567-001`), or the
     /// 12-digit personal ID that household businesses use since 2025.
     static func taxID(_ text: String) throws(Invalid) -> String {
-        let compact = text.filter { !$0.isWhitespace }
-        let digits = compact.filter(\.isNumber)
-        let shapeOK = compact.allSatisfy { ($0.isASCII && $0.isNumber) || $0 == "-" }
-        if shapeOK, digits.count == 10 && !compact.contains("-") || digits.count == 12 && !compact.contains("-") {
-            return compact
+        var digits = 0
+        var dashes = 0
+        var compact: [UInt8] = []
+        for byte in text.utf8 where byte != 0x20 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
+            case UInt8(ascii: "-"): dashes += 1
+            default:
+                throw Invalid("\"\(text)\" is not a tax ID: write 10 digits, 10-3 digits for a branch, or a 12-digit personal ID")
+            }
+            compact.append(byte)
         }
-        if shapeOK, digits.count == 13 {
-            return String(digits.prefix(10)) + "-" + String(digits.suffix(3))
+        let value = String(decoding: compact, as: UTF8.self)
+        switch (digits, dashes) {
+        case (10, 0), (12, 0):
+            return value
+        case (13, 0), (13, 1):
+            let only = value.filter { $0 != "-" }
+            return String(only.prefix(10)) + "-" + String(only.suffix(3))
+        case (9, _), (11, _):
+            throw Invalid("\"\(text)\" has \(digits) digits: a leading zero was probably lost; format the column as text and write all 10 (or 12) digits")
+        default:
+            throw Invalid("\"\(text)\" is not a tax ID: write 10 digits, 10-3 digits for a branch, or a 12-digit personal ID")
         }
-        if shapeOK, digits.count == 9 || digits.count == 11 {
-            throw Invalid("\"\(text)\" has \(digits.count) digits: a leading zero was probably lost; format the column as text and write all 10 (or 12) digits")
-        }
-        throw Invalid("\"\(text)\" is not a tax ID: write 10 digits, 10-3 digits for a branch, or a 12-digit personal ID")
     }
 
     /// Image references separated by `|`: http(s) URLs kept as they are, other entries taken as
@@ -161,12 +191,15 @@ enum FieldParsers {
     static func images(_ text: String, relativeTo folder: URL) throws(Invalid) -> [String] {
         var result: [String] = []
         for part in text.split(separator: "|") {
-            let item = part.trimmingCharacters(in: .whitespacesAndNewlines)
+            let item = String(part).trimmed
             guard !item.isEmpty else { continue }
             let lower = item.lowercased()
             if lower.hasPrefix("http://") || lower.hasPrefix("https://") {
-                guard let url = URL(string: item), url.host?.isEmpty == false else {
-                    throw Invalid("\"\(item)\" is not a valid image URL")
+                let afterScheme = item.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)
+                guard afterScheme.count >= 3, afterScheme[1].isEmpty, !afterScheme[2].isEmpty,
+                      !item.contains(where: { $0 == " " || $0 == "\"" || $0 == "<" || $0 == ">" })
+                else {
+                    throw Invalid("\"\(item)\" is not a valid image URL (spaces must be written %20)")
                 }
                 result.append(item)
             } else if lower.contains("://") {

@@ -25,25 +25,40 @@ public struct GTIN: Hashable, Sendable, CustomStringConvertible, Codable {
 
     /// Parses a GTIN-8/12/13/14, ignoring spaces and dashes people put between digit groups.
     public init(parsing text: String) throws(ParseError) {
-        let cleaned = text.filter { $0 != " " && $0 != "-" && $0 != "\u{00A0}" }
-        guard !cleaned.isEmpty, cleaned.allSatisfy({ $0.isASCII && $0.isNumber }) else { throw .notDigits }
-        guard [8, 12, 13, 14].contains(cleaned.count) else { throw .wrongLength(cleaned.count) }
-        let padded = String(repeating: "0", count: 14 - cleaned.count) + cleaned
-        guard padded.contains(where: { $0 != "0" }) else { throw .allZero }
-        let expected = GTIN.checkDigit(forLeading: padded.dropLast())
-        let found = padded.last!
+        var digits: [UInt8] = []
+        digits.reserveCapacity(14)
+        var bytes = text.utf8.makeIterator()
+        while let byte = bytes.next() {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits.append(byte)
+            case UInt8(ascii: " "), UInt8(ascii: "-"): continue
+            case 0xC2 where bytes.next() == 0xA0: continue  // no-break space
+            default: throw .notDigits
+            }
+        }
+        guard !digits.isEmpty else { throw .notDigits }
+        guard [8, 12, 13, 14].contains(digits.count) else { throw .wrongLength(digits.count) }
+        let padded = [UInt8](repeating: UInt8(ascii: "0"), count: 14 - digits.count) + digits
+        guard padded.contains(where: { $0 != UInt8(ascii: "0") }) else { throw .allZero }
+        let paddedText = String(decoding: padded, as: UTF8.self)
+        let expected = GTIN.checkDigit(forLeading: paddedText.utf8.dropLast())
+        let found = Character(Unicode.Scalar(padded[13]))
         guard expected == found else { throw .wrongCheckDigit(expected: expected, found: found) }
-        digits = padded
+        self.digits = paddedText
     }
 
     /// The GS1 check digit for the digits before it: weights 3, 1, 3, ... from the right.
     public static func checkDigit(forLeading digits: some StringProtocol) -> Character {
+        checkDigit(forLeading: Array(digits.utf8))
+    }
+
+    static func checkDigit(forLeading digits: some BidirectionalCollection<UInt8>) -> Character {
         var sum = 0
-        for (offset, character) in digits.reversed().enumerated() {
-            let value = Int(character.asciiValue! - 48)
+        for (offset, byte) in digits.reversed().enumerated() {
+            let value = Int(byte) - 48
             sum += offset.isMultiple(of: 2) ? value * 3 : value
         }
-        return Character(String((10 - sum % 10) % 10))
+        return Character(Unicode.Scalar(UInt8(48 + (10 - sum % 10) % 10)))
     }
 
     /// The shortest usual form: the 13 digits of a GTIN-13 (or 8/12 for those), as printed under a barcode.

@@ -19,7 +19,7 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     /// Reads `YYYY-MM-DD` or the Vietnamese day-first `DD/MM/YYYY` (also with `-` or `.`).
     /// Month-first dates are never assumed: `03/04/2025` is the 3rd of April.
     public init?(parsing text: String) {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmed
         let parts = trimmed.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." })
         guard parts.count == 3, parts.allSatisfy({ part in !part.isEmpty && part.allSatisfy { $0.isASCII } }),
               let a = Int(parts[0]), let b = Int(parts[1]), let c = Int(parts[2])
@@ -86,23 +86,28 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
 
     /// `YYYY-MM-DD`.
     public var iso: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        CalendarDate.padded(year, 4) + "-" + CalendarDate.padded(month, 2) + "-" + CalendarDate.padded(day, 2)
     }
 
     /// `DD/MM/YYYY`, as Vietnamese labels and documents write dates.
     public var vietnamese: String {
-        String(format: "%02d/%02d/%04d", day, month, year)
+        CalendarDate.padded(day, 2) + "/" + CalendarDate.padded(month, 2) + "/" + CalendarDate.padded(year, 4)
     }
 
     /// `YYMMDD`, the GS1 date format of AIs 11 and 17.
     public var gs1: String {
-        String(format: "%02d%02d%02d", year % 100, month, day)
+        CalendarDate.padded(year % 100, 2) + CalendarDate.padded(month, 2) + CalendarDate.padded(day, 2)
     }
 
     public var description: String { iso }
 
     public static func < (lhs: CalendarDate, rhs: CalendarDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+
+    private static func padded(_ value: Int, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 
     static func daysIn(month: Int, year: Int) -> Int {

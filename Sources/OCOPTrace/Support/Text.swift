@@ -4,10 +4,12 @@ extension String {
     /// The text in Unicode normalisation form C, the form the registry stores.
     ///
     /// Spreadsheets on macOS and some web forms hand over Vietnamese in NFD (a base letter followed
-    /// by combining marks); comparing, hashing and printing need one form. ASCII is already NFC, and
-    /// skipping it keeps imports fast.
+    /// by combining marks); comparing, hashing and printing need one form. Text made only of
+    /// characters that are always NFC (ASCII, Latin-1 and Latin Extended letters, the precomposed
+    /// Vietnamese letters U+1EA0–U+1EF9, common punctuation and currency signs) is returned as it is:
+    /// normalising through Foundation costs more than the rest of an import row.
     public var nfc: String {
-        if utf8.allSatisfy({ $0 < 0x80 }) { return self }
+        if unicodeScalars.allSatisfy(\.isAlwaysNFC) { return self }
         return precomposedStringWithCanonicalMapping
     }
 
@@ -30,19 +32,29 @@ extension String {
 
     /// Leading and trailing white space (including no-break spaces) removed, inner runs made one space.
     public var collapsingWhitespace: String {
+        if !needsWhitespaceCollapsing { return self }
         var result = ""
         result.reserveCapacity(utf8.count)
         var pendingSpace = false
-        for character in self {
-            if character.isWhitespace {
+        for scalar in unicodeScalars {
+            if scalar.properties.isWhitespace {
                 pendingSpace = !result.isEmpty
             } else {
                 if pendingSpace { result.append(" ") }
                 pendingSpace = false
-                result.append(character)
+                result.unicodeScalars.append(scalar)
             }
         }
         return result
+    }
+
+    /// Leading and trailing white space removed; inner white space kept.
+    public var trimmed: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        if first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) { return self }
+        return String(scalars[first...last])
     }
 
     /// A key for matching names people type in different ways: NFC, case, spacing, underscores and
@@ -51,5 +63,41 @@ extension String {
         nfc.withoutVietnameseDiacritics.lowercased()
             .replacingOccurrences(of: "_", with: " ")
             .collapsingWhitespace
+    }
+
+    /// Whether ``collapsingWhitespace`` would change anything: decided on the UTF-8 bytes, since
+    /// asking each character for its Unicode properties is slow and almost every cell is clean.
+    private var needsWhitespaceCollapsing: Bool {
+        var previousWasSpace = true  // a leading space needs collapsing
+        var bytes = utf8.makeIterator()
+        while let byte = bytes.next() {
+            switch byte {
+            case 0x20:
+                if previousWasSpace { return true }
+                previousWasSpace = true
+                continue
+            case 0x09...0x0D, 0xC2, 0xE2, 0xE3:
+                // Tabs and line ends; U+0085 and U+00A0 (C2 ..), U+2000–U+205F (E2 ..), U+3000 (E3 ..).
+                // Other characters with these lead bytes are rare in catalogs; the slow path keeps them.
+                return true
+            case 0xE1:
+                // U+1680 OGHAM SPACE MARK is E1 9A 80; the Vietnamese letters U+1EA0–U+1EF9 share E1.
+                if bytes.next() == 0x9A { return true }
+            default:
+                break
+            }
+            previousWasSpace = false
+        }
+        return previousWasSpace && !isEmpty
+    }
+}
+
+extension Unicode.Scalar {
+    /// Scalars that never change under NFC and never combine with what comes before them.
+    var isAlwaysNFC: Bool {
+        switch value {
+        case 0..<0x300, 0x1E00...0x1EFF, 0x2010...0x2027, 0x2030...0x205E, 0x20A0...0x20C0: true
+        default: false
+        }
     }
 }

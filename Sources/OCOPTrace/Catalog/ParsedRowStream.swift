@@ -1,0 +1,143 @@
+import Foundation
+
+/// Rows read and validated on a second thread while the registry writes on the calling one:
+/// parsing and writing each take about half of an import, and the machine has two cores.
+///
+/// The queue between them is bounded, so a slow registry holds the reader back instead of letting
+/// parsed rows pile up in memory.
+final class ParsedRowStream: @unchecked Sendable {
+    // @unchecked: `queue` synchronises itself; `finished` is only waited on.
+
+    enum Event: Sendable {
+        case header(HeaderMap, row: Int)
+        case products([(row: Int, draft: Result<ProductDraft, RowErrors>)], ReadPosition)
+        case stampOrders([(row: Int, draft: Result<StampOrderDraft, RowErrors>)], ReadPosition)
+        case failed(any Error)
+    }
+
+    private let queue = BoundedQueue<Event>(capacity: 8)
+    private let finished = DispatchSemaphore(value: 0)
+    static let batchSize = 512
+
+    init(reader: any TableReader & Sendable, file: String, folder: URL, today: CalendarDate) {
+        let queue = self.queue
+        let finished = self.finished
+        Thread.detachNewThread {
+            defer {
+                queue.finish()
+                finished.signal()
+            }
+            do {
+                try ParsedRowStream.produce(reader: reader, file: file, folder: folder, today: today, into: queue)
+            } catch is BoundedQueue<Event>.Closed {
+                // The consumer stopped early; nothing left to do.
+            } catch {
+                _ = try? queue.push(.failed(error))
+            }
+        }
+    }
+
+    private static func produce(reader: any TableReader & Sendable, file: String, folder: URL, today: CalendarDate,
+                                into queue: BoundedQueue<Event>) throws {
+        var parser: RowParser?
+        var products: [(row: Int, draft: Result<ProductDraft, RowErrors>)] = []
+        var orders: [(row: Int, draft: Result<StampOrderDraft, RowErrors>)] = []
+        var lastPosition = ReadPosition(bytesRead: 0, totalBytes: 0)
+        try reader.forEachRow { row, position in
+            if row.isBlank { return }
+            lastPosition = position
+            guard let parser else {
+                let header = try HeaderMap(header: row, file: file)
+                parser = RowParser(file: file, header: header, folder: folder, today: today)
+                try queue.push(.header(header, row: row.number))
+                return
+            }
+            switch parser.header.kind {
+            case .catalog:
+                products.append((row.number, parser.product(from: row)))
+                if products.count >= batchSize {
+                    try queue.push(.products(products, position))
+                    products.removeAll(keepingCapacity: true)
+                }
+            case .stampOrders:
+                orders.append((row.number, parser.stampOrder(from: row)))
+                if orders.count >= batchSize {
+                    try queue.push(.stampOrders(orders, position))
+                    orders.removeAll(keepingCapacity: true)
+                }
+            }
+        }
+        if !products.isEmpty { try queue.push(.products(products, lastPosition)) }
+        if !orders.isEmpty { try queue.push(.stampOrders(orders, lastPosition)) }
+    }
+
+    /// The next event, or nil once every row has been delivered.
+    func next() -> Event? {
+        queue.pop()
+    }
+
+    /// Stops the reader (if it is still going) and waits for its thread to end.
+    func stop() {
+        queue.close()
+        finished.wait()
+    }
+}
+
+/// A first-in first-out queue of limited size between one producing and one consuming thread.
+final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
+    // @unchecked: every field is guarded by `condition`.
+    struct Closed: Error {}
+
+    private let condition = NSCondition()
+    private var items: [Element] = []
+    private var head = 0
+    private let capacity: Int
+    private var closed = false
+    private var finished = false
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    /// Waits for room, then appends. Throws once the consumer has closed the queue.
+    func push(_ item: Element) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count - head >= capacity && !closed { condition.wait() }
+        if closed { throw Closed() }
+        items.append(item)
+        condition.broadcast()
+    }
+
+    /// The producer has nothing more to add.
+    func finish() {
+        condition.lock()
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits for an item; nil when the producer has finished and everything was taken, or on close.
+    func pop() -> Element? {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count == head && !finished && !closed { condition.wait() }
+        guard items.count > head, !closed else { return nil }
+        let item = items[head]
+        head += 1
+        if head > 64 {
+            items.removeFirst(head)
+            head = 0
+        }
+        condition.broadcast()
+        return item
+    }
+
+    /// The consumer stops taking items: a waiting producer wakes and gives up.
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}

@@ -1,0 +1,154 @@
+import ArgumentParser
+import Foundation
+import OCOPTrace
+
+@main
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ocoptrace-bench",
+        abstract: "Benchmarks of ocoptrace's batch jobs, run on generated data through the real executable.",
+        discussion: """
+            Build in release mode first so that the measured binary is the optimised one:
+              swift build -c release && swift run -c release ocoptrace-bench import --rows 100000
+            """,
+        subcommands: [ImportBench.self]
+    )
+}
+
+struct ImportBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import a generated catalog of N products: first import, re-import, and an import with changes.",
+        discussion: """
+            The catalog has realistic Vietnamese rows (NFD and NFC text, prices written several ways, \
+            GTINs with valid check digits, quoted descriptions with line breaks). Each import runs the \
+            ocoptrace executable as a child process on a fresh registry; the figures are wall time, \
+            rows per second and the child's peak resident memory.
+
+            Example:
+              swift run -c release ocoptrace-bench import --rows 100000
+            """
+    )
+
+    @Option(help: "Products in the generated catalog.")
+    var rows = 100_000
+
+    @Option(help: "The ocoptrace executable to measure (default: the one beside this benchmark).")
+    var executable: String?
+
+    @Flag(help: "Print the results as JSON.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Keep the generated catalogs and registry in this folder (default: a temporary one, removed).", valueName: "folder"))
+    var keep: String?
+
+    func run() throws {
+        let folder = keep.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("ocoptrace-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
+        let binary = executable ?? Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("ocoptrace").path
+
+        let catalog = folder.appendingPathComponent("catalog.csv")
+        let changed = folder.appendingPathComponent("catalog-changed.csv")
+        try CatalogGenerator(rows: rows, priceBump: 0).write(to: catalog)
+        try CatalogGenerator(rows: rows, priceBump: 1000).write(to: changed)
+        let size = (try FileManager.default.attributesOfItem(atPath: catalog.path)[.size] as? Int) ?? 0
+        let db = folder.appendingPathComponent("registry.sqlite").path
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+
+        var results: [ChildRun] = []
+        for (label, file) in [("first import", catalog), ("re-import, unchanged", catalog), ("import, every price changed", changed)] {
+            var run = try ChildRun.measure(label: label, binary: binary, arguments: ["import", "--db", db, file.path])
+            run.rowsPerSecond = Double(rows) / run.seconds
+            results.append(run)
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(results), as: UTF8.self))
+            return
+        }
+        print("catalog: \(rows) rows, \(String(format: "%.1f", Double(size) / 1_048_576)) MiB CSV; binary \(binary)")
+        for run in results {
+            print(String(format: "%-30@ %7.2f s  %9.0f rows/s  peak RSS %6.1f MiB  exit %d",
+                         run.label as NSString, run.seconds, run.rowsPerSecond, Double(run.peakRSSKiB) / 1024, run.exitStatus))
+        }
+    }
+}
+
+/// One run of a child process, timed, with its peak memory from the kernel's accounting.
+struct ChildRun: Codable {
+    var label: String
+    var seconds: Double
+    var peakRSSKiB: Int
+    var exitStatus: Int32
+    var rowsPerSecond: Double = 0
+
+    static func measure(label: String, binary: String, arguments: [String]) throws -> ChildRun {
+        // posix_spawn and wait4 rather than Process: Foundation reaps its children itself, and the
+        // child's rusage (its own peak RSS) would be lost.
+        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        let argv = ([binary] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let started = Date()
+        let spawned = posix_spawn(&pid, binary, &actions, nil, argv, environ)
+        guard spawned == 0 else {
+            throw ValidationError("cannot start \(binary): \(String(cString: strerror(spawned)))")
+        }
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) == -1 && errno == EINTR {}
+        let seconds = Date().timeIntervalSince(started)
+        return ChildRun(label: label, seconds: seconds, peakRSSKiB: usage.ru_maxrss, exitStatus: (status >> 8) & 0xFF)
+    }
+}
+
+/// Writes a large catalog shaped like real producer sheets.
+struct CatalogGenerator {
+    var rows: Int
+    var priceBump: Int
+
+    func write(to url: URL) throws {
+        FileManager.default.createFile(atPath: url.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        var buffer = "\u{FEFF}Mã sản phẩm;Tên sản phẩm;Mã vạch (GTIN);Chủ thể;Loại hình;Mã số thuế;Xã;Huyện;Tỉnh;Nhóm sản phẩm;Hạng sao;Số quyết định;Ngày công nhận;Giá bán;Quy cách;Khối lượng (g);Hạn sử dụng (ngày);Mô tả;Hình ảnh;Tồn kho\r\n"
+        let kinds = ["Nem chua", "Mắm tép", "Trà giảo cổ lam", "Bánh gai", "Giỏ mây", "Mật ong rừng", "Nước mắm", "Chè lam"]
+        let provinces = ["Thanh Hóa", "Nghệ An", "Hà Tĩnh", "Ninh Bình"]
+        for index in 0..<rows {
+            let producer = index / 50
+            let kind = kinds[index % kinds.count]
+            let body = "893" + String(format: "%09d", index)
+            let gtin = body + String(GTIN.checkDigit(forLeading: body))
+            let stars = ["", "3", "4 sao", "5"][index % 4]
+            let recognition = stars.isEmpty ? ";" : "\(1000 + producer)/QĐ-UBND;\(String(format: "%02d", index % 28 + 1))/0\(index % 9 + 1)/2024"
+            let price = 20_000 + (index % 400) * 500 + priceBump
+            let priceText = index % 3 == 0 ? String(price) : index % 3 == 1 ? Formatting.grouped(price) + " ₫" : Formatting.grouped(price) + "đ"
+            var name = "\(kind) đặc sản loại \(index % 7 + 1) mã \(index)"
+            if index % 5 == 0 { name = name.decomposedStringWithCanonicalMapping }
+            buffer += "SP-\(index);\(name);\(index % 10 == 9 ? "" : gtin);HTX Nông sản số \(producer);HTX;28\(String(format: "%08d", producer));Xã \(producer % 97);Huyện \(producer % 13);\(provinces[producer % provinces.count]);\(index % 6 + 1);\(stars);\(recognition);\(priceText);hộp \(index % 9 + 1)00g;\(index % 9 + 1)00;\(index % 360 + 5);\"Mô tả \(kind.lowercased()): sản phẩm truyền thống; đóng gói \"\"hút chân không\"\".\nBảo quản nơi khô ráo.\";https://img.example.vn/\(index).jpg;\(index % 1000)\r\n"
+            if buffer.utf8.count > 1 << 20 {
+                handle.write(Data(buffer.utf8))
+                buffer = ""
+            }
+        }
+        handle.write(Data(buffer.utf8))
+    }
+}
+
+enum Formatting {
+    static func grouped(_ value: Int) -> String {
+        var digits = Array(String(value))
+        var index = digits.count - 3
+        while index > 0 {
+            digits.insert(".", at: index)
+            index -= 3
+        }
+        return String(digits)
+    }
+}
