@@ -66,6 +66,8 @@ enum ReportPrinter {
         case .partial:
             for problem in report.problems { Console.error(problem.description) }
             Swift.print("imported \(what) \(report.file) (\(counts)); skipped \(report.invalidRows) invalid rows")
+        case .unreadable:
+            Console.error(report.failure ?? "cannot read \(report.file)")
         case .rejected:
             for problem in report.problems { Console.error(problem.description) }
             Console.error("rejected \(report.file): \(report.invalidRows) of \(report.rows) rows invalid; nothing imported from it")
@@ -73,6 +75,7 @@ enum ReportPrinter {
     }
 
     static func exitCode(for reports: [FileImportReport]) -> ExitCode {
+        if reports.contains(where: { $0.outcome == .unreadable }) { return ExitCodes.unreadableInput }
         if reports.contains(where: { $0.outcome == .rejected || ($0.outcome == .validated && !$0.problems.isEmpty) }) {
             return ExitCodes.rejected
         }

@@ -40,10 +40,13 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         let reports: [FileImportReport]
         do {
+            let urls = paths.map { URL(fileURLWithPath: $0) }
+            // Inputs are checked before the registry is opened, so a typo creates no registry.
+            _ = try InputFiles.expand(urls)
             let registry = try Registry(path: registry.path)
             let importer = CatalogImporter(registry: registry)
             let progress = TerminalProgress()
-            reports = try importer.importPaths(paths.map { URL(fileURLWithPath: $0) },
+            reports = try importer.importPaths(urls,
                                                options: ImportOptions(skipInvalid: skipInvalid, dryRun: dryRun),
                                                progress: progress?.callback)
             progress?.finish()

@@ -30,6 +30,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let summary: Pipeline.Summary
         do {
+            _ = try InputFiles.expand([URL(fileURLWithPath: folder)])
             let registry = try Registry(path: registry.path)
             let progress = TerminalProgress()
             summary = try Pipeline(registry: registry, outputFolder: URL(fileURLWithPath: output))

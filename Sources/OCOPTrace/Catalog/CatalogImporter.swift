@@ -30,7 +30,29 @@ public struct CatalogImporter: Sendable {
                 catalogs.append(file)
             }
         }
-        return try (catalogs + orders).map { try importFile(at: $0, options: options, progress: progress) }
+        return try (catalogs + orders).map { file in
+            do {
+                return try importFile(at: file, options: options, progress: progress)
+            } catch let error as CatalogError {
+                // One unreadable file is reported, and the others are still imported.
+                return try recordUnreadable(file, error: error, options: options)
+            }
+        }
+    }
+
+    private func recordUnreadable(_ url: URL, error: CatalogError, options: ImportOptions) throws -> FileImportReport {
+        let file = InputFiles.displayPath(url)
+        var report = FileImportReport(file: file, kind: nil, checksum: try? Digest.sha256(ofFile: url), outcome: .unreadable)
+        report.failure = error.description
+        guard !options.dryRun else { return report }
+        report.jobID = try registry.write { db in
+            try db.execute(sql: """
+                INSERT INTO jobs (kind, file, checksum, started_at, finished_at, outcome, message)
+                VALUES ('import', ?, ?, ?, ?, 'failed', ?)
+                """, arguments: [file, report.checksum, Timestamp.now(), Timestamp.now(), error.description])
+            return db.lastInsertedRowID
+        }
+        return report
     }
 
     /// Imports one file as one batch. Problems with the data come back in the report (outcome
@@ -93,8 +115,8 @@ public struct CatalogImporter: Sendable {
                             + map.ignoredHeaders.map { "\"\($0)\"" }.joined(separator: ", "))
                     }
                     switch map.kind {
-                    case .catalog: catalogWriter = CatalogWriter(db: db, file: file, jobID: jobID, now: stamp)
-                    case .stampOrders: orderWriter = StampOrderWriter(db: db, file: file, jobID: jobID, now: stamp)
+                    case .catalog: catalogWriter = CatalogWriter(db: db, file: file, header: map, jobID: jobID, now: stamp)
+                    case .stampOrders: orderWriter = StampOrderWriter(db: db, file: file, header: map, jobID: jobID, now: stamp)
                     }
                 case .products(let rows, let position):
                     for (row, draft) in rows {

@@ -7,6 +7,7 @@ import GRDB
 final class CatalogWriter {
     private let db: Database
     private let file: String
+    private let header: HeaderMap
     private let jobID: Int64?
     private let now: String
     private(set) var warnings: [String] = []
@@ -28,15 +29,16 @@ final class CatalogWriter {
     /// repeats its producer on every row.
     private var identityKeys: [String: String] = [:]
 
-    init(db: Database, file: String, jobID: Int64?, now: String) {
+    init(db: Database, file: String, header: HeaderMap, jobID: Int64?, now: String) {
         self.db = db
         self.file = file
+        self.header = header
         self.jobID = jobID
         self.now = now
     }
 
     private func problem(_ row: Int, _ column: Column?, _ message: String) -> RowErrors {
-        RowErrors(problems: [RowProblem(file: file, row: row, column: column?.rawValue, message: message)])
+        RowErrors(problems: [RowProblem(file: file, row: row, column: column.map(header.header(of:)), message: message)])
     }
 
     func apply(_ draft: ProductDraft, row: Int) throws -> RowChange {

@@ -9,6 +9,8 @@ public struct FileImportReport: Sendable, Codable {
         case rejected
         /// `--dry-run`: validated, nothing written.
         case validated
+        /// The file could not be read as a catalog at all (see `failure`); nothing written.
+        case unreadable
     }
 
     public var file: String
@@ -25,6 +27,8 @@ public struct FileImportReport: Sendable, Codable {
     public var problems: [RowProblem] = []
     /// Notes that reject nothing: ignored columns, local images that are not there yet.
     public var warnings: [String] = []
+    /// Why an `unreadable` file could not be read.
+    public var failure: String?
     /// The job-log entry, absent for dry runs.
     public var jobID: Int64?
     public var seconds: Double = 0
@@ -38,7 +42,7 @@ public struct FileImportReport: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case file, kind, checksum, outcome, rows, inserted, updated, unchanged
-        case invalidRows = "invalid_rows", problems, warnings
+        case invalidRows = "invalid_rows", problems, warnings, failure
         case jobID = "job_id", seconds
     }
 }

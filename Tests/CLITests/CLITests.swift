@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The executable, end to end, in temporary folders.
+@Suite struct CLITests {
+    private func copyShippedCatalogs(into folder: TemporaryFolder) throws {
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("catalogs"),
+                                         to: folder.url.appendingPathComponent("catalogs"))
+    }
+
+    @Test func runImportsTheShippedCatalogsIntoOutputAndIsSafeToRerun() throws {
+        let folder = TemporaryFolder()
+        try copyShippedCatalogs(into: folder)
+        let first = try OCOPTraceBinary.run(["run"], in: folder.url)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder.path("output/registry.sqlite")))
+        #expect(first.stdout.contains("imported stamp orders catalogs/don-dat-tem-2026-11.csv"))
+        #expect(first.stdout.contains("18 products"))
+        #expect(first.stderr.isEmpty, "progress or noise on a non-terminal: \(first.stderr)")
+
+        let second = try OCOPTraceBinary.run(["run", "--json"], in: folder.url)
+        #expect(second.status == 0)
+        let summary = try JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as! [String: Any]
+        let imports = summary["imports"] as! [[String: Any]]
+        #expect(imports.allSatisfy { ($0["inserted"] as! Int) == 0 && ($0["updated"] as! Int) == 0 })
+    }
+
+    @Test func importOfABadFileExitsOneAndNamesFileRowAndColumn() throws {
+        let folder = TemporaryFolder()
+        folder.write("bad.csv", "product_code,name,producer,province,price_vnd\nA,Một,HTX A,Thanh Hóa,abc\nB,,HTX A,Thanh Hóa,1000\n")
+        let result = try OCOPTraceBinary.run(["import", "bad.csv"], in: folder.url)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("bad.csv:2:price_vnd: \"abc\" is not a price in VND"))
+        #expect(result.stderr.contains("bad.csv:3:name: name (Tên sản phẩm) is required"))
+        #expect(result.stderr.contains("rejected bad.csv"))
+
+        let products = try OCOPTraceBinary.run(["products", "--json"], in: folder.url)
+        #expect(products.status == 0)
+        #expect(products.stdout.isEmpty)
+
+        let jobs = try OCOPTraceBinary.run(["jobs", "--json"], in: folder.url)
+        let job = try JSONSerialization.jsonObject(with: Data(jobs.stdout.split(separator: "\n")[0].utf8)) as! [String: Any]
+        #expect(job["outcome"] as? String == "rejected")
+    }
+
+    @Test func skipInvalidExitsTwoAndDryRunWritesNothing() throws {
+        let folder = TemporaryFolder()
+        folder.write("a.csv", "product_code,name,producer,province,price_vnd\nA,Một,HTX A,Thanh Hóa,1000\nB,Hai,HTX A,Thanh Hóa,x\n")
+        let dry = try OCOPTraceBinary.run(["import", "--dry-run", "--skip-invalid", "a.csv"], in: folder.url)
+        #expect(dry.status == 1)
+        let afterDryRun = try OCOPTraceBinary.run(["products", "--json"], in: folder.url)
+        #expect(afterDryRun.stdout.isEmpty)
+        let partial = try OCOPTraceBinary.run(["import", "--skip-invalid", "--json", "a.csv"], in: folder.url)
+        #expect(partial.status == 2)
+        let report = try JSONSerialization.jsonObject(with: Data(partial.stdout.utf8)) as! [String: Any]
+        #expect(report["outcome"] as? String == "partial")
+        #expect(report["inserted"] as? Int == 1)
+        #expect((report["problems"] as? [[String: Any]])?.first?["row"] as? Int == 3)
+    }
+
+    @Test func theRegistryPathComesFromDbOrTheEnvironment() throws {
+        let folder = TemporaryFolder()
+        try copyShippedCatalogs(into: folder)
+        let viaEnvironment = try OCOPTraceBinary.run(["import", "catalogs"], in: folder.url,
+                                                     environment: ["OCOPTRACE_DB": folder.path("env.sqlite")])
+        #expect(viaEnvironment.status == 0, "\(viaEnvironment.stderr)")
+        #expect(FileManager.default.fileExists(atPath: folder.path("env.sqlite")))
+        let viaOption = try OCOPTraceBinary.run(["products", "--db", folder.path("env.sqlite"), "--json", "--producer", "nem chua"],
+                                                in: folder.url)
+        #expect(viaOption.stdout.split(separator: "\n").count == 4)
+        #expect(!FileManager.default.fileExists(atPath: folder.path("output/registry.sqlite")))
+    }
+
+    @Test func unreadableInputsAndMissingRegistriesHaveTheirOwnExitCodes() throws {
+        let folder = TemporaryFolder()
+        let noRegistry = try OCOPTraceBinary.run(["products"], in: folder.url)
+        #expect(noRegistry.status == 73)
+        #expect(noRegistry.stderr.contains("ocoptrace import"))
+        let missing = try OCOPTraceBinary.run(["import", "nope.csv"], in: folder.url)
+        #expect(missing.status == 66)
+        #expect(missing.stderr.contains("nope.csv"))
+        #expect(!FileManager.default.fileExists(atPath: folder.path("output/registry.sqlite")))
+
+        // An unreadable file among good ones: the good ones are imported, the exit code says 66.
+        folder.write("old.xls", "\u{D0}")
+        folder.write("good.csv", "product_code,name,producer,province,price_vnd\nA,Một,HTX A,Thanh Hóa,1000\n")
+        let mixed = try OCOPTraceBinary.run(["import", "old.xls", "good.csv"], in: folder.url)
+        #expect(mixed.status == 66)
+        #expect(mixed.stderr.contains("old.xls") && mixed.stderr.contains(".xlsx"))
+        #expect(mixed.stdout.contains("imported catalog good.csv"))
+    }
+
+    @Test(arguments: ["run", "import", "products", "jobs"])
+    func everyCommandHasHelpWithAnExample(_ command: String) throws {
+        let folder = TemporaryFolder()
+        let help = try OCOPTraceBinary.run([command, "--help"], in: folder.url)
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("ocoptrace \(command)"))
+        #expect(help.stdout.contains("Example"))
+    }
+}
