@@ -22,10 +22,22 @@ let package = Package(
             pkgConfig: "libqrencode",
             providers: [.apt(["libqrencode-dev"])]
         ),
+        // libpng, for stamp PNGs.
+        .systemLibrary(
+            name: "CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
+        // The one piece of C: libpng reports errors by longjmp, which only C can catch.
+        .target(
+            name: "StampRaster",
+            dependencies: ["CPNG"]
+        ),
         .target(
             name: "OCOPTrace",
             dependencies: [
                 "CQRencode",
+                "StampRaster",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),

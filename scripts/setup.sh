@@ -7,6 +7,8 @@ packages=(
   pkg-config
   libsqlite3-dev   # the registry (GRDB)
   libqrencode-dev  # QR symbols
+  libpng-dev       # stamp PNGs
+  zbar-tools       # tests decode every stamp PNG with zbarimg
 )
 
 missing=()

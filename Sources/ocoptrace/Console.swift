@@ -35,6 +35,23 @@ enum Console {
     }
 }
 
+extension ExitCodes {
+    /// Prints a library error and gives the exit code its kind has; errors of other kinds
+    /// (ArgumentParser's own) pass through unchanged.
+    static func report(_ error: any Error) -> any Error {
+        let code: ExitCode
+        switch error {
+        case is CatalogError: code = unreadableInput
+        case is RegistryError: code = registryError
+        case is IssueError, is KeyError: code = rejected
+        case is RenderError: code = cannotWrite
+        default: return error
+        }
+        Console.error("\(error)")
+        return code
+    }
+}
+
 enum Formatting {
     /// `85000` → `85.000 ₫`, the way Vietnamese shops write prices.
     static func vnd(_ amount: Int) -> String {
@@ -49,6 +66,20 @@ enum Formatting {
 }
 
 enum ReportPrinter {
+    static func print(_ batch: BatchReport) {
+        for warning in batch.warnings { Console.warning(warning) }
+        if batch.alreadyIssued && batch.render == nil {
+            Swift.print("lot \(batch.lot) of \(batch.product): \(batch.quantity) stamps already issued (\(batch.manifest))")
+            return
+        }
+        let signed = batch.signed ? ", signed with key \(batch.keyID ?? "?")" : ""
+        let versions = (batch.render?.versions ?? [:]).sorted { $0.key < $1.key }.map { "v\($0.key)×\($0.value)" }.joined(separator: " ")
+        let what = batch.alreadyIssued ? "re-rendered" : "issued"
+        let seconds = batch.storeSeconds + batch.renderSeconds + batch.manifestSeconds
+        Swift.print("\(what) lot \(batch.lot) of \(batch.product): \(batch.quantity) stamps (\(batch.newStamps) new\(signed)), QR \(versions), "
+            + "\(String(format: "%.2f", seconds)) s → \(batch.manifest)")
+    }
+
     static func print(_ report: FileImportReport) {
         for warning in report.warnings { Console.warning(warning) }
         let counts = "\(report.rows) rows: \(report.inserted) new, \(report.updated) updated, \(report.unchanged) unchanged"
@@ -110,6 +141,18 @@ final class TerminalProgress: @unchecked Sendable {
             let left = progress.elapsedSeconds * (1 - fraction) / fraction
             line += String(format: ", %.0f%%, %.0f s left", fraction * 100, left)
         }
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
+        drew = true
+    }
+
+    func showIssue(_ progress: IssueProgress) {
+        lock.lock()
+        defer { lock.unlock() }
+        let now = Date()
+        guard now.timeIntervalSince(lastDraw) >= 0.1 || progress.done == progress.total else { return }
+        lastDraw = now
+        let verb = progress.stage == .store ? "drawing serials" : "rendering"
+        let line = "lot \(progress.lot): \(verb) \(progress.done)/\(progress.total)"
         FileHandle.standardError.write(Data(("\r\u{1B}[K" + line).utf8))
         drew = true
     }

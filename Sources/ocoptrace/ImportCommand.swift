@@ -39,23 +39,20 @@ struct ImportCommand: ParsableCommand {
 
     func run() throws {
         let reports: [FileImportReport]
+        let progress = TerminalProgress()
         do {
             let urls = paths.map { URL(fileURLWithPath: $0) }
             // Inputs are checked before the registry is opened, so a typo creates no registry.
             _ = try InputFiles.expand(urls)
             let registry = try Registry(path: registry.path)
             let importer = CatalogImporter(registry: registry)
-            let progress = TerminalProgress()
             reports = try importer.importPaths(urls,
                                                options: ImportOptions(skipInvalid: skipInvalid, dryRun: dryRun),
                                                progress: progress?.callback)
             progress?.finish()
-        } catch let error as CatalogError {
-            Console.error("\(error)")
-            throw ExitCodes.unreadableInput
-        } catch let error as RegistryError {
-            Console.error("\(error)")
-            throw ExitCodes.registryError
+        } catch {
+            progress?.finish()
+            throw ExitCodes.report(error)
         }
         for report in reports {
             if json { Console.printJSON(report) } else { ReportPrinter.print(report) }

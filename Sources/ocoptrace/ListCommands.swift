@@ -28,9 +28,8 @@ struct ProductsCommand: ParsableCommand {
         let products: [ProductListing]
         do {
             products = try ProductListing.fetch(from: Registry(readOnlyPath: registry.path), producer: producer, province: province)
-        } catch let error as RegistryError {
-            Console.error("\(error)")
-            throw ExitCodes.registryError
+        } catch {
+            throw ExitCodes.report(error)
         }
         if json {
             products.forEach(Console.printJSON)
@@ -73,9 +72,8 @@ struct JobsCommand: ParsableCommand {
         let jobs: [JobLog.Entry]
         do {
             jobs = try JobLog.entries(in: Registry(readOnlyPath: registry.path), limit: limit)
-        } catch let error as RegistryError {
-            Console.error("\(error)")
-            throw ExitCodes.registryError
+        } catch {
+            throw ExitCodes.report(error)
         }
         if json {
             jobs.forEach(Console.printJSON)

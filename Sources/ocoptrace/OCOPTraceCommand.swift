@@ -7,8 +7,8 @@ struct OCOPTraceCommand: ParsableCommand {
         commandName: "ocoptrace",
         abstract: "Traceability stamps and marketplace listings for OCOP producers.",
         discussion: """
-            Imports producer catalogs (CSV or Excel, Vietnamese text) into an SQLite registry, and runs \
-            the batch jobs built on it.
+            Imports producer catalogs (CSV or Excel, Vietnamese text) into an SQLite registry, issues \
+            traceability stamps as QR PNGs, and runs the batch jobs built on them.
 
             The registry is output/registry.sqlite unless --db or OCOPTRACE_DB names another.
 
@@ -16,7 +16,8 @@ struct OCOPTraceCommand: ParsableCommand {
               ocoptrace run catalogs/
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, ImportCommand.self, ProductsCommand.self, JobsCommand.self]
+        subcommands: [RunCommand.self, ImportCommand.self, IssueCommand.self, RenderCommand.self, KeysCommand.self,
+                      ProductsCommand.self, JobsCommand.self]
     )
 }
 
@@ -38,4 +39,6 @@ enum ExitCodes {
     static let unreadableInput = ExitCode(66)
     /// The registry could not be opened or written (sysexits EX_CANTCREAT).
     static let registryError = ExitCode(73)
+    /// An output file could not be written (sysexits EX_IOERR).
+    static let cannotWrite = ExitCode(74)
 }

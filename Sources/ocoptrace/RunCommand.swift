@@ -8,8 +8,9 @@ struct RunCommand: ParsableCommand {
         abstract: "The main job: run every stage on a folder of catalogs and stamp orders.",
         discussion: """
             Imports every catalog and then every stamp-order file in the folder into the registry, \
-            writing into output/, and ends with a short summary. Later stages (stamps, labels, exports) \
-            join this job as they are built. Safe to rerun: unchanged files change nothing.
+            issues the stamps of every order not issued yet (PNGs and manifests under output/stamps/), \
+            and ends with a short summary. Later stages (labels, exports) join this job as they are \
+            built. Safe to rerun: unchanged files change nothing, issued lots are not issued again.
 
             Example:
               ocoptrace run catalogs/
@@ -21,36 +22,34 @@ struct RunCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The folder of catalogs and stamp orders.", valueName: "folder"))
     var folder = "catalogs"
 
-    @Option(help: ArgumentHelp("Where generated files go.", valueName: "folder"))
-    var output = "output"
+    @OptionGroup var issuing: IssuingOptions
 
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
     func run() throws {
         let summary: Pipeline.Summary
+        let progress = TerminalProgress()
         do {
             _ = try InputFiles.expand([URL(fileURLWithPath: folder)])
             let registry = try Registry(path: registry.path)
-            let progress = TerminalProgress()
-            summary = try Pipeline(registry: registry, outputFolder: URL(fileURLWithPath: output))
-                .run(folder: URL(fileURLWithPath: folder), progress: progress?.callback)
+            summary = try Pipeline(registry: registry, outputFolder: URL(fileURLWithPath: issuing.output))
+                .run(folder: URL(fileURLWithPath: folder), issue: issuing.issueOptions, progress: progress?.callback,
+                     issueProgress: progress?.issueCallback)
             progress?.finish()
-        } catch let error as CatalogError {
-            Console.error("\(error)")
-            throw ExitCodes.unreadableInput
-        } catch let error as RegistryError {
-            Console.error("\(error)")
-            throw ExitCodes.registryError
+        } catch {
+            progress?.finish()
+            throw ExitCodes.report(error)
         }
         if json {
             Console.printJSON(summary)
         } else {
             for report in summary.imports { ReportPrinter.print(report) }
+            for batch in summary.batches { ReportPrinter.print(batch) }
             let counts = summary.registry
             print("""
                 Registry \(registry.path): \(counts.producers) producers, \(counts.products) products, \
-                \(counts.stampOrders) stamp orders (\(counts.pendingStampOrders) not issued yet). \
+                \(counts.stampOrders) stamp orders (\(counts.pendingStampOrders) not issued yet), \(counts.issuedStamps) stamps issued. \
                 Done in \(String(format: "%.2f", summary.seconds)) s.
                 """)
         }

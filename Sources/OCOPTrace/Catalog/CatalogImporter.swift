@@ -138,6 +138,7 @@ public struct CatalogImporter: Sendable {
             }
             guard header != nil else { throw CatalogError.missingHeader(file: file) }
             report.warnings.append(contentsOf: catalogWriter?.warnings ?? [])
+            report.stampOrderIDs = orderWriter?.orderIDs ?? []
             report.jobID = jobID
             report.seconds = Date().timeIntervalSince(started)
             if options.dryRun {

@@ -29,6 +29,8 @@ public struct FileImportReport: Sendable, Codable {
     public var warnings: [String] = []
     /// Why an `unreadable` file could not be read.
     public var failure: String?
+    /// The stamp orders a stamp-order file names (imported or already there), for issuing them.
+    public var stampOrderIDs: [Int64] = []
     /// The job-log entry, absent for dry runs.
     public var jobID: Int64?
     public var seconds: Double = 0

@@ -9,6 +9,8 @@ final class StampOrderWriter {
     private let jobID: Int64?
     private let now: String
     private var rowOfLot: [String: Int] = [:]
+    /// The orders this file names, in row order, whether new, updated or unchanged.
+    private(set) var orderIDs: [Int64] = []
 
     init(db: Database, file: String, header: HeaderMap, jobID: Int64?, now: String) {
         self.db = db
@@ -39,6 +41,7 @@ final class StampOrderWriter {
                 && existing["produced_on"] == draft.producedOn.iso
                 && existing["expires_on"] == expiresOn?.iso
                 && existing["lot_label"] == draft.lotLabel
+            orderIDs.append(existing["id"])
             if same { return .unchanged }
             let status: String = existing["status"]
             guard status == "pending" else {
@@ -55,6 +58,7 @@ final class StampOrderWriter {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [product.id, draft.lot.code, draft.lotLabel, draft.quantity, draft.producedOn.iso,
                              expiresOn?.iso, jobID, now, now])
+        orderIDs.append(db.lastInsertedRowID)
         return .inserted
     }
 

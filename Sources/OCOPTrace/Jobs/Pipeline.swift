@@ -1,7 +1,7 @@
 import Foundation
 
 /// The main job, `ocoptrace run`: every stage that exists, on a folder of catalogs and stamp
-/// orders. Today that is the import; stamp issuance, labels and exports join as they are built.
+/// orders: import, then stamp issuance. Labels and exports join as they are built.
 public struct Pipeline: Sendable {
     public let registry: Registry
     public let outputFolder: URL
@@ -13,6 +13,7 @@ public struct Pipeline: Sendable {
 
     public struct Summary: Sendable, Codable {
         public var imports: [FileImportReport]
+        public var batches: [BatchReport]
         public var registry: RegistryCounts
         public var seconds: Double
 
@@ -22,12 +23,16 @@ public struct Pipeline: Sendable {
         }
     }
 
-    public func run(folder: URL, options: ImportOptions = ImportOptions(),
-                    progress: (@Sendable (ImportProgress) -> Void)? = nil) throws -> Summary {
+    /// Imports the folder, then issues the stamp orders of every stamp-order file that imported.
+    public func run(folder: URL, options: ImportOptions = ImportOptions(), issue: IssueOptions,
+                    progress: (@Sendable (ImportProgress) -> Void)? = nil,
+                    issueProgress: (@Sendable (IssueProgress) -> Void)? = nil) throws -> Summary {
         let started = Date()
         try FileManager.default.createDirectory(at: outputFolder, withIntermediateDirectories: true)
         let imports = try CatalogImporter(registry: registry).importPaths([folder], options: options, progress: progress)
-        return Summary(imports: imports, registry: try RegistryCounts.fetch(from: registry),
+        let orders = imports.filter { $0.outcome == .succeeded || $0.outcome == .partial }.flatMap(\.stampOrderIDs)
+        let batches = try StampIssuer(registry: registry, options: issue).issue(orderIDs: orders, progress: issueProgress)
+        return Summary(imports: imports, batches: batches, registry: try RegistryCounts.fetch(from: registry),
                        seconds: Date().timeIntervalSince(started))
     }
 }

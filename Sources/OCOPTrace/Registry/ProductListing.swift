@@ -69,11 +69,13 @@ public struct RegistryCounts: Sendable, Codable {
     public var products: Int
     public var stampOrders: Int
     public var pendingStampOrders: Int
+    public var issuedStamps: Int
 
     enum CodingKeys: String, CodingKey {
         case producers, products
         case stampOrders = "stamp_orders"
         case pendingStampOrders = "pending_stamp_orders"
+        case issuedStamps = "issued_stamps"
     }
 
     public static func fetch(from registry: Registry) throws -> RegistryCounts {
@@ -82,7 +84,10 @@ public struct RegistryCounts: Sendable, Codable {
                 producers: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM producers") ?? 0,
                 products: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM products") ?? 0,
                 stampOrders: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stamp_orders") ?? 0,
-                pendingStampOrders: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stamp_orders WHERE status = 'pending'") ?? 0)
+                pendingStampOrders: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stamp_orders WHERE status <> 'issued'") ?? 0,
+                issuedStamps: try Int.fetchOne(db, sql: """
+                    SELECT COUNT(*) FROM stamps s JOIN stamp_batches b ON b.id = s.batch_id WHERE b.status = 'issued'
+                    """) ?? 0)
         }
     }
 }

@@ -79,6 +79,46 @@ extension Registry {
                 );
                 """)
         }
+        migrator.registerMigration("v2: signing keys, stamp batches, stamps") { db in
+            try db.execute(sql: """
+                CREATE TABLE signing_keys (
+                    key_id TEXT PRIMARY KEY,
+                    public_key TEXT NOT NULL UNIQUE,
+                    created_at TEXT NOT NULL,
+                    retired_at TEXT
+                );
+
+                CREATE TABLE stamp_batches (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    product_id INTEGER NOT NULL REFERENCES products(id) ON DELETE RESTRICT,
+                    order_id INTEGER REFERENCES stamp_orders(id),
+                    lot TEXT NOT NULL,
+                    lot_label TEXT NOT NULL,
+                    quantity INTEGER NOT NULL CHECK (quantity > 0),
+                    produced_on TEXT,
+                    expires_on TEXT,
+                    resolver TEXT NOT NULL,
+                    key_id TEXT REFERENCES signing_keys(key_id),
+                    status TEXT NOT NULL CHECK (status IN ('issuing', 'issued')),
+                    folder TEXT NOT NULL,
+                    job_id INTEGER REFERENCES jobs(id),
+                    created_at TEXT NOT NULL,
+                    completed_at TEXT,
+                    UNIQUE (product_id, lot)
+                );
+
+                CREATE TABLE stamps (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    batch_id INTEGER NOT NULL REFERENCES stamp_batches(id) ON DELETE RESTRICT,
+                    sequence INTEGER NOT NULL CHECK (sequence > 0),
+                    serial TEXT NOT NULL UNIQUE,
+                    signature TEXT,
+                    UNIQUE (batch_id, sequence)
+                );
+
+                ALTER TABLE products ADD COLUMN embed_signature INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return migrator
     }()
 }

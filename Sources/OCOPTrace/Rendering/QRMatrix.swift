@@ -56,10 +56,8 @@ public struct QRMatrix: Sendable, Equatable {
     /// Encodes `text` in the smallest symbol that holds it, letting libqrencode split it into
     /// numeric, alphanumeric and byte segments (which keeps URLs with upper-case parts small).
     public init(encoding text: String, correction: QRErrorCorrection = .medium) throws(EncodingError) {
+        try QRMatrix.checkEncodable(text)
         let bytes = text.utf8.count
-        guard bytes > 0 else { throw .empty }
-        guard !text.utf8.contains(0) else { throw .containsNUL }
-        guard bytes <= QRMatrix.maximumBytes else { throw .tooLong(bytes: bytes) }
         let result: (Int, Int, [Bool])? = text.withCString { pointer in
             guard let code = QRcode_encodeString(pointer, 0, correction.cLevel, QR_MODE_8, 1) else { return nil }
             defer { QRcode_free(code) }
@@ -74,6 +72,14 @@ public struct QRMatrix: Sendable, Equatable {
         self.version = version
         self.width = width
         self.modules = modules
+    }
+
+    /// Only bounded, NUL-free text is ever handed to libqrencode.
+    static func checkEncodable(_ text: String) throws(EncodingError) {
+        let bytes = text.utf8.count
+        guard bytes > 0 else { throw .empty }
+        guard bytes <= QRMatrix.maximumBytes else { throw .tooLong(bytes: bytes) }
+        guard !text.utf8.contains(0) else { throw .containsNUL }
     }
 
     public subscript(row: Int, column: Int) -> Bool {

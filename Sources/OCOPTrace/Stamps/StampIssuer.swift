@@ -1,0 +1,400 @@
+import Foundation
+import GRDB
+
+/// What `issue` does and where it writes.
+public struct IssueOptions: Sendable {
+    /// Scheme, host and optional path of the resolver the URLs point to.
+    public var resolver: String
+    /// Add an Ed25519 signature (AI 8030) to every stamp of the batches issued.
+    public var embedSignature: Bool
+    /// Where the signing keys are (`keys/` by default).
+    public var keysFolder: URL
+    /// Where `stamps/` is written (`output/` by default).
+    public var outputFolder: URL
+    public var render: RenderOptions
+
+    public static let defaultResolver = "https://id.ocoptrace.vn"
+
+    /// The resolver to use: an explicit one, else `OCOPTRACE_RESOLVER`, else ``defaultResolver``.
+    public static func resolveResolver(_ explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let explicit, !explicit.isEmpty { return explicit }
+        if let fromEnvironment = environment["OCOPTRACE_RESOLVER"], !fromEnvironment.isEmpty { return fromEnvironment }
+        return defaultResolver
+    }
+
+    public init(resolver: String = IssueOptions.defaultResolver, embedSignature: Bool = false,
+                keysFolder: URL = URL(fileURLWithPath: "keys"), outputFolder: URL = URL(fileURLWithPath: "output"),
+                render: RenderOptions = RenderOptions()) {
+        self.resolver = resolver
+        self.embedSignature = embedSignature
+        self.keysFolder = keysFolder
+        self.outputFolder = outputFolder
+        self.render = render
+    }
+}
+
+/// What happened to one batch.
+public struct BatchReport: Sendable, Codable {
+    public var batchID: Int64
+    public var product: String
+    public var producer: String
+    public var lot: String
+    public var quantity: Int
+    /// Stamps created by this run (0 when the batch was already complete).
+    public var newStamps: Int
+    /// Whether the batch was already complete before this run: nothing was issued or written.
+    public var alreadyIssued: Bool
+    public var signed: Bool
+    public var keyID: String?
+    public var folder: String
+    public var manifest: String
+    public var storeSeconds = 0.0
+    public var renderSeconds = 0.0
+    public var manifestSeconds = 0.0
+    public var render: RenderTimings?
+    public var warnings: [String] = []
+
+    enum CodingKeys: String, CodingKey {
+        case batchID = "batch_id", product, producer, lot, quantity, newStamps = "new_stamps"
+        case alreadyIssued = "already_issued", signed, keyID = "key_id", folder, manifest
+        case storeSeconds = "store_seconds", renderSeconds = "render_seconds", manifestSeconds = "manifest_seconds"
+        case render, warnings
+    }
+}
+
+public enum IssueError: Error, Sendable, CustomStringConvertible {
+    case unknownProduct(String)
+    case ambiguousProduct(code: String, producers: [String])
+    case quantityConflict(lot: String, existing: Int, requested: Int)
+    case invalidLot(String)
+    case badDates(String)
+    case badCount(Int)
+    case noBatch(lot: String)
+    case ambiguousLot(lot: String, products: [String])
+    case notComplete(lot: String)
+
+    public var description: String {
+        switch self {
+        case .unknownProduct(let code): "no product \"\(code)\" in the registry: import its catalog first"
+        case .ambiguousProduct(let code, let producers):
+            "product code \"\(code)\" belongs to several producers (\(producers.joined(separator: ", "))): name one with --producer"
+        case .quantityConflict(let lot, let existing, let requested):
+            "lot \(lot) already has a batch of \(existing) stamps; \(requested) were asked for: use a new lot number"
+        case .invalidLot(let reason): reason
+        case .badDates(let reason): reason
+        case .badCount(let count): "\(count) is not a number of stamps: ask for 1 to \(RowParser.maximumStampsPerOrder)"
+        case .noBatch(let lot): "no stamps were issued for lot \(lot)"
+        case .ambiguousLot(let lot, let products):
+            "lot \(lot) exists for several products (\(products.joined(separator: ", "))): name one with --product"
+        case .notComplete(let lot): "the batch of lot \(lot) is not complete: rerun `ocoptrace issue` to finish it"
+        }
+    }
+}
+
+/// Issues stamps: creates each batch, fills it with random serials (signed when asked), renders
+/// every PNG, writes the manifest, and only then marks the batch issued.
+///
+/// A batch is all or nothing from the outside: until it is marked issued its stamps are pending,
+/// and rerunning completes it to exactly its quantity. Stamps are added in short transactions that
+/// count what is there first, so two processes completing one batch never overfill it.
+public struct StampIssuer: Sendable {
+    public let registry: Registry
+    public let options: IssueOptions
+    /// Stamps generated, signed and stored per transaction.
+    static let storeChunk = 4096
+    /// Stamps per folder and per rendering task.
+    public static let stampsPerFolder = 1000
+
+    public init(registry: Registry, options: IssueOptions) {
+        self.registry = registry
+        self.options = options
+    }
+
+    /// Issues every given stamp order that is not issued yet (finishing any that were interrupted).
+    public func issue(orderIDs: [Int64], progress: (@Sendable (IssueProgress) -> Void)? = nil) throws -> [BatchReport] {
+        try orderIDs.map { orderID in
+            let batchID: Int64 = try registry.write { db in
+                guard let order = try Row.fetchOne(db, sql: "SELECT * FROM stamp_orders WHERE id = ?", arguments: [orderID]) else {
+                    throw IssueError.noBatch(lot: "#\(orderID)")
+                }
+                return try createBatch(db, productID: order["product_id"], orderID: orderID, lot: order["lot"], lotLabel: order["lot_label"],
+                                       quantity: order["quantity"], producedOn: order["produced_on"], expiresOn: order["expires_on"])
+            }
+            return try complete(batchID: batchID, progress: progress)
+        }
+    }
+
+    /// Issues one batch ad hoc.
+    public func issue(productCode: String, producer: String? = nil, lot lotLabel: String, count: Int,
+                      producedOn: CalendarDate?, expiresOn: CalendarDate?,
+                      progress: (@Sendable (IssueProgress) -> Void)? = nil) throws -> BatchReport {
+        guard (1...RowParser.maximumStampsPerOrder).contains(count) else { throw IssueError.badCount(count) }
+        let lot: LotNumber
+        do { lot = try LotNumber(transliterating: lotLabel) } catch { throw IssueError.invalidLot(error.description) }
+        let batchID: Int64 = try registry.write { db in
+            let product = try StampIssuer.findProduct(db, code: productCode, producer: producer)
+            var expires = expiresOn
+            if expires == nil, let producedOn, let days: Int = product["shelf_life_days"] { expires = producedOn.adding(days: days) }
+            if let producedOn, let expires, expires < producedOn {
+                throw IssueError.badDates("the expiry date \(expires.iso) is before the production date \(producedOn.iso)")
+            }
+            return try createBatch(db, productID: product["id"], orderID: nil, lot: lot.code, lotLabel: lotLabel, quantity: count,
+                                   producedOn: producedOn?.iso, expiresOn: expires?.iso)
+        }
+        return try complete(batchID: batchID, progress: progress)
+    }
+
+    /// Redraws a batch's PNGs and manifest from the registry (for reprints), issuing nothing.
+    public func rerender(lot lotLabel: String, productCode: String?, progress: (@Sendable (IssueProgress) -> Void)? = nil) throws -> BatchReport {
+        let lotCode = (try? LotNumber(transliterating: lotLabel).code) ?? lotLabel
+        let batch: StampBatch = try registry.read { db in
+            var batches = try StampBatch.fetchAll(db, sql: StampBatch.selectSQL + " WHERE b.lot = ?", arguments: [lotCode])
+            if let productCode { batches = batches.filter { $0.productCode == productCode } }
+            guard let first = batches.first else { throw IssueError.noBatch(lot: lotCode) }
+            guard batches.count == 1 else { throw IssueError.ambiguousLot(lot: lotCode, products: batches.map(\.productCode)) }
+            return first
+        }
+        guard batch.status == "issued" else { throw IssueError.notComplete(lot: lotCode) }
+        var report = makeReport(batch, newStamps: 0, alreadyIssued: true)
+        try renderAndWriteManifest(batch, report: &report, progress: progress)
+        return report
+    }
+
+    // MARK: - Steps
+
+    private func createBatch(_ db: Database, productID: Int64, orderID: Int64?, lot: String, lotLabel: String, quantity: Int,
+                             producedOn: String?, expiresOn: String?) throws -> Int64 {
+        if let existing = try Row.fetchOne(db, sql: "SELECT id, quantity FROM stamp_batches WHERE product_id = ? AND lot = ?",
+                                           arguments: [productID, lot]) {
+            let existingQuantity: Int = existing["quantity"]
+            guard existingQuantity == quantity else {
+                throw IssueError.quantityConflict(lot: lot, existing: existingQuantity, requested: quantity)
+            }
+            return existing["id"]
+        }
+        let signs = try options.embedSignature
+            || (Bool.fetchOne(db, sql: "SELECT embed_signature FROM products WHERE id = ?", arguments: [productID]) ?? false)
+        let keyID = signs ? try KeyStore(registry: registry, folder: options.keysFolder).activeSigningKey().keyID : nil
+        let resolver: String
+        do { resolver = try StampURL.normalisedResolver(options.resolver) } catch { throw IssueError.invalidLot(error.description) }
+        let product = try Row.fetchOne(db, sql: """
+            SELECT p.code, pr.name FROM products p JOIN producers pr ON pr.id = p.producer_id WHERE p.id = ?
+            """, arguments: [productID])!
+        let folder = ["stamps", StampIssuer.slug(product["name"]), StampIssuer.slug(product["code"]), StampIssuer.slug(lot)]
+            .joined(separator: "/")
+        try db.execute(sql: """
+            INSERT INTO stamp_batches (product_id, order_id, lot, lot_label, quantity, produced_on, expires_on, resolver, key_id,
+                                       status, folder, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'issuing', ?, ?)
+            """, arguments: [productID, orderID, lot, lotLabel, quantity, producedOn, expiresOn, resolver, keyID, folder, Timestamp.now()])
+        if let orderID {
+            try db.execute(sql: "UPDATE stamp_orders SET status = 'issuing' WHERE id = ? AND status = 'pending'", arguments: [orderID])
+        }
+        return db.lastInsertedRowID
+    }
+
+    /// Brings a batch to `issued`: missing stamps, every PNG, the manifest, then the status.
+    private func complete(batchID: Int64, progress: (@Sendable (IssueProgress) -> Void)?) throws -> BatchReport {
+        guard let batch = try registry.read({ try StampBatch.fetch($0, id: batchID) }) else { throw IssueError.noBatch(lot: "#\(batchID)") }
+        if batch.status == "issued" {
+            return makeReport(batch, newStamps: 0, alreadyIssued: true)
+        }
+        let storeStarted = Date()
+        let newStamps = try fillStamps(batch, progress: progress)
+        var report = makeReport(batch, newStamps: newStamps, alreadyIssued: false)
+        report.storeSeconds = Date().timeIntervalSince(storeStarted)
+        try renderAndWriteManifest(batch, report: &report, progress: progress)
+        try registry.write { db in
+            try db.execute(sql: "UPDATE stamp_batches SET status = 'issued', completed_at = ? WHERE id = ?", arguments: [Timestamp.now(), batch.id])
+            if let orderID = batch.orderID {
+                try db.execute(sql: "UPDATE stamp_orders SET status = 'issued' WHERE id = ?", arguments: [orderID])
+            }
+            try db.execute(sql: """
+                INSERT INTO jobs (kind, file, started_at, finished_at, outcome, rows_read, inserted, unchanged, message)
+                VALUES ('issue', ?, ?, ?, 'succeeded', ?, ?, ?, ?)
+                """, arguments: [report.manifest, Timestamp.string(storeStarted), Timestamp.now(), batch.quantity, newStamps,
+                                 batch.quantity - newStamps, "\(batch.productCode) lot \(batch.lot)" + (batch.keyID.map { ", signed with \($0)" } ?? "")])
+        }
+        return report
+    }
+
+    private func makeReport(_ batch: StampBatch, newStamps: Int, alreadyIssued: Bool) -> BatchReport {
+        let folder = options.outputFolder.appendingPathComponent(batch.folder)
+        return BatchReport(batchID: batch.id, product: batch.productCode, producer: batch.producer, lot: batch.lot,
+                           quantity: batch.quantity, newStamps: newStamps, alreadyIssued: alreadyIssued, signed: batch.keyID != nil,
+                           keyID: batch.keyID, folder: InputFiles.displayPath(folder),
+                           manifest: InputFiles.displayPath(folder.appendingPathComponent("manifest.csv")))
+    }
+
+    /// Adds stamps until the batch holds its quantity. Serials are drawn (and signed) outside the
+    /// transaction; inside it, the count is taken again so that concurrent runs never overfill.
+    private func fillStamps(_ batch: StampBatch, progress: (@Sendable (IssueProgress) -> Void)?) throws -> Int {
+        let key = try batch.keyID.map { keyID -> SigningKey in
+            let key = try KeyStore(registry: registry, folder: options.keysFolder).signingKey(keyID)
+            return key
+        }
+        var added = 0
+        while true {
+            let existing = try registry.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM stamps WHERE batch_id = ?", arguments: [batch.id]) ?? 0 }
+            let wanted = min(StampIssuer.storeChunk, batch.quantity - existing)
+            if wanted <= 0 { return added }
+            let drafts = try StampIssuer.draw(wanted, batch: batch, key: key)
+            let inserted: Int = try registry.write { db in
+                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stamps WHERE batch_id = ?", arguments: [batch.id]) ?? 0
+                var sequence = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(sequence), 0) FROM stamps WHERE batch_id = ?", arguments: [batch.id]) ?? 0
+                let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO stamps (batch_id, sequence, serial, signature) VALUES (?, ?, ?, ?)")
+                var inserted = 0
+                for draft in drafts.prefix(max(0, batch.quantity - count)) {
+                    sequence += 1
+                    try statement.execute(arguments: [batch.id, sequence, draft.serial.text, draft.signature?.text])
+                    if db.changesCount == 1 { inserted += 1 } else { sequence -= 1 }  // a serial already taken: drawn again next round
+                }
+                return inserted
+            }
+            added += inserted
+            progress?(IssueProgress(stage: .store, lot: batch.lot, done: existing + inserted, total: batch.quantity))
+        }
+    }
+
+    /// Random serials, signed on both cores when the batch is signed.
+    private static func draw(_ count: Int, batch: StampBatch, key: SigningKey?) throws -> [IssuedStamp] {
+        var generator = SystemRandomNumberGenerator()
+        var stamps = (0..<count).map { _ in IssuedStamp(sequence: 0, serial: Serial.random(using: &generator), signature: nil) }
+        guard let key else { return stamps }
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+        let signatures = ConcurrentResults<[EmbeddedSignature]>(count: workers)
+        let serials = stamps.map(\.serial)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let range = stride(from: worker, to: count, by: workers)
+            signatures.set(worker, range.map { index in try! key.sign(batch.signedFields(serial: serials[index])) })
+        }
+        for worker in 0..<workers {
+            for (offset, signature) in signatures.value(worker).enumerated() {
+                stamps[worker + offset * workers].signature = signature
+            }
+        }
+        return stamps
+    }
+
+    /// Renders every stamp of the batch (one folder of at most ``stampsPerFolder`` per task, tasks
+    /// spread over the cores), then writes the manifest.
+    private func renderAndWriteManifest(_ batch: StampBatch, report: inout BatchReport,
+                                        progress: (@Sendable (IssueProgress) -> Void)?) throws {
+        try options.render.validate()
+        let batchFolder = options.outputFolder.appendingPathComponent(batch.folder)
+        let renderStarted = Date()
+        let chunks = (batch.quantity + StampIssuer.stampsPerFolder - 1) / StampIssuer.stampsPerFolder
+        let results = ConcurrentResults<Result<RenderTimings, any Error>>(count: chunks)
+        let done = AtomicCounter()
+        let registry = self.registry
+        let renderOptions = options.render
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            results.set(chunk, Result {
+                let first = chunk * StampIssuer.stampsPerFolder + 1
+                let last = min(batch.quantity, first + StampIssuer.stampsPerFolder - 1)
+                let folder = batchFolder.appendingPathComponent(StampIssuer.chunkFolderName(chunk))
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                let stamps = try registry.read { db in try StampIssuer.stamps(db, batchID: batch.id, sequences: first...last) }
+                let writer = StampPNGWriter(options: renderOptions)
+                for stamp in stamps {
+                    let path = folder.appendingPathComponent(stamp.stampID.formatted + ".png").path
+                    try writer.write(batch.url(serial: stamp.serial, signature: stamp.signature).text, to: path)
+                }
+                let total = done.add(stamps.count)
+                progress?(IssueProgress(stage: .render, lot: batch.lot, done: total, total: batch.quantity))
+                return writer.timings
+            })
+        }
+        var timings = RenderTimings()
+        for chunk in 0..<chunks { timings.add(try results.value(chunk).get()) }
+        report.render = timings
+        report.renderSeconds = Date().timeIntervalSince(renderStarted)
+        if batch.keyID == nil, let largest = timings.versions.keys.max(), largest > 5, options.render.correction == .medium {
+            report.warnings.append("lot \(batch.lot): some URLs need QR version \(largest) at level M (over 5): a shorter product code or resolver keeps stamps small")
+        }
+
+        let manifestStarted = Date()
+        try writeManifest(batch, folder: batchFolder)
+        report.manifestSeconds = Date().timeIntervalSince(manifestStarted)
+    }
+
+    /// `manifest.csv`: serial, stamp ID, URL and PNG path (relative to the manifest) of every stamp,
+    /// written to a temporary file and renamed, so a reader never sees half a manifest.
+    private func writeManifest(_ batch: StampBatch, folder: URL) throws {
+        let final = folder.appendingPathComponent("manifest.csv")
+        let temporary = folder.appendingPathComponent(".manifest-\(getpid())-\(UUID().uuidString).csv")
+        FileManager.default.createFile(atPath: temporary.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: temporary)
+        var buffer = "sequence,serial,stamp_id,url,png,lot,produced_on,expires_on\n"
+        try registry.read { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT sequence, serial, signature FROM stamps WHERE batch_id = ? ORDER BY sequence",
+                                           arguments: [batch.id])
+            while let row = try rows.next() {
+                let stamp = StampIssuer.stamp(from: row)
+                let png = StampIssuer.chunkFolderName((stamp.sequence - 1) / StampIssuer.stampsPerFolder) + "/" + stamp.stampID.formatted + ".png"
+                let url = batch.url(serial: stamp.serial, signature: stamp.signature).text
+                buffer += "\(stamp.sequence),\(stamp.serial.text),\(stamp.stampID.formatted),\(CSVText.field(url)),\(png),"
+                    + "\(CSVText.field(batch.lot)),\(batch.producedOn ?? ""),\(batch.expiresOn ?? "")\n"
+                if buffer.utf8.count > 1 << 16 {
+                    handle.write(Data(buffer.utf8))
+                    buffer = ""
+                }
+            }
+        }
+        handle.write(Data(buffer.utf8))
+        try handle.synchronize()
+        try handle.close()
+        if FileManager.default.fileExists(atPath: final.path) { try FileManager.default.removeItem(at: final) }
+        try FileManager.default.moveItem(at: temporary, to: final)
+    }
+
+    // MARK: - Helpers
+
+    static func stamps(_ db: Database, batchID: Int64, sequences: ClosedRange<Int>) throws -> [IssuedStamp] {
+        try Row.fetchAll(db, sql: "SELECT sequence, serial, signature FROM stamps WHERE batch_id = ? AND sequence BETWEEN ? AND ? ORDER BY sequence",
+                         arguments: [batchID, sequences.lowerBound, sequences.upperBound]).map(stamp(from:))
+    }
+
+    static func stamp(from row: Row) -> IssuedStamp {
+        IssuedStamp(sequence: row["sequence"], serial: Serial(unchecked: row["serial"]),
+                    signature: (row["signature"] as String?).flatMap(EmbeddedSignature.init(text:)))
+    }
+
+    /// `0001`, `0002`, ...: one folder per thousand stamps.
+    static func chunkFolderName(_ chunk: Int) -> String {
+        let digits = String(chunk + 1)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+
+    /// A folder name from a product or lot name: ASCII letters and digits, `-` between words.
+    static func slug(_ text: String) -> String {
+        var slug = ""
+        for scalar in text.withoutVietnameseDiacritics.unicodeScalars {
+            if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+                slug.unicodeScalars.append(scalar)
+            } else if !slug.isEmpty, !slug.hasSuffix("-") {
+                slug += "-"
+            }
+        }
+        while slug.hasSuffix("-") { slug.removeLast() }
+        return slug.isEmpty ? "x" : String(slug.prefix(60))
+    }
+
+    static func findProduct(_ db: Database, code: String, producer: String?) throws -> Row {
+        let candidates = try Row.fetchAll(db, sql: """
+            SELECT p.id, p.shelf_life_days, pr.name FROM products p JOIN producers pr ON pr.id = p.producer_id WHERE p.code = ?
+            """, arguments: [code]).filter { row in producer.map { (row["name"] as String).matchingKey.contains($0.matchingKey) } ?? true }
+        guard let first = candidates.first else { throw IssueError.unknownProduct(code) }
+        guard candidates.count == 1 else { throw IssueError.ambiguousProduct(code: code, producers: candidates.map { $0["name"] }) }
+        return first
+    }
+}
+
+/// Progress of an issue run, for terminals.
+public struct IssueProgress: Sendable {
+    public enum Stage: String, Sendable { case store, render }
+    public var stage: Stage
+    public var lot: String
+    public var done: Int
+    public var total: Int
+}

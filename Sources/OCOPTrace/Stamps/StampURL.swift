@@ -1,0 +1,138 @@
+import Foundation
+
+/// What a stamp's QR code holds: a URL under the registry's resolver domain.
+///
+/// With a GTIN it is a GS1 Digital Link URI, `https://{resolver}/01/{GTIN-14}/10/{lot}/21/{serial}`;
+/// without one, the same shape with the producer's product code under `p`:
+/// `https://{resolver}/p/{product code}/10/{lot}/21/{serial}` (AI 01 must hold a real GTIN). The
+/// production date (AI 11) and expiry date (AI 17) follow as query attributes when known, and an
+/// embedded signature as AI 8030.
+public struct StampURL: Hashable, Sendable {
+    public enum ProductKey: Hashable, Sendable {
+        case gtin(GTIN)
+        case code(String)
+
+        /// The product as the signed canonical string names it: `01:{GTIN-14}` or `p:{code}`.
+        public var canonical: String {
+            switch self {
+            case .gtin(let gtin): "01:" + gtin.digits
+            case .code(let code): "p:" + code
+            }
+        }
+    }
+
+    /// Scheme, host and optional path prefix, e.g. `https://id.ocoptrace.vn`.
+    public var resolver: String
+    public var product: ProductKey
+    public var lot: String
+    public var serial: Serial
+    public var producedOn: CalendarDate?
+    public var expiresOn: CalendarDate?
+    public var signature: EmbeddedSignature?
+    /// Query attributes that are neither ours nor GS1's, kept as found.
+    public var otherAttributes: [(String, String)] = []
+
+    public init(resolver: String, product: ProductKey, lot: String, serial: Serial, producedOn: CalendarDate?,
+                expiresOn: CalendarDate?, signature: EmbeddedSignature? = nil) {
+        self.resolver = resolver
+        self.product = product
+        self.lot = lot
+        self.serial = serial
+        self.producedOn = producedOn
+        self.expiresOn = expiresOn
+        self.signature = signature
+    }
+
+    public static func == (lhs: StampURL, rhs: StampURL) -> Bool { lhs.text == rhs.text }
+    public func hash(into hasher: inout Hasher) { hasher.combine(text) }
+
+    /// The URL as encoded in the QR code.
+    public var text: String {
+        var url = resolver
+        switch product {
+        case .gtin(let gtin): url += "/01/" + gtin.digits
+        case .code(let code): url += "/p/" + StampURL.percentEncoded(code)
+        }
+        url += "/10/" + StampURL.percentEncoded(lot) + "/21/" + serial.text
+        var query: [String] = []
+        if let producedOn { query.append("11=" + producedOn.gs1) }
+        if let expiresOn { query.append("17=" + expiresOn.gs1) }
+        if let signature { query.append("8030=" + signature.text) }
+        for (key, value) in otherAttributes { query.append(StampURL.percentEncoded(key) + "=" + StampURL.percentEncoded(value)) }
+        if !query.isEmpty { url += "?" + query.joined(separator: "&") }
+        return url
+    }
+
+    /// Escapes everything but `A-Z a-z 0-9 - . _ ~`, as GS1 Digital Link requires (`/` → `%2F`).
+    public static func percentEncoded(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = Array("0123456789ABCDEF".utf8)
+                out += "%" + String(decoding: [hex[Int(byte >> 4)], hex[Int(byte & 15)]], as: UTF8.self)
+            }
+        }
+        return out
+    }
+
+    /// A resolver base as given by a user: lower-case scheme and host, no trailing slash.
+    public static func normalisedResolver(_ text: String) throws(ParseError) -> String {
+        let trimmed = text.trimmed
+        guard let schemeEnd = trimmed.range(of: "://") else { throw .notAResolver(text) }
+        let scheme = trimmed[..<schemeEnd.lowerBound].lowercased()
+        guard scheme == "https" || scheme == "http" else { throw .notAResolver(text) }
+        var rest = trimmed[schemeEnd.upperBound...]
+        while rest.hasSuffix("/") { rest = rest.dropLast() }
+        let hostEnd = rest.firstIndex(of: "/") ?? rest.endIndex
+        let host = rest[..<hostEnd].lowercased()
+        guard !host.isEmpty, host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == ":") }),
+              !rest.contains("?"), !rest.contains("#")
+        else { throw .notAResolver(text) }
+        return scheme + "://" + host + rest[hostEnd...]
+    }
+}
+
+/// An Ed25519 signature carried in AI 8030: a 4-character key id followed by the 64-byte
+/// signature, all base64url (90 characters, GS1's limit for AI 8030).
+public struct EmbeddedSignature: Hashable, Sendable {
+    public var keyID: String
+    public var signature: [UInt8]
+
+    public init(keyID: String, signature: [UInt8]) {
+        self.keyID = keyID
+        self.signature = signature
+    }
+
+    public var text: String { keyID + Base64URL.encode(signature) }
+
+    public init?(text: String) {
+        guard text.utf8.count == 90 else { return nil }
+        let keyID = String(text.prefix(4))
+        guard Base64URL.decode(keyID) != nil, let signature = Base64URL.decode(String(text.dropFirst(4))),
+              signature.count == 64 else { return nil }
+        self.keyID = keyID
+        self.signature = signature
+    }
+}
+
+/// Base64 with the URL-safe alphabet (`-` and `_`) and no padding (RFC 4648 §5).
+public enum Base64URL {
+    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
+        Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    public static func decode(_ text: String) -> [UInt8]? {
+        guard text.utf8.allSatisfy({ byte in
+            (65...90).contains(byte) || (97...122).contains(byte) || (48...57).contains(byte) || byte == 45 || byte == 95
+        }), text.utf8.count % 4 != 1 else { return nil }
+        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        standard += String(repeating: "=", count: (4 - standard.utf8.count % 4) % 4)
+        return Data(base64Encoded: standard).map { [UInt8]($0) }
+    }
+}

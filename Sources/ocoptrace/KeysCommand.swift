@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import OCOPTrace
+
+struct KeysCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys",
+        abstract: "Manage the Ed25519 keys that sign stamps.",
+        discussion: """
+            Example:
+              ocoptrace keys generate
+            """,
+        subcommands: [Generate.self, List.self, Retire.self]
+    )
+
+    struct Generate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a signing key: keys/{id}.key (private, mode 0600, never printed) and keys/{id}.pub for inspectors.",
+            discussion: """
+                The newest active key signs new batches; older keys keep verifying what they signed.
+
+                Example:
+                  ocoptrace keys generate --keys keys
+                """
+        )
+        @OptionGroup var registry: RegistryOptions
+        @Option(help: ArgumentHelp("The keys folder.", valueName: "folder"))
+        var keys = "keys"
+        @Flag(help: "Print the new key as JSON.")
+        var json = false
+
+        func run() throws {
+            let key: PublicStampKey
+            do {
+                key = try KeyStore(registry: Registry(path: registry.path), folder: URL(fileURLWithPath: keys)).generate()
+            } catch {
+                throw ExitCodes.report(error)
+            }
+            let publicFile = URL(fileURLWithPath: keys).appendingPathComponent(key.keyID + ".pub").path
+            if json {
+                Console.printJSON(["key_id": key.keyID, "public_key_file": publicFile])
+            } else {
+                print("created signing key \(key.keyID); hand \(publicFile) to inspectors")
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the keys the registry knows.",
+            discussion: """
+                Example:
+                  ocoptrace keys list --json
+                """
+        )
+        @OptionGroup var registry: RegistryOptions
+        @Flag(help: "Print JSON Lines.")
+        var json = false
+
+        func run() throws {
+            let records: [KeyStore.Record]
+            do {
+                records = try KeyStore(registry: Registry(readOnlyPath: registry.path), folder: URL(fileURLWithPath: "keys")).records()
+            } catch {
+                throw ExitCodes.report(error)
+            }
+            if json {
+                records.forEach(Console.printJSON)
+                return
+            }
+            Console.table(header: ["Key", "Created", "Status", "Public key"], rows: records.map {
+                [$0.keyID, String($0.createdAt.prefix(19)), $0.retiredAt.map { "retired \($0.prefix(10))" } ?? "active", $0.publicKey]
+            })
+        }
+    }
+
+    struct Retire: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Retire a key: it signs nothing new, and what it signed still verifies.",
+            discussion: """
+                Example:
+                  ocoptrace keys retire Xq3b
+                """
+        )
+        @OptionGroup var registry: RegistryOptions
+        @Argument(help: "The key id.")
+        var keyID: String
+
+        func run() throws {
+            do {
+                try KeyStore(registry: Registry(path: registry.path), folder: URL(fileURLWithPath: "keys")).retire(keyID)
+                print("retired key \(keyID)")
+            } catch {
+                throw ExitCodes.report(error)
+            }
+        }
+    }
+}
