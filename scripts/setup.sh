@@ -16,10 +16,20 @@ for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 
+# The tests check stamp URLs with a Python GS1 parser; bring Python along where there is none.
+command -v python3 >/dev/null || missing+=(python3 python3-pip)
+
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "setup: installing ${missing[*]}" >&2
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# biip, an independent GS1 parser, checks the stamp URLs in the tests.
+if ! python3 -c "import biip" 2>/dev/null; then
+  echo "setup: installing biip (PyPI)" >&2
+  python3 -m pip install --quiet --disable-pip-version-check biip >/dev/null 2>&1 \
+    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages biip >/dev/null
 fi

@@ -11,7 +11,7 @@ struct Bench: ParsableCommand {
             Build in release mode first so that the measured binary is the optimised one:
               swift build -c release && swift run -c release ocoptrace-bench import --rows 100000
             """,
-        subcommands: [ImportBench.self]
+        subcommands: [ImportBench.self, IssueBench.self]
     )
 }
 
@@ -39,12 +39,12 @@ struct ImportBench: ParsableCommand {
     @Flag(help: "Print the results as JSON.")
     var json = false
 
-    @Option(help: ArgumentHelp("Keep the generated catalogs and registry in this folder (default: a temporary one, removed).", valueName: "folder"))
+    @Option(help: ArgumentHelp("Keep the generated catalogs and registry in this folder (default: a new one in output/, removed afterwards).", valueName: "folder"))
     var keep: String?
 
     func run() throws {
         let folder = keep.map { URL(fileURLWithPath: $0) }
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent("ocoptrace-bench-\(UUID().uuidString)")
+            ?? URL(fileURLWithPath: "output/bench-import-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
         let binary = executable ?? Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("ocoptrace").path
@@ -85,13 +85,21 @@ struct ChildRun: Codable {
     var exitStatus: Int32
     var rowsPerSecond: Double = 0
 
-    static func measure(label: String, binary: String, arguments: [String]) throws -> ChildRun {
+    /// Runs a command that must succeed (setup steps), with its output discarded.
+    static func require(_ binary: String, _ arguments: [String]) throws {
+        let run = try measure(label: binary, binary: binary, arguments: arguments)
+        guard run.exitStatus == 0 else {
+            throw ValidationError("\(binary) \(arguments.joined(separator: " ")) failed with exit \(run.exitStatus)")
+        }
+    }
+
+    static func measure(label: String, binary: String, arguments: [String], stdout: String = "/dev/null") throws -> ChildRun {
         // posix_spawn and wait4 rather than Process: Foundation reaps its children itself, and the
         // child's rusage (its own peak RSS) would be lost.
         var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         let argv = ([binary] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0

@@ -67,8 +67,8 @@ public struct RenderTimings: Sendable, Codable {
     }
 }
 
-/// Turns stamp URLs into PNG files: QR symbol from libqrencode, 1-bit grayscale PNG from libpng
-/// into a reused memory buffer, one `write` per file.
+/// Turns stamp URLs into PNG bytes: QR symbol from libqrencode, 1-bit grayscale PNG from libpng
+/// into a reused memory buffer.
 ///
 /// Not thread-safe: each rendering thread has its own. The buffer is freed in `deinit`.
 final class StampPNGWriter {
@@ -84,23 +84,7 @@ final class StampPNGWriter {
         stamp_png_buffer_free(&buffer)
     }
 
-    /// Renders `text` and writes it to `path`, replacing any file there. Returns the QR version.
-    @discardableResult
-    func write(_ text: String, to path: String) throws(RenderError) -> Int {
-        let version = try render(text)
-        let started = DispatchTime.now().uptimeNanoseconds
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: String(cString: strerror(errno))) }
-        let written = Foundation.write(descriptor, buffer.data, buffer.size)
-        let closed = close(descriptor)
-        guard written == buffer.size, closed == 0 else {
-            throw .cannotWrite(path: path, reason: String(cString: strerror(errno)))
-        }
-        timings.writeSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        return version
-    }
-
-    /// The PNG bytes of `text`, for callers that do not want a file.
+    /// The PNG bytes of `text`.
     func pngData(_ text: String) throws(RenderError) -> Data {
         _ = try render(text)
         return Data(bytes: buffer.data, count: buffer.size)

@@ -276,76 +276,16 @@ public struct StampIssuer: Sendable {
         return stamps
     }
 
-    /// Renders every stamp of the batch (one folder of at most ``stampsPerFolder`` per task, tasks
-    /// spread over the cores), then writes the manifest.
     private func renderAndWriteManifest(_ batch: StampBatch, report: inout BatchReport,
                                         progress: (@Sendable (IssueProgress) -> Void)?) throws {
-        try options.render.validate()
-        let batchFolder = options.outputFolder.appendingPathComponent(batch.folder)
-        let renderStarted = Date()
-        let chunks = (batch.quantity + StampIssuer.stampsPerFolder - 1) / StampIssuer.stampsPerFolder
-        let results = ConcurrentResults<Result<RenderTimings, any Error>>(count: chunks)
-        let done = AtomicCounter()
-        let registry = self.registry
-        let renderOptions = options.render
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            results.set(chunk, Result {
-                let first = chunk * StampIssuer.stampsPerFolder + 1
-                let last = min(batch.quantity, first + StampIssuer.stampsPerFolder - 1)
-                let folder = batchFolder.appendingPathComponent(StampIssuer.chunkFolderName(chunk))
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                let stamps = try registry.read { db in try StampIssuer.stamps(db, batchID: batch.id, sequences: first...last) }
-                let writer = StampPNGWriter(options: renderOptions)
-                for stamp in stamps {
-                    let path = folder.appendingPathComponent(stamp.stampID.formatted + ".png").path
-                    try writer.write(batch.url(serial: stamp.serial, signature: stamp.signature).text, to: path)
-                }
-                let total = done.add(stamps.count)
-                progress?(IssueProgress(stage: .render, lot: batch.lot, done: total, total: batch.quantity))
-                return writer.timings
-            })
-        }
-        var timings = RenderTimings()
-        for chunk in 0..<chunks { timings.add(try results.value(chunk).get()) }
+        let started = Date()
+        let timings = try BatchRenderer(registry: registry, batch: batch, options: options.render,
+                                        folder: options.outputFolder.appendingPathComponent(batch.folder)).run(progress: progress)
         report.render = timings
-        report.renderSeconds = Date().timeIntervalSince(renderStarted)
+        report.renderSeconds = Date().timeIntervalSince(started)
         if batch.keyID == nil, let largest = timings.versions.keys.max(), largest > 5, options.render.correction == .medium {
             report.warnings.append("lot \(batch.lot): some URLs need QR version \(largest) at level M (over 5): a shorter product code or resolver keeps stamps small")
         }
-
-        let manifestStarted = Date()
-        try writeManifest(batch, folder: batchFolder)
-        report.manifestSeconds = Date().timeIntervalSince(manifestStarted)
-    }
-
-    /// `manifest.csv`: serial, stamp ID, URL and PNG path (relative to the manifest) of every stamp,
-    /// written to a temporary file and renamed, so a reader never sees half a manifest.
-    private func writeManifest(_ batch: StampBatch, folder: URL) throws {
-        let final = folder.appendingPathComponent("manifest.csv")
-        let temporary = folder.appendingPathComponent(".manifest-\(getpid())-\(UUID().uuidString).csv")
-        FileManager.default.createFile(atPath: temporary.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: temporary)
-        var buffer = "sequence,serial,stamp_id,url,png,lot,produced_on,expires_on\n"
-        try registry.read { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT sequence, serial, signature FROM stamps WHERE batch_id = ? ORDER BY sequence",
-                                           arguments: [batch.id])
-            while let row = try rows.next() {
-                let stamp = StampIssuer.stamp(from: row)
-                let png = StampIssuer.chunkFolderName((stamp.sequence - 1) / StampIssuer.stampsPerFolder) + "/" + stamp.stampID.formatted + ".png"
-                let url = batch.url(serial: stamp.serial, signature: stamp.signature).text
-                buffer += "\(stamp.sequence),\(stamp.serial.text),\(stamp.stampID.formatted),\(CSVText.field(url)),\(png),"
-                    + "\(CSVText.field(batch.lot)),\(batch.producedOn ?? ""),\(batch.expiresOn ?? "")\n"
-                if buffer.utf8.count > 1 << 16 {
-                    handle.write(Data(buffer.utf8))
-                    buffer = ""
-                }
-            }
-        }
-        handle.write(Data(buffer.utf8))
-        try handle.synchronize()
-        try handle.close()
-        if FileManager.default.fileExists(atPath: final.path) { try FileManager.default.removeItem(at: final) }
-        try FileManager.default.moveItem(at: temporary, to: final)
     }
 
     // MARK: - Helpers
