@@ -1,0 +1,168 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `ocoptrace issue`, `render` and `keys`, end to end.
+@Suite struct IssueCLITests {
+    private func workspace() throws -> TemporaryFolder {
+        let folder = TemporaryFolder("ocoptrace-cli-issue")
+        folder.write("catalog.csv", """
+            product_code,name,gtin,producer,province,price_vnd,shelf_life_days
+            NC-500,Nem chua hộp 500g,8938765000015,HTX Nem chua Xuân Lập,Thanh Hóa,85000,7
+            MT-200,Mắm tép 200g,8939123400119,Công ty Mắm tép,Thanh Hóa,65000,365
+
+            """)
+        let imported = try OCOPTraceBinary.run(["import", "catalog.csv"], in: folder.url)
+        precondition(imported.status == 0, imported.stderr)
+        return folder
+    }
+
+    private func jsonLines(_ text: String) throws -> [[String: Any]] {
+        try text.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+    }
+
+    @Test func issuesABatchAndPrintsItsManifestAsJSON() throws {
+        let folder = try workspace()
+        let result = try OCOPTraceBinary.run(["issue", "--product", "NC-500", "--lot", "L1", "--count", "25",
+                                              "--produced", "20/11/2026", "--json"], in: folder.url)
+        #expect(result.status == 0, "\(result.stderr)")
+        let report = try #require(try jsonLines(result.stdout).first)
+        #expect(report["new_stamps"] as? Int == 25)
+        let manifest = try #require(report["manifest"] as? String)
+        #expect(manifest.hasPrefix("output/stamps/"))
+        let text = try String(contentsOfFile: folder.path(manifest), encoding: .utf8)
+        #expect(text.hasPrefix("sequence,serial,stamp_id,url,png,"))
+        #expect(text.split(separator: "\n").count == 26)
+        #expect(text.contains("?11=261120&17=261127"))
+    }
+
+    @Test func twoIssueProcessesOnOneRegistryBothSucceed() throws {
+        let folder = try workspace()
+        let results = ConcurrentCommandResults()
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            let arguments = ["issue", "--product", index == 0 ? "NC-500" : "MT-200", "--lot", "C\(index)", "--count", "3000"]
+            results.set(index, try? OCOPTraceBinary.run(arguments, in: folder.url))
+        }
+        for index in 0..<2 {
+            let result = try #require(results.get(index))
+            #expect(result.status == 0, "\(result.stderr)")
+        }
+        let products = try OCOPTraceBinary.run(["jobs", "--json"], in: folder.url)
+        let issueJobs = try jsonLines(products.stdout).filter { $0["kind"] as? String == "issue" }
+        #expect(issueJobs.count == 2)
+        let manifests = try FileManager.default.subpathsOfDirectory(atPath: folder.path("output/stamps")).filter { $0.hasSuffix("manifest.csv") }
+        var serials = Set<String>()
+        for manifest in manifests {
+            let lines = try String(contentsOfFile: folder.path("output/stamps/" + manifest), encoding: .utf8).split(separator: "\n").dropFirst()
+            #expect(lines.count == 3000)
+            for line in lines { serials.insert(String(line.split(separator: ",")[1])) }
+        }
+        #expect(serials.count == 6000)
+    }
+
+    @Test func twoProcessesCompletingTheSameBatchNeverOverfillIt() throws {
+        let folder = try workspace()
+        let results = ConcurrentCommandResults()
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            results.set(index, try? OCOPTraceBinary.run(["issue", "--product", "NC-500", "--lot", "SAME", "--count", "9000"], in: folder.url))
+        }
+        #expect((0..<2).allSatisfy { results.get($0)?.status == 0 }, "\((0..<2).map { results.get($0)?.stderr ?? "" })")
+        let manifest = try FileManager.default.subpathsOfDirectory(atPath: folder.path("output/stamps")).first { $0.hasSuffix("manifest.csv") }!
+        let lines = try String(contentsOfFile: folder.path("output/stamps/" + manifest), encoding: .utf8).split(separator: "\n").dropFirst()
+        #expect(lines.count == 9000)
+        #expect(Set(lines.map { $0.split(separator: ",")[1] }).count == 9000)
+    }
+
+    @Test func aKilledIssueLeavesAPendingBatchThatTheSameCommandCompletes() throws {
+        let folder = try workspace()
+        let arguments = ["issue", "--product", "NC-500", "--lot", "KILL", "--count", "20000"]
+        let process = Process()
+        process.executableURL = OCOPTraceBinary.url
+        process.arguments = arguments
+        process.currentDirectoryURL = folder.url
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Kill it once stamps exist but (almost surely) before 20,000 PNGs are written.
+        let registry = folder.path("output/registry.sqlite")
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if let count = try? ExternalTools.run("sqlite3", [registry, "SELECT COUNT(*) FROM stamps"]), (Int(count.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 0 { break }
+            usleep(20_000)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let status = try ExternalTools.run("sqlite3", [registry, "SELECT status FROM stamp_batches WHERE lot = 'KILL'"])
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        if status == "issuing" {
+            let files = (try? FileManager.default.subpathsOfDirectory(atPath: folder.path("output/stamps"))) ?? []
+            #expect(!files.contains { $0.hasSuffix("/manifest.csv") })
+        }
+        let rerun = try OCOPTraceBinary.run(arguments + ["--json"], in: folder.url)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        let counts = try ExternalTools.run("sqlite3", [registry, "SELECT COUNT(*), COUNT(DISTINCT serial), MAX(sequence) FROM stamps; SELECT status FROM stamp_batches"])
+        #expect(counts.split(separator: "\n") == ["20000|20000|20000", "issued"])
+    }
+
+    @Test func keysGenerateSignedIssueAndRetire() throws {
+        let folder = try workspace()
+        let generated = try OCOPTraceBinary.run(["keys", "generate", "--json"], in: folder.url)
+        #expect(generated.status == 0, "\(generated.stderr)")
+        let key = try #require(try jsonLines(generated.stdout).first?["key_id"] as? String)
+        #expect(FileManager.default.fileExists(atPath: folder.path("keys/\(key).pub")))
+        #expect(!generated.stdout.contains("private-key"))
+        let signed = try OCOPTraceBinary.run(["issue", "--product", "MT-200", "--lot", "S1", "--count", "10", "--embed-signature", "--json"],
+                                             in: folder.url)
+        #expect(signed.status == 0, "\(signed.stderr)")
+        #expect(try jsonLines(signed.stdout).first?["key_id"] as? String == key)
+        let retired = try OCOPTraceBinary.run(["keys", "retire", key], in: folder.url)
+        #expect(retired.status == 0)
+        let refused = try OCOPTraceBinary.run(["issue", "--product", "MT-200", "--lot", "S2", "--count", "10", "--embed-signature"],
+                                              in: folder.url)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("keys generate"))
+        let listed = try OCOPTraceBinary.run(["keys", "list", "--json"], in: folder.url)
+        #expect(try jsonLines(listed.stdout).first?["retired_at"] is String)
+    }
+
+    @Test func issueFromAnOrdersFileThenRenderAgain() throws {
+        let folder = try workspace()
+        folder.write("orders.csv", "Mã sản phẩm,Số lô,Số lượng tem,Ngày sản xuất\nNC-500,Lô 1,12,2026-11-20\nMT-200,Lô 2,8,2026-11-20\n")
+        let first = try OCOPTraceBinary.run(["issue", "--orders", "orders.csv"], in: folder.url)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("issued lot Lo-1 of NC-500: 12 stamps"))
+        let second = try OCOPTraceBinary.run(["issue", "--orders", "orders.csv"], in: folder.url)
+        #expect(second.stdout.contains("already issued"))
+        let render = try OCOPTraceBinary.run(["render", "--lot", "Lô 1", "--size", "6", "--ecc", "q"], in: folder.url)
+        #expect(render.status == 0, "\(render.stderr)")
+        #expect(render.stdout.contains("re-rendered lot Lo-1"))
+        let usage = try OCOPTraceBinary.run(["issue", "--product", "NC-500"], in: folder.url)
+        #expect(usage.status == 64)
+    }
+
+    @Test(arguments: ["issue", "render", "keys", "keys generate"])
+    func stampCommandsHaveHelpWithAnExample(_ command: String) throws {
+        let folder = TemporaryFolder()
+        let help = try OCOPTraceBinary.run(command.split(separator: " ").map(String.init) + ["--help"], in: folder.url)
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("Example"))
+    }
+}
+
+private final class ConcurrentCommandResults: @unchecked Sendable {
+    // @unchecked: guarded by `lock`.
+    private let lock = NSLock()
+    private var results: [Int: CommandResult] = [:]
+
+    func set(_ index: Int, _ result: CommandResult?) {
+        lock.lock()
+        results[index] = result
+        lock.unlock()
+    }
+
+    func get(_ index: Int) -> CommandResult? {
+        lock.lock()
+        defer { lock.unlock() }
+        return results[index]
+    }
+}
