@@ -22,7 +22,11 @@ final class CatalogWriter {
     private var producers: [String: ProducerState] = [:]
     /// Existing products of each producer met so far: code → (id, fingerprint).
     private var products: [Int64: [String: (id: Int64, fingerprint: String)]] = [:]
-    private var rowOfCode: [String: Int] = [:]
+    /// The row each product code was first seen on, per producer.
+    private var rowOfCode: [Int64: [String: Int]] = [:]
+    /// The producer of the previous row: catalogs list a producer's products together, and the
+    /// same description as the row before needs no checking again.
+    private var previousProducer: (draft: ProducerDraft, id: Int64)?
     private var rowOfGTIN: [String: Int] = [:]
     private var missingImages: Set<String> = []
     /// Identity keys by the name and province as written: computing a key is slow, and a catalog
@@ -42,15 +46,20 @@ final class CatalogWriter {
     }
 
     func apply(_ draft: ProductDraft, row: Int) throws -> RowChange {
-        let producerID = try producer(for: draft.producer, row: row)
-        let codeKey = "\(producerID)\u{1F}\(draft.code)"
-        if let first = rowOfCode[codeKey] {
+        let producerID: Int64
+        if let previous = previousProducer, previous.draft == draft.producer {
+            producerID = previous.id
+        } else {
+            producerID = try producer(for: draft.producer, row: row)
+            previousProducer = (draft.producer, producerID)
+        }
+        if let first = rowOfCode[producerID]?[draft.code] {
             throw problem(row, .productCode, "product code \"\(draft.code)\" already appears on row \(first) for \(draft.producer.name)")
         }
         if let gtin = draft.gtin, let first = rowOfGTIN[gtin.digits] {
             throw problem(row, .gtin, "GTIN \(gtin.digits) is already used on row \(first): each product needs its own GTIN")
         }
-        rowOfCode[codeKey] = row
+        rowOfCode[producerID, default: [:]][draft.code] = row
         if let gtin = draft.gtin { rowOfGTIN[gtin.digits] = row }
         noteMissingImages(draft.images, row: row)
 

@@ -36,3 +36,58 @@ final class AtomicCounter: @unchecked Sendable {
         return total
     }
 }
+
+/// A first-in first-out queue of limited size between one producing and one consuming thread.
+final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
+    // @unchecked: every field is guarded by `condition`.
+    struct Closed: Error {}
+
+    private let condition = NSCondition()
+    /// At most `capacity` items: removing from the front of so short an array costs nothing, and
+    /// nothing popped stays referenced.
+    private var items: [Element] = []
+    private let capacity: Int
+    private var closed = false
+    private var finished = false
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    /// Waits for room, then appends. Throws once the consumer has closed the queue.
+    func push(_ item: Element) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count >= capacity && !closed { condition.wait() }
+        if closed { throw Closed() }
+        items.append(item)
+        condition.broadcast()
+    }
+
+    /// The producer has nothing more to add.
+    func finish() {
+        condition.lock()
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits for an item; nil when the producer has finished and everything was taken, or on close.
+    func pop() -> Element? {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.isEmpty && !finished && !closed { condition.wait() }
+        guard !items.isEmpty, !closed else { return nil }
+        let item = items.removeFirst()
+        condition.broadcast()
+        return item
+    }
+
+    /// The consumer stops taking items: a waiting producer wakes and gives up.
+    func close() {
+        condition.lock()
+        closed = true
+        condition.broadcast()
+        condition.unlock()
+    }
+}
