@@ -75,7 +75,7 @@ enum ReportPrinter {
         let signed = batch.signed ? ", signed with key \(batch.keyID ?? "?")" : ""
         let versions = (batch.render?.versions ?? [:]).sorted { $0.key < $1.key }.map { "v\($0.key)×\($0.value)" }.joined(separator: " ")
         let what = batch.alreadyIssued ? "re-rendered" : "issued"
-        let seconds = batch.storeSeconds + batch.renderSeconds + batch.manifestSeconds
+        let seconds = batch.storeSeconds + batch.renderSeconds
         Swift.print("\(what) lot \(batch.lot) of \(batch.product): \(batch.quantity) stamps (\(batch.newStamps) new\(signed)), QR \(versions), "
             + "\(String(format: "%.2f", seconds)) s → \(batch.manifest)")
     }

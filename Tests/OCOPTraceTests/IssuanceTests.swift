@@ -110,6 +110,22 @@ private struct IssueWorkspace {
         #expect(decoded.values.allSatisfy { $0.count == 1 && $0[0].contains("8030=\(key.keyID)") })
     }
 
+    @Test func aProductCanAskForSignedStampsByDefault() throws {
+        let workspace = try IssueWorkspace()
+        let catalog = workspace.folder.write("signed.csv", """
+            Mã sản phẩm,Tên sản phẩm,Chủ thể,Tỉnh,Giá bán,Ký số trên tem
+            TGCL,Trà giảo cổ lam,HTX Dược liệu,Thanh Hóa,120000,có
+
+            """)
+        #expect(try CatalogImporter(registry: workspace.registry).importFile(at: catalog).outcome == .succeeded)
+        _ = try KeyStore(registry: workspace.registry, folder: workspace.folder.url.appendingPathComponent("keys")).generate()
+        let signed = try workspace.issuer().issue(productCode: "TGCL", lot: "D1", count: 3, producedOn: nil, expiresOn: nil)
+        #expect(signed.signed)
+        #expect(try workspace.manifest(signed).allSatisfy { $0["url"]!.contains("8030=") })
+        let unsigned = try workspace.issuer().issue(productCode: "NC-CHAY", lot: "D1", count: 3, producedOn: nil, expiresOn: nil)
+        #expect(!unsigned.signed)
+    }
+
     @Test func signingWithoutAKeySaysHowToMakeOne() throws {
         let workspace = try IssueWorkspace()
         #expect(throws: KeyError.self) {

@@ -28,6 +28,8 @@ public struct ProductDraft: Hashable, Sendable {
     public var description: String?
     public var images: [String]
     public var stock: Int?
+    /// Whether this product's stamps carry an embedded signature unless a batch says otherwise.
+    public var embedSignature: Bool
     /// A digest of every product field, so that a re-import can tell an unchanged row without
     /// comparing column by column. Computed with the draft, on the parsing thread.
     public private(set) var fingerprint = ""
@@ -35,7 +37,8 @@ public struct ProductDraft: Hashable, Sendable {
     public private(set) var imagesJSON = "[]"
 
     init(producer: ProducerDraft, code: String, name: String, gtin: GTIN?, ocopGroup: OCOPGroup?, ocop: OCOPRecognition?,
-         priceVND: Int, unit: String?, weightGrams: Int?, shelfLifeDays: Int?, description: String?, images: [String], stock: Int?) {
+         priceVND: Int, unit: String?, weightGrams: Int?, shelfLifeDays: Int?, description: String?, images: [String], stock: Int?,
+         embedSignature: Bool = false) {
         self.producer = producer
         self.code = code
         self.name = name
@@ -49,6 +52,7 @@ public struct ProductDraft: Hashable, Sendable {
         self.description = description
         self.images = images
         self.stock = stock
+        self.embedSignature = embedSignature
         fingerprint = computeFingerprint()
         imagesJSON = JSONText.array(images)
     }
@@ -60,7 +64,8 @@ public struct ProductDraft: Hashable, Sendable {
             String(priceVND), unit ?? "", weightGrams.map(String.init) ?? "", shelfLifeDays.map(String.init) ?? "",
             description ?? "", images.joined(separator: "|"), stock.map(String.init) ?? "",
         ]
-        return Digest.hex(of: fields.joined(separator: "\u{1F}"), bytes: 16)
+        let signed = embedSignature ? "\u{1F}signed" : ""
+        return Digest.hex(of: fields.joined(separator: "\u{1F}") + signed, bytes: 16)
     }
 }
 
@@ -166,6 +171,7 @@ struct RowParser: Sendable {
             }
         }
         let images = parse(.images) { text throws(FieldParsers.Invalid) in try FieldParsers.images(text, relativeTo: folder) } ?? []
+        let embedSignature = parse(.embedSignature, FieldParsers.yesNo) ?? false
         var description = header.cell(.description, in: row).nfc
         if description.utf8.contains(0x0D) {
             description = description.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
@@ -179,7 +185,8 @@ struct RowParser: Sendable {
             code: code, name: name, gtin: gtin, ocopGroup: group,
             ocop: stars.map { OCOPRecognition(stars: $0, decision: decision, recognizedOn: recognizedOn) },
             priceVND: price, unit: text(.unit), weightGrams: weight, shelfLifeDays: shelfLife,
-            description: description.isEmpty ? nil : description, images: images, stock: stock))
+            description: description.isEmpty ? nil : description, images: images, stock: stock,
+            embedSignature: embedSignature))
     }
 
     func stampOrder(from row: RawRow) -> Result<StampOrderDraft, RowErrors> {

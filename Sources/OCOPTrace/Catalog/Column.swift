@@ -21,6 +21,7 @@ public enum Column: String, CaseIterable, Sendable, Codable {
     case description
     case images
     case stock
+    case embedSignature = "embed_signature"
     case lot
     case quantity
     case producedOn = "produced_on"
@@ -49,6 +50,7 @@ public enum Column: String, CaseIterable, Sendable, Codable {
         case .description: "Mô tả"
         case .images: "Hình ảnh"
         case .stock: "Tồn kho"
+        case .embedSignature: "Ký số trên tem"
         case .lot: "Số lô"
         case .quantity: "Số lượng tem"
         case .producedOn: "Ngày sản xuất"
@@ -79,6 +81,7 @@ public enum Column: String, CaseIterable, Sendable, Codable {
         case .description: ["mô tả sản phẩm"]
         case .images: ["image", "hình ảnh sản phẩm", "ảnh"]
         case .stock: ["số lượng tồn"]
+        case .embedSignature: ["signed stamps", "tem ký số", "chữ ký số"]
         case .lot: ["lô", "lô sản xuất", "batch"]
         case .quantity: ["số lượng", "số tem"]
         case .producedOn: ["production date", "nsx"]

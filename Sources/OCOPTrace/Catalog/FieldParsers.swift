@@ -186,6 +186,15 @@ enum FieldParsers {
         }
     }
 
+    /// Yes or no, as people write it in either language: yes/no, có/không, true/false, 1/0, x.
+    static func yesNo(_ text: String) throws(Invalid) -> Bool {
+        switch text.matchingKey {
+        case "yes", "y", "co", "true", "1", "x": return true
+        case "no", "n", "khong", "false", "0", "": return false
+        default: throw Invalid("\"\(text)\" is not yes or no (write có or không)")
+        }
+    }
+
     /// Image references separated by `|`: http(s) URLs kept as they are, other entries taken as
     /// paths relative to the catalog's folder and made absolute.
     static func images(_ text: String, relativeTo folder: URL) throws(Invalid) -> [String] {

@@ -48,16 +48,17 @@ public struct BatchReport: Sendable, Codable {
     public var keyID: String?
     public var folder: String
     public var manifest: String
+    /// Drawing (and signing) serials and storing them.
     public var storeSeconds = 0.0
+    /// QR encoding, PNG compression, file writing and the manifest, overlapped.
     public var renderSeconds = 0.0
-    public var manifestSeconds = 0.0
     public var render: RenderTimings?
     public var warnings: [String] = []
 
     enum CodingKeys: String, CodingKey {
         case batchID = "batch_id", product, producer, lot, quantity, newStamps = "new_stamps"
         case alreadyIssued = "already_issued", signed, keyID = "key_id", folder, manifest
-        case storeSeconds = "store_seconds", renderSeconds = "render_seconds", manifestSeconds = "manifest_seconds"
+        case storeSeconds = "store_seconds", renderSeconds = "render_seconds"
         case render, warnings
     }
 }
