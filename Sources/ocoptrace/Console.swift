@@ -44,6 +44,9 @@ extension ExitCodes {
         case is CatalogError: code = unreadableInput
         case is RegistryError: code = registryError
         case is IssueError, is KeyError: code = rejected
+        case let pack as OfflinePack.PackError:
+            Console.error("\(pack)")
+            return unreadableInput
         case is RenderError: code = cannotWrite
         default: return error
         }

@@ -119,6 +119,26 @@ extension Registry {
                 ALTER TABLE products ADD COLUMN embed_signature INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        migrator.registerMigration("v3: revocations and scans") { db in
+            try db.execute(sql: """
+                CREATE TABLE revocations (
+                    stamp_id INTEGER PRIMARY KEY REFERENCES stamps(id) ON DELETE RESTRICT,
+                    reason TEXT NOT NULL,
+                    revoked_at TEXT NOT NULL,
+                    job_id INTEGER REFERENCES jobs(id)
+                );
+
+                CREATE TABLE scans (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    stamp_id INTEGER NOT NULL REFERENCES stamps(id) ON DELETE RESTRICT,
+                    scanned_at TEXT NOT NULL,
+                    inspector TEXT,
+                    location TEXT,
+                    status TEXT NOT NULL
+                );
+                CREATE INDEX scans_by_stamp ON scans(stamp_id, scanned_at);
+                """)
+        }
         return migrator
     }()
 }

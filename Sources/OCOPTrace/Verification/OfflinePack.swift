@@ -1,0 +1,327 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// A signed, exact list of issued stamps, for inspectors without a network.
+///
+/// Layout (integers little-endian):
+/// ```
+/// "OCOPTRACE-PACK\0\u{1}"             16 bytes
+/// header length                         u32
+/// header                                JSON: created, filters, products, lots, revocations
+/// entry count                           u32
+/// entries, sorted                       14 bytes each: the serial's 80 bits (10 bytes, big-endian),
+///                                       then u32: the lot's index, high bit set for signed stamps
+/// key id                                4 bytes ASCII
+/// signature                             64 bytes: Ed25519 over every byte before the key id
+/// ```
+/// Every issued serial is in it whole, so membership is exact: a fabricated serial is never
+/// accepted by accident, as it could be by a probabilistic filter. 14 bytes a stamp.
+public struct OfflinePack: Sendable {
+    static let magic = Array("OCOPTRACE-PACK".utf8) + [0, 1]
+    static let entrySize = 14
+    static let signedFlag: UInt32 = 0x8000_0000
+
+    struct Header: Codable, Sendable {
+        struct Product: Codable, Sendable {
+            var code: String
+            var name: String
+            var gtin: String?
+            var producer: String
+            var province: String
+            var stars: Int?
+            var decision: String?
+            var recognizedOn: String?
+
+            enum CodingKeys: String, CodingKey {
+                case code, name, gtin, producer, province, stars, decision, recognizedOn = "recognized_on"
+            }
+        }
+
+        struct Lot: Codable, Sendable {
+            var product: Int
+            var lot: String
+            var producedOn: String?
+            var expiresOn: String?
+            var resolver: String
+
+            enum CodingKeys: String, CodingKey {
+                case product, lot, producedOn = "produced_on", expiresOn = "expires_on", resolver
+            }
+        }
+
+        var created: String
+        var producer: String?
+        var province: String?
+        var products: [Product]
+        var lots: [Lot]
+        /// Serial → reason.
+        var revocations: [String: String]
+    }
+
+    let header: Header
+    /// The sorted entries, straight from the file.
+    let entries: [UInt8]
+    public let keyID: String
+    public var created: String { header.created }
+    public var stampCount: Int { entries.count / OfflinePack.entrySize }
+
+    public enum PackError: Error, Sendable, CustomStringConvertible {
+        case unreadable(String)
+        case notAPack
+        case badSignature
+        case unknownKey(String)
+
+        public var description: String {
+            switch self {
+            case .unreadable(let reason): "cannot read the pack: \(reason)"
+            case .notAPack: "not an ocoptrace offline pack (or a damaged one)"
+            case .badSignature: "the pack's signature does not verify: it was altered, or the public key is not the registry's; refusing it"
+            case .unknownKey(let keyID): "the pack is signed with key \(keyID), and no public key given has that id"
+            }
+        }
+    }
+
+    // MARK: - Making a pack
+
+    /// Writes a pack of every issued stamp (optionally one producer's or one province's), signed
+    /// with the registry's active key. Returns the number of stamps in it.
+    @discardableResult
+    public static func write(from registry: Registry, key: SigningKey, to url: URL, producer: String? = nil,
+                             province: String? = nil) throws -> Int {
+        var products: [Header.Product] = []
+        var lots: [Header.Lot] = []
+        var revocations: [String: String] = [:]
+        var entries: [(serial: (UInt64, UInt64), lot: UInt32)] = []
+        try registry.read { db in
+            var productIndex: [Int64: Int] = [:]
+            let batches = try Row.fetchAll(db, sql: """
+                SELECT b.id, b.lot, b.produced_on, b.expires_on, b.resolver, p.id AS product_id, p.code, p.name, p.gtin,
+                       p.ocop_stars, p.ocop_decision, p.ocop_recognized_on, pr.name AS producer, pr.province
+                FROM stamp_batches b JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
+                WHERE b.status = 'issued' ORDER BY b.id
+                """).filter { row in
+                    (producer.map { (row["producer"] as String).matchingKey.contains($0.matchingKey) } ?? true)
+                        && (province.map { (row["province"] as String).matchingKey == $0.matchingKey } ?? true)
+                }
+            for batch in batches {
+                let productID: Int64 = batch["product_id"]
+                if productIndex[productID] == nil {
+                    productIndex[productID] = products.count
+                    products.append(Header.Product(code: batch["code"], name: batch["name"], gtin: batch["gtin"], producer: batch["producer"],
+                                                   province: batch["province"], stars: batch["ocop_stars"], decision: batch["ocop_decision"],
+                                                   recognizedOn: batch["ocop_recognized_on"]))
+                }
+                let lotIndex = UInt32(lots.count)
+                lots.append(Header.Lot(product: productIndex[productID]!, lot: batch["lot"], producedOn: batch["produced_on"],
+                                       expiresOn: batch["expires_on"], resolver: batch["resolver"]))
+                let stamps = try Row.fetchCursor(db, sql: """
+                    SELECT s.serial, s.signature IS NOT NULL AS signed, r.reason FROM stamps s
+                    LEFT JOIN revocations r ON r.stamp_id = s.id WHERE s.batch_id = ?
+                    """, arguments: [batch["id"]])
+                while let stamp = try stamps.next() {
+                    let serial: String = stamp["serial"]
+                    guard let value = OfflinePack.serialValue(serial) else { continue }
+                    var lotField = lotIndex
+                    if stamp["signed"] as Bool { lotField |= signedFlag }
+                    entries.append((value, lotField))
+                    if let reason: String = stamp["reason"] { revocations[serial] = reason }
+                }
+            }
+        }
+        entries.sort { $0.serial < $1.serial }
+        let count = entries.count
+        var sorted = [UInt8]()
+        sorted.reserveCapacity(count * entrySize)
+        for entry in entries {
+            sorted.append(contentsOf: OfflinePack.serialBytes(entry.serial))
+            withUnsafeBytes(of: entry.lot.littleEndian) { sorted.append(contentsOf: $0) }
+        }
+
+        let header = Header(created: Timestamp.now(), producer: producer, province: province, products: products, lots: lots,
+                            revocations: revocations)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let headerBytes = [UInt8](try encoder.encode(header))
+        var body = magic
+        withUnsafeBytes(of: UInt32(headerBytes.count).littleEndian) { body.append(contentsOf: $0) }
+        body.append(contentsOf: headerBytes)
+        withUnsafeBytes(of: UInt32(count).littleEndian) { body.append(contentsOf: $0) }
+        body.append(contentsOf: sorted)
+        let signature = try key.privateKey.signature(for: Data(body))
+        body.append(contentsOf: Array(key.keyID.utf8))
+        body.append(contentsOf: [UInt8](signature))
+        try Data(body).write(to: url, options: .atomic)
+        return count
+    }
+
+    // MARK: - Reading a pack
+
+    /// Loads a pack and checks its signature against the given public keys; refuses it otherwise.
+    public init(contentsOf url: URL, publicKeys: [PublicStampKey]) throws {
+        let data: Data
+        do { data = try Data(contentsOf: url, options: .mappedIfSafe) } catch { throw PackError.unreadable("\(url.path): \(error.localizedDescription)") }
+        let bytes = [UInt8](data)
+        let trailer = 4 + 64
+        guard bytes.count > OfflinePack.magic.count + 8 + trailer, bytes.starts(with: OfflinePack.magic) else { throw PackError.notAPack }
+        let bodyEnd = bytes.count - trailer
+        guard let keyID = String(bytes: bytes[bodyEnd..<bodyEnd + 4], encoding: .ascii) else { throw PackError.notAPack }
+        let candidates = publicKeys.filter { $0.keyID == keyID }
+        guard !candidates.isEmpty else { throw PackError.unknownKey(keyID) }
+        let signature = Data(bytes[(bodyEnd + 4)...])
+        let body = Data(bytes[..<bodyEnd])
+        let verified = candidates.contains { key in
+            (try? Curve25519.Signing.PublicKey(rawRepresentation: key.rawKey))?.isValidSignature(signature, for: body) ?? false
+        }
+        guard verified else { throw PackError.badSignature }
+
+        var offset = OfflinePack.magic.count
+        func readUInt32() throws -> Int {
+            guard offset + 4 <= bodyEnd else { throw PackError.notAPack }
+            let value = bytes[offset..<offset + 4].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
+            offset += 4
+            return value
+        }
+        let headerLength = try readUInt32()
+        guard offset + headerLength <= bodyEnd else { throw PackError.notAPack }
+        do {
+            header = try JSONDecoder().decode(Header.self, from: Data(bytes[offset..<offset + headerLength]))
+        } catch {
+            throw PackError.notAPack
+        }
+        offset += headerLength
+        let count = try readUInt32()
+        guard offset + count * OfflinePack.entrySize == bodyEnd else { throw PackError.notAPack }
+        entries = Array(bytes[offset..<bodyEnd])
+        self.keyID = keyID
+        for entry in stride(from: 0, to: entries.count, by: OfflinePack.entrySize) {
+            let lot = Int(OfflinePack.lotField(entries, at: entry) & ~OfflinePack.signedFlag)
+            guard lot < header.lots.count else { throw PackError.notAPack }
+        }
+        guard header.lots.allSatisfy({ $0.product < header.products.count }) else { throw PackError.notAPack }
+    }
+
+    static func lotField(_ entries: [UInt8], at offset: Int) -> UInt32 {
+        UInt32(entries[offset + 10]) | UInt32(entries[offset + 11]) << 8 | UInt32(entries[offset + 12]) << 16 | UInt32(entries[offset + 13]) << 24
+    }
+
+    /// What the pack says about a serial, or nil when it was not issued (within the pack's scope).
+    public func record(for serial: Serial) -> StampRecord? {
+        guard let value = OfflinePack.serialValue(serial.text) else { return nil }
+        let key = OfflinePack.serialBytes(value)
+        var low = 0
+        var high = stampCount
+        let found: Int? = entries.withUnsafeBufferPointer { buffer in
+            key.withUnsafeBufferPointer { keyBuffer in
+                while low < high {
+                    let middle = (low + high) / 2
+                    let comparison = memcmp(buffer.baseAddress! + middle * OfflinePack.entrySize, keyBuffer.baseAddress!, 10)
+                    if comparison == 0 { return middle }
+                    if comparison < 0 { low = middle + 1 } else { high = middle }
+                }
+                return nil
+            }
+        }
+        guard let found else { return nil }
+        let field = OfflinePack.lotField(entries, at: found * OfflinePack.entrySize)
+        let lot = header.lots[Int(field & ~OfflinePack.signedFlag)]
+        let product = header.products[lot.product]
+        return StampRecord(
+            serial: serial, product: product.gtin.flatMap { try? GTIN(parsing: $0) }.map(StampURL.ProductKey.gtin) ?? .code(product.code),
+            productCode: product.code, productName: product.name, producer: product.producer, province: product.province, lot: lot.lot,
+            producedOn: lot.producedOn.flatMap(CalendarDate.init(parsing:)), expiresOn: lot.expiresOn.flatMap(CalendarDate.init(parsing:)),
+            resolver: lot.resolver, signed: field & OfflinePack.signedFlag != 0, complete: true,
+            revocationReason: header.revocations[serial.text],
+            ocop: product.stars.map { OCOPRecognition(stars: $0, decision: product.decision, recognizedOn: product.recognizedOn.flatMap(CalendarDate.init(parsing:))) })
+    }
+
+    /// A serial's 80 bits as (first 16 bits, last 64 bits): tuples compare in serial order.
+    static func serialValue(_ serial: String) -> (UInt64, UInt64)? {
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        var count = 0
+        for byte in serial.utf8 {
+            let value = Serial.values[Int(byte)]
+            guard value >= 0, count < Serial.length else { return nil }
+            high = (high << 5) | (low >> 59)
+            low = (low << 5) | UInt64(value)
+            count += 1
+        }
+        return count == Serial.length ? (high, low) : nil
+    }
+
+    /// The 80 bits as 10 bytes, big-endian, so that byte order is serial order.
+    static func serialBytes(_ value: (UInt64, UInt64)) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: 10)
+        bytes[0] = UInt8(truncatingIfNeeded: value.0 >> 8)
+        bytes[1] = UInt8(truncatingIfNeeded: value.0)
+        for index in 0..<8 { bytes[2 + index] = UInt8(truncatingIfNeeded: value.1 >> (56 - 8 * index)) }
+        return bytes
+    }
+}
+
+/// Verifies without the registry: with an offline pack, or with the public key alone for stamps
+/// that carry a signature. Large inputs are split over the cores.
+public struct OfflineVerifier: Sendable {
+    public let pack: OfflinePack?
+    let judge: StampJudge
+
+    public init(pack: OfflinePack?, publicKeys: [PublicStampKey], today: CalendarDate = .today()) {
+        self.pack = pack
+        judge = StampJudge(publicKeys: publicKeys, today: today, mode: "offline")
+    }
+
+    public func verify(_ inputs: [String]) -> [VerificationResult] {
+        let workers = inputs.count >= 256 ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1
+        guard workers > 1 else { return inputs.map(verifyOne) }
+        let results = ConcurrentResults<[VerificationResult]>(count: workers)
+        let size = (inputs.count + workers - 1) / workers
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let slice = inputs[min(inputs.count, worker * size)..<min(inputs.count, (worker + 1) * size)]
+            results.set(worker, slice.map(verifyOne))
+        }
+        return (0..<workers).flatMap { results.value($0) }
+    }
+
+    func verifyOne(_ text: String) -> VerificationResult {
+        let parsed = VerificationInput(text)
+        guard let serial = parsed.serial else { return judge.judge(input: text, parsed: parsed, record: nil) }
+        var result: VerificationResult
+        if let pack {
+            result = judge.judge(input: text, parsed: parsed, record: pack.record(for: serial))
+            result.packCreated = pack.created
+            if result.status == .unknown { result.reason = "not in the offline pack (made \(pack.created)): the stamp is fabricated, or newer than the pack" }
+            return result
+        }
+        // No pack: only a valid embedded signature can vouch for the stamp.
+        result = judge.judge(input: text, parsed: parsed, record: nil)
+        guard case .url(let url) = parsed else {
+            result.status = .unknown
+            result.reason = "a typed stamp ID can only be checked with the registry or an offline pack"
+            return result
+        }
+        switch result.signature {
+        case "valid":
+            result.status = .genuine
+            result.reason = "the embedded signature verifies: issued by the key holder (revocations unknown without a pack)"
+            result.lot = url.lot
+            result.producedOn = url.producedOn?.iso
+            result.expiresOn = url.expiresOn?.iso
+            result.productExpired = url.expiresOn.map { $0 < judge.today } ?? false
+            if case .gtin(let gtin) = url.product { result.product = .init(code: "", name: "", gtin: gtin.digits) } else if case .code(let code) = url.product {
+                result.product = .init(code: code, name: "", gtin: nil)
+            }
+            result.warnings.append("checked with the public key alone: revocations and scan history are unknown")
+        case "invalid":
+            result.status = .forged
+            result.reason = "the embedded signature does not verify: the stamp was altered or forged"
+        case "unchecked":
+            result.status = .unknown
+            result.reason = "signed with key \(url.signature!.keyID), which is not among the public keys given"
+        default:
+            result.status = .unknown
+            result.reason = "this stamp carries no signature: checking it offline needs an offline pack (ocoptrace pack)"
+        }
+        return result
+    }
+}

@@ -1,0 +1,52 @@
+/// What an inspector hands the verifier: a scanned URL or a typed stamp ID, read forgivingly but
+/// decided strictly.
+public enum VerificationInput: Sendable {
+    case url(StampURL)
+    case stampID(StampID)
+    /// Not a stamp of ours; the reason says why, in plain words.
+    case malformed(String)
+
+    /// The longest input looked at; anything longer is malformed without further reading.
+    static let maximumLength = 4096
+
+    public init(_ raw: String) {
+        let text = raw.trimmed
+        guard text.utf8.count <= VerificationInput.maximumLength else {
+            self = .malformed("too long to be a stamp (\(text.utf8.count) bytes)")
+            return
+        }
+        guard !text.isEmpty else {
+            self = .malformed("empty")
+            return
+        }
+        if text.contains("://") {
+            do {
+                self = .url(try StampURL(parsing: text))
+            } catch {
+                self = .malformed(error.description)
+            }
+            return
+        }
+        for (prefix, kind) in [("WIFI:", "a Wi-Fi network"), ("BEGIN:VCARD", "a contact card (vCard)"), ("MECARD:", "a contact card"),
+                               ("MATMSG:", "an e-mail"), ("SMSTO:", "a text message"), ("TEL:", "a phone number"), ("GEO:", "a map location")]
+        where text.uppercased().hasPrefix(prefix) {
+            self = .malformed("this QR code holds \(kind), not a stamp")
+            return
+        }
+        do {
+            self = .stampID(try StampID(parsing: text))
+        } catch StampID.ParseError.checkFailed {
+            self = .malformed("the stamp ID's check character does not match: a character was mistyped or two were swapped")
+        } catch {
+            self = .malformed("not a stamp URL or stamp ID: \(error.description)")
+        }
+    }
+
+    public var serial: Serial? {
+        switch self {
+        case .url(let url): url.serial
+        case .stampID(let id): id.serial
+        case .malformed: nil
+        }
+    }
+}

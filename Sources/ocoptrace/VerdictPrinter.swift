@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import OCOPTrace
+
+/// Prints verdicts: a one-line verdict first, then the facts, in Vietnamese or English, coloured
+/// only on a terminal; or JSON Lines.
+final class VerdictPrinter {
+    enum Language: String, ExpressibleByArgument {
+        case vi, en
+
+        static var fromEnvironment: Language {
+            let environment = ProcessInfo.processInfo.environment
+            let locale = environment["LC_ALL"] ?? environment["LC_MESSAGES"] ?? environment["LANG"] ?? ""
+            return locale.lowercased().hasPrefix("vi") ? .vi : .en
+        }
+    }
+
+    let language: Language
+    let json: Bool
+    let colour = isatty(STDOUT_FILENO) == 1
+    private var buffer = ""
+    private let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }()
+
+    init(language: Language, json: Bool) {
+        self.language = language
+        self.json = json
+    }
+
+    func print(_ result: VerificationResult) {
+        if json {
+            buffer += String(decoding: try! encoder.encode(result), as: UTF8.self) + "\n"
+        } else {
+            buffer += text(result)
+        }
+        if buffer.utf8.count > 1 << 16 { flush() }
+    }
+
+    func flush() {
+        FileHandle.standardOutput.write(Data(buffer.utf8))
+        buffer = ""
+    }
+
+    static func packAge(_ pack: OfflinePack) -> String {
+        let days = (CalendarDate(parsing: String(pack.created.prefix(10)))?.daysSinceEpoch).map { CalendarDate.today().daysSinceEpoch - $0 } ?? 0
+        return "offline pack of \(pack.stampCount) stamps, made \(pack.created) (\(days) day\(days == 1 ? "" : "s") old)"
+    }
+
+    private func word(_ english: String, _ vietnamese: String) -> String {
+        language == .vi ? vietnamese : english
+    }
+
+    private func verdict(_ status: VerificationResult.Status) -> (String, String) {
+        switch status {
+        case .genuine: ("✔ " + word("GENUINE", "CHÍNH HÃNG"), "32")
+        case .revoked: ("✘ " + word("REVOKED", "ĐÃ THU HỒI"), "33")
+        case .unknown: ("✘ " + word("UNKNOWN", "KHÔNG CÓ TRONG HỆ THỐNG"), "31")
+        case .forged: ("✘ " + word("FORGED", "GIẢ MẠO"), "31")
+        case .malformed: ("✘ " + word("NOT A STAMP", "KHÔNG PHẢI TEM HỢP LỆ"), "31")
+        case .pending: ("✘ " + word("PENDING", "CHƯA PHÁT HÀNH XONG"), "33")
+        }
+    }
+
+    private func text(_ result: VerificationResult) -> String {
+        let (label, code) = verdict(result.status)
+        let shownInput = result.stampID ?? String(result.input.prefix(80))
+        var lines = [(colour ? "\u{1B}[1;\(code)m\(label)\u{1B}[0m" : label) + "  \(shownInput) — \(result.reason)"]
+        func add(_ english: String, _ vietnamese: String, _ value: String) {
+            lines.append("   " + word(english, vietnamese).padding(toLength: 10, withPad: " ", startingAt: 0) + value)
+        }
+        if let product = result.product, !product.name.isEmpty || product.gtin != nil {
+            add("product", "sản phẩm", [product.name, "(\([product.code, product.gtin.map { "GTIN \($0)" }].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")))"]
+                .filter { !$0.isEmpty && $0 != "()" }.joined(separator: " "))
+        }
+        if let producer = result.producer { add("producer", "chủ thể", "\(producer.name), \(producer.province)") }
+        if let lot = result.lot {
+            var parts = [lot]
+            if let produced = result.producedOn { parts.append(word("produced ", "NSX ") + produced) }
+            if let expires = result.expiresOn { parts.append(word("expires ", "HSD ") + expires) }
+            add("lot", "lô", parts.joined(separator: " · "))
+        }
+        if let ocop = result.ocop {
+            let stars = String(repeating: "★", count: ocop.stars)
+            add("OCOP", "OCOP", ocop.valid ? "\(stars) " + word("valid until ", "còn hiệu lực đến ") + (ocop.validUntil ?? "?")
+                : "\(stars) " + word("recognition not valid today", "công nhận đã hết hiệu lực"))
+        }
+        if let scans = result.scans, scans.count > 0 {
+            var text = word("\(scans.count) verification\(scans.count == 1 ? "" : "s")", "\(scans.count) lần kiểm tra")
+            if let first = scans.firstAt { text += word(" since ", " từ ") + String(first.prefix(10)) }
+            if !scans.locations.isEmpty { text += " · " + scans.locations.joined(separator: ", ") }
+            add("scans", "lượt quét", text)
+        }
+        if result.signature != "none" { add("signature", "chữ ký", result.signature) }
+        for warning in result.warnings {
+            lines.append("   " + (colour ? "\u{1B}[33m⚠ \(warning)\u{1B}[0m" : "⚠ \(warning)"))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

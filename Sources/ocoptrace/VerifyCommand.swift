@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import OCOPTrace
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Verify stamps: scanned URLs, typed stamp IDs, or a file of them; online or offline.",
+        discussion: """
+            Each input is judged genuine, revoked, unknown (never issued: fabricated), forged (bad or \
+            stripped signature, fields that disagree with the record), malformed (not a stamp of ours), \
+            or pending (its batch never completed). Against the registry, each verification is \
+            recorded as a scan, and a serial verified too often or at two places is flagged as a \
+            suspected copy.
+
+            Exit status: 0 every input genuine, 1 any not, 64 wrong usage, 66 an input file or pack \
+            cannot be read, 73 no registry.
+
+            Examples:
+              ocoptrace verify 'https://id.ocoptrace.vn/01/08938765000015/10/NC2611A/21/7K3QM9XW2HPT4RVA?11=261120&17=261127'
+              ocoptrace verify 7K3Q-M9XW-2HPT-4RVA-C --inspector "QLTT Thanh Hóa" --location "Chợ Vườn Hoa"
+              ocoptrace verify --file scanned.txt --json --no-record
+              ocoptrace verify --offline --pack thanh-hoa.pack --public-key keys/Xq3b.pub --file -
+            """
+    )
+
+    @OptionGroup var registry: RegistryOptions
+
+    @Argument(help: ArgumentHelp("Stamp URLs or stamp IDs.", valueName: "input"))
+    var inputs: [String] = []
+
+    @Option(help: ArgumentHelp("A file with one input a line; - for standard input. Streamed, any size.", valueName: "file"))
+    var file: String?
+
+    @Flag(help: "Do not use the registry: decide with --pack and/or --public-key.")
+    var offline = false
+
+    @Option(help: ArgumentHelp("An offline pack made by `ocoptrace pack`.", valueName: "file"))
+    var pack: String?
+
+    @Option(name: .customLong("public-key"), help: ArgumentHelp("A public key file (.pub); repeat for several keys.", valueName: "file"))
+    var publicKeys: [String] = []
+
+    @Flag(help: "Do not record the verification as a scan (opens the registry read-only).")
+    var noRecord = false
+
+    @Option(help: ArgumentHelp("Who is verifying, recorded with the scan.", valueName: "name"))
+    var inspector: String?
+
+    @Option(help: ArgumentHelp("Where, recorded with the scan: two places for one serial flag a copy.", valueName: "place"))
+    var location: String?
+
+    @Option(help: ArgumentHelp("Flag a suspected copy when a serial has been verified more than this many times.", valueName: "n"))
+    var cloneThreshold = 5
+
+    @Flag(help: "Print one JSON object per input (JSON Lines).")
+    var json = false
+
+    @Option(help: ArgumentHelp("Language of the text output: vi or en (default: from LANG).", valueName: "lang"))
+    var lang: VerdictPrinter.Language?
+
+    func validate() throws {
+        guard !inputs.isEmpty || file != nil else {
+            throw ValidationError("give stamp URLs or IDs, or --file LIST (- for standard input)")
+        }
+        if offline {
+            guard pack != nil || !publicKeys.isEmpty else { throw ValidationError("--offline needs --pack and/or --public-key") }
+        } else if pack != nil || !publicKeys.isEmpty {
+            throw ValidationError("--pack and --public-key are for --offline checks")
+        }
+        guard cloneThreshold >= 1 else { throw ValidationError("--clone-threshold must be at least 1") }
+    }
+
+    func run() throws {
+        let verify: ([String]) throws -> [VerificationResult]
+        var packNote: String?
+        do {
+            if offline {
+                let keys = try publicKeys.map { path in
+                    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                        throw CatalogError.unreadable(file: path, reason: "cannot read the public key file")
+                    }
+                    do { return try PublicStampKey(fileText: text) } catch { throw CatalogError.unreadable(file: path, reason: "\(error)") }
+                }
+                var loaded: OfflinePack?
+                if let pack {
+                    do {
+                        loaded = try OfflinePack(contentsOf: URL(fileURLWithPath: pack), publicKeys: keys)
+                    } catch let error as OfflinePack.PackError {
+                        throw CatalogError.unreadable(file: pack, reason: error.description)
+                    }
+                    packNote = loaded.map { VerdictPrinter.packAge($0) }
+                }
+                let verifier = OfflineVerifier(pack: loaded, publicKeys: keys)
+                verify = { verifier.verify($0) }
+            } else {
+                let store = noRecord ? try Registry(readOnlyPath: registry.path) : try Registry(path: registry.path)
+                let verifier = try RegistryVerifier(registry: store, options: VerifyOptions(
+                    record: !noRecord, inspector: inspector, location: location, cloneThreshold: cloneThreshold))
+                verify = { try verifier.verify($0) }
+            }
+        } catch {
+            throw ExitCodes.report(error)
+        }
+        let printer = VerdictPrinter(language: lang ?? .fromEnvironment, json: json)
+        if let packNote, !json { FileHandle.standardError.write(Data((packNote + "\n").utf8)) }
+        var allGenuine = true
+        let handle = { (batch: [String]) throws in
+            for result in try verify(batch) {
+                allGenuine = allGenuine && result.isGenuine
+                printer.print(result)
+            }
+        }
+        do {
+            if !inputs.isEmpty { try handle(inputs) }
+            if let file {
+                try LineReader.forEachBatch(path: file, batchSize: 2048, handle)
+            }
+        } catch {
+            throw ExitCodes.report(error)
+        }
+        printer.flush()
+        if !allGenuine { throw ExitCodes.rejected }
+    }
+}
+
+/// Reads a file (or standard input) a batch of lines at a time, whatever its size.
+enum LineReader {
+    static func forEachBatch(path: String, batchSize: Int, _ body: ([String]) throws -> Void) throws {
+        let handle: FileHandle
+        if path == "-" {
+            handle = .standardInput
+        } else {
+            guard let opened = FileHandle(forReadingAtPath: path) else {
+                throw CatalogError.unreadable(file: path, reason: "no such file, or not readable")
+            }
+            handle = opened
+        }
+        var pending = Data()
+        var batch: [String] = []
+        func emit(_ line: Data) throws {
+            var text = String(decoding: line, as: UTF8.self)
+            if text.hasSuffix("\r") { text.removeLast() }
+            if text.trimmed.isEmpty { return }
+            batch.append(text)
+            if batch.count >= batchSize {
+                try body(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        while true {
+            let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
+            if chunk.isEmpty { break }
+            pending.append(chunk)
+            var start = pending.startIndex
+            while let newline = pending[start...].firstIndex(of: 0x0A) {
+                try emit(pending[start..<newline])
+                start = pending.index(after: newline)
+            }
+            pending = Data(pending[start...])
+        }
+        if !pending.isEmpty { try emit(pending) }
+        if !batch.isEmpty { try body(batch) }
+    }
+}
