@@ -11,7 +11,7 @@ struct Bench: ParsableCommand {
             Build in release mode first so that the measured binary is the optimised one:
               swift build -c release && swift run -c release ocoptrace-bench import --rows 100000
             """,
-        subcommands: [ImportBench.self, IssueBench.self]
+        subcommands: [ImportBench.self, IssueBench.self, VerifyBench.self]
     )
 }
 
@@ -104,7 +104,14 @@ struct ChildRun: Codable {
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
         let started = Date()
-        let spawned = posix_spawn(&pid, binary, &actions, nil, argv, environ)
+        // The child writes its own peak memory here (ru_maxrss would include this process's).
+        let peakFile = FileManager.default.temporaryDirectory.appendingPathComponent("ocoptrace-peak-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: peakFile) }
+        var environment = ProcessInfo.processInfo.environment
+        environment[PeakMemory.reportVariable] = peakFile
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
+        let spawned = posix_spawn(&pid, binary, &actions, nil, argv, envp)
         guard spawned == 0 else {
             throw ValidationError("cannot start \(binary): \(String(cString: strerror(spawned)))")
         }
@@ -112,7 +119,8 @@ struct ChildRun: Codable {
         var usage = rusage()
         while wait4(pid, &status, 0, &usage) == -1 && errno == EINTR {}
         let seconds = Date().timeIntervalSince(started)
-        return ChildRun(label: label, seconds: seconds, peakRSSKiB: usage.ru_maxrss, exitStatus: (status >> 8) & 0xFF)
+        let reported = (try? String(contentsOfFile: peakFile, encoding: .utf8)).flatMap { Int($0) }
+        return ChildRun(label: label, seconds: seconds, peakRSSKiB: reported ?? usage.ru_maxrss, exitStatus: (status >> 8) & 0xFF)
     }
 }
 

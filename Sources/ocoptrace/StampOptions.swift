@@ -42,12 +42,15 @@ struct IssuingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Where stamps/ is written.", valueName: "folder"))
     var output = "output"
 
+    @Flag(help: "Write only the manifest, no PNGs (for label sheets or a print shop); `render` draws them later.")
+    var noPng = false
+
     @OptionGroup var rendering: RenderingOptions
 
     var issueOptions: IssueOptions {
         IssueOptions(resolver: IssueOptions.resolveResolver(resolver), embedSignature: embedSignature,
                      keysFolder: URL(fileURLWithPath: keys), outputFolder: URL(fileURLWithPath: output),
-                     render: rendering.renderOptions)
+                     render: rendering.renderOptions, writePNGs: !noPng)
     }
 }
 

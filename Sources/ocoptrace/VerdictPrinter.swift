@@ -4,7 +4,8 @@ import OCOPTrace
 
 /// Prints verdicts: a one-line verdict first, then the facts, in Vietnamese or English, coloured
 /// only on a terminal; or JSON Lines.
-final class VerdictPrinter {
+final class VerdictPrinter: @unchecked Sendable {
+    // @unchecked: `buffer` is used from the printing thread only; `format` reads constants.
     enum Language: String, ExpressibleByArgument {
         case vi, en
 
@@ -19,11 +20,6 @@ final class VerdictPrinter {
     let json: Bool
     let colour = isatty(STDOUT_FILENO) == 1
     private var buffer = ""
-    private let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return encoder
-    }()
 
     init(language: Language, json: Bool) {
         self.language = language
@@ -31,12 +27,18 @@ final class VerdictPrinter {
     }
 
     func print(_ result: VerificationResult) {
-        if json {
-            buffer += String(decoding: try! encoder.encode(result), as: UTF8.self) + "\n"
-        } else {
-            buffer += text(result)
-        }
+        write(format(result))
+    }
+
+    /// Appends already formatted output.
+    func write(_ formatted: String) {
+        buffer += formatted
         if buffer.utf8.count > 1 << 16 { flush() }
+    }
+
+    /// A result as it is printed; safe to call from any thread.
+    func format(_ result: VerificationResult) -> String {
+        json ? result.jsonLine + "\n" : text(result)
     }
 
     func flush() {

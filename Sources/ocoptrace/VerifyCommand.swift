@@ -72,7 +72,9 @@ struct VerifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        let verify: ([String]) throws -> [VerificationResult]
+        let printer = VerdictPrinter(language: lang ?? .fromEnvironment, json: json)
+        // Each batch comes back formatted, with whether every input in it was genuine.
+        let verify: ([String]) throws -> [(line: String, genuine: Bool)]
         var packNote: String?
         do {
             if offline {
@@ -92,29 +94,28 @@ struct VerifyCommand: ParsableCommand {
                     packNote = loaded.map { VerdictPrinter.packAge($0) }
                 }
                 let verifier = OfflineVerifier(pack: loaded, publicKeys: keys)
-                verify = { verifier.verify($0) }
+                verify = { verifier.verify($0) { (printer.format($0), $0.isGenuine) } }
             } else {
                 let store = noRecord ? try Registry(readOnlyPath: registry.path) : try Registry(path: registry.path)
                 let verifier = try RegistryVerifier(registry: store, options: VerifyOptions(
                     record: !noRecord, inspector: inspector, location: location, cloneThreshold: cloneThreshold))
-                verify = { try verifier.verify($0) }
+                verify = { try verifier.verify($0).map { (printer.format($0), $0.isGenuine) } }
             }
         } catch {
             throw ExitCodes.report(error)
         }
-        let printer = VerdictPrinter(language: lang ?? .fromEnvironment, json: json)
         if let packNote, !json { FileHandle.standardError.write(Data((packNote + "\n").utf8)) }
         var allGenuine = true
         let handle = { (batch: [String]) throws in
             for result in try verify(batch) {
-                allGenuine = allGenuine && result.isGenuine
-                printer.print(result)
+                allGenuine = allGenuine && result.genuine
+                printer.write(result.line)
             }
         }
         do {
             if !inputs.isEmpty { try handle(inputs) }
             if let file {
-                try LineReader.forEachBatch(path: file, batchSize: 2048, handle)
+                try LineReader.forEachBatch(path: file, batchSize: 8192, handle)
             }
         } catch {
             throw ExitCodes.report(error)
@@ -136,30 +137,36 @@ enum LineReader {
             }
             handle = opened
         }
-        var pending = Data()
+        var carry: [UInt8] = []
         var batch: [String] = []
-        func emit(_ line: Data) throws {
-            var text = String(decoding: line, as: UTF8.self)
-            if text.hasSuffix("\r") { text.removeLast() }
-            if text.trimmed.isEmpty { return }
-            batch.append(text)
-            if batch.count >= batchSize {
-                try body(batch)
-                batch.removeAll(keepingCapacity: true)
-            }
-        }
-        while true {
+        batch.reserveCapacity(batchSize)
+        var atEnd = false
+        while !atEnd {
             let chunk = try handle.read(upToCount: 1 << 20) ?? Data()
-            if chunk.isEmpty { break }
-            pending.append(chunk)
-            var start = pending.startIndex
-            while let newline = pending[start...].firstIndex(of: 0x0A) {
-                try emit(pending[start..<newline])
-                start = pending.index(after: newline)
+            atEnd = chunk.isEmpty
+            var bytes = carry
+            bytes.append(contentsOf: chunk)
+            var start = 0
+            var index = 0
+            let count = bytes.count
+            while index < count {
+                if bytes[index] == 0x0A || (atEnd && index == count - 1) {
+                    var end = bytes[index] == 0x0A ? index : index + 1
+                    if end > start, bytes[end - 1] == 0x0D { end -= 1 }
+                    // Blank lines are skipped; anything else, however odd, is an input.
+                    if bytes[start..<end].contains(where: { $0 > 0x20 }) {
+                        batch.append(String(decoding: bytes[start..<end], as: UTF8.self))
+                        if batch.count >= batchSize {
+                            try body(batch)
+                            batch.removeAll(keepingCapacity: true)
+                        }
+                    }
+                    start = index + 1
+                }
+                index += 1
             }
-            pending = Data(pending[start...])
+            carry = start < count ? Array(bytes[start...]) : []
         }
-        if !pending.isEmpty { try emit(pending) }
         if !batch.isEmpty { try body(batch) }
     }
 }

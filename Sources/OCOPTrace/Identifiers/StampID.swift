@@ -19,9 +19,15 @@ public struct StampID: Hashable, Sendable, CustomStringConvertible {
 
     /// `7K3Q-M9XW-2HPT-4RVA-C`.
     public var formatted: String {
-        let text = Array(serial.text)
-        return stride(from: 0, to: text.count, by: 4).map { String(text[$0..<min($0 + 4, text.count)]) }
-            .joined(separator: "-") + "-" + String(checkCharacter)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Serial.length + Serial.length / 4 + 1)
+        for (index, byte) in serial.text.utf8.enumerated() {
+            if index > 0, index % 4 == 0 { bytes.append(UInt8(ascii: "-")) }
+            bytes.append(byte)
+        }
+        bytes.append(UInt8(ascii: "-"))
+        bytes.append(contentsOf: checkCharacter.utf8)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public var description: String { formatted }

@@ -12,6 +12,7 @@ struct BatchRenderer {
     let registry: Registry
     let batch: StampBatch
     let options: RenderOptions
+    let writePNGs: Bool
     let folder: URL
 
     /// A rendered chunk on its way to the writer.
@@ -42,9 +43,10 @@ struct BatchRenderer {
         let registry = self.registry
         let batch = self.batch
         let options = self.options
+        let writePNGs = self.writePNGs
         DispatchQueue.concurrentPerform(iterations: chunkCount) { index in
             do {
-                try queue.push(BatchRenderer.render(chunk: index, batch: batch, registry: registry, options: options))
+                try queue.push(BatchRenderer.render(chunk: index, batch: batch, registry: registry, options: options, writePNGs: writePNGs))
                 failures.set(index, nil)
             } catch {
                 failures.set(index, error)
@@ -62,7 +64,8 @@ struct BatchRenderer {
         return timings
     }
 
-    private static func render(chunk index: Int, batch: StampBatch, registry: Registry, options: RenderOptions) throws -> RenderedChunk {
+    private static func render(chunk index: Int, batch: StampBatch, registry: Registry, options: RenderOptions,
+                               writePNGs: Bool) throws -> RenderedChunk {
         let first = index * StampIssuer.stampsPerFolder + 1
         let last = min(batch.quantity, first + StampIssuer.stampsPerFolder - 1)
         let stamps = try registry.read { db in try StampIssuer.stamps(db, batchID: batch.id, sequences: first...last) }
@@ -75,9 +78,9 @@ struct BatchRenderer {
         for stamp in stamps {
             let url = batch.url(serial: stamp.serial, signature: stamp.signature).text
             let name = stamp.stampID.formatted + ".png"
-            files.append((name, try png.pngData(url)))
+            if writePNGs { files.append((name, try png.pngData(url))) }
             lines += String(stamp.sequence) + "," + stamp.serial.text + "," + stamp.stampID.formatted + "," + CSVText.field(url)
-                + "," + folderName + "/" + name + suffix
+                + "," + (writePNGs ? folderName + "/" + name : "") + suffix
         }
         return RenderedChunk(index: index, files: files, manifestLines: lines, timings: png.timings)
     }
@@ -127,7 +130,7 @@ struct BatchRenderer {
             var written = 0
             while let chunk = queue.pop() {
                 let chunkFolder = folder.appendingPathComponent(StampIssuer.chunkFolderName(chunk.index))
-                try FileManager.default.createDirectory(at: chunkFolder, withIntermediateDirectories: true)
+                if !chunk.files.isEmpty { try FileManager.default.createDirectory(at: chunkFolder, withIntermediateDirectories: true) }
                 let started = DispatchTime.now().uptimeNanoseconds
                 for file in chunk.files {
                     try BatchRenderer.writeFile(chunkFolder.appendingPathComponent(file.name).path, file.png)

@@ -32,10 +32,47 @@ public struct SigningKey: @unchecked Sendable {
 public struct PublicStampKey: Sendable, Hashable, Codable {
     public let keyID: String
     public let rawKey: [UInt8]
+    /// The parsed key, made once: parsing a key costs as much as checking a signature.
+    private let verifier: Verifier?
+
+    /// Holds swift-crypto's key, which version 3 does not mark Sendable.
+    private final class Verifier: @unchecked Sendable {
+        // @unchecked: the key is an immutable value; verifying only reads it.
+        let key: Curve25519.Signing.PublicKey
+
+        init?(_ raw: [UInt8]) {
+            guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: raw) else { return nil }
+            self.key = key
+        }
+    }
 
     public init(keyID: String, rawKey: [UInt8]) {
         self.keyID = keyID
         self.rawKey = rawKey
+        verifier = Verifier(rawKey)
+    }
+
+    public static func == (lhs: PublicStampKey, rhs: PublicStampKey) -> Bool {
+        lhs.keyID == rhs.keyID && lhs.rawKey == rhs.rawKey
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(rawKey)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case keyID = "key_id", rawKey = "raw_key"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(keyID: try container.decode(String.self, forKey: .keyID), rawKey: try container.decode([UInt8].self, forKey: .rawKey))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(keyID, forKey: .keyID)
+        try container.encode(rawKey, forKey: .rawKey)
     }
 
     /// The key id: the first three bytes of the SHA-256 of the raw public key, base64url (4 characters).
@@ -44,8 +81,13 @@ public struct PublicStampKey: Sendable, Hashable, Codable {
     }
 
     public func isValid(_ signature: EmbeddedSignature, for fields: SignedStampFields) -> Bool {
-        guard signature.keyID == keyID, let key = try? Curve25519.Signing.PublicKey(rawRepresentation: rawKey) else { return false }
-        return key.isValidSignature(Data(signature.signature), for: Data(fields.canonicalBytes(keyID: keyID)))
+        guard signature.keyID == keyID else { return false }
+        return isValid(signature: Data(signature.signature), for: Data(fields.canonicalBytes(keyID: keyID)))
+    }
+
+    /// Checks an Ed25519 signature over any bytes (offline packs are signed whole).
+    public func isValid(signature: Data, for message: Data) -> Bool {
+        verifier?.key.isValidSignature(signature, for: message) ?? false
     }
 
     /// The `.pub` file's text.

@@ -12,6 +12,9 @@ public struct IssueOptions: Sendable {
     /// Where `stamps/` is written (`output/` by default).
     public var outputFolder: URL
     public var render: RenderOptions
+    /// Write PNGs; without them only the manifest is written (for label sheets or a print shop that
+    /// renders from URLs). `ocoptrace render` can draw them later.
+    public var writePNGs: Bool
 
     public static let defaultResolver = "https://id.ocoptrace.vn"
 
@@ -24,12 +27,13 @@ public struct IssueOptions: Sendable {
 
     public init(resolver: String = IssueOptions.defaultResolver, embedSignature: Bool = false,
                 keysFolder: URL = URL(fileURLWithPath: "keys"), outputFolder: URL = URL(fileURLWithPath: "output"),
-                render: RenderOptions = RenderOptions()) {
+                render: RenderOptions = RenderOptions(), writePNGs: Bool = true) {
         self.resolver = resolver
         self.embedSignature = embedSignature
         self.keysFolder = keysFolder
         self.outputFolder = outputFolder
         self.render = render
+        self.writePNGs = writePNGs
     }
 }
 
@@ -280,7 +284,7 @@ public struct StampIssuer: Sendable {
     private func renderAndWriteManifest(_ batch: StampBatch, report: inout BatchReport,
                                         progress: (@Sendable (IssueProgress) -> Void)?) throws {
         let started = Date()
-        let timings = try BatchRenderer(registry: registry, batch: batch, options: options.render,
+        let timings = try BatchRenderer(registry: registry, batch: batch, options: options.render, writePNGs: options.writePNGs,
                                         folder: options.outputFolder.appendingPathComponent(batch.folder)).run(progress: progress)
         report.render = timings
         report.renderSeconds = Date().timeIntervalSince(started)

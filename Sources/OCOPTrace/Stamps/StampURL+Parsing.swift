@@ -35,53 +35,61 @@ extension StampURL {
     /// Reads a scanned stamp URL in either form, strictly: GS1 qualifier order, valid GTIN check
     /// digit, known path AIs only, dates that exist, a well-formed signature.
     public init(parsing text: String) throws(ParseError) {
+        // Parsed on the UTF-8 bytes: splitting a String by Characters costs more than the check.
         guard text.utf8.count <= StampURL.maximumLength else { throw .tooLong }
-        guard let schemeEnd = text.range(of: "://") else { throw .notAURL }
-        let scheme = text[..<schemeEnd.lowerBound].lowercased()
+        let bytes = Array(text.utf8)
+        guard let schemeEnd = StampURL.find(Array("://".utf8), in: bytes) else { throw .notAURL }
+        let scheme = String(decoding: bytes[..<schemeEnd], as: UTF8.self).lowercased()
         guard scheme == "https" || scheme == "http" else { throw .notAURL }
-        let afterScheme = text[schemeEnd.upperBound...]
-        let withoutFragment = afterScheme.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
-        let pathAndQuery = withoutFragment.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        let segments = pathAndQuery[0].split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        guard let host = segments.first, !host.isEmpty else { throw .notAURL }
+        var end = bytes.count
+        if let hash = bytes[(schemeEnd + 3)...].firstIndex(of: UInt8(ascii: "#")) { end = hash }
+        let questionMark = bytes[(schemeEnd + 3)..<end].firstIndex(of: UInt8(ascii: "?"))
+        let pathEnd = questionMark ?? end
+        let segments = bytes[(schemeEnd + 3)..<pathEnd].split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        guard let hostBytes = segments.first, !hostBytes.isEmpty else { throw .notAURL }
         guard segments.count <= 64 else { throw .tooLong }
+        func isKey(_ segment: ArraySlice<UInt8>) -> Bool {
+            segment.elementsEqual("01".utf8) || segment.elementsEqual("p".utf8)
+        }
 
         // The product key is the first `01` or `p` segment after the host that has a value after it.
-        guard let keyIndex = segments.indices.dropFirst().first(where: { (segments[$0] == "01" || segments[$0] == "p") && $0 + 1 < segments.count })
+        guard let keyIndex = segments.indices.dropFirst().first(where: { isKey(segments[$0]) && $0 + 1 < segments.count })
         else { throw .noProductKey }
-        let prefix = segments[1..<keyIndex].joined(separator: "/")
-        resolver = scheme + "://" + host.lowercased() + (prefix.isEmpty ? "" : "/" + prefix)
+        var resolver = scheme + "://" + String(decoding: hostBytes, as: UTF8.self).lowercased()
+        for segment in segments[1..<keyIndex] { resolver += "/" + String(decoding: segment, as: UTF8.self) }
+        self.resolver = resolver
         let keyValue = try StampURL.percentDecoded(segments[keyIndex + 1])
-        if segments[keyIndex] == "01" {
+        if segments[keyIndex].elementsEqual("01".utf8) {
             do { product = .gtin(try GTIN(parsing: keyValue)) } catch { throw .badGTIN(error.description) }
-            guard keyValue.count == 14 else { throw .badGTIN("Digital Link writes the GTIN with 14 digits") }
+            guard keyValue.utf8.count == 14 else { throw .badGTIN("Digital Link writes the GTIN with 14 digits") }
         } else {
             guard !keyValue.isEmpty else { throw .badPath("empty product code") }
             product = .code(keyValue)
         }
 
-        var qualifiers: [(String, String)] = []
+        // Qualifiers of 01 come in the order 22, 10, 21; a stamp has 10 and 21.
+        var lastPosition = -1
+        var lot: String?
+        var serialText: String?
         var index = keyIndex + 2
         while index < segments.count {
-            let ai = segments[index]
+            let ai = String(decoding: segments[index], as: UTF8.self)
             if ai.isEmpty, index == segments.count - 1 { break }  // a trailing slash
             guard index + 1 < segments.count else { throw .badPath("AI \(ai) has no value") }
             let value = try StampURL.percentDecoded(segments[index + 1])
             guard !value.isEmpty else { throw .badPath("AI \(ai) has an empty value") }
-            qualifiers.append((ai, value))
-            index += 2
-        }
-        // Qualifiers of 01 come in the order 22, 10, 21; a stamp has 10 and 21.
-        let order = ["22", "10", "21"]
-        var lastPosition = -1
-        var lot: String?
-        var serialText: String?
-        for (ai, value) in qualifiers {
-            guard let position = order.firstIndex(of: ai) else { throw .badPath("/\(ai)/ is not a qualifier of a product") }
+            let position: Int
+            switch ai {
+            case "22": position = 0
+            case "10": position = 1
+            case "21": position = 2
+            default: throw .badPath("/\(ai)/ is not a qualifier of a product")
+            }
             guard position > lastPosition else { throw .badPath("qualifiers are out of order (22, 10, 21)") }
             lastPosition = position
-            if ai == "10" { lot = value }
-            if ai == "21" { serialText = value }
+            if position == 1 { lot = value }
+            if position == 2 { serialText = value }
+            index += 2
         }
         guard let lot else { throw .badPath("no lot (/10/)") }
         guard lot.utf8.count <= LotNumber.maximumLength, lot.unicodeScalars.allSatisfy(LotNumber.isCSET82) else {
@@ -92,11 +100,12 @@ extension StampURL {
         self.lot = lot
         self.serial = serial
 
-        if pathAndQuery.count == 2 {
-            for pair in pathAndQuery[1].split(separator: "&") where !pair.isEmpty {
-                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                let key = try StampURL.percentDecoded(String(parts[0]))
-                let value = parts.count == 2 ? try StampURL.percentDecoded(String(parts[1])) : ""
+        if let questionMark {
+            for pair in bytes[(questionMark + 1)..<end].split(separator: UInt8(ascii: "&")) {
+                let equals = pair.firstIndex(of: UInt8(ascii: "="))
+                let key = try StampURL.percentDecoded(pair[..<(equals ?? pair.endIndex)])
+                var value = ""
+                if let equals { value = try StampURL.percentDecoded(pair[(equals + 1)...]) }
                 switch key {
                 case "11":
                     guard let date = CalendarDate(gs1: value) else { throw .badDate(ai: key, value: value) }
@@ -113,6 +122,22 @@ extension StampURL {
                 }
             }
         }
+    }
+
+    private static func find(_ needle: [UInt8], in bytes: [UInt8]) -> Int? {
+        guard bytes.count >= needle.count else { return nil }
+        for start in 0...(bytes.count - needle.count) where bytes[start] == needle[0] {
+            if bytes[start..<start + needle.count].elementsEqual(needle) { return start }
+        }
+        return nil
+    }
+
+    static func percentDecoded(_ bytes: ArraySlice<UInt8>) throws(ParseError) -> String {
+        guard bytes.contains(UInt8(ascii: "%")) else {
+            guard let text = String(validating: bytes, as: UTF8.self) else { throw .badEncoding }
+            return text
+        }
+        return try percentDecoded(String(decoding: bytes, as: UTF8.self))
     }
 
     static func percentDecoded(_ text: String) throws(ParseError) -> String {

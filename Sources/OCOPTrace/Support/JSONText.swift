@@ -1,8 +1,8 @@
 /// JSON text for the registry's small JSON columns, written directly: JSONSerialization costs more
 /// per row than the rest of an import.
-enum JSONText {
+public enum JSONText {
     /// A JSON array of strings, e.g. `["a","b\"c"]`.
-    static func array(_ strings: [String]) -> String {
+    public static func array(_ strings: [String]) -> String {
         var out = "["
         for (index, string) in strings.enumerated() {
             if index > 0 { out += "," }
@@ -11,7 +11,8 @@ enum JSONText {
         return out + "]"
     }
 
-    static func quoted(_ string: String) -> String {
+    public static func quoted(_ string: String) -> String {
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + string + "\"" }
         var out = "\""
         for scalar in string.unicodeScalars {
             switch scalar {

@@ -10,7 +10,9 @@ public enum VerificationInput: Sendable {
     static let maximumLength = 4096
 
     public init(_ raw: String) {
-        let text = raw.trimmed
+        // Scanned input rarely has spaces around it; trimming only when it does keeps checks fast.
+        let needsTrim = raw.utf8.first.map { $0 <= 0x20 || $0 >= 0x80 } ?? false || raw.utf8.last.map { $0 <= 0x20 || $0 >= 0x80 } ?? false
+        let text = needsTrim ? raw.trimmed : raw
         guard text.utf8.count <= VerificationInput.maximumLength else {
             self = .malformed("too long to be a stamp (\(text.utf8.count) bytes)")
             return
@@ -19,7 +21,7 @@ public enum VerificationInput: Sendable {
             self = .malformed("empty")
             return
         }
-        if text.contains("://") {
+        if VerificationInput.containsSchemeSeparator(text) {
             do {
                 self = .url(try StampURL(parsing: text))
             } catch {
@@ -40,6 +42,19 @@ public enum VerificationInput: Sendable {
         } catch {
             self = .malformed("not a stamp URL or stamp ID: \(error.description)")
         }
+    }
+
+    private static func containsSchemeSeparator(_ text: String) -> Bool {
+        var colonAt = -3
+        for (index, byte) in text.utf8.prefix(64).enumerated() {
+            if byte == UInt8(ascii: ":") { colonAt = index }
+            if byte == UInt8(ascii: "/"), index - colonAt <= 2, index - colonAt >= 1 {
+                if index - colonAt == 2 { return true }
+            } else if index - colonAt == 2 {
+                colonAt = -3
+            }
+        }
+        return false
     }
 
     public var serial: Serial? {

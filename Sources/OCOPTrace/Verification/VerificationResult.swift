@@ -125,6 +125,9 @@ public struct StampRecord: Sendable {
     public var complete: Bool
     public var revocationReason: String?
     public var ocop: OCOPRecognition?
+
+    /// What a genuine verdict says, e.g. "issued by HTX … for Nem chua …, lot NC2611A".
+    var summary: String { "issued by \(producer) for \(productName), lot \(lot)" }
 }
 
 /// The decisions both modes share: given what is known about a serial, what the input is.
@@ -153,19 +156,32 @@ public struct StampJudge: Sendable {
     }
 
     /// The verdict for an input whose serial the registry or pack knows (`record`) or not (nil).
-    public func judge(input text: String, parsed: VerificationInput, record: StampRecord?) -> VerificationResult {
+    /// The facts of a record (product, producer, lot, dates, OCOP), as a result to fill in.
+    public func described(_ record: StampRecord) -> VerificationResult {
+        var result = VerificationResult(input: "", status: .genuine, reason: record.summary, mode: mode, checkedOn: today.iso)
+        describe(&result, record)
+        return result
+    }
+
+    /// The verdict for an input whose serial the registry or pack knows (`record`) or not (nil).
+    /// `facts` is ``described(_:)`` of the record when the caller has it at hand already.
+    public func judge(input text: String, parsed: VerificationInput, record: StampRecord?, facts: VerificationResult? = nil) -> VerificationResult {
         guard let serial = parsed.serial else {
             if case .malformed(let reason) = parsed { return malformed(text, reason) }
             return malformed(text, "not a stamp")
         }
-        var result = VerificationResult(input: text, status: .genuine, reason: "", serial: serial.text,
-                                         stampID: StampID(serial: serial).formatted, mode: mode, checkedOn: today.iso)
+        var result = facts ?? VerificationResult(input: text, status: .genuine, reason: "", mode: mode, checkedOn: today.iso)
+        result.input = text
+        result.serial = serial.text
+        result.stampID = StampID(serial: serial).formatted
         var urlSignature = "none"
         if case .url(let url) = parsed {
             urlSignature = signatureState(of: url)
             result.signature = urlSignature
         }
         guard let record else {
+            result.product = nil
+            result.producer = nil
             result.status = .unknown
             result.reason = "no stamp with this serial was issued: the stamp is fabricated"
             if urlSignature == "invalid" {
@@ -174,7 +190,7 @@ public struct StampJudge: Sendable {
             }
             return result
         }
-        describe(&result, record)
+        if facts == nil { describe(&result, record) }
         if case .url(let url) = parsed, let mismatch = mismatch(url, record) {
             result.status = .forged
             result.reason = mismatch
@@ -208,7 +224,7 @@ public struct StampJudge: Sendable {
             result.reason = "revoked: \(reason)"
             return result
         }
-        result.reason = "issued by \(record.producer) for \(record.productName), lot \(record.lot)"
+        result.reason = record.summary
         if result.productExpired { result.warnings.append("the product expired on \(record.expiresOn!.iso)") }
         if let ocop = result.ocop, !ocop.valid { result.warnings.append("the OCOP recognition is not valid today (\(ocop.validUntil.map { "it ended \($0)" } ?? "no recognition date"))") }
         if urlSignature == "unchecked" { result.warnings.append("the signature's key is not among the keys given: it was not checked") }

@@ -1,0 +1,116 @@
+extension VerificationResult {
+    /// The result as one line of JSON, the same document `Codable` writes, built directly into
+    /// bytes: JSONEncoder (and even String concatenation) costs more than the verification itself
+    /// when checking a file of URLs.
+    public var jsonLine: String {
+        var out = JSONBytes()
+        out.raw("{\"input\":"); out.string(input)
+        out.raw(",\"status\":"); out.string(status.rawValue)
+        out.raw(",\"reason\":"); out.string(reason)
+        out.raw(",\"serial\":"); out.string(serial)
+        out.raw(",\"stamp_id\":"); out.string(stampID)
+        out.raw(",\"product\":")
+        if let product {
+            out.raw("{\"code\":"); out.string(product.code)
+            out.raw(",\"name\":"); out.string(product.name)
+            out.raw(",\"gtin\":"); out.string(product.gtin)
+            out.raw("}")
+        } else {
+            out.raw("null")
+        }
+        out.raw(",\"producer\":")
+        if let producer {
+            out.raw("{\"name\":"); out.string(producer.name)
+            out.raw(",\"province\":"); out.string(producer.province)
+            out.raw("}")
+        } else {
+            out.raw("null")
+        }
+        out.raw(",\"lot\":"); out.string(lot)
+        out.raw(",\"produced_on\":"); out.string(producedOn)
+        out.raw(",\"expires_on\":"); out.string(expiresOn)
+        out.raw(",\"product_expired\":"); out.bool(productExpired)
+        out.raw(",\"ocop\":")
+        if let ocop {
+            out.raw("{\"stars\":"); out.raw(String(ocop.stars))
+            out.raw(",\"recognized_on\":"); out.string(ocop.recognizedOn)
+            out.raw(",\"valid_until\":"); out.string(ocop.validUntil)
+            out.raw(",\"valid\":"); out.bool(ocop.valid)
+            out.raw("}")
+        } else {
+            out.raw("null")
+        }
+        out.raw(",\"signature\":"); out.string(signature)
+        out.raw(",\"scans\":")
+        if let scans {
+            out.raw("{\"count\":"); out.raw(String(scans.count))
+            out.raw(",\"first_at\":"); out.string(scans.firstAt)
+            out.raw(",\"last_at\":"); out.string(scans.lastAt)
+            out.raw(",\"locations\":"); out.strings(scans.locations)
+            out.raw("}")
+        } else {
+            out.raw("null")
+        }
+        out.raw(",\"suspected_clone\":"); out.bool(suspectedClone)
+        out.raw(",\"warnings\":"); out.strings(warnings)
+        out.raw(",\"mode\":"); out.string(mode)
+        out.raw(",\"pack_created\":"); out.string(packCreated)
+        out.raw(",\"checked_on\":"); out.string(checkedOn)
+        out.raw("}")
+        return out.text
+    }
+}
+
+/// JSON written straight into UTF-8 bytes.
+struct JSONBytes {
+    private(set) var bytes: [UInt8] = []
+
+    init() {
+        bytes.reserveCapacity(768)
+    }
+
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func raw(_ text: String) {
+        bytes.append(contentsOf: text.utf8)
+    }
+
+    mutating func bool(_ value: Bool) {
+        value ? raw("true") : raw("false")
+    }
+
+    mutating func string(_ value: String?) {
+        guard let value else { return raw("null") }
+        bytes.append(UInt8(ascii: "\""))
+        var copy = value
+        copy.withUTF8 { utf8 in
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
+                case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
+                case 0x0A: bytes.append(contentsOf: [92, 110])
+                case 0x0D: bytes.append(contentsOf: [92, 114])
+                case 0x09: bytes.append(contentsOf: [92, 116])
+                case 0..<0x20:
+                    let hex = Array("0123456789abcdef".utf8)
+                    bytes.append(contentsOf: [92, 117, 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
+                default: bytes.append(byte)
+                }
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    mutating func strings(_ values: [String]) {
+        bytes.append(UInt8(ascii: "["))
+        for (index, value) in values.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            string(value)
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+}
