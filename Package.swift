@@ -28,6 +28,18 @@ let package = Package(
             pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]
         ),
+        // libzbar, to read QR codes in photos of stamps.
+        .systemLibrary(
+            name: "CZbar",
+            pkgConfig: "zbar",
+            providers: [.apt(["libzbar-dev"])]
+        ),
+        // TurboJPEG, to read photos.
+        .systemLibrary(
+            name: "CTurboJPEG",
+            pkgConfig: "libturbojpeg",
+            providers: [.apt(["libturbojpeg0-dev"])]
+        ),
         // The one piece of C: libpng reports errors by longjmp, which only C can catch.
         .target(
             name: "StampRaster",
@@ -37,6 +49,9 @@ let package = Package(
             name: "OCOPTrace",
             dependencies: [
                 "CQRencode",
+                "CPNG",
+                "CZbar",
+                "CTurboJPEG",
                 "StampRaster",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -8,7 +8,10 @@ packages=(
   libsqlite3-dev   # the registry (GRDB)
   libqrencode-dev  # QR symbols
   libpng-dev       # stamp PNGs
+  libzbar-dev      # verify --image reads QR codes in photos
+  libturbojpeg0-dev # ... and JPEG photos
   zbar-tools       # tests decode every stamp PNG with zbarimg
+  libjpeg-turbo-progs # tests make JPEG photos with cjpeg
 )
 
 missing=()

@@ -41,7 +41,7 @@ extension ExitCodes {
     static func report(_ error: any Error) -> any Error {
         let code: ExitCode
         switch error {
-        case is CatalogError: code = unreadableInput
+        case is CatalogError, is QRImageReader.ImageError: code = unreadableInput
         case is RegistryError: code = registryError
         case is IssueError, is KeyError: code = rejected
         case let pack as OfflinePack.PackError:

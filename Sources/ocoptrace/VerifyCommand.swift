@@ -20,6 +20,7 @@ struct VerifyCommand: ParsableCommand {
               ocoptrace verify 'https://id.ocoptrace.vn/01/08938765000015/10/NC2611A/21/7K3QM9XW2HPT4RVA?11=261120&17=261127'
               ocoptrace verify 7K3Q-M9XW-2HPT-4RVA-C --inspector "QLTT Thanh Hóa" --location "Chợ Vườn Hoa"
               ocoptrace verify --file scanned.txt --json --no-record
+              ocoptrace verify --image photo-of-stamp.jpg
               ocoptrace verify --offline --pack thanh-hoa.pack --public-key keys/Xq3b.pub --file -
             """
     )
@@ -31,6 +32,10 @@ struct VerifyCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("A file with one input a line; - for standard input. Streamed, any size.", valueName: "file"))
     var file: String?
+
+    @Option(name: .customLong("image"), parsing: .upToNextOption,
+            help: ArgumentHelp("Photos or PNGs of stamps (PNG or JPEG): every QR code in each is verified.", valueName: "file"))
+    var images: [String] = []
 
     @Flag(help: "Do not use the registry: decide with --pack and/or --public-key.")
     var offline = false
@@ -60,8 +65,8 @@ struct VerifyCommand: ParsableCommand {
     var lang: VerdictPrinter.Language?
 
     func validate() throws {
-        guard !inputs.isEmpty || file != nil else {
-            throw ValidationError("give stamp URLs or IDs, or --file LIST (- for standard input)")
+        guard !inputs.isEmpty || file != nil || !images.isEmpty else {
+            throw ValidationError("give stamp URLs or IDs, --image FILE..., or --file LIST (- for standard input)")
         }
         if offline {
             guard pack != nil || !publicKeys.isEmpty else { throw ValidationError("--offline needs --pack and/or --public-key") }
@@ -114,10 +119,22 @@ struct VerifyCommand: ParsableCommand {
         }
         do {
             if !inputs.isEmpty { try handle(inputs) }
+            for image in images {
+                let texts = try QRImageReader.decode(path: image)
+                if texts.isEmpty {
+                    let result = StampJudge(publicKeys: [], mode: offline ? "offline" : "registry")
+                        .malformed(image, "no QR code found in the image")
+                    allGenuine = false
+                    printer.print(result)
+                } else {
+                    try handle(texts)
+                }
+            }
             if let file {
                 try LineReader.forEachBatch(path: file, batchSize: 8192, handle)
             }
         } catch {
+            printer.flush()
             throw ExitCodes.report(error)
         }
         printer.flush()

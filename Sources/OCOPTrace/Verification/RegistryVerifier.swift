@@ -78,7 +78,7 @@ public struct RegistryVerifier: Sendable {
 
     static func record(_ db: Database, serial: Serial) throws -> (rowID: Int64, record: StampRecord)? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT s.id, s.signature IS NOT NULL AS signed, b.status, b.lot, b.produced_on, b.expires_on, b.resolver,
+            SELECT s.id, s.signature IS NOT NULL AS signed, b.status, b.lot, b.produced_on, b.expires_on, b.resolver, b.key_id,
                    p.code, p.name, p.gtin, p.ocop_stars, p.ocop_decision, p.ocop_recognized_on,
                    pr.name AS producer, pr.province, r.reason AS revocation
             FROM stamps s
@@ -91,7 +91,7 @@ public struct RegistryVerifier: Sendable {
         let gtin: String? = row["gtin"]
         let code: String = row["code"]
         let stars: Int? = row["ocop_stars"]
-        let record = StampRecord(
+        var record = StampRecord(
             serial: serial, product: gtin.flatMap { try? GTIN(parsing: $0) }.map(StampURL.ProductKey.gtin) ?? .code(code),
             productCode: code, productName: row["name"], producer: row["producer"], province: row["province"], lot: row["lot"],
             producedOn: (row["produced_on"] as String?).flatMap(CalendarDate.init(parsing:)),
@@ -99,6 +99,7 @@ public struct RegistryVerifier: Sendable {
             resolver: row["resolver"], signed: row["signed"], complete: row["status"] == "issued", revocationReason: row["revocation"],
             ocop: stars.map { OCOPRecognition(stars: $0, decision: row["ocop_decision"],
                                               recognizedOn: (row["ocop_recognized_on"] as String?).flatMap(CalendarDate.init(parsing:))) })
+        record.signingKeyID = row["key_id"]
         return (row["id"], record)
     }
 

@@ -122,6 +122,8 @@ public struct StampRecord: Sendable {
     public var resolver: String?
     /// Whether the stamp was issued with an embedded signature.
     public var signed: Bool
+    /// The key that signed it, where known (the registry knows; a pack does not say).
+    public var signingKeyID: String? = nil
     public var complete: Bool
     public var revocationReason: String?
     public var ocop: OCOPRecognition?
@@ -210,6 +212,14 @@ public struct StampJudge: Sendable {
                 result.status = .forged
                 result.reason = "this stamp was issued without a signature, and the scanned code carries one"
                 return result
+            case (true, true, _) where record.signingKeyID != nil && url.signature?.keyID != record.signingKeyID:
+                result.status = .forged
+                result.reason = "the signature names key \(url.signature!.keyID), and this stamp was signed with key \(record.signingKeyID!)"
+                return result
+            case (true, true, "unchecked"):
+                result.status = .unknown
+                result.reason = "signed with key \(url.signature!.keyID), whose public key was not given: the signature cannot be checked"
+                return result
             default:
                 break
             }
@@ -227,7 +237,6 @@ public struct StampJudge: Sendable {
         result.reason = record.summary
         if result.productExpired { result.warnings.append("the product expired on \(record.expiresOn!.iso)") }
         if let ocop = result.ocop, !ocop.valid { result.warnings.append("the OCOP recognition is not valid today (\(ocop.validUntil.map { "it ended \($0)" } ?? "no recognition date"))") }
-        if urlSignature == "unchecked" { result.warnings.append("the signature's key is not among the keys given: it was not checked") }
         return result
     }
 
