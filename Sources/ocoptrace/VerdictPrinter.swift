@@ -55,6 +55,22 @@ final class VerdictPrinter: @unchecked Sendable {
         language == .vi ? vietnamese : english
     }
 
+    /// The verdict's meaning in Vietnamese; the specific reason follows in English as "chi tiết".
+    private func vietnameseSummary(_ result: VerificationResult) -> String {
+        switch result.status {
+        case .genuine:
+            if let producer = result.producer, let product = result.product, !product.name.isEmpty {
+                return "do \(producer.name) phát hành cho \(product.name), lô \(result.lot ?? "")"
+            }
+            return "chữ ký số hợp lệ"
+        case .revoked: return "tem đã bị thu hồi"
+        case .unknown: return "số sê-ri không có trong hệ thống: tem không do cơ sở phát hành"
+        case .forged: return "tem bị làm giả hoặc bị sửa đổi"
+        case .malformed: return "không phải mã tem truy xuất của hệ thống"
+        case .pending: return "lô tem chưa phát hành xong: tem chưa có hiệu lực"
+        }
+    }
+
     private func verdict(_ status: VerificationResult.Status) -> (String, String) {
         switch status {
         case .genuine: ("✔ " + word("GENUINE", "CHÍNH HÃNG"), "32")
@@ -69,7 +85,9 @@ final class VerdictPrinter: @unchecked Sendable {
     private func text(_ result: VerificationResult) -> String {
         let (label, code) = verdict(result.status)
         let shownInput = result.stampID ?? String(result.input.prefix(80))
-        var lines = [(colour ? "\u{1B}[1;\(code)m\(label)\u{1B}[0m" : label) + "  \(shownInput) — \(result.reason)"]
+        let summary = language == .vi ? vietnameseSummary(result) : result.reason
+        var lines = [(colour ? "\u{1B}[1;\(code)m\(label)\u{1B}[0m" : label) + "  \(shownInput) — \(summary)"]
+        if language == .vi, result.status != .genuine { lines.append("   chi tiết  " + result.reason) }
         func add(_ english: String, _ vietnamese: String, _ value: String) {
             lines.append("   " + word(english, vietnamese).padding(toLength: 10, withPad: " ", startingAt: 0) + value)
         }
