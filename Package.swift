@@ -40,6 +40,12 @@ let package = Package(
             pkgConfig: "libturbojpeg",
             providers: [.apt(["libturbojpeg0-dev"])]
         ),
+        // cairo, for printable label sheets (PDF with vector QR codes).
+        .systemLibrary(
+            name: "CCairo",
+            pkgConfig: "cairo",
+            providers: [.apt(["libcairo2-dev"])]
+        ),
         // The one piece of C: libpng reports errors by longjmp, which only C can catch.
         .target(
             name: "StampRaster",
@@ -52,6 +58,7 @@ let package = Package(
                 "CPNG",
                 "CZbar",
                 "CTurboJPEG",
+                "CCairo",
                 "StampRaster",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -12,6 +12,9 @@ packages=(
   libturbojpeg0-dev # ... and JPEG photos
   zbar-tools       # tests decode every stamp PNG with zbarimg
   libjpeg-turbo-progs # tests make JPEG photos with cjpeg
+  libcairo2-dev    # label sheets (PDF)
+  fonts-dejavu-core # ... with Vietnamese text, found through fontconfig
+  poppler-utils    # tests rasterise label PDFs (pdftoppm) and read their text (pdftotext)
 )
 
 missing=()

@@ -43,7 +43,7 @@ extension ExitCodes {
         switch error {
         case is CatalogError, is QRImageReader.ImageError: code = unreadableInput
         case is RegistryError: code = registryError
-        case is IssueError, is KeyError: code = rejected
+        case is IssueError, is KeyError, is LabelLayout.LayoutError: code = rejected
         case let pack as OfflinePack.PackError:
             Console.error("\(pack)")
             return unreadableInput
@@ -56,6 +56,11 @@ extension ExitCodes {
 }
 
 enum Formatting {
+    /// `38.1`, `210`: millimetres without trailing zeros.
+    static func millimetres(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
+    }
+
     /// `85000` → `85.000 ₫`, the way Vietnamese shops write prices.
     static func vnd(_ amount: Int) -> String {
         var digits = Array(String(amount))

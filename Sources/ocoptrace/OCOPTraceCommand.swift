@@ -17,7 +17,7 @@ struct OCOPTraceCommand: ParsableCommand {
               ocoptrace run catalogs/
             """,
         version: "0.1.0",
-        subcommands: [RunCommand.self, ImportCommand.self, IssueCommand.self, RenderCommand.self, KeysCommand.self,
+        subcommands: [RunCommand.self, ImportCommand.self, IssueCommand.self, RenderCommand.self, LabelsCommand.self, KeysCommand.self,
                       VerifyCommand.self, PackCommand.self, RevokeCommand.self, ScansCommand.self,
                       ProductsCommand.self, JobsCommand.self]
     )

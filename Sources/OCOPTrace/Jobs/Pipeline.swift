@@ -1,7 +1,7 @@
 import Foundation
 
 /// The main job, `ocoptrace run`: every stage that exists, on a folder of catalogs and stamp
-/// orders: import, then stamp issuance. Labels and exports join as they are built.
+/// orders: import, stamp issuance, then label sheets. Exports join as they are built.
 public struct Pipeline: Sendable {
     public let registry: Registry
     public let outputFolder: URL
@@ -14,6 +14,7 @@ public struct Pipeline: Sendable {
     public struct Summary: Sendable, Codable {
         public var imports: [FileImportReport]
         public var batches: [BatchReport]
+        public var labels: [LabelJob.Report]
         public var registry: RegistryCounts
         public var seconds: Double
 
@@ -32,7 +33,15 @@ public struct Pipeline: Sendable {
         let imports = try CatalogImporter(registry: registry).importPaths([folder], options: options, progress: progress)
         let orders = imports.filter { $0.outcome == .succeeded || $0.outcome == .partial }.flatMap(\.stampOrderIDs)
         let batches = try StampIssuer(registry: registry, options: issue).issue(orderIDs: orders, progress: issueProgress)
-        return Summary(imports: imports, batches: batches, registry: try RegistryCounts.fetch(from: registry),
+        // Label sheets for every batch that has none yet, in the default layout.
+        let labelJob = LabelJob(registry: registry, layout: LabelLayout.named(LabelLayout.defaultName)!)
+        var labels: [LabelJob.Report] = []
+        for batch in batches {
+            let pdf = URL(fileURLWithPath: batch.folder).appendingPathComponent("labels-\(labelJob.layout.name).pdf")
+            guard !FileManager.default.fileExists(atPath: pdf.path) else { continue }
+            labels.append(try labelJob.write(batchID: batch.batchID, to: pdf))
+        }
+        return Summary(imports: imports, batches: batches, labels: labels, registry: try RegistryCounts.fetch(from: registry),
                        seconds: Date().timeIntervalSince(started))
     }
 }

@@ -1,0 +1,121 @@
+import Foundation
+import GRDB
+
+/// Makes the printable label PDF of an issued batch.
+public struct LabelJob: Sendable {
+    public let registry: Registry
+    public let layout: LabelLayout
+    public var correction: QRErrorCorrection = .medium
+    public var quietZone = 4
+
+    public init(registry: Registry, layout: LabelLayout, correction: QRErrorCorrection = .medium, quietZone: Int = 4) {
+        self.registry = registry
+        self.layout = layout
+        self.correction = correction
+        self.quietZone = quietZone
+    }
+
+    public struct Report: Sendable, Codable {
+        public var lot: String
+        public var product: String
+        public var labels: Int
+        public var pages: Int
+        public var layout: String
+        public var pdf: String
+        public var moduleMillimetres: Double
+        public var seconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case lot, product, labels, pages, layout, pdf, moduleMillimetres = "module_mm", seconds
+        }
+    }
+
+    /// Writes the labels of the batch of `lot` (of `productCode`, when several products share the lot).
+    public func write(lot lotLabel: String, productCode: String?, to output: URL?, outputFolder: URL = URL(fileURLWithPath: "output"),
+                      today: CalendarDate = .today()) throws -> Report {
+        let lotCode = (try? LotNumber(transliterating: lotLabel).code) ?? lotLabel
+        let batch: StampBatch = try registry.read { db in
+            var batches = try StampBatch.fetchAll(db, sql: StampBatch.selectSQL + " WHERE b.lot = ?", arguments: [lotCode])
+            if let productCode { batches = batches.filter { $0.productCode == productCode } }
+            guard let first = batches.first else { throw IssueError.noBatch(lot: lotCode) }
+            guard batches.count == 1 else { throw IssueError.ambiguousLot(lot: lotCode, products: batches.map(\.productCode)) }
+            return first
+        }
+        guard batch.status == "issued" else { throw IssueError.notComplete(lot: lotCode) }
+        let pdf = output ?? outputFolder.appendingPathComponent(batch.folder).appendingPathComponent("labels-\(layout.name).pdf")
+        return try write(batch: batch, to: pdf, today: today)
+    }
+
+    /// Writes the labels of a batch known by id (as `issue` reports it).
+    public func write(batchID: Int64, to pdf: URL, today: CalendarDate = .today()) throws -> Report {
+        guard let batch = try registry.read({ try StampBatch.fetch($0, id: batchID) }) else { throw IssueError.noBatch(lot: "#\(batchID)") }
+        guard batch.status == "issued" else { throw IssueError.notComplete(lot: batch.lot) }
+        return try write(batch: batch, to: pdf, today: today)
+    }
+
+    func write(batch: StampBatch, to pdf: URL, today: CalendarDate) throws -> Report {
+        try layout.validate()
+        let started = Date()
+        let ocopStars: Int? = try registry.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT ocop_stars, ocop_decision, ocop_recognized_on FROM products WHERE id = ?",
+                                             arguments: [batch.productID]),
+                  let stars: Int = row["ocop_stars"] else { return nil }
+            let recognition = OCOPRecognition(stars: stars, decision: row["ocop_decision"],
+                                              recognizedOn: (row["ocop_recognized_on"] as String?).flatMap(CalendarDate.init(parsing:)))
+            return recognition.isValid(on: today) ? stars : nil
+        }
+        // Refuse a layout whose modules would be too small for this batch's largest symbol.
+        let sample = try registry.read { db in try StampIssuer.stamps(db, batchID: batch.id, sequences: 1...1) }
+        guard let first = sample.first else { throw IssueError.noBatch(lot: batch.lot) }
+        let firstMatrix = try encode(batch.url(serial: first.serial, signature: first.signature).text)
+        let module = LabelSheet.moduleSize(for: firstMatrix.width, layout: layout, quietZone: quietZone)
+        guard module >= LabelSheet.minimumModule else {
+            throw LabelLayout.LayoutError.modulesTooSmall(layout: layout.name, moduleMillimetres: module, minimum: LabelSheet.minimumModule)
+        }
+
+        try FileManager.default.createDirectory(at: pdf.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let temporary = pdf.deletingLastPathComponent().appendingPathComponent(".\(pdf.lastPathComponent)-\(getpid()).tmp")
+        let sheet = try LabelSheet(path: temporary.path, layout: layout)
+        let chunk = 1000
+        var smallestModule = module
+        do {
+            for start in stride(from: 1, through: batch.quantity, by: chunk) {
+                let stamps = try registry.read { db in
+                    try StampIssuer.stamps(db, batchID: batch.id, sequences: start...min(batch.quantity, start + chunk - 1))
+                }
+                // QR symbols are encoded on every core; cairo draws on this one.
+                let matrices = ConcurrentResults<Result<QRMatrix, any Error>>(count: stamps.count)
+                let correction = self.correction
+                DispatchQueue.concurrentPerform(iterations: stamps.count) { index in
+                    let url = batch.url(serial: stamps[index].serial, signature: stamps[index].signature).text
+                    matrices.set(index, Result { try QRMatrix(encoding: url, correction: correction) })
+                }
+                for (index, stamp) in stamps.enumerated() {
+                    let matrix = try matrices.value(index).get()
+                    smallestModule = min(smallestModule, LabelSheet.moduleSize(for: matrix.width, layout: layout, quietZone: quietZone))
+                    guard smallestModule >= LabelSheet.minimumModule else {
+                        throw LabelLayout.LayoutError.modulesTooSmall(layout: layout.name, moduleMillimetres: smallestModule,
+                                                                       minimum: LabelSheet.minimumModule)
+                    }
+                    try sheet.add(LabelContent(matrix: matrix, stampID: stamp.stampID.formatted, productName: batch.productName,
+                                               producer: batch.producer, lot: batch.lotLabel, producedOn: batch.produced,
+                                               expiresOn: batch.expires, ocopStars: ocopStars), quietZone: quietZone)
+                }
+            }
+            try sheet.finish()
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+        guard rename(temporary.path, pdf.path) == 0 else {
+            throw RenderError.cannotWrite(path: pdf.path, reason: String(cString: strerror(errno)))
+        }
+        return Report(lot: batch.lot, product: batch.productCode, labels: batch.quantity,
+                      pages: (batch.quantity + layout.labelsPerPage - 1) / layout.labelsPerPage, layout: layout.name,
+                      pdf: InputFiles.displayPath(pdf), moduleMillimetres: smallestModule, seconds: Date().timeIntervalSince(started))
+    }
+
+    private func encode(_ text: String) throws -> QRMatrix {
+        do { return try QRMatrix(encoding: text, correction: correction) } catch { throw RenderError.encoding(error) }
+    }
+}
