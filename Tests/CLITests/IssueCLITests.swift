@@ -166,3 +166,40 @@ private final class ConcurrentCommandResults: @unchecked Sendable {
         return results[index]
     }
 }
+
+/// `ocoptrace labels` and the run stage, end to end.
+@Suite struct LabelsCLITests {
+    @Test func listsLayoutsWritesAPDFAndRefusesTinyModules() throws {
+        let folder = TemporaryFolder("ocoptrace-cli-labels")
+        folder.write("catalog.csv", """
+            product_code,name,gtin,producer,province,price_vnd,shelf_life_days
+            NC-500,Nem chua hộp 500g,8938765000015,HTX Nem chua Xuân Lập,Thanh Hóa,85000,7
+
+            """)
+        for arguments in [["import", "catalog.csv"], ["issue", "--product", "NC-500", "--lot", "L1", "--count", "30", "--no-png"]] {
+            let result = try OCOPTraceBinary.run(arguments, in: folder.url)
+            precondition(result.status == 0, result.stderr)
+        }
+        let list = try OCOPTraceBinary.run(["labels", "--list-layouts"], in: folder.url)
+        for name in ["a4-5x13", "a4-4x10", "a4-3x8", "roll-50x30", "roll-40x30"] { #expect(list.stdout.contains(name)) }
+        let written = try OCOPTraceBinary.run(["labels", "--lot", "L1", "--layout", "roll-50x30", "--out", "roll.pdf", "--json"], in: folder.url)
+        #expect(written.status == 0, "\(written.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(written.stdout.utf8)) as! [String: Any]
+        #expect(report["pages"] as? Int == 30)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: folder.path("roll.pdf"))).starts(with: Data("%PDF".utf8)))
+        let tiny = try OCOPTraceBinary.run(["labels", "--lot", "L1", "--page-size", "60x40", "--grid", "4x4", "--label-size", "15x10"], in: folder.url)
+        #expect(tiny.status == 1)
+        #expect(tiny.stderr.contains("0.25 mm"))
+        let unknown = try OCOPTraceBinary.run(["labels", "--lot", "L1", "--layout", "a5-1x1"], in: folder.url)
+        #expect(unknown.status == 64)
+    }
+
+    @Test func theMainJobWritesLabelSheets() throws {
+        let folder = TemporaryFolder("ocoptrace-cli-run-labels")
+        try FileManager.default.copyItem(at: repositoryRoot.appendingPathComponent("catalogs"), to: folder.url.appendingPathComponent("catalogs"))
+        let run = try OCOPTraceBinary.run(["run", "--no-png"], in: folder.url)
+        #expect(run.status == 0, "\(run.stderr)")
+        let pdfs = try FileManager.default.subpathsOfDirectory(atPath: folder.path("output/stamps")).filter { $0.hasSuffix("labels-a4-5x13.pdf") }
+        #expect(pdfs.count == 7)
+    }
+}

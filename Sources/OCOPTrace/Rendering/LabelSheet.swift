@@ -19,7 +19,11 @@ public struct LabelContent: Sendable {
 /// out as they are finished, so memory stays flat however many labels there are.
 final class LabelSheet {
     private let surface: OpaquePointer
-    private let context: OpaquePointer
+    /// The context drawn into: the sheet's, or a form's while one is being made.
+    private var context: OpaquePointer
+    private let sheetContext: OpaquePointer
+    /// The text column form of the current batch, with what it shows.
+    private var textForm: (key: String, surface: OpaquePointer?)?
     let layout: LabelLayout
     private var slot = 0
     private var finished = false
@@ -45,14 +49,17 @@ final class LabelSheet {
         }
         self.surface = surface
         self.context = context
+        sheetContext = context
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "ocoptrace")
         // Work in millimetres.
         cairo_scale(context, points, points)
+        LabelSheet.unhinted(context)
     }
 
     deinit {
         if !finished { cairo_surface_finish(surface) }
-        cairo_destroy(context)
+        if let form = textForm?.surface { cairo_surface_destroy(form) }
+        cairo_destroy(sheetContext)
         cairo_surface_destroy(surface)
     }
 
@@ -125,10 +132,42 @@ final class LabelSheet {
         let idWidth = textWidth(label.stampID)
         show(label.stampID, x: qrLeft + (geometry.qrSide - idWidth) / 2, baseline: y + padding + geometry.qrSide + geometry.lineHeight * 0.85)
 
+        // The text column is the same on every label of a batch: drawn once into a form, which the
+        // PDF then holds once and places on each label.
+        let key = [label.productName, label.producer, label.lot, label.producedOn?.iso ?? "", label.expiresOn?.iso ?? "",
+                   label.ocopStars.map(String.init) ?? ""].joined(separator: "\u{1F}")
+        if textForm?.key != key {
+            if let old = textForm?.surface { cairo_surface_destroy(old) }
+            textForm = (key, makeTextForm(label, geometry: geometry))
+        }
+        if let form = textForm?.surface {
+            cairo_save(context)
+            cairo_translate(context, x, y)
+            cairo_set_source_surface(context, form, 0, 0)
+            cairo_paint(context)
+            cairo_restore(context)
+        }
+    }
+
+    /// The text column of a label, in a recording surface with the label's top-left at the origin.
+    private func makeTextForm(_ label: LabelContent, geometry: Geometry) -> OpaquePointer? {
+        var extents = cairo_rectangle_t(x: 0, y: 0, width: layout.labelWidth, height: layout.labelHeight)
+        guard let form = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &extents) else { return nil }
+        guard let formContext = cairo_create(form) else { return form }
+        defer { cairo_destroy(formContext) }
+        let outer = context
+        context = formContext
+        defer { context = outer }
+        cairo_set_source_rgb(formContext, 0, 0, 0)
+        LabelSheet.unhinted(formContext)
+        let x = 0.0
+        let y = 0.0
+        let padding = geometry.padding
+        let qrLeft = x + padding
         // The text column.
         let textX = qrLeft + geometry.qrSide + padding
         let textWidth = x + layout.labelWidth - padding - textX
-        guard textWidth > 3 else { return }
+        guard textWidth > 3 else { return form }
         var lines: [(text: String, bold: Bool, size: Double)] = []
         let size = geometry.fontSize
         let small = size * 0.85
@@ -163,6 +202,17 @@ final class LabelSheet {
             show(line, x: textX, baseline: callBaseline)
             callBaseline += geometry.lineHeight
         }
+        return form
+    }
+
+    /// Glyph advances exactly as designed: hinting rounds them to whole device units, and in a form
+    /// drawn in millimetres a unit is a whole millimetre.
+    private static func unhinted(_ context: OpaquePointer) {
+        guard let options = cairo_font_options_create() else { return }
+        cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF)
+        cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE)
+        cairo_set_font_options(context, options)
+        cairo_font_options_destroy(options)
     }
 
     /// The dark modules as few rectangles: runs along each row, and a run repeated exactly in the
