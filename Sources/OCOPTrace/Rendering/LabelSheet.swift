@@ -218,15 +218,16 @@ final class LabelSheet {
     /// The dark modules as few rectangles: runs along each row, and a run repeated exactly in the
     /// rows below it grown into one taller rectangle. Fewer path elements make a smaller PDF, faster.
     static func rectangles(_ matrix: QRMatrix) -> [(x: Int, y: Int, width: Int, height: Int)] {
+        func dark(_ row: Int, _ column: Int) -> Bool { matrix[row, column] }
         var done: [(x: Int, y: Int, width: Int, height: Int)] = []
         var open: [Int: (y: Int, width: Int, height: Int)] = [:]  // by start column
         for row in 0..<matrix.width {
             var runs: [Int: Int] = [:]
             var column = 0
             while column < matrix.width {
-                guard matrix[row, column] else { column += 1; continue }
+                guard dark(row, column) else { column += 1; continue }
                 let start = column
-                while column < matrix.width, matrix[row, column] { column += 1 }
+                while column < matrix.width, dark(row, column) { column += 1 }
                 runs[start] = column - start
             }
             for (start, rectangle) in open {

@@ -78,22 +78,38 @@ public struct LabelJob: Sendable {
         let sheet = try LabelSheet(path: temporary.path, layout: layout)
         let chunk = 1000
         var smallestModule = module
-        do {
-            for start in stride(from: 1, through: batch.quantity, by: chunk) {
-                let stamps = try registry.read { db in
-                    try StampIssuer.stamps(db, batchID: batch.id, sequences: start...min(batch.quantity, start + chunk - 1))
-                }
-                // QR symbols are encoded on every core; cairo draws on this one.
-                let matrices = ConcurrentResults<Result<QRMatrix, any Error>>(count: stamps.count)
-                let correction = self.correction
-                DispatchQueue.concurrentPerform(iterations: stamps.count) { index in
-                    let url = batch.url(serial: stamps[index].serial, signature: stamps[index].signature).text
+        let correction = self.correction
+        let registry = self.registry
+        // QR symbols for the next thousand labels are encoded on the other core while cairo draws
+        // these on this one.
+        func encodeAhead(_ start: Int) throws -> (stamps: [IssuedStamp], matrices: ConcurrentResults<Result<QRMatrix, any Error>>, done: DispatchSemaphore)? {
+            guard start <= batch.quantity else { return nil }
+            let stamps = try registry.read { db in
+                try StampIssuer.stamps(db, batchID: batch.id, sequences: start...min(batch.quantity, start + chunk - 1))
+            }
+            let matrices = ConcurrentResults<Result<QRMatrix, any Error>>(count: stamps.count)
+            let done = DispatchSemaphore(value: 0)
+            DispatchQueue.global().async {
+                for (index, stamp) in stamps.enumerated() {
+                    let url = batch.url(serial: stamp.serial, signature: stamp.signature).text
                     matrices.set(index, Result { try QRMatrix(encoding: url, correction: correction) })
                 }
-                for (index, stamp) in stamps.enumerated() {
-                    let matrix = try matrices.value(index).get()
+                done.signal()
+            }
+            return (stamps, matrices, done)
+        }
+        do {
+            var pending = try encodeAhead(1)
+            var start = 1
+            while let current = pending {
+                current.done.wait()
+                start += chunk
+                pending = try encodeAhead(start)
+                for (index, stamp) in current.stamps.enumerated() {
+                    let matrix = try current.matrices.value(index).get()
                     smallestModule = min(smallestModule, LabelSheet.moduleSize(for: matrix.width, layout: layout, quietZone: quietZone))
                     guard smallestModule >= LabelSheet.minimumModule else {
+                        pending?.done.wait()
                         throw LabelLayout.LayoutError.modulesTooSmall(layout: layout.name, moduleMillimetres: smallestModule,
                                                                        minimum: LabelSheet.minimumModule)
                     }
