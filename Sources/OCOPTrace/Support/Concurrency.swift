@@ -23,20 +23,6 @@ final class ConcurrentResults<Value>: @unchecked Sendable {
     }
 }
 
-/// A counter shared by parallel tasks.
-final class AtomicCounter: @unchecked Sendable {
-    // @unchecked: every access holds `lock`.
-    private let lock = NSLock()
-    private var total = 0
-
-    func add(_ amount: Int) -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        total += amount
-        return total
-    }
-}
-
 /// A first-in first-out queue of limited size between one producing and one consuming thread.
 final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
     // @unchecked: every field is guarded by `condition`.
