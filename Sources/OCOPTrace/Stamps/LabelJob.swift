@@ -33,15 +33,7 @@ public struct LabelJob: Sendable {
     /// Writes the labels of the batch of `lot` (of `productCode`, when several products share the lot).
     public func write(lot lotLabel: String, productCode: String?, to output: URL?, outputFolder: URL = URL(fileURLWithPath: "output"),
                       today: CalendarDate = .today()) throws -> Report {
-        let lotCode = (try? LotNumber(transliterating: lotLabel).code) ?? lotLabel
-        let batch: StampBatch = try registry.read { db in
-            var batches = try StampBatch.fetchAll(db, sql: StampBatch.selectSQL + " WHERE b.lot = ?", arguments: [lotCode])
-            if let productCode { batches = batches.filter { $0.productCode == productCode } }
-            guard let first = batches.first else { throw IssueError.noBatch(lot: lotCode) }
-            guard batches.count == 1 else { throw IssueError.ambiguousLot(lot: lotCode, products: batches.map(\.productCode)) }
-            return first
-        }
-        guard batch.status == "issued" else { throw IssueError.notComplete(lot: lotCode) }
+        let batch = try registry.read { db in try StampBatch.issued(db, lot: lotLabel, productCode: productCode) }
         let pdf = output ?? outputFolder.appendingPathComponent(batch.folder).appendingPathComponent("labels-\(layout.name).pdf")
         return try write(batch: batch, to: pdf, today: today)
     }

@@ -75,9 +75,12 @@ public struct PublicStampKey: Sendable, Hashable, Codable {
         try container.encode(rawKey, forKey: .rawKey)
     }
 
-    /// The key id: the first three bytes of the SHA-256 of the raw public key, base64url (4 characters).
+    /// The key id: 4 letters or digits from the SHA-256 of the raw public key. Letters and digits
+    /// only, so that an id never starts with `-` (which a command line would take for an option)
+    /// and always reads as base64url inside AI 8030.
     public static func keyID(for rawKey: [UInt8]) -> String {
-        Base64URL.encode(SHA256.hash(data: Data(rawKey)).prefix(3))
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
+        return String(decoding: SHA256.hash(data: Data(rawKey)).prefix(4).map { alphabet[Int($0) % alphabet.count] }, as: UTF8.self)
     }
 
     public func isValid(_ signature: EmbeddedSignature, for fields: SignedStampFields) -> Bool {

@@ -50,6 +50,18 @@ public struct StampBatch: Sendable, Codable, FetchableRecord {
         SignedStampFields(product: productKey, lot: lot, serial: serial, producedOn: produced, expiresOn: expires)
     }
 
+    /// The issued batch of a lot (as people write it: `Lô 1` finds `Lo-1`), of one product when
+    /// several share the lot number.
+    static func issued(_ db: Database, lot lotLabel: String, productCode: String?) throws -> StampBatch {
+        let lot = (try? LotNumber(transliterating: lotLabel).code) ?? lotLabel
+        var batches = try StampBatch.fetchAll(db, sql: selectSQL + " WHERE b.lot = ?", arguments: [lot])
+        if let productCode { batches = batches.filter { $0.productCode == productCode } }
+        guard let first = batches.first else { throw IssueError.noBatch(lot: lot) }
+        guard batches.count == 1 else { throw IssueError.ambiguousLot(lot: lot, products: batches.map(\.productCode)) }
+        guard first.status == "issued" else { throw IssueError.notComplete(lot: lot) }
+        return first
+    }
+
     static func fetch(_ db: Database, id: Int64) throws -> StampBatch? {
         try StampBatch.fetchOne(db, sql: selectSQL + " WHERE b.id = ?", arguments: [id])
     }

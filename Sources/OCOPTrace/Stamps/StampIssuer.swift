@@ -151,15 +151,7 @@ public struct StampIssuer: Sendable {
 
     /// Redraws a batch's PNGs and manifest from the registry (for reprints), issuing nothing.
     public func rerender(lot lotLabel: String, productCode: String?, progress: (@Sendable (IssueProgress) -> Void)? = nil) throws -> BatchReport {
-        let lotCode = (try? LotNumber(transliterating: lotLabel).code) ?? lotLabel
-        let batch: StampBatch = try registry.read { db in
-            var batches = try StampBatch.fetchAll(db, sql: StampBatch.selectSQL + " WHERE b.lot = ?", arguments: [lotCode])
-            if let productCode { batches = batches.filter { $0.productCode == productCode } }
-            guard let first = batches.first else { throw IssueError.noBatch(lot: lotCode) }
-            guard batches.count == 1 else { throw IssueError.ambiguousLot(lot: lotCode, products: batches.map(\.productCode)) }
-            return first
-        }
-        guard batch.status == "issued" else { throw IssueError.notComplete(lot: lotCode) }
+        let batch = try registry.read { db in try StampBatch.issued(db, lot: lotLabel, productCode: productCode) }
         var report = makeReport(batch, newStamps: 0, alreadyIssued: true)
         try renderAndWriteManifest(batch, report: &report, progress: progress)
         return report

@@ -61,16 +61,15 @@ public struct Revocations: Sendable {
     /// Revokes every stamp of a lot (of one product when several share the lot number).
     public func revoke(lot lotLabel: String, productCode: String?, reason: String) throws -> Outcome {
         guard !reason.trimmed.isEmpty else { throw RevocationError.emptyReason }
-        let lot = (try? LotNumber(transliterating: lotLabel).code) ?? lotLabel
         return try registry.write { db in
-            var batches = try Row.fetchAll(db, sql: """
-                SELECT b.id, p.code FROM stamp_batches b JOIN products p ON p.id = b.product_id WHERE b.lot = ?
-                """, arguments: [lot])
-            if let productCode { batches = batches.filter { $0["code"] == productCode } }
-            guard !batches.isEmpty else { throw RevocationError.noSuchLot(lot) }
-            guard batches.count == 1 else { throw IssueError.ambiguousLot(lot: lot, products: batches.map { $0["code"] }) }
-            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM stamps WHERE batch_id = ?", arguments: [batches[0]["id"]])
-            return try insert(db, stampRowIDs: ids, reason: reason.trimmed, description: "lot \(lot)")
+            let batch: StampBatch
+            do {
+                batch = try StampBatch.issued(db, lot: lotLabel, productCode: productCode)
+            } catch IssueError.noBatch(let lot) {
+                throw RevocationError.noSuchLot(lot)
+            }
+            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM stamps WHERE batch_id = ?", arguments: [batch.id])
+            return try insert(db, stampRowIDs: ids, reason: reason.trimmed, description: "lot \(batch.lot)")
         }
     }
 
