@@ -63,7 +63,9 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-            ]
+            ],
+            // Each marketplace's listing rules, as data with their sources (see Export/).
+            resources: [.copy("Export/Rules")]
         ),
         .executableTarget(
             name: "ocoptrace",

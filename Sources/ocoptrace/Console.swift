@@ -43,7 +43,7 @@ extension ExitCodes {
         switch error {
         case is CatalogError, is QRImageReader.ImageError: code = unreadableInput
         case is RegistryError: code = registryError
-        case is IssueError, is KeyError, is LabelLayout.LayoutError: code = rejected
+        case is IssueError, is KeyError, is LabelLayout.LayoutError, is MarketplaceRules.RulesError: code = rejected
         case let pack as OfflinePack.PackError:
             Console.error("\(pack)")
             return unreadableInput

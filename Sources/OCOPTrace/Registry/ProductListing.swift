@@ -22,6 +22,9 @@ public struct ProductListing: Sendable, Codable, FetchableRecord {
     public var commune: String?
     public var district: String?
     public var province: String
+    public var description: String?
+    /// Image URLs or absolute paths, as imported.
+    public var images: [String]
 
     enum CodingKeys: String, CodingKey {
         case id, code, name, gtin
@@ -37,7 +40,32 @@ public struct ProductListing: Sendable, Codable, FetchableRecord {
         case producer
         case producerType = "producer_type"
         case taxID = "tax_id"
-        case commune, district, province
+        case commune, district, province, description, images
+    }
+
+    public init(row: Row) throws {
+        id = row["id"]
+        code = row["code"]
+        name = row["name"]
+        gtin = row["gtin"]
+        priceVND = row["price_vnd"]
+        unit = row["unit"]
+        weightGrams = row["weight_g"]
+        shelfLifeDays = row["shelf_life_days"]
+        stock = row["stock"]
+        ocopGroup = row["ocop_group"]
+        ocopStars = row["ocop_stars"]
+        ocopDecision = row["ocop_decision"]
+        ocopRecognizedOn = row["ocop_recognized_on"]
+        producer = row["producer"]
+        producerType = row["producer_type"]
+        taxID = row["tax_id"]
+        commune = row["commune"]
+        district = row["district"]
+        province = row["province"]
+        description = row["description"]
+        let imagesJSON: String = row["images"] ?? "[]"
+        images = (try? JSONDecoder().decode([String].self, from: Data(imagesJSON.utf8))) ?? []
     }
 
     /// The OCOP recognition, when the product is rated.
@@ -51,7 +79,8 @@ public struct ProductListing: Sendable, Codable, FetchableRecord {
             let rows = try ProductListing.fetchAll(db, sql: """
                 SELECT p.id, p.code, p.name, p.gtin, p.price_vnd, p.unit, p.weight_g, p.shelf_life_days, p.stock,
                        p.ocop_group, p.ocop_stars, p.ocop_decision, p.ocop_recognized_on,
-                       pr.name AS producer, pr.type AS producer_type, pr.tax_id, pr.commune, pr.district, pr.province
+                       pr.name AS producer, pr.type AS producer_type, pr.tax_id, pr.commune, pr.district, pr.province,
+                       p.description, p.images
                 FROM products p JOIN producers pr ON pr.id = p.producer_id
                 ORDER BY pr.name, p.code
                 """)

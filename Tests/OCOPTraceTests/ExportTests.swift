@@ -1,0 +1,135 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+import TestSupport
+@testable import OCOPTrace
+
+@Suite struct ListingTextTests {
+    @Test func fittingNeverCutsAWordOrSyllable() {
+        let name = "Nem chua Thanh Hóa đặc biệt gói lá ổi rừng ủ men truyền thống"
+        for maximum in 5..<name.count {
+            let fitted = ListingText.fit(name, maximum: maximum)
+            #expect(fitted.count <= maximum)
+            #expect(name.hasPrefix(fitted))
+            #expect(fitted.isEmpty || name.count == fitted.count || name[name.index(name.startIndex, offsetBy: fitted.count)] == " ")
+        }
+    }
+
+    @Test func shortTitlesAreLengthenedWithProducerAndProvince() {
+        let title = ListingText.title(name: "Mật ong", unit: nil, stars: nil, producer: "HTX Dược liệu Lũng Cao", province: "Thanh Hóa",
+                                      minimum: 25, maximum: 120)
+        #expect(title == "Mật ong - HTX Dược liệu Lũng Cao")
+        let rated = ListingText.title(name: "Nem chua", unit: "hộp 500g", stars: 4, producer: "P", province: "T", minimum: 1, maximum: 120)
+        #expect(rated == "Nem chua - hộp 500g - OCOP 4 sao")
+    }
+
+    @Test func descriptionsKeepTheirFooterWithinTheLimit() {
+        let body = String(repeating: "Nem chua ngon đặc sản xứ Thanh. ", count: 200)
+        let footer = ["Sản phẩm OCOP 4 sao.", "Truy xuất nguồn gốc: https://id.ocoptrace.vn/01/08938765000015"]
+        let text = ListingText.description(body: body, footer: footer, maximum: 1000)
+        #expect(text.count <= 1000)
+        #expect(text.hasSuffix(footer.joined(separator: "\n")))
+        #expect(text.contains("…"))
+    }
+}
+
+@Suite struct ExportTests {
+    private func workspace() throws -> (TemporaryFolder, Registry) {
+        let folder = TemporaryFolder("ocoptrace-export")
+        folder.write("img/nem.jpg", "not really a jpeg")
+        let catalog = folder.write("catalog.csv", """
+            product_code,name,gtin,producer,province,price_vnd,weight_g,ocop_stars,ocop_decision,ocop_recognized_on,description,images,stock
+            NC-500,Nem chua Thanh Hóa hộp 500g,8938765000015,HTX Nem chua Xuân Lập,Thanh Hóa,85000,500,4,1234/QĐ-UBND,2024-06-12,"Nem chua ngon
+            dòng hai",https://img.vn/a.jpg|https://img.vn/b.jpg,12
+            NC-CHAY,Nem chay,,HTX Nem chua Xuân Lập,Thanh Hóa,45000,,,,,,img/nem.jpg,0
+            BG-10,Bánh gai,8936008800019,Hộ Bánh gai Bà Hiền,Thanh Hóa,60000,800,4,5678/QĐ-UBND,2022-03-01,,https://img.vn/c.jpg,5
+
+            """)
+        let registry = try Registry(path: folder.path("registry.sqlite"))
+        let imported = try CatalogImporter(registry: registry).importFile(at: catalog)
+        precondition(imported.outcome == .succeeded, "\(imported.problems)")
+        return (folder, registry)
+    }
+
+    private func options(_ folder: TemporaryFolder, xml: Bool = false) -> ExportOptions {
+        ExportOptions(folder: folder.url.appendingPathComponent("exports"), resolver: "https://id.ocoptrace.vn", googleXML: xml,
+                      today: CalendarDate(year: 2026, month: 11, day: 23)!)
+    }
+
+    @Test func theGoogleFeedHasEveryFieldAndTheReportSaysWhatWasLeftOut() throws {
+        let (folder, registry) = try workspace()
+        let report = try ListingExporter(registry: registry, options: options(folder)).export([.google])[0]
+        #expect(report.listed == 2)
+        #expect(report.rejected == 1)
+        let lines = try String(contentsOfFile: folder.path("exports/google/products.tsv"), encoding: .utf8).split(separator: "\n")
+        let header = lines[0].split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        #expect(header == ["id", "title", "description", "link", "image_link", "additional_image_link", "availability", "price", "brand",
+                           "gtin", "identifier_exists", "condition", "shipping_weight", "product_type"])
+        let rows = lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init))) }
+        let nem = try #require(rows.first { $0["id"] == "NC-500" })
+        #expect(nem["title"] == "Nem chua Thanh Hóa hộp 500g - OCOP 4 sao")
+        #expect(nem["link"] == "https://id.ocoptrace.vn/01/08938765000015")
+        #expect(nem["image_link"] == "https://img.vn/a.jpg")
+        #expect(nem["additional_image_link"] == "https://img.vn/b.jpg")
+        #expect(nem["availability"] == "in_stock")
+        #expect(nem["price"] == "85000 VND")
+        #expect(nem["brand"] == "HTX Nem chua Xuân Lập")
+        #expect(nem["gtin"] == "8938765000015")
+        #expect(nem["identifier_exists"] == "yes")
+        #expect(nem["condition"] == "new")
+        #expect(nem["shipping_weight"] == "500 g")
+        #expect(nem["description"]!.contains("Sản phẩm OCOP 4 sao"))
+        #expect(nem["description"]!.contains("Truy xuất nguồn gốc: https://id.ocoptrace.vn/01/08938765000015"))
+        #expect(!nem["description"]!.contains("\n"))
+        let banh = try #require(rows.first { $0["id"] == "BG-10" })
+        #expect(!banh["title"]!.contains("OCOP"))  // recognised 2022: expired by 2026-11
+        #expect(!banh["description"]!.contains("OCOP"))
+        let csv = try String(contentsOfFile: folder.path("exports/google/report.csv"), encoding: .utf8)
+        #expect(csv.contains("google,NC-CHAY,HTX Nem chua Xuân Lập,rejected,"))
+        #expect(csv.contains("Google needs an http(s) URL"))
+    }
+
+    @Test func theXMLFeedParsesWithTheGNamespace() throws {
+        let (folder, registry) = try workspace()
+        _ = try ListingExporter(registry: registry, options: options(folder, xml: true)).export([.google])
+        let data = try Data(contentsOf: URL(fileURLWithPath: folder.path("exports/google/products.xml")))
+        final class Collector: NSObject, XMLParserDelegate {
+            var elements: [String] = []
+            var namespaces: [String] = []
+            func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+                elements.append(name)
+                if let namespaceURI { namespaces.append(namespaceURI) }
+            }
+        }
+        let parser = XMLParser(data: data)
+        parser.shouldProcessNamespaces = true
+        let collector = Collector()
+        parser.delegate = collector
+        #expect(parser.parse())
+        #expect(collector.elements.filter { $0 == "item" }.count == 2)
+        #expect(collector.namespaces.contains("http://base.google.com/ns/1.0"))
+        #expect(collector.elements.contains("identifier_exists"))
+    }
+
+    @Test func jsonLDProductsHaveTheSchemaOrgFields() throws {
+        let (folder, registry) = try workspace()
+        let report = try ListingExporter(registry: registry, options: options(folder)).export([.jsonld])[0]
+        #expect(report.listed == 3)
+        let nem = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path("exports/jsonld/NC-500.jsonld")))) as! [String: Any]
+        #expect(nem["@type"] as? String == "Product")
+        #expect(nem["gtin13"] as? String == "8938765000015")
+        #expect(nem["sku"] as? String == "NC-500")
+        #expect((nem["offers"] as? [String: Any])?["priceCurrency"] as? String == "VND")
+        #expect((nem["offers"] as? [String: Any])?["price"] as? Int == 85000)
+        #expect((nem["manufacturer"] as? [String: Any])?["@type"] as? String == "Organization")
+        #expect(((nem["manufacturer"] as? [String: Any])?["address"] as? [String: Any])?["addressRegion"] as? String == "Thanh Hóa")
+        #expect(nem["award"] as? String == "OCOP 4 sao")
+        let chay = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path("exports/jsonld/NC-CHAY.jsonld")))) as! [String: Any]
+        #expect(chay["image"] as? [String] == ["images/nem.jpg"])
+        #expect(FileManager.default.fileExists(atPath: folder.path("exports/jsonld/images/nem.jpg")))
+        #expect((chay["offers"] as? [String: Any])?["availability"] as? String == "https://schema.org/OutOfStock")
+        #expect(chay["gtin13"] == nil && chay["award"] == nil)
+    }
+}
