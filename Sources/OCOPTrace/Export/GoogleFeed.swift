@@ -24,15 +24,17 @@ enum GoogleFeed {
 
     /// TSV: tabs and line breaks inside values become spaces, as the format has no quoting.
     static func tsv(_ listings: [Listing]) -> String {
-        var out = columns.joined(separator: "\t") + "\n"
+        func clean(_ value: String) -> String {
+            guard value.utf8.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return value }
+            return String(value.unicodeScalars.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : Character($0) })
+        }
+        var lines = [columns.joined(separator: "\t")]
+        lines.reserveCapacity(listings.count + 1)
         for listing in listings {
             let values = fields(listing)
-            out += columns.map { column in
-                (values[column] ?? "").replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\r", with: " ")
-                    .replacingOccurrences(of: "\n", with: " ")
-            }.joined(separator: "\t") + "\n"
+            lines.append(columns.map { clean(values[$0] ?? "") }.joined(separator: "\t"))
         }
-        return out
+        return lines.joined(separator: "\n") + "\n"
     }
 
     static func xml(_ listings: [Listing]) -> String {
