@@ -88,6 +88,13 @@ banh_rows = [
 ]
 
 
+# Most products have a photo online; RUOC-100 has none, so that exports show what a missing image costs.
+for rows in (nem_rows, mam_rows, duoc_rows, may_rows, banh_rows):
+    for row in rows:
+        if not row[18] and row[0] != "RUOC-100":
+            row[18] = "https://images.example.vn/ocop/" + row[0].lower() + ".jpg"
+
+
 def write_csv(name, header, rows, delimiter=",", crlf=False, bom=False, nfd=False):
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n" if crlf else "\n")

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The main job, `ocoptrace run`: every stage that exists, on a folder of catalogs and stamp
-/// orders: import, stamp issuance, then label sheets. Exports join as they are built.
+/// orders: import, stamp issuance, label sheets, then marketplace listings.
 public struct Pipeline: Sendable {
     public let registry: Registry
     public let outputFolder: URL
@@ -15,6 +15,7 @@ public struct Pipeline: Sendable {
         public var imports: [FileImportReport]
         public var batches: [BatchReport]
         public var labels: [LabelJob.Report]
+        public var exports: [ExportReport]
         public var registry: RegistryCounts
         public var seconds: Double
 
@@ -41,7 +42,11 @@ public struct Pipeline: Sendable {
             guard !FileManager.default.fileExists(atPath: pdf.path) else { continue }
             labels.append(try labelJob.write(batchID: batch.batchID, to: pdf))
         }
-        return Summary(imports: imports, batches: batches, labels: labels, registry: try RegistryCounts.fetch(from: registry),
-                       seconds: Date().timeIntervalSince(started))
+        // Listings of every product, for the marketplaces that can be exported.
+        let exports = try ListingExporter(registry: registry, options: ExportOptions(
+            folder: outputFolder.appendingPathComponent("exports"), resolver: StampURL.normalisedResolver(issue.resolver)))
+            .export(Marketplace.allCases)
+        return Summary(imports: imports, batches: batches, labels: labels, exports: exports,
+                       registry: try RegistryCounts.fetch(from: registry), seconds: Date().timeIntervalSince(started))
     }
 }
