@@ -46,6 +46,12 @@ let package = Package(
             pkgConfig: "cairo",
             providers: [.apt(["libcairo2-dev"])]
         ),
+        // libxlsxwriter, for the seller centres' bulk-upload workbooks.
+        .systemLibrary(
+            name: "CXlsxWriter",
+            pkgConfig: "xlsxwriter",
+            providers: [.apt(["libxlsxwriter-dev"])]
+        ),
         // The one piece of C: libpng reports errors by longjmp, which only C can catch.
         .target(
             name: "StampRaster",
@@ -59,6 +65,7 @@ let package = Package(
                 "CZbar",
                 "CTurboJPEG",
                 "CCairo",
+                "CXlsxWriter",
                 "StampRaster",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

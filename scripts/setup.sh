@@ -13,6 +13,7 @@ packages=(
   zbar-tools       # tests decode every stamp PNG with zbarimg
   libjpeg-turbo-progs # tests make JPEG photos with cjpeg
   libcairo2-dev    # label sheets (PDF)
+  libxlsxwriter-dev # marketplace bulk-upload workbooks
   fonts-dejavu-core # ... with Vietnamese text, found through fontconfig
   poppler-utils    # tests rasterise label PDFs (pdftoppm) and read their text (pdftotext)
 )
@@ -33,9 +34,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# biip, an independent GS1 parser, checks the stamp URLs in the tests.
-if ! python3 -c "import biip" 2>/dev/null; then
-  echo "setup: installing biip (PyPI)" >&2
-  python3 -m pip install --quiet --disable-pip-version-check biip >/dev/null 2>&1 \
-    || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages biip >/dev/null
-fi
+# Independent readers the tests check the output with: biip (GS1 Digital Link), openpyxl (xlsx).
+for module in biip openpyxl; do
+  if ! python3 -c "import $module" 2>/dev/null; then
+    echo "setup: installing $module (PyPI)" >&2
+    python3 -m pip install --quiet --disable-pip-version-check "$module" >/dev/null 2>&1 \
+      || python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "$module" >/dev/null
+  fi
+done

@@ -7,17 +7,18 @@ extension Marketplace: ExpressibleByArgument {}
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Export marketplace listings (Google Merchant Center feed, schema.org JSON-LD) with a validation report.",
+        abstract: "Export marketplace listings (Shopee, Lazada, Tiki, TikTok Shop, Google, schema.org) with a validation report.",
         discussion: """
             Titles and descriptions are built within each platform's limits (cut only between words), \
             carry the OCOP rating while the recognition is valid, the producer and origin, and the \
             product's traceability link. Every export writes report.csv: one row per product with ok, \
             warning or rejected and the reasons; rejected products are left out. Exit status 1 when \
-            any product was rejected. The seller-centre spreadsheets (Shopee, Lazada, Tiki, TikTok Shop) \
-            are not exported yet.
+            any product was rejected. Seller-centre workbooks need category ids: the shop's own, in \
+            catalogs/category-mapping.json (keys group:N or product:CODE).
 
             Examples:
               ocoptrace export --marketplace google
+              ocoptrace export --marketplace shopee --categories my-shop-categories.json
               ocoptrace export --marketplace all --producer "Nem chua" --json
               ocoptrace export --marketplace google --format xml --stock-from-stamps
             """
@@ -25,7 +26,7 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var registry: RegistryOptions
 
-    @Option(help: ArgumentHelp("google, jsonld, or all.", valueName: "name"))
+    @Option(help: ArgumentHelp("shopee, lazada, tiki, tiktok, google, jsonld, or all.", valueName: "name"))
     var marketplace: String
 
     @Option(help: ArgumentHelp("The exports folder (a folder per marketplace inside).", valueName: "folder"))
@@ -42,6 +43,9 @@ struct ExportCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("The resolver of traceability links (default: $OCOPTRACE_RESOLVER, else \(IssueOptions.defaultResolver)).", valueName: "url"))
     var resolver: String?
+
+    @Option(help: ArgumentHelp("The shop's category ids per platform (JSON; keys group:N or product:CODE).", valueName: "file"))
+    var categories = "catalogs/category-mapping.json"
 
     @Flag(help: "Print one JSON report per marketplace (JSON Lines).")
     var json = false
@@ -61,7 +65,7 @@ struct ExportCommand: ParsableCommand {
             let store = try Registry(readOnlyPath: registry.path)
             reports = try ListingExporter(registry: store, options: ExportOptions(
                 folder: URL(fileURLWithPath: out), producer: producer, stockFromStamps: stockFromStamps, resolver: resolved,
-                googleXML: format == "xml")).export(marketplaces)
+                googleXML: format == "xml", categoryMapping: URL(fileURLWithPath: categories))).export(marketplaces)
         } catch let error as StampURL.ParseError {
             throw ValidationError(error.description)
         } catch {

@@ -133,3 +133,52 @@ import TestSupport
         #expect(chay["gtin13"] == nil && chay["award"] == nil)
     }
 }
+
+@Suite struct SellerCentreExportTests {
+    @Test func workbooksOpenInOpenpyxlWithTheTemplateHeadersAndOnlyAcceptedProducts() throws {
+        let folder = TemporaryFolder("ocoptrace-xlsx")
+        let catalog = folder.write("catalog.csv", """
+            product_code,name,gtin,producer,province,price_vnd,weight_g,ocop_group,ocop_stars,ocop_recognized_on,images,stock
+            NC-500,Nem chua Thanh Hóa hộp 500g,8938765000015,HTX Nem chua Xuân Lập,Thanh Hóa,85000,500,1,4,2024-06-12,https://img.vn/a.jpg|https://img.vn/b.jpg,12
+            NC-NOWEIGHT,Nem chua không cân,,HTX Nem chua Xuân Lập,Thanh Hóa,45000,,1,,,https://img.vn/c.jpg,3
+            GIO-MAY,Giỏ mây,,Tổ hợp tác Mây tre,Thanh Hóa,180000,450,4,,,https://img.vn/d.jpg,2
+
+            """)
+        let mapping = folder.write("categories.json", #"{"shopee": {"group:1": "100629"}, "lazada": {"group:1": "10000330", "product:GIO-MAY": "10000333"}}"#)
+        let registry = try Registry(path: folder.path("registry.sqlite"))
+        _ = try CatalogImporter(registry: registry).importFile(at: catalog)
+        let reports = try ListingExporter(registry: registry, options: ExportOptions(
+            folder: folder.url.appendingPathComponent("exports"), resolver: "https://id.ocoptrace.vn", categoryMapping: mapping,
+            today: CalendarDate(year: 2026, month: 11, day: 23)!)).export([.shopee, .lazada])
+        #expect(reports.map(\.listed) == [1, 2])
+        let shopee = reports[0].findings
+        #expect(shopee.first { $0.product == "NC-NOWEIGHT" }?.reasons.contains { $0.hasPrefix("no weight: Shopee needs the package weight") } == true)
+        #expect(shopee.first { $0.product == "GIO-MAY" }?.reasons.contains { $0.contains("no Shopee category") && $0.contains("group:4") } == true)
+        let script = """
+            import json, sys, openpyxl
+            out = {}
+            for path in sys.argv[1:]:
+                sheet = openpyxl.load_workbook(path).active
+                out[path] = [[("" if v is None else v) for v in row] for row in sheet.iter_rows(values_only=True)]
+            print(json.dumps(out, ensure_ascii=False))
+            """
+        let paths = ["shopee/shopee-upload.xlsx", "lazada/lazada-upload.xlsx"].map { folder.path("exports/" + $0) }
+        let sheets = try JSONSerialization.jsonObject(with: Data(ExternalTools.run("python3", ["-c", script] + paths).utf8)) as! [String: [[Any]]]
+        let shopeeRows = try #require(sheets[paths[0]])
+        #expect(shopeeRows[0].prefix(8).map { "\($0)" } == ["Ngành hàng", "Tên sản phẩm", "Mô tả sản phẩm", "SKU sản phẩm", "Giá", "Kho hàng", "Cân nặng (gram)", "Ảnh bìa"])
+        #expect(shopeeRows[1][0] as? String == "Bắt buộc")
+        #expect(shopeeRows.count == 4)
+        #expect(shopeeRows[3][0] as? String == "100629")
+        #expect(shopeeRows[3][1] as? String == "Nem chua Thanh Hóa hộp 500g - OCOP 4 sao")
+        #expect((shopeeRows[3][4] as? NSNumber)?.intValue == 85000)
+        #expect((shopeeRows[3][6] as? NSNumber)?.intValue == 500)
+        #expect(shopeeRows[3][7] as? String == "https://img.vn/a.jpg")
+        #expect(shopeeRows[3][8] as? String == "https://img.vn/b.jpg")
+        let lazadaRows = try #require(sheets[paths[1]])
+        #expect(lazadaRows.count == 5)
+        #expect(lazadaRows[0][7] as? String == "Khối lượng gói hàng (kg)")
+        #expect((lazadaRows[3][7] as? NSNumber)?.doubleValue == 0.5)
+        #expect(lazadaRows.dropFirst(3).map { $0[4] as? String } == ["NC-500", "GIO-MAY"])
+        #expect(lazadaRows[4][3] as? String == "Tổ hợp tác Mây tre")
+    }
+}

@@ -4,8 +4,15 @@ import GRDB
 /// Where listings go. The xlsx seller-centre templates (Shopee, Lazada, Tiki, TikTok Shop) are
 /// the next step of this exporter; feeds that need no spreadsheet writer come first.
 public enum Marketplace: String, CaseIterable, Sendable, Codable {
+    case shopee
+    case lazada
+    case tiki
+    case tiktok
     case google
     case jsonld
+
+    /// The seller centres that take an xlsx bulk-upload workbook.
+    var isSpreadsheet: Bool { ![.google, .jsonld].contains(self) }
 }
 
 public struct ExportOptions: Sendable {
@@ -18,15 +25,19 @@ public struct ExportOptions: Sendable {
     public var resolver: String
     /// Google feed as RSS 2.0 XML instead of TSV.
     public var googleXML: Bool
+    /// A shop's category ids (`catalogs/category-mapping.json` by default), over the shipped ones.
+    public var categoryMapping: URL?
     public var today: CalendarDate
 
     public init(folder: URL = URL(fileURLWithPath: "output/exports"), producer: String? = nil, stockFromStamps: Bool = false,
-                resolver: String = IssueOptions.defaultResolver, googleXML: Bool = false, today: CalendarDate = .today()) {
+                resolver: String = IssueOptions.defaultResolver, googleXML: Bool = false,
+                categoryMapping: URL? = URL(fileURLWithPath: "catalogs/category-mapping.json"), today: CalendarDate = .today()) {
         self.folder = folder
         self.producer = producer
         self.stockFromStamps = stockFromStamps
         self.resolver = resolver
         self.googleXML = googleXML
+        self.categoryMapping = categoryMapping
         self.today = today
     }
 }
@@ -61,6 +72,7 @@ struct Listing {
     var stock: Int?
     var product: ProductListing
     var ocop: OCOPRecognition?
+    var category: String?
 }
 
 /// Exports the registry's products as marketplace listings, checked against each platform's rules.
@@ -76,6 +88,7 @@ public struct ListingExporter: Sendable {
     public func export(_ marketplaces: [Marketplace]) throws -> [ExportReport] {
         let products = try ProductListing.fetch(from: registry, producer: options.producer)
         let stampStock = options.stockFromStamps ? try issuedStampsByProduct() : [:]
+        let categories = try MarketplaceRules.categories(override: options.categoryMapping)
         return try marketplaces.map { marketplace in
             let rules = try MarketplaceRules.shipped(marketplace.rawValue)
             let folder = options.folder.appendingPathComponent(marketplace.rawValue)
@@ -86,15 +99,27 @@ public struct ListingExporter: Sendable {
             for product in products {
                 var reasons: [String] = []
                 var rejected = false
-                let listing = try makeListing(product, rules: rules, stock: options.stockFromStamps ? stampStock[product.id] ?? 0 : product.stock,
+                var listing = try makeListing(product, rules: rules, stock: options.stockFromStamps ? stampStock[product.id] ?? 0 : product.stock,
                                               uniqueCode: codeCounts[product.code] == 1, folder: folder, marketplace: marketplace,
                                               reasons: &reasons, rejected: &rejected)
+                if marketplace.isSpreadsheet {
+                    let mapping = categories[marketplace.rawValue] ?? [:]
+                    listing.category = mapping["product:" + product.code] ?? product.ocopGroup.flatMap { mapping["group:\($0)"] }
+                    if listing.category == nil, rules.requiresCategory {
+                        let group = product.ocopGroup.flatMap(OCOPGroup.init(rawValue:)).map { "OCOP group \($0.rawValue) (\($0.vietnameseName))" } ?? "no OCOP group"
+                        reasons.append("no \(rules.name) category: add a leaf category id for \"group:\(product.ocopGroup.map(String.init) ?? "?")\" (\(group)) or \"product:\(product.code)\" to catalogs/category-mapping.json")
+                        rejected = true
+                    }
+                }
                 findings.append(ExportFinding(platform: marketplace.rawValue, product: product.code, producer: product.producer,
                                               status: rejected ? .rejected : reasons.isEmpty ? .ok : .warning, reasons: reasons))
                 if !rejected { accepted.append(listing) }
             }
             let file: URL
             switch marketplace {
+            case .shopee, .lazada, .tiki, .tiktok:
+                file = folder.appendingPathComponent("\(marketplace.rawValue)-upload.xlsx")
+                try SellerCentreWorkbook.write(accepted, rules: rules, to: file)
             case .google:
                 file = folder.appendingPathComponent(options.googleXML ? "products.xml" : "products.tsv")
                 try (options.googleXML ? GoogleFeed.xml(accepted) : GoogleFeed.tsv(accepted)).write(to: file, atomically: true, encoding: .utf8)
@@ -127,6 +152,9 @@ public struct ListingExporter: Sendable {
         let title = ListingText.title(name: product.name, unit: product.unit, stars: ocop?.stars, producer: product.producer,
                                       province: product.province, minimum: minimum, maximum: maximum)
         if title.count < minimum { reject("title \(title.count) characters, \(rules.name) needs at least \(minimum)") }
+        if let warnMin = rules.title.warnMin, title.count < warnMin, title.count >= minimum {
+            reasons.append("title \(title.count) characters; \(rules.name) recommends at least \(warnMin)")
+        }
         if product.name.count > maximum { reasons.append("name \(product.name.count) characters, shortened to \(title.count) between words (\(rules.name) allows \(maximum))") }
 
         var footer: [String] = []
@@ -160,6 +188,9 @@ public struct ListingExporter: Sendable {
         }
         if let min = rules.images.min, images.count < min { reject("no image: \(rules.name) needs at least \(min)") }
         if rules.requiresWeight, product.weightGrams == nil { reject("no weight: \(rules.name) needs the package weight") }
+        if marketplace.isSpreadsheet, let maximum = rules.description.max, description.count > maximum {
+            reject("description \(description.count) characters, \(rules.name) allows \(maximum)")
+        }
         if let min = rules.price.min, product.priceVND < min { reject("price \(product.priceVND) VND is under \(min)") }
         if let max = rules.price.max, product.priceVND > max { reject("price \(product.priceVND) VND is over \(max)") }
         var id = uniqueCode ? product.code : "\(product.code)-\(product.id)"

@@ -44,7 +44,8 @@ public struct Pipeline: Sendable {
         }
         // Listings of every product, for the marketplaces that can be exported.
         let exports = try ListingExporter(registry: registry, options: ExportOptions(
-            folder: outputFolder.appendingPathComponent("exports"), resolver: StampURL.normalisedResolver(issue.resolver)))
+            folder: outputFolder.appendingPathComponent("exports"), resolver: StampURL.normalisedResolver(issue.resolver),
+            categoryMapping: folder.appendingPathComponent("category-mapping.json")))
             .export(Marketplace.allCases)
         return Summary(imports: imports, batches: batches, labels: labels, exports: exports,
                        registry: try RegistryCounts.fetch(from: registry), seconds: Date().timeIntervalSince(started))
