@@ -117,7 +117,10 @@ import TestSupport
         let (folder, registry) = try workspace()
         let report = try ListingExporter(registry: registry, options: options(folder)).export([.jsonld])[0]
         #expect(report.listed == 3)
-        let nem = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path("exports/jsonld/NC-500.jsonld")))) as! [String: Any]
+        let lines = try String(contentsOfFile: folder.path("exports/jsonld/products.jsonl"), encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 3)
+        let products = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        let nem = try #require(products.first { $0["sku"] as? String == "NC-500" })
         #expect(nem["@type"] as? String == "Product")
         #expect(nem["gtin13"] as? String == "8938765000015")
         #expect(nem["sku"] as? String == "NC-500")
@@ -126,7 +129,7 @@ import TestSupport
         #expect((nem["manufacturer"] as? [String: Any])?["@type"] as? String == "Organization")
         #expect(((nem["manufacturer"] as? [String: Any])?["address"] as? [String: Any])?["addressRegion"] as? String == "Thanh Hóa")
         #expect(nem["award"] as? String == "OCOP 4 sao")
-        let chay = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: folder.path("exports/jsonld/NC-CHAY.jsonld")))) as! [String: Any]
+        let chay = try #require(products.first { $0["sku"] as? String == "NC-CHAY" })
         #expect(chay["image"] as? [String] == ["images/nem.jpg"])
         #expect(FileManager.default.fileExists(atPath: folder.path("exports/jsonld/images/nem.jpg")))
         #expect((chay["offers"] as? [String: Any])?["availability"] as? String == "https://schema.org/OutOfStock")

@@ -1,37 +1,38 @@
 import Foundation
 
-/// schema.org `Product` in JSON-LD, for product pages. Written directly, keys in a fixed order
-/// (JSONSerialization with sorted keys cost more than everything else in an export).
+/// schema.org `Product` in JSON-LD, one compact document a line, for product pages. Written
+/// directly, keys in a fixed order (JSONSerialization with sorted keys cost more than everything
+/// else in an export).
 enum JSONLD {
     static func product(_ listing: Listing, today: CalendarDate) throws -> Data {
         let product = listing.product
         var out = JSONBytes()
-        out.raw("{\n  \"@context\": \"https://schema.org\",\n  \"@type\": \"Product\",\n  \"name\": "); out.string(listing.title)
-        out.raw(",\n  \"description\": "); out.string(listing.description)
-        out.raw(",\n  \"sku\": "); out.string(product.code)
+        out.raw("{\"@context\": \"https://schema.org\", \"@type\": \"Product\", \"name\": "); out.string(listing.title)
+        out.raw(", \"description\": "); out.string(listing.description)
+        out.raw(", \"sku\": "); out.string(product.code)
         if let gtin = product.gtin, let parsed = try? GTIN(parsing: gtin) {
             let short = parsed.shortForm
             let key = short.count == 13 ? "gtin13" : short.count == 8 ? "gtin8" : short.count == 12 ? "gtin12" : "gtin14"
-            out.raw(",\n  \""); out.raw(key); out.raw("\": "); out.string(short)
+            out.raw(", \""); out.raw(key); out.raw("\": "); out.string(short)
         }
-        out.raw(",\n  \"url\": "); out.string(listing.link)
-        if !listing.images.isEmpty { out.raw(",\n  \"image\": "); out.strings(listing.images) }
-        out.raw(",\n  \"brand\": {\"@type\": \"Brand\", \"name\": "); out.string(product.producer); out.raw("}")
-        out.raw(",\n  \"manufacturer\": {\"@type\": \"Organization\", \"name\": "); out.string(product.producer)
+        out.raw(", \"url\": "); out.string(listing.link)
+        if !listing.images.isEmpty { out.raw(", \"image\": "); out.strings(listing.images) }
+        out.raw(", \"brand\": {\"@type\": \"Brand\", \"name\": "); out.string(product.producer); out.raw("}")
+        out.raw(", \"manufacturer\": {\"@type\": \"Organization\", \"name\": "); out.string(product.producer)
         if let taxID = product.taxID { out.raw(", \"taxID\": "); out.string(taxID) }
         out.raw(", \"address\": {\"@type\": \"PostalAddress\"")
         if let commune = product.commune { out.raw(", \"streetAddress\": "); out.string(commune) }
         if let district = product.district { out.raw(", \"addressLocality\": "); out.string(district) }
         out.raw(", \"addressRegion\": "); out.string(product.province)
         out.raw(", \"addressCountry\": \"VN\"}}")
-        out.raw(",\n  \"countryOfOrigin\": {\"@type\": \"Country\", \"name\": \"VN\"}")
-        out.raw(",\n  \"offers\": {\"@type\": \"Offer\", \"price\": "); out.raw(String(listing.priceVND))
+        out.raw(", \"countryOfOrigin\": {\"@type\": \"Country\", \"name\": \"VN\"}")
+        out.raw(", \"offers\": {\"@type\": \"Offer\", \"price\": "); out.raw(String(listing.priceVND))
         out.raw(", \"priceCurrency\": \"VND\", \"availability\": ")
         out.string((listing.stock ?? 1) > 0 ? "https://schema.org/InStock" : "https://schema.org/OutOfStock")
         out.raw("}")
         if let ocop = listing.ocop {
-            out.raw(",\n  \"award\": "); out.string("OCOP \(ocop.stars) sao")
-            out.raw(",\n  \"hasCertification\": {\"@type\": \"Certification\", \"name\": \"OCOP\"")
+            out.raw(", \"award\": "); out.string("OCOP \(ocop.stars) sao")
+            out.raw(", \"hasCertification\": {\"@type\": \"Certification\", \"name\": \"OCOP\"")
             out.raw(", \"certificationRating\": {\"@type\": \"Rating\", \"ratingValue\": "); out.raw(String(ocop.stars))
             out.raw(", \"bestRating\": 5, \"worstRating\": 3}")
             if let decision = ocop.decision { out.raw(", \"certificationIdentification\": "); out.string(decision) }
@@ -39,7 +40,7 @@ enum JSONLD {
             if let until = ocop.expiresOn { out.raw(", \"expires\": "); out.string(until.iso) }
             out.raw("}")
         }
-        out.raw("\n}\n")
+        out.raw("}\n")
         return Data(out.bytes)
     }
 }

@@ -124,11 +124,12 @@ public struct ListingExporter: Sendable {
                 file = folder.appendingPathComponent(options.googleXML ? "products.xml" : "products.tsv")
                 try (options.googleXML ? GoogleFeed.xml(accepted) : GoogleFeed.tsv(accepted)).write(to: file, atomically: true, encoding: .utf8)
             case .jsonld:
-                file = folder
-                for listing in accepted {
-                    let name = StampIssuer.slug(listing.id) + ".jsonld"
-                    try JSONLD.product(listing, today: options.today).write(to: folder.appendingPathComponent(name))
-                }
+                // One Product per line: a file per product cost more in file creation than the
+                // rest of the export on ext4.
+                file = folder.appendingPathComponent("products.jsonl")
+                var data = Data()
+                for listing in accepted { data.append(try JSONLD.product(listing, today: options.today)) }
+                try data.write(to: file)
             }
             let reportFile = folder.appendingPathComponent("report.csv")
             var csv = "platform,product,producer,status,reasons\n"

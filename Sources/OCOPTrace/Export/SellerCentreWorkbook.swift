@@ -9,10 +9,9 @@ enum SellerCentreWorkbook {
     static func write(_ listings: [Listing], rules: MarketplaceRules, to url: URL) throws {
         guard let template = rules.template else { throw MarketplaceRules.RulesError.invalid(rules.platform, "no template") }
         let book = try XLSXWorkbook(path: url.path, sheetName: template.sheet)
-        for (column, field) in template.columns.enumerated() {
-            book.write(row: 0, column: column, field.header, bold: true)
-            book.write(row: 1, column: column, field.required ? "Bắt buộc" : "Tùy chọn")
-        }
+        // Row by row, left to right: the order libxlsxwriter's streaming mode needs.
+        for (column, field) in template.columns.enumerated() { book.write(row: 0, column: column, field.header, bold: true) }
+        for (column, field) in template.columns.enumerated() { book.write(row: 1, column: column, field.required ? "Bắt buộc" : "Tùy chọn") }
         book.write(row: 2, column: 0, template.instructions)
         for (index, listing) in listings.enumerated() {
             let row = headerRows + index
