@@ -185,3 +185,31 @@ import TestSupport
         #expect(lazadaRows[4][3] as? String == "Tổ hợp tác Mây tre")
     }
 }
+
+@Suite struct StockFromStampsTests {
+    @Test func stockCanComeFromIssuedUnrevokedStamps() throws {
+        let folder = TemporaryFolder("ocoptrace-stock")
+        let catalog = folder.write("catalog.csv", """
+            product_code,name,gtin,producer,province,price_vnd,ocop_group,images,stock
+            NC-500,Nem chua Thanh Hóa hộp 500g,8938765000015,HTX Nem chua Xuân Lập,Thanh Hóa,85000,1,https://img.vn/a.jpg,999
+
+            """)
+        let mapping = folder.write("categories.json", #"{"tiki": {"group:1": "4384"}}"#)
+        let registry = try Registry(path: folder.path("registry.sqlite"))
+        _ = try CatalogImporter(registry: registry).importFile(at: catalog)
+        let issued = try StampIssuer(registry: registry, options: IssueOptions(outputFolder: folder.url.appendingPathComponent("out"), writePNGs: false))
+            .issue(productCode: "NC-500", lot: "L1", count: 7, producedOn: nil, expiresOn: nil)
+        let manifest = try String(contentsOfFile: issued.manifest.hasPrefix("/") ? issued.manifest : FileManager.default.currentDirectoryPath + "/" + issued.manifest, encoding: .utf8)
+        _ = try Revocations(registry: registry).revoke(stampIDs: [String(manifest.split(separator: "\n")[1].split(separator: ",")[2])], reason: "lost")
+        func stock(fromStamps: Bool) throws -> Int {
+            let options = ExportOptions(folder: folder.url.appendingPathComponent("exports-\(fromStamps)"), stockFromStamps: fromStamps,
+                                        resolver: "https://id.ocoptrace.vn", categoryMapping: mapping)
+            _ = try ListingExporter(registry: registry, options: options).export([.tiki])
+            let script = "import openpyxl,sys; s=openpyxl.load_workbook(sys.argv[1]).active; h=[c.value for c in s[1]]; print(s.cell(row=4, column=h.index('Tồn kho')+1).value)"
+            let output = try ExternalTools.run("python3", ["-c", script, folder.path("exports-\(fromStamps)/tiki/tiki-upload.xlsx")])
+            return Int(Double(output.trimmingCharacters(in: .whitespacesAndNewlines))!)
+        }
+        #expect(try stock(fromStamps: false) == 999)
+        #expect(try stock(fromStamps: true) == 6)  // 7 issued, 1 revoked
+    }
+}
