@@ -199,7 +199,7 @@ import TestSupport
         _ = try CatalogImporter(registry: registry).importFile(at: catalog)
         let issued = try StampIssuer(registry: registry, options: IssueOptions(outputFolder: folder.url.appendingPathComponent("out"), writePNGs: false))
             .issue(productCode: "NC-500", lot: "L1", count: 7, producedOn: nil, expiresOn: nil)
-        let manifest = try String(contentsOfFile: issued.manifest.hasPrefix("/") ? issued.manifest : FileManager.default.currentDirectoryPath + "/" + issued.manifest, encoding: .utf8)
+        let manifest = try String(contentsOfFile: absolutePath(issued.manifest), encoding: .utf8)
         _ = try Revocations(registry: registry).revoke(stampIDs: [String(manifest.split(separator: "\n")[1].split(separator: ",")[2])], reason: "lost")
         func stock(fromStamps: Bool) throws -> Int {
             let options = ExportOptions(folder: folder.url.appendingPathComponent("exports-\(fromStamps)"), stockFromStamps: fromStamps,

@@ -29,7 +29,7 @@ private struct IssueWorkspace {
 
     /// The manifest's rows as dictionaries, header names as keys.
     func manifest(_ report: BatchReport) throws -> [[String: String]] {
-        let path = report.manifest.hasPrefix("/") ? report.manifest : FileManager.default.currentDirectoryPath + "/" + report.manifest
+        let path = absolutePath(report.manifest)
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         let header = lines[0].split(separator: ",").map(String.init)
         return lines.dropFirst().map { line in

@@ -22,7 +22,7 @@ import TestSupport
             let report = try StampIssuer(registry: registry, options: IssueOptions(
                 outputFolder: folder.url.appendingPathComponent("output"), writePNGs: false))
                 .issue(productCode: "NC-500", lot: "Lô 11/2026", count: count, producedOn: CalendarDate(year: 2026, month: 11, day: 20), expiresOn: nil)
-            let manifest = try String(contentsOfFile: report.manifest.hasPrefix("/") ? report.manifest : FileManager.default.currentDirectoryPath + "/" + report.manifest, encoding: .utf8)
+            let manifest = try String(contentsOfFile: absolutePath(report.manifest), encoding: .utf8)
             urls = manifest.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[3]) }
         }
 

@@ -53,7 +53,7 @@ private struct VerifyWorkspace {
             resolver: "https://id.ocoptrace.vn", embedSignature: signed, keysFolder: keys,
             outputFolder: folder.url.appendingPathComponent("output"), writePNGs: false))
         let report = try issuer.issue(productCode: product, lot: lot, count: count, producedOn: produced, expiresOn: nil)
-        let manifest = try String(contentsOfFile: report.manifest.hasPrefix("/") ? report.manifest : FileManager.default.currentDirectoryPath + "/" + report.manifest, encoding: .utf8)
+        let manifest = try String(contentsOfFile: absolutePath(report.manifest), encoding: .utf8)
         return manifest.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[3]) }
     }
 

@@ -30,3 +30,8 @@ public final class TemporaryFolder: @unchecked Sendable {
         url.appendingPathComponent(name).path
     }
 }
+
+/// A path as the library reports it (relative to the working folder when inside it), made absolute.
+public func absolutePath(_ path: String) -> String {
+    path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+}

@@ -178,14 +178,3 @@ private struct RejectedImport: Error {
 enum RowChange {
     case inserted, updated, unchanged
 }
-
-/// Timestamps as the registry stores them: UTC, ISO 8601, to the millisecond.
-enum Timestamp {
-    static func now() -> String {
-        string(Date())
-    }
-
-    static func string(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
-    }
-}

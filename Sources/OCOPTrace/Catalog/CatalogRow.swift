@@ -54,7 +54,7 @@ public struct ProductDraft: Hashable, Sendable {
         self.stock = stock
         self.embedSignature = embedSignature
         fingerprint = computeFingerprint()
-        imagesJSON = JSONText.array(images)
+        imagesJSON = JSONBytes.array(images)
     }
 
     private func computeFingerprint() -> String {

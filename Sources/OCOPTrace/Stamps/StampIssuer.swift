@@ -226,10 +226,7 @@ public struct StampIssuer: Sendable {
     /// Adds stamps until the batch holds its quantity. Serials are drawn (and signed) outside the
     /// transaction; inside it, the count is taken again so that concurrent runs never overfill.
     private func fillStamps(_ batch: StampBatch, progress: (@Sendable (IssueProgress) -> Void)?) throws -> Int {
-        let key = try batch.keyID.map { keyID -> SigningKey in
-            let key = try KeyStore(registry: registry, folder: options.keysFolder).signingKey(keyID)
-            return key
-        }
+        let key = try batch.keyID.map { try KeyStore(registry: registry, folder: options.keysFolder).signingKey($0) }
         var added = 0
         while true {
             let existing = try registry.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM stamps WHERE batch_id = ?", arguments: [batch.id]) ?? 0 }
