@@ -18,10 +18,10 @@ def gtin13(body12: str) -> str:
 
 EN = ["product_code", "name", "gtin", "producer", "producer_type", "tax_id", "commune", "district", "province",
       "ocop_group", "ocop_stars", "ocop_decision", "ocop_recognized_on", "price_vnd", "unit", "weight_g",
-      "shelf_life_days", "description", "images", "stock"]
+      "shelf_life_days", "description", "images", "stock", "package_cm"]
 VI = ["Mã sản phẩm", "Tên sản phẩm", "Mã vạch (GTIN)", "Chủ thể", "Loại hình", "Mã số thuế", "Xã", "Huyện", "Tỉnh",
       "Nhóm sản phẩm", "Hạng sao", "Số quyết định", "Ngày công nhận", "Giá bán", "Quy cách", "Khối lượng (g)",
-      "Hạn sử dụng (ngày)", "Mô tả", "Hình ảnh", "Tồn kho"]
+      "Hạn sử dụng (ngày)", "Mô tả", "Hình ảnh", "Tồn kho", "Kích thước đóng gói (cm)"]
 
 nem = ("HTX Chế biến Nem chua Xuân Lập", "cooperative", "2801876543", "Xuân Lập", "Thọ Xuân", "Thanh Hóa")
 nem_rows = [
@@ -93,6 +93,40 @@ for rows in (nem_rows, mam_rows, duoc_rows, may_rows, banh_rows):
     for row in rows:
         if not row[18] and row[0] != "RUOC-100":
             row[18] = "https://images.example.vn/ocop/" + row[0].lower() + ".jpg"
+
+
+# Package sizes as cooperatives write them; KT-CN has none, so that exports show Lazada refusing it.
+PACKAGE = {
+    "NC-500": "20x15x6", "NC-300-LO": "22 x 16 x 5 cm", "CT-250": "18x12x5", "NC-CHAY": "20x14x4",
+    "MT-200": "8x8x10", "MT-THIT": "8x8x9", "NM-40": "8 × 8 × 28", "RUOC-100": "7x7x8",
+    "TGCL-100": "15x10x6", "CLX-250": "7x7x18", "RML-500": "9x9x30", "MO-RUNG": "9x9x22",
+    "GM-TRON-30": "32x32x15", "DEN-TRE": "250x250x350 mm",
+    "BG-10": "25x20x8", "BG-CHAY": "25x20x8", "BG-HOP-20": "35x25x10",
+}
+for rows in (nem_rows, mam_rows, duoc_rows, may_rows, banh_rows):
+    for row in rows:
+        row.append(PACKAGE.get(row[0], ""))
+
+
+def sample_photo(name, width, height):
+    """A small generated JPEG (cjpeg from libjpeg-turbo-progs): a local image for the exports to check and copy."""
+    import subprocess
+    folder = os.path.join(HERE, "images")
+    os.makedirs(folder, exist_ok=True)
+    pixels = bytearray()
+    for y in range(height):
+        for x in range(width):
+            ring = ((x - width / 2) ** 2 + (y - height / 2) ** 2) ** 0.5
+            weave = 40 if (x // 24 + y // 24) % 2 else 0
+            pixels += bytes((min(255, 150 + weave), min(255, 110 + weave // 2), 60 if ring < width * 0.42 else 200))
+    ppm = b"P6 %d %d 255\n" % (width, height) + bytes(pixels)
+    jpeg = subprocess.run(["cjpeg", "-quality", "80"], input=ppm, capture_output=True, check=True).stdout
+    with open(os.path.join(folder, name), "wb") as out:
+        out.write(jpeg)
+    return "images/" + name
+
+
+may_rows[0][18] = sample_photo("gio-may-tron-30.jpg", 800, 800)
 
 
 def write_csv(name, header, rows, delimiter=",", crlf=False, bom=False, nfd=False):

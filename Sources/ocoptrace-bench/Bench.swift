@@ -133,7 +133,7 @@ struct CatalogGenerator {
         FileManager.default.createFile(atPath: url.path, contents: nil)
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
-        var buffer = "\u{FEFF}Mã sản phẩm;Tên sản phẩm;Mã vạch (GTIN);Chủ thể;Loại hình;Mã số thuế;Xã;Huyện;Tỉnh;Nhóm sản phẩm;Hạng sao;Số quyết định;Ngày công nhận;Giá bán;Quy cách;Khối lượng (g);Hạn sử dụng (ngày);Mô tả;Hình ảnh;Tồn kho\r\n"
+        var buffer = "\u{FEFF}Mã sản phẩm;Tên sản phẩm;Mã vạch (GTIN);Chủ thể;Loại hình;Mã số thuế;Xã;Huyện;Tỉnh;Nhóm sản phẩm;Hạng sao;Số quyết định;Ngày công nhận;Giá bán;Quy cách;Khối lượng (g);Hạn sử dụng (ngày);Mô tả;Hình ảnh;Tồn kho;Kích thước đóng gói (cm)\r\n"
         let kinds = ["Nem chua", "Mắm tép", "Trà giảo cổ lam", "Bánh gai", "Giỏ mây", "Mật ong rừng", "Nước mắm", "Chè lam"]
         let provinces = ["Thanh Hóa", "Nghệ An", "Hà Tĩnh", "Ninh Bình"]
         for index in 0..<rows {
@@ -147,7 +147,7 @@ struct CatalogGenerator {
             let priceText = index % 3 == 0 ? String(price) : index % 3 == 1 ? Formatting.grouped(price) + " ₫" : Formatting.grouped(price) + "đ"
             var name = "\(kind) đặc sản loại \(index % 7 + 1) mã \(index)"
             if index % 5 == 0 { name = name.decomposedStringWithCanonicalMapping }
-            buffer += "SP-\(index);\(name);\(index % 10 == 9 ? "" : gtin);HTX Nông sản số \(producer);HTX;28\(String(format: "%08d", producer));Xã \(producer % 97);Huyện \(producer % 13);\(provinces[producer % provinces.count]);\(index % 6 + 1);\(stars);\(recognition);\(priceText);hộp \(index % 9 + 1)00g;\(index % 9 + 1)00;\(index % 360 + 5);\"Mô tả \(kind.lowercased()): sản phẩm truyền thống; đóng gói \"\"hút chân không\"\".\nBảo quản nơi khô ráo.\";https://img.example.vn/\(index).jpg;\(index % 1000)\r\n"
+            buffer += "SP-\(index);\(name);\(index % 10 == 9 ? "" : gtin);HTX Nông sản số \(producer);HTX;28\(String(format: "%08d", producer));Xã \(producer % 97);Huyện \(producer % 13);\(provinces[producer % provinces.count]);\(index % 6 + 1);\(stars);\(recognition);\(priceText);hộp \(index % 9 + 1)00g;\(index % 9 + 1)00;\(index % 360 + 5);\"Mô tả \(kind.lowercased()): sản phẩm truyền thống; đóng gói \"\"hút chân không\"\".\nBảo quản nơi khô ráo.\";https://img.example.vn/\(index).jpg;\(index % 1000);\(index % 20 == 7 ? "" : "\(10 + index % 20)x10x\(5 + index % 10)")\r\n"
             if buffer.utf8.count > 1 << 20 {
                 handle.write(Data(buffer.utf8))
                 buffer = ""

@@ -41,7 +41,7 @@ extension ExitCodes {
     static func report(_ error: any Error) -> any Error {
         let code: ExitCode
         switch error {
-        case is CatalogError, is QRImageReader.ImageError: code = unreadableInput
+        case is CatalogError, is ImageFile.ReadError: code = unreadableInput
         case is RegistryError: code = registryError
         case is IssueError, is KeyError, is LabelLayout.LayoutError, is MarketplaceRules.RulesError: code = rejected
         case let pack as OfflinePack.PackError:
@@ -111,6 +111,12 @@ enum ReportPrinter {
             for problem in report.problems { Console.error(problem.description) }
             Console.error("rejected \(report.file): \(report.invalidRows) of \(report.rows) rows invalid; nothing imported from it")
         }
+    }
+
+    /// One line per marketplace: how many listed, with warnings, rejected, and where.
+    static func summary(_ export: ExportReport) -> String {
+        let files = export.files.count == 1 ? export.files[0] : "\(export.files.count) files: " + export.files.joined(separator: ", ")
+        return "\(export.platform): \(export.listed) listed (\(export.warnings) with warnings), \(export.rejected) rejected → \(files) (report: \(export.report))"
     }
 
     static func exitCode(for reports: [FileImportReport]) -> ExitCode {

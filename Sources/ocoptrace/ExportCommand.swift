@@ -13,14 +13,23 @@ struct ExportCommand: ParsableCommand {
             carry the OCOP rating while the recognition is valid, the producer and origin, and the \
             product's traceability link. Every export writes report.csv: one row per product with ok, \
             warning or rejected and the reasons; rejected products are left out. Exit status 1 when \
-            any product was rejected. Seller-centre workbooks need category ids: the shop's own, in \
-            catalogs/category-mapping.json (keys group:N or product:CODE).
+            any product was rejected. Local images are checked (format, pixel size, file size, cover \
+            shape, as each platform asks) and copied into the export folder.
+
+            Categories: seller-centre workbooks need the shop's leaf category ids, in \
+            catalogs/category-mapping.json: {"shopee": {"product:CODE" | "kind:KIND" | "group:N": "id"}}. \
+            Kinds are recognised from product names (kind:honey, kind:tea, kind:fish-sauce, ...; see the \
+            README). Google category ids ship with ocoptrace; the shop's file wins key by key.
+
+            With --json: one line per product and platform ({"type": "finding", ...}), then one per \
+            marketplace ({"type": "export", "files": [...], "listed", "warnings", "rejected"}).
 
             Examples:
               ocoptrace export --marketplace google
               ocoptrace export --marketplace shopee --categories my-shop-categories.json
               ocoptrace export --marketplace all --producer "Nem chua" --json
               ocoptrace export --marketplace google --format xml --stock-from-stamps
+              ocoptrace export --marketplace lazada --image-base-url https://cdn.example.vn/ocop/lazada/images/
             """
     )
 
@@ -44,10 +53,13 @@ struct ExportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The resolver of traceability links (default: $OCOPTRACE_RESOLVER, else \(IssueOptions.defaultResolver)).", valueName: "url"))
     var resolver: String?
 
-    @Option(help: ArgumentHelp("The shop's category ids per platform (JSON; keys group:N or product:CODE).", valueName: "file"))
+    @Option(help: ArgumentHelp("The shop's category ids per platform (JSON; keys product:CODE, kind:KIND or group:N).", valueName: "file"))
     var categories = "catalogs/category-mapping.json"
 
-    @Flag(help: "Print one JSON report per marketplace (JSON Lines).")
+    @Option(help: ArgumentHelp("Where the exported images/ folder will be online: listings link to local images there (platforms that take image URLs only leave local images out without it).", valueName: "url"))
+    var imageBaseURL: String?
+
+    @Flag(help: "Print JSON Lines: every finding, then one summary per marketplace.")
     var json = false
 
     func validate() throws {
@@ -55,30 +67,51 @@ struct ExportCommand: ParsableCommand {
             throw ValidationError("--marketplace \(marketplace): use \(Marketplace.allCases.map(\.rawValue).joined(separator: ", ")) or all")
         }
         guard format == "tsv" || format == "xml" else { throw ValidationError("--format is tsv or xml") }
+        if let imageBaseURL, !(imageBaseURL.hasPrefix("https://") || imageBaseURL.hasPrefix("http://")) {
+            throw ValidationError("--image-base-url \(imageBaseURL): give the web address of the images folder, such as https://shop.vn/ocop-images/")
+        }
     }
 
     func run() throws {
         let marketplaces = marketplace == "all" ? Marketplace.allCases : [Marketplace(rawValue: marketplace)!]
         let reports: [ExportReport]
+        let json = json
         do {
             let resolved = try StampURL.normalisedResolver(IssueOptions.resolveResolver(resolver))
             let store = try Registry(readOnlyPath: registry.path)
             reports = try ListingExporter(registry: store, options: ExportOptions(
                 folder: URL(fileURLWithPath: out), producer: producer, stockFromStamps: stockFromStamps, resolver: resolved,
-                googleXML: format == "xml", categoryMapping: URL(fileURLWithPath: categories))).export(marketplaces)
+                googleXML: format == "xml", categoryMapping: URL(fileURLWithPath: categories),
+                imageBaseURL: imageBaseURL)).export(marketplaces) { finding in
+                    if json { Console.printJSON(TypedLine(type: "finding", body: finding)); return }
+                    guard finding.status != .ok else { return }
+                    let line = "\(finding.platform): \(finding.product) (\(finding.producer)): \(finding.reasons.joined(separator: "; "))"
+                    if finding.status == .rejected { Console.error(line) } else { Console.warning(line) }
+                }
         } catch let error as StampURL.ParseError {
             throw ValidationError(error.description)
         } catch {
             throw ExitCodes.report(error)
         }
         for report in reports {
-            if json { Console.printJSON(report); continue }
-            for finding in report.findings where finding.status != .ok {
-                let line = "\(report.platform): \(finding.product) (\(finding.producer)): \(finding.status.rawValue): \(finding.reasons.joined(separator: "; "))"
-                if finding.status == .rejected { Console.error(line) } else { Console.warning(line) }
-            }
-            print("\(report.platform): \(report.listed) listed, \(report.rejected) rejected → \(report.file) (report: \(report.report))")
+            if json { Console.printJSON(TypedLine(type: "export", body: report)); continue }
+            print(ReportPrinter.summary(report))
         }
         if reports.contains(where: { $0.rejected > 0 }) { throw ExitCodes.rejected }
+    }
+}
+
+/// A JSON Lines record with a `type` beside its own fields, so that a script can tell findings
+/// from the per-marketplace summaries that follow them.
+struct TypedLine<Body: Encodable>: Encodable {
+    var type: String
+    var body: Body
+
+    private enum Key: String, CodingKey { case type }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(type, forKey: .type)
+        try body.encode(to: encoder)
     }
 }

@@ -9,8 +9,9 @@ struct RunCommand: ParsableCommand {
         discussion: """
             Imports every catalog and then every stamp-order file in the folder into the registry, \
             issues the stamps of every order not issued yet (PNGs and manifests under output/stamps/), \
-            writes their label sheets (PDF, layout a4-5x13), exports marketplace listings (Google feed, \
-            schema.org JSON-LD, with report.csv) into output/exports/, and ends with a short summary. \
+            writes their label sheets (PDF, layout a4-5x13), exports marketplace listings (Shopee, Lazada, \
+            Tiki and TikTok Shop workbooks, Google feed, schema.org JSON-LD, each with report.csv; category \
+            ids from category-mapping.json in the folder) into output/exports/, and ends with a short summary. \
             Safe to rerun: unchanged files change nothing, issued lots are not issued again.
 
             Example:
@@ -47,9 +48,7 @@ struct RunCommand: ParsableCommand {
         } else {
             for report in summary.imports { ReportPrinter.print(report) }
             for batch in summary.batches { ReportPrinter.print(batch) }
-            for export in summary.exports {
-                print("\(export.platform) listings: \(export.listed) listed, \(export.rejected) rejected → \(export.file) (reasons in \(export.report))")
-            }
+            for export in summary.exports { print(ReportPrinter.summary(export)) }
             for label in summary.labels { print("labels for lot \(label.lot) of \(label.product): \(label.pdf) (\(label.pages) page\(label.pages == 1 ? "" : "s"))") }
             let counts = summary.registry
             print("""

@@ -26,6 +26,30 @@ import TestSupport
         #expect(imports.allSatisfy { ($0["inserted"] as! Int) == 0 && ($0["updated"] as! Int) == 0 })
     }
 
+    @Test func exportAfterRunReportsEveryFindingAsJSONLinesAndExitsOneOnRejections() throws {
+        let folder = TemporaryFolder()
+        try copyShippedCatalogs(into: folder)
+        #expect(try OCOPTraceBinary.run(["run"], in: folder.url).status == 0)
+        let result = try OCOPTraceBinary.run(["export", "--marketplace", "all", "--json", "--image-base-url", "https://cdn.example.vn/ocop"], in: folder.url)
+        #expect(result.status == 1, "the sample RUOC-100 has no image, KT-CN no package size: \(result.stderr)")
+        let lines = try result.stdout.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
+        let findings = lines.filter { $0["type"] as? String == "finding" }
+        let exports = lines.filter { $0["type"] as? String == "export" }
+        #expect(findings.count == 18 * 6)
+        #expect(exports.map { $0["platform"] as? String } == ["shopee", "lazada", "tiki", "tiktok", "google", "jsonld"])
+        let kitchenTray = try #require(findings.first { $0["platform"] as? String == "lazada" && $0["product"] as? String == "KT-CN" })
+        #expect(kitchenTray["status"] as? String == "rejected")
+        #expect((kitchenTray["reasons"] as? [String])?.first?.hasPrefix("no package size: Lazada needs") == true)
+        // With a base URL the sample's local basket photo is linked where the uploader will put it.
+        let basket = try #require(findings.first { $0["platform"] as? String == "google" && $0["product"] as? String == "GM-TRON-30" })
+        #expect(basket["status"] as? String == "ok")
+        let feed = try String(contentsOfFile: folder.path("output/exports/google/products.tsv"), encoding: .utf8)
+        #expect(feed.contains("\thttps://cdn.example.vn/ocop/"))
+        let shopee = try #require(exports.first)
+        #expect(shopee["listed"] as? Int == 17)
+        #expect((shopee["files"] as? [String])?.first?.hasSuffix("shopee/shopee-upload.xlsx") == true)
+    }
+
     @Test func importOfABadFileExitsOneAndNamesFileRowAndColumn() throws {
         let folder = TemporaryFolder()
         folder.write("bad.csv", "product_code,name,producer,province,price_vnd\nA,Một,HTX A,Thanh Hóa,abc\nB,,HTX A,Thanh Hóa,1000\n")

@@ -38,7 +38,8 @@ import TestSupport
 @Suite struct ExportTests {
     private func workspace() throws -> (TemporaryFolder, Registry) {
         let folder = TemporaryFolder("ocoptrace-export")
-        folder.write("img/nem.jpg", "not really a jpeg")
+        try FileManager.default.createDirectory(atPath: folder.path("img"), withIntermediateDirectories: true)
+        try ImageFixture.jpeg(folder.path("img/nem.jpg"), width: 600, height: 600)
         let catalog = folder.write("catalog.csv", """
             product_code,name,gtin,producer,province,price_vnd,weight_g,ocop_stars,ocop_decision,ocop_recognized_on,description,images,stock
             NC-500,Nem chua Thanh Hóa hộp 500g,8938765000015,HTX Nem chua Xuân Lập,Thanh Hóa,85000,500,4,1234/QĐ-UBND,2024-06-12,"Nem chua ngon
@@ -66,7 +67,7 @@ import TestSupport
         let lines = try String(contentsOfFile: folder.path("exports/google/products.tsv"), encoding: .utf8).split(separator: "\n")
         let header = lines[0].split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
         #expect(header == ["id", "title", "description", "link", "image_link", "additional_image_link", "availability", "price", "brand",
-                           "gtin", "identifier_exists", "condition", "shipping_weight", "product_type"])
+                           "gtin", "identifier_exists", "condition", "shipping_weight", "google_product_category", "product_type"])
         let rows = lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init))) }
         let nem = try #require(rows.first { $0["id"] == "NC-500" })
         #expect(nem["title"] == "Nem chua Thanh Hóa hộp 500g - OCOP 4 sao")
@@ -80,6 +81,8 @@ import TestSupport
         #expect(nem["identifier_exists"] == "yes")
         #expect(nem["condition"] == "new")
         #expect(nem["shipping_weight"] == "500 g")
+        #expect(nem["google_product_category"] == "422")  // shipped: kind cured-meat → Food Items
+        #expect(nem["product_type"] == "OCOP > Nem, giò, chả")  // no OCOP group in this catalog
         #expect(nem["description"]!.contains("Sản phẩm OCOP 4 sao"))
         #expect(nem["description"]!.contains("Truy xuất nguồn gốc: https://id.ocoptrace.vn/01/08938765000015"))
         #expect(!nem["description"]!.contains("\n"))
@@ -88,7 +91,7 @@ import TestSupport
         #expect(!banh["description"]!.contains("OCOP"))
         let csv = try String(contentsOfFile: folder.path("exports/google/report.csv"), encoding: .utf8)
         #expect(csv.contains("google,NC-CHAY,HTX Nem chua Xuân Lập,rejected,"))
-        #expect(csv.contains("Google needs an http(s) URL"))
+        #expect(csv.contains("is a local file and Google Merchant Center takes image URLs"))
     }
 
     @Test func theXMLFeedParsesWithTheGNamespace() throws {
@@ -130,8 +133,11 @@ import TestSupport
         #expect(((nem["manufacturer"] as? [String: Any])?["address"] as? [String: Any])?["addressRegion"] as? String == "Thanh Hóa")
         #expect(nem["award"] as? String == "OCOP 4 sao")
         let chay = try #require(products.first { $0["sku"] as? String == "NC-CHAY" })
-        #expect(chay["image"] as? [String] == ["images/nem.jpg"])
-        #expect(FileManager.default.fileExists(atPath: folder.path("exports/jsonld/images/nem.jpg")))
+        let image = try #require((chay["image"] as? [String])?.first)
+        #expect(image.hasPrefix("images/") && image.hasSuffix("-nem.jpg"))
+        #expect(FileManager.default.fileExists(atPath: folder.path("exports/jsonld/" + image)))
+        #expect(nem["hasGS1DigitalLink"] as? String == "https://id.ocoptrace.vn/01/08938765000015")
+        #expect(nem["category"] as? String == "Nem, giò, chả")
         #expect((chay["offers"] as? [String: Any])?["availability"] as? String == "https://schema.org/OutOfStock")
         #expect(chay["gtin13"] == nil && chay["award"] == nil)
     }
@@ -141,20 +147,22 @@ import TestSupport
     @Test func workbooksOpenInOpenpyxlWithTheTemplateHeadersAndOnlyAcceptedProducts() throws {
         let folder = TemporaryFolder("ocoptrace-xlsx")
         let catalog = folder.write("catalog.csv", """
-            product_code,name,gtin,producer,province,price_vnd,weight_g,ocop_group,ocop_stars,ocop_recognized_on,images,stock
-            NC-500,Nem chua Thanh Hóa hộp 500g,8938765000015,HTX Nem chua Xuân Lập,Thanh Hóa,85000,500,1,4,2024-06-12,https://img.vn/a.jpg|https://img.vn/b.jpg,12
-            NC-NOWEIGHT,Nem chua không cân,,HTX Nem chua Xuân Lập,Thanh Hóa,45000,,1,,,https://img.vn/c.jpg,3
-            GIO-MAY,Giỏ mây,,Tổ hợp tác Mây tre,Thanh Hóa,180000,450,4,,,https://img.vn/d.jpg,2
+            product_code,name,gtin,producer,province,price_vnd,weight_g,ocop_group,ocop_stars,ocop_recognized_on,images,stock,Kích thước
+            NC-500,Nem chua Thanh Hóa hộp 500g,8938765000015,HTX Nem chua Xuân Lập,Thanh Hóa,85000,500,1,4,2024-06-12,https://img.vn/a.jpg|https://img.vn/b.jpg,12,20x15x6
+            NC-NOWEIGHT,Nem chua không cân,,HTX Nem chua Xuân Lập,Thanh Hóa,45000,,1,,,https://img.vn/c.jpg,3,
+            GIO-MAY,Giỏ mây,,Tổ hợp tác Mây tre,Thanh Hóa,180000,450,4,,,https://img.vn/d.jpg,2,320 x 320 x 150 mm
 
             """)
         let mapping = folder.write("categories.json", #"{"shopee": {"group:1": "100629"}, "lazada": {"group:1": "10000330", "product:GIO-MAY": "10000333"}}"#)
         let registry = try Registry(path: folder.path("registry.sqlite"))
         _ = try CatalogImporter(registry: registry).importFile(at: catalog)
+        let findings = Findings()
         let reports = try ListingExporter(registry: registry, options: ExportOptions(
             folder: folder.url.appendingPathComponent("exports"), resolver: "https://id.ocoptrace.vn", categoryMapping: mapping,
-            today: CalendarDate(year: 2026, month: 11, day: 23)!)).export([.shopee, .lazada])
+            today: CalendarDate(year: 2026, month: 11, day: 23)!)).export([.shopee, .lazada], onFinding: findings.add)
         #expect(reports.map(\.listed) == [1, 2])
-        let shopee = reports[0].findings
+        #expect(findings.all.count == 6)
+        let shopee = findings.all.filter { $0.platform == "shopee" }
         #expect(shopee.first { $0.product == "NC-NOWEIGHT" }?.reasons.contains { $0.hasPrefix("no weight: Shopee needs the package weight") } == true)
         #expect(shopee.first { $0.product == "GIO-MAY" }?.reasons.contains { $0.contains("no Shopee category") && $0.contains("group:4") } == true)
         let script = """
@@ -168,19 +176,23 @@ import TestSupport
         let paths = ["shopee/shopee-upload.xlsx", "lazada/lazada-upload.xlsx"].map { folder.path("exports/" + $0) }
         let sheets = try JSONSerialization.jsonObject(with: Data(ExternalTools.run("python3", ["-c", script] + paths).utf8)) as! [String: [[Any]]]
         let shopeeRows = try #require(sheets[paths[0]])
-        #expect(shopeeRows[0].prefix(8).map { "\($0)" } == ["Ngành hàng", "Tên sản phẩm", "Mô tả sản phẩm", "SKU sản phẩm", "Giá", "Kho hàng", "Cân nặng (gram)", "Ảnh bìa"])
+        #expect(shopeeRows[0].prefix(11).map { "\($0)" } == ["Ngành hàng", "Tên sản phẩm", "Mô tả sản phẩm", "SKU sản phẩm", "Giá", "Kho hàng", "Cân nặng (gram)",
+                                                         "Chiều dài (cm)", "Chiều rộng (cm)", "Chiều cao (cm)", "Ảnh bìa"])
         #expect(shopeeRows[1][0] as? String == "Bắt buộc")
         #expect(shopeeRows.count == 4)
         #expect(shopeeRows[3][0] as? String == "100629")
         #expect(shopeeRows[3][1] as? String == "Nem chua Thanh Hóa hộp 500g - OCOP 4 sao")
         #expect((shopeeRows[3][4] as? NSNumber)?.intValue == 85000)
         #expect((shopeeRows[3][6] as? NSNumber)?.intValue == 500)
-        #expect(shopeeRows[3][7] as? String == "https://img.vn/a.jpg")
-        #expect(shopeeRows[3][8] as? String == "https://img.vn/b.jpg")
+        #expect(shopeeRows[3][10] as? String == "https://img.vn/a.jpg")
+        #expect(shopeeRows[3][11] as? String == "https://img.vn/b.jpg")
         let lazadaRows = try #require(sheets[paths[1]])
         #expect(lazadaRows.count == 5)
         #expect(lazadaRows[0][7] as? String == "Khối lượng gói hàng (kg)")
         #expect((lazadaRows[3][7] as? NSNumber)?.doubleValue == 0.5)
+        #expect(lazadaRows[0][8...10].map { "\($0)" } == ["Chiều dài gói hàng (cm)", "Chiều rộng gói hàng (cm)", "Chiều cao gói hàng (cm)"])
+        #expect(lazadaRows[3][8...10].map { ($0 as? NSNumber)?.doubleValue } == [20, 15, 6])
+        #expect(lazadaRows[4][8...10].map { ($0 as? NSNumber)?.doubleValue } == [32, 32, 15])
         #expect(lazadaRows.dropFirst(3).map { $0[4] as? String } == ["NC-500", "GIO-MAY"])
         #expect(lazadaRows[4][3] as? String == "Tổ hợp tác Mây tre")
     }
@@ -212,4 +224,14 @@ import TestSupport
         #expect(try stock(fromStamps: false) == 999)
         #expect(try stock(fromStamps: true) == 6)  // 7 issued, 1 revoked
     }
+}
+
+/// Collects the findings an export reports, from whichever thread.
+final class Findings: @unchecked Sendable {
+    // @unchecked: `list` is only touched while holding `lock`.
+    private let lock = NSLock()
+    private var list: [ExportFinding] = []
+
+    var add: @Sendable (ExportFinding) -> Void { { finding in self.lock.withLock { self.list.append(finding) } } }
+    var all: [ExportFinding] { lock.withLock { list } }
 }

@@ -24,6 +24,7 @@ public struct ProductDraft: Hashable, Sendable {
     public var priceVND: Int
     public var unit: String?
     public var weightGrams: Int?
+    public var packageSize: PackageSize?
     public var shelfLifeDays: Int?
     public var description: String?
     public var images: [String]
@@ -38,7 +39,7 @@ public struct ProductDraft: Hashable, Sendable {
 
     init(producer: ProducerDraft, code: String, name: String, gtin: GTIN?, ocopGroup: OCOPGroup?, ocop: OCOPRecognition?,
          priceVND: Int, unit: String?, weightGrams: Int?, shelfLifeDays: Int?, description: String?, images: [String], stock: Int?,
-         embedSignature: Bool = false) {
+         embedSignature: Bool = false, packageSize: PackageSize? = nil) {
         self.producer = producer
         self.code = code
         self.name = name
@@ -48,6 +49,7 @@ public struct ProductDraft: Hashable, Sendable {
         self.priceVND = priceVND
         self.unit = unit
         self.weightGrams = weightGrams
+        self.packageSize = packageSize
         self.shelfLifeDays = shelfLifeDays
         self.description = description
         self.images = images
@@ -65,7 +67,9 @@ public struct ProductDraft: Hashable, Sendable {
             description ?? "", images.joined(separator: "|"), stock.map(String.init) ?? "",
         ]
         let signed = embedSignature ? "\u{1F}signed" : ""
-        return Digest.hex(of: fields.joined(separator: "\u{1F}") + signed, bytes: 16)
+        // Added after the first registries were filled: absent, it leaves their fingerprints as they were.
+        let size = packageSize.map { "\u{1F}size \($0.lengthCm)x\($0.widthCm)x\($0.heightCm)" } ?? ""
+        return Digest.hex(of: fields.joined(separator: "\u{1F}") + signed + size, bytes: 16)
     }
 }
 
@@ -164,6 +168,7 @@ struct RowParser: Sendable {
         let price = parse(.priceVND, FieldParsers.priceVND)
         if text(.priceVND) == nil { problem(.priceVND, "\(Column.priceVND.displayName) is required") }
         let weight = parse(.weightGrams, FieldParsers.weightGrams)
+        let packageSize = parse(.packageSize, FieldParsers.packageSize)
         let shelfLife = parse(.shelfLifeDays, FieldParsers.shelfLifeDays)
         let stock = parse(.stock) { text throws(FieldParsers.Invalid) in
             do { return try FieldParsers.count(text, allowZero: true) } catch {
@@ -186,7 +191,7 @@ struct RowParser: Sendable {
             ocop: stars.map { OCOPRecognition(stars: $0, decision: decision, recognizedOn: recognizedOn) },
             priceVND: price, unit: text(.unit), weightGrams: weight, shelfLifeDays: shelfLife,
             description: description.isEmpty ? nil : description, images: images, stock: stock,
-            embedSignature: embedSignature))
+            embedSignature: embedSignature, packageSize: packageSize))
     }
 
     func stampOrder(from row: RawRow) -> Result<StampOrderDraft, RowErrors> {

@@ -71,7 +71,7 @@ final class CatalogWriter {
                 try db.cachedStatement(sql: """
                     UPDATE products SET name = ?, gtin = ?, ocop_group = ?, ocop_stars = ?, ocop_decision = ?,
                         ocop_recognized_on = ?, price_vnd = ?, unit = ?, weight_g = ?, shelf_life_days = ?,
-                        description = ?, images = ?, stock = ?, embed_signature = ?, fingerprint = ?, job_id = ?, updated_at = ?
+                        description = ?, images = ?, stock = ?, embed_signature = ?, length_cm = ?, width_cm = ?, height_cm = ?, fingerprint = ?, job_id = ?, updated_at = ?
                     WHERE id = ?
                     """).execute(arguments: productValues(draft) + [fingerprint, jobID, now, existing.id])
                 products[producerID]![draft.code] = (existing.id, fingerprint)
@@ -79,9 +79,9 @@ final class CatalogWriter {
             }
             try db.cachedStatement(sql: """
                 INSERT INTO products (name, gtin, ocop_group, ocop_stars, ocop_decision, ocop_recognized_on,
-                    price_vnd, unit, weight_g, shelf_life_days, description, images, stock, embed_signature, fingerprint, job_id,
+                    price_vnd, unit, weight_g, shelf_life_days, description, images, stock, embed_signature, length_cm, width_cm, height_cm, fingerprint, job_id,
                     updated_at, created_at, producer_id, code)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: productValues(draft) + [fingerprint, jobID, now, now, producerID, draft.code])
             products[producerID]![draft.code] = (db.lastInsertedRowID, fingerprint)
             return .inserted
@@ -103,6 +103,7 @@ final class CatalogWriter {
             draft.name, draft.gtin?.digits, draft.ocopGroup?.rawValue, draft.ocop?.stars, draft.ocop?.decision,
             draft.ocop?.recognizedOn?.iso, draft.priceVND, draft.unit, draft.weightGrams, draft.shelfLifeDays,
             draft.description, draft.imagesJSON, draft.stock, draft.embedSignature,
+            draft.packageSize?.lengthCm, draft.packageSize?.widthCm, draft.packageSize?.heightCm,
         ]
     }
 

@@ -17,6 +17,7 @@ public enum Column: String, CaseIterable, Sendable, Codable {
     case priceVND = "price_vnd"
     case unit
     case weightGrams = "weight_g"
+    case packageSize = "package_cm"
     case shelfLifeDays = "shelf_life_days"
     case description
     case images
@@ -46,6 +47,7 @@ public enum Column: String, CaseIterable, Sendable, Codable {
         case .priceVND: "Giá bán"
         case .unit: "Quy cách"
         case .weightGrams: "Khối lượng (g)"
+        case .packageSize: "Kích thước đóng gói (cm)"
         case .shelfLifeDays: "Hạn sử dụng (ngày)"
         case .description: "Mô tả"
         case .images: "Hình ảnh"
@@ -77,6 +79,7 @@ public enum Column: String, CaseIterable, Sendable, Codable {
         case .priceVND: ["price", "giá", "giá bán (vnd)", "giá bán (đồng)"]
         case .unit: ["đóng gói"]
         case .weightGrams: ["weight", "khối lượng", "trọng lượng", "trọng lượng (g)"]
+        case .packageSize: ["package size", "package size (cm)", "dimensions", "kích thước", "kích thước (cm)", "kích thước gói hàng", "kích thước đóng gói"]
         case .shelfLifeDays: ["shelf life", "hạn sử dụng"]
         case .description: ["mô tả sản phẩm"]
         case .images: ["image", "hình ảnh sản phẩm", "ảnh"]

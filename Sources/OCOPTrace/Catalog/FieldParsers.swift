@@ -116,6 +116,26 @@ enum FieldParsers {
         return Int(grams)
     }
 
+    /// Package length × width × height in cm: `20x15x10`, `20 × 15 × 10 cm`, `20,5*15*10`, `200x150x100 mm`.
+    static func packageSize(_ text: String) throws(Invalid) -> PackageSize {
+        var body = text.nfc.lowercased().trimmed
+        var factor = 1.0
+        if body.hasSuffix("mm") {
+            factor = 0.1
+            body.removeLast(2)
+        } else if body.hasSuffix("cm") {
+            body.removeLast(2)
+        }
+        let parts = body.split { $0 == "x" || $0 == "×" || $0 == "*" }.map { String($0).trimmed }
+        let sides = parts.compactMap { decimal($0) }.map { ($0 * factor * 10).rounded() / 10 }
+        guard parts.count == 3, sides.count == 3 else {
+            throw Invalid("\"\(text)\" is not a package size: write length x width x height in cm, such as 20x15x10")
+        }
+        guard sides.allSatisfy({ $0 > 0 }) else { throw Invalid("each side of the package must be more than 0 cm") }
+        guard sides.allSatisfy({ $0 <= 1000 }) else { throw Invalid("a side over 10 m: is the unit right? (cm, or mm with \"mm\")") }
+        return PackageSize(lengthCm: sides[0], widthCm: sides[1], heightCm: sides[2])
+    }
+
     /// Shelf life in days: `180`, `180 ngày`, `180 days`.
     static func shelfLifeDays(_ text: String) throws(Invalid) -> Int {
         let days: Int

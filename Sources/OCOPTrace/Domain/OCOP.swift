@@ -123,3 +123,10 @@ public struct OCOPRecognition: Hashable, Sendable, Codable {
         return recognizedOn <= date && date <= expiresOn
     }
 }
+
+/// A product's package, as shipping fees are computed from it: length, width and height in cm.
+public struct PackageSize: Hashable, Sendable, Codable {
+    public var lengthCm: Double
+    public var widthCm: Double
+    public var heightCm: Double
+}

@@ -1,10 +1,26 @@
 import Foundation
 
-/// schema.org `Product` in JSON-LD, one compact document a line, for product pages. Written
-/// directly, keys in a fixed order (JSONSerialization with sorted keys cost more than everything
-/// else in an export).
-enum JSONLD {
-    static func product(_ listing: Listing, today: CalendarDate) throws -> Data {
+/// schema.org `Product` in JSON-LD, one compact document a line (`products.jsonl`), for product
+/// pages. Written directly, keys in a fixed order (JSONSerialization with sorted keys cost more
+/// than everything else in an export); one file, as a file per product cost more in file creation
+/// than the whole export on ext4.
+final class JSONLD: ListingSink {
+    private let file: AtomicFileWriter
+
+    init(url: URL) throws {
+        file = try AtomicFileWriter(url)
+    }
+
+    func add(_ listing: Listing) throws {
+        try file.write(Self.product(listing))
+    }
+
+    func finish() throws -> [URL] {
+        try file.commit()
+        return [file.url]
+    }
+
+    static func product(_ listing: Listing) -> [UInt8] {
         let product = listing.product
         var out = JSONBytes()
         out.raw("{\"@context\": \"https://schema.org\", \"@type\": \"Product\", \"name\": "); out.string(listing.title)
@@ -16,6 +32,9 @@ enum JSONLD {
             out.raw(", \""); out.raw(key); out.raw("\": "); out.string(short)
         }
         out.raw(", \"url\": "); out.string(listing.link)
+        // The resolver link of a product with a GTIN is its GS1 Digital Link URI (/01/{GTIN-14}).
+        if product.gtin != nil { out.raw(", \"hasGS1DigitalLink\": "); out.string(listing.link) }
+        if let kind = listing.kind { out.raw(", \"category\": "); out.string(kind.name) }
         if !listing.images.isEmpty { out.raw(", \"image\": "); out.strings(listing.images) }
         out.raw(", \"brand\": {\"@type\": \"Brand\", \"name\": "); out.string(product.producer); out.raw("}")
         out.raw(", \"manufacturer\": {\"@type\": \"Organization\", \"name\": "); out.string(product.producer)
@@ -41,6 +60,6 @@ enum JSONLD {
             out.raw("}")
         }
         out.raw("}\n")
-        return Data(out.bytes)
+        return out.bytes
     }
 }

@@ -8,11 +8,42 @@ public struct MarketplaceRules: Sendable, Codable {
         public var max: Int?
         /// Under this, a warning rather than a rejection.
         public var warnMin: Int?
+        /// Fewer words than this, a warning (a listing-quality recommendation).
+        public var warnMinWords: Int?
         public var confirmed: Bool?
+        /// Where the rule comes from, when not the file's own source.
+        public var source: String?
         public var note: String?
 
         enum CodingKeys: String, CodingKey {
-            case min, max, warnMin = "warn_min", confirmed, note
+            case min, max, warnMin = "warn_min", warnMinWords = "warn_min_words", confirmed, source, note
+        }
+    }
+
+    /// How many images, and what each local image file must be: checked from the file's header.
+    public struct ImageLimits: Sendable, Codable {
+        public var min: Int?
+        public var max: Int?
+        /// Each side at least / at most this many pixels; under `recommendedSidePx`, a warning.
+        public var minSidePx: Int?
+        public var maxSidePx: Int?
+        public var recommendedSidePx: Int?
+        public var maxBytes: Int?
+        /// Accepted file formats (`jpeg`, `png`); nil: any of the two.
+        public var formats: [ImageFile.Format]?
+        /// Width / height of the first (cover) image, e.g. 0.75 to 1.333 for 3:4 to 4:3.
+        public var coverAspectMin: Double?
+        public var coverAspectMax: Double?
+        /// The upload takes image URLs only: a local file needs a web address (`--image-base-url`).
+        public var urlsOnly: Bool?
+        public var confirmed: Bool?
+        public var source: String?
+        public var note: String?
+
+        enum CodingKeys: String, CodingKey {
+            case min, max, minSidePx = "min_side_px", maxSidePx = "max_side_px", recommendedSidePx = "recommended_side_px"
+            case maxBytes = "max_bytes", formats, coverAspectMin = "cover_aspect_min", coverAspectMax = "cover_aspect_max"
+            case urlsOnly = "urls_only", confirmed, source, note
         }
     }
 
@@ -26,7 +57,13 @@ public struct MarketplaceRules: Sendable, Codable {
 
         public var sheet: String
         public var instructions: String
+        /// Products per upload file, when the platform limits it: more go into further files.
+        public var maxRows: Int?
         public var columns: [Column]
+
+        enum CodingKeys: String, CodingKey {
+            case sheet, instructions, maxRows = "max_rows", columns
+        }
     }
 
     public var platform: String
@@ -36,8 +73,10 @@ public struct MarketplaceRules: Sendable, Codable {
     public var title: Limit
     public var description: Limit
     public var idMax: Int?
-    public var images: Limit
+    public var images: ImageLimits
     public var requiresWeight: Bool
+    /// Package length, width and height in cm.
+    public var requiresDimensions: Bool?
     public var requiresCategory: Bool
     public var price: Limit
     public var unconfirmed: [String]
@@ -45,7 +84,7 @@ public struct MarketplaceRules: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case platform, name, checkedOn = "checked_on", source, title, description, idMax = "id_max", images
-        case requiresWeight = "requires_weight", requiresCategory = "requires_category", price, unconfirmed, template
+        case requiresWeight = "requires_weight", requiresDimensions = "requires_dimensions", requiresCategory = "requires_category", price, unconfirmed, template
     }
 
     public enum RulesError: Error, Sendable, CustomStringConvertible {
@@ -58,31 +97,6 @@ public struct MarketplaceRules: Sendable, Codable {
             case .invalid(let platform, let reason): "the rules file of \(platform) is not valid: \(reason)"
             }
         }
-    }
-
-    /// Category ids by platform, then by `group:N` (OCOP group) or `product:CODE`: the shipped file,
-    /// overridden by a shop's own mapping file when there is one.
-    public static func categories(override: URL?) throws -> [String: [String: String]] {
-        var mapping: [String: [String: String]] = [:]
-        func merge(_ data: Data, from source: String) throws {
-            guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw RulesError.invalid(source, "not a JSON object of platform → {\"group:N\" or \"product:CODE\": category id}")
-            }
-            for (platform, value) in object where !platform.hasPrefix("_") {
-                guard let entries = value as? [String: Any] else { throw RulesError.invalid(source, "\(platform) is not an object") }
-                for (key, id) in entries {
-                    guard let id = (id as? String) ?? (id as? Int).map(String.init) else { continue }
-                    mapping[platform, default: [:]][key] = id
-                }
-            }
-        }
-        if let url = Bundle.module.url(forResource: "categories", withExtension: "json", subdirectory: "Rules") {
-            try merge(Data(contentsOf: url), from: "categories.json")
-        }
-        if let override, FileManager.default.fileExists(atPath: override.path) {
-            try merge(Data(contentsOf: override), from: override.path)
-        }
-        return mapping
     }
 
     /// The shipped rules of a platform.

@@ -2,7 +2,9 @@ import CXlsxWriter
 import Foundation
 
 /// A one-sheet xlsx workbook written with libxlsxwriter, which owns its pointers here: the
-/// workbook is created in `init` and closed (written) by `close()`, or on release.
+/// workbook is created in `init` and closed (written) by `close()`, or on release. Constant-memory
+/// mode: each row goes to a temporary file once the next begins, so rows must come in order, and
+/// memory stays flat however many there are.
 final class XLSXWorkbook {
     private var workbook: UnsafeMutablePointer<lxw_workbook>?
     private let sheet: UnsafeMutablePointer<lxw_worksheet>
@@ -11,7 +13,8 @@ final class XLSXWorkbook {
 
     init(path: String, sheetName: String) throws {
         self.path = path
-        guard let workbook = workbook_new(path) else {
+        var options = lxw_workbook_options(constant_memory: 1, tmpdir: nil, use_zip64: 0)
+        guard let workbook = workbook_new_opt(path, &options) else {
             throw RenderError.cannotWrite(path: path, reason: "libxlsxwriter could not create the workbook")
         }
         guard let sheet = workbook_add_worksheet(workbook, sheetName) else {

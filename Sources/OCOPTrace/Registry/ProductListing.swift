@@ -10,6 +10,10 @@ public struct ProductListing: Sendable, Codable, FetchableRecord {
     public var priceVND: Int
     public var unit: String?
     public var weightGrams: Int?
+    /// Package length, width and height in cm.
+    public var lengthCm: Double?
+    public var widthCm: Double?
+    public var heightCm: Double?
     public var shelfLifeDays: Int?
     public var stock: Int?
     public var ocopGroup: Int?
@@ -31,6 +35,9 @@ public struct ProductListing: Sendable, Codable, FetchableRecord {
         case priceVND = "price_vnd"
         case unit
         case weightGrams = "weight_g"
+        case lengthCm = "length_cm"
+        case widthCm = "width_cm"
+        case heightCm = "height_cm"
         case shelfLifeDays = "shelf_life_days"
         case stock
         case ocopGroup = "ocop_group"
@@ -51,6 +58,9 @@ public struct ProductListing: Sendable, Codable, FetchableRecord {
         priceVND = row["price_vnd"]
         unit = row["unit"]
         weightGrams = row["weight_g"]
+        lengthCm = row["length_cm"]
+        widthCm = row["width_cm"]
+        heightCm = row["height_cm"]
         shelfLifeDays = row["shelf_life_days"]
         stock = row["stock"]
         ocopGroup = row["ocop_group"]
@@ -75,19 +85,27 @@ public struct ProductListing: Sendable, Codable, FetchableRecord {
 
     /// Products by producer and code, optionally only one producer's (matched forgivingly) or one province's.
     public static func fetch(from registry: Registry, producer: String? = nil, province: String? = nil) throws -> [ProductListing] {
-        try registry.read { db in
-            let rows = try ProductListing.fetchAll(db, sql: """
-                SELECT p.id, p.code, p.name, p.gtin, p.price_vnd, p.unit, p.weight_g, p.shelf_life_days, p.stock,
-                       p.ocop_group, p.ocop_stars, p.ocop_decision, p.ocop_recognized_on,
-                       pr.name AS producer, pr.type AS producer_type, pr.tax_id, pr.commune, pr.district, pr.province,
-                       p.description, p.images
-                FROM products p JOIN producers pr ON pr.id = p.producer_id
-                ORDER BY pr.name, p.code
-                """)
-            return rows.filter { row in
-                (producer.map { row.producer.matchingKey.contains($0.matchingKey) } ?? true)
-                    && (province.map { row.province.matchingKey == $0.matchingKey } ?? true)
-            }
+        var products: [ProductListing] = []
+        try registry.read { db in try forEach(in: db, producer: producer, province: province) { products.append($0) } }
+        return products
+    }
+
+    /// The same products one at a time from a cursor, so that memory does not grow with the catalog.
+    static func forEach(in db: Database, producer: String? = nil, province: String? = nil, _ body: (ProductListing) throws -> Void) throws {
+        let producerKey = producer?.matchingKey
+        let provinceKey = province?.matchingKey
+        let cursor = try ProductListing.fetchCursor(db, sql: """
+            SELECT p.id, p.code, p.name, p.gtin, p.price_vnd, p.unit, p.weight_g, p.length_cm, p.width_cm, p.height_cm, p.shelf_life_days, p.stock,
+                   p.ocop_group, p.ocop_stars, p.ocop_decision, p.ocop_recognized_on,
+                   pr.name AS producer, pr.type AS producer_type, pr.tax_id, pr.commune, pr.district, pr.province,
+                   p.description, p.images
+            FROM products p JOIN producers pr ON pr.id = p.producer_id
+            ORDER BY pr.name, p.code
+            """)
+        while let product = try cursor.next() {
+            if let producerKey, !product.producer.matchingKey.contains(producerKey) { continue }
+            if let provinceKey, product.province.matchingKey != provinceKey { continue }
+            try body(product)
         }
     }
 }

@@ -139,6 +139,13 @@ extension Registry {
                 CREATE INDEX scans_by_stamp ON scans(stamp_id, scanned_at);
                 """)
         }
+        migrator.registerMigration("v4: package size") { db in
+            try db.execute(sql: """
+                ALTER TABLE products ADD COLUMN length_cm REAL CHECK (length_cm > 0);
+                ALTER TABLE products ADD COLUMN width_cm REAL CHECK (width_cm > 0);
+                ALTER TABLE products ADD COLUMN height_cm REAL CHECK (height_cm > 0);
+                """)
+        }
         return migrator
     }()
 }

@@ -114,17 +114,8 @@ struct BatchRenderer {
         }
 
         private func write(from queue: BoundedQueue<RenderedChunk>) throws {
-            let manifest = folder.appendingPathComponent("manifest.csv")
-            let temporary = folder.appendingPathComponent(".manifest-\(getpid())-\(UUID().uuidString).csv")
-            guard FileManager.default.createFile(atPath: temporary.path, contents: nil) else {
-                throw RenderError.cannotWrite(path: temporary.path, reason: "cannot create the file")
-            }
-            let handle = try FileHandle(forWritingTo: temporary)
-            var closed = false
-            defer {
-                if !closed { try? handle.close(); try? FileManager.default.removeItem(at: temporary) }
-            }
-            handle.write(Data("sequence,serial,stamp_id,url,png,lot,produced_on,expires_on\n".utf8))
+            let manifest = try AtomicFileWriter(folder.appendingPathComponent("manifest.csv"))
+            try manifest.write("sequence,serial,stamp_id,url,png,lot,produced_on,expires_on\n")
             var waiting: [Int: String] = [:]
             var nextLines = 0
             var written = 0
@@ -141,20 +132,15 @@ struct BatchRenderer {
                 // Manifest lines go out in chunk order; the few that arrive early wait.
                 waiting[chunk.index] = chunk.manifestLines
                 while let lines = waiting.removeValue(forKey: nextLines) {
-                    handle.write(Data(lines.utf8))
+                    try manifest.write(lines)
                     nextLines += 1
                 }
                 written += chunk.files.count
                 progress?(IssueProgress(stage: .render, lot: lot, done: written, total: total))
             }
             guard nextLines == chunkCount else { return }  // stopped early: a renderer failed
-            try handle.synchronize()
-            try handle.close()
-            closed = true
-            // rename(2) replaces the old manifest atomically: a reader sees the old one or the new one.
-            guard rename(temporary.path, manifest.path) == 0 else {
-                throw RenderError.cannotWrite(path: manifest.path, reason: String(cString: strerror(errno)))
-            }
+            // The old manifest is replaced whole: a reader sees it or the new one.
+            try manifest.commit(durable: true)
         }
     }
 

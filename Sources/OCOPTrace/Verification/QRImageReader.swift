@@ -7,17 +7,7 @@ import Foundation
 /// simplified API for PNG, TurboJPEG for JPEG) and scanned with libzbar. Every C handle is owned
 /// and released inside one call.
 public enum QRImageReader {
-    public enum ImageError: Error, Sendable, CustomStringConvertible {
-        case unreadable(path: String, reason: String)
-        case unsupported(path: String)
-
-        public var description: String {
-            switch self {
-            case .unreadable(let path, let reason): "\(path): cannot read the image: \(reason)"
-            case .unsupported(let path): "\(path): not a PNG or JPEG image"
-            }
-        }
-    }
+    typealias ImageError = ImageFile.ReadError
 
     /// A grayscale image, one byte a pixel.
     struct Gray {
@@ -36,12 +26,10 @@ public enum QRImageReader {
             throw ImageError.unreadable(path: path, reason: (error as NSError).localizedDescription)
         }
         let gray: Gray
-        if data.starts(with: [0x89, 0x50, 0x4E, 0x47]) {
-            gray = try decodePNG(data, path: path)
-        } else if data.starts(with: [0xFF, 0xD8, 0xFF]) {
-            gray = try decodeJPEG(data, path: path)
-        } else {
-            throw ImageError.unsupported(path: path)
+        switch ImageFile.format(of: data) {
+        case .png: gray = try decodePNG(data, path: path)
+        case .jpeg: gray = try decodeJPEG(data, path: path)
+        case nil: throw ImageError.unsupported(path: path)
         }
         return scan(gray)
     }
@@ -51,7 +39,7 @@ public enum QRImageReader {
         image.version = UInt32(PNG_IMAGE_VERSION)
         let begun = data.withUnsafeBytes { png_image_begin_read_from_memory(&image, $0.baseAddress, $0.count) }
         defer { png_image_free(&image) }
-        guard begun != 0 else { throw ImageError.unreadable(path: path, reason: message(of: image)) }
+        guard begun != 0 else { throw ImageError.unreadable(path: path, reason: ImageFile.pngMessage(image)) }
         let width = Int(image.width)
         let height = Int(image.height)
         guard width > 0, height > 0, width * height <= maximumPixels else {
@@ -62,14 +50,8 @@ public enum QRImageReader {
         let finished = data.withUnsafeBytes { _ in
             pixels.withUnsafeMutableBytes { png_image_finish_read(&image, nil, $0.baseAddress, Int32(width), nil) }
         }
-        guard finished != 0 else { throw ImageError.unreadable(path: path, reason: message(of: image)) }
+        guard finished != 0 else { throw ImageError.unreadable(path: path, reason: ImageFile.pngMessage(image)) }
         return Gray(width: width, height: height, pixels: pixels)
-    }
-
-    private static func message(of image: png_image) -> String {
-        withUnsafeBytes(of: image.message) { raw in
-            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-        }
     }
 
     static func decodeJPEG(_ data: Data, path: String) throws -> Gray {

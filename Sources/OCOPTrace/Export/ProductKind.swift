@@ -1,0 +1,64 @@
+import Foundation
+
+/// A common kind of OCOP product (fish sauce, honey, tea, bamboo and rattan ware, ...), recognised
+/// from the product's name by the keywords in `Export/Rules/product-kinds.json`. Category mappings
+/// name kinds as well as OCOP groups, so that a tea from the herbal group goes where teas go.
+public struct ProductKind: Sendable, Codable, Equatable {
+    /// The key used in category mappings: `kind:honey`.
+    public var kind: String
+    /// The kind in Vietnamese, for product types and reports.
+    public var name: String
+    /// The OCOP group where products of this kind usually are.
+    public var group: Int?
+    public var keywords: [String]
+}
+
+/// Recognises product kinds in names.
+public struct ProductKinds: Sendable {
+    public let kinds: [ProductKind]
+    /// Keywords as word sequences, by their first word, longest first.
+    private let keywordsByFirstWord: [String: [(words: [String], kind: Int)]]
+
+    public init(kinds: [ProductKind]) {
+        self.kinds = kinds
+        var table: [String: [(words: [String], kind: Int)]] = [:]
+        for (index, kind) in kinds.enumerated() {
+            for keyword in kind.keywords {
+                let words = Self.words(of: keyword)
+                guard let first = words.first else { continue }
+                table[first, default: []].append((words, index))
+            }
+        }
+        for key in table.keys { table[key]!.sort { $0.words.count > $1.words.count } }
+        keywordsByFirstWord = table
+    }
+
+    /// The kinds that ship with ocoptrace.
+    public static let shipped: ProductKinds = {
+        struct File: Decodable { var kinds: [ProductKind] }
+        guard let url = Bundle.module.url(forResource: "product-kinds", withExtension: "json", subdirectory: "Rules"),
+              let data = try? Data(contentsOf: url),
+              let file = try? JSONDecoder().decode(File.self, from: data)
+        else { preconditionFailure("Export/Rules/product-kinds.json is missing or not valid: the package is broken") }
+        return ProductKinds(kinds: file.kinds)
+    }()
+
+    /// The kind whose keyword comes first in the name (a longer keyword wins at the same word).
+    public func kind(ofProductNamed name: String) -> ProductKind? {
+        let words = Self.words(of: name)
+        for start in words.indices {
+            guard let candidates = keywordsByFirstWord[words[start]] else { continue }
+            for candidate in candidates where words[start...].starts(with: candidate.words) {
+                return kinds[candidate.kind]
+            }
+        }
+        return nil
+    }
+
+    /// Lower-case NFC words: letters and digits, split at everything else.
+    static func words(of text: String) -> [String] {
+        text.precomposedStringWithCanonicalMapping.lowercased()
+            .split { !($0.isLetter || $0.isNumber) }
+            .map(String.init)
+    }
+}

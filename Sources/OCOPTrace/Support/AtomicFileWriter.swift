@@ -1,0 +1,65 @@
+import Foundation
+
+/// A file written through a buffer into a hidden temporary file beside it and renamed into place by
+/// `commit()`: a reader sees the old file or the whole new one, never half of one, and a writer
+/// given up on (an error, a crash) leaves the old file as it was.
+final class AtomicFileWriter {
+    let url: URL
+    private let temporaryPath: String
+    private var descriptor: Int32
+    private var buffer: [UInt8] = []
+    private static let flushSize = 1 << 16
+
+    init(_ url: URL) throws {
+        self.url = url
+        temporaryPath = url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent)-\(getpid())-\(UUID().uuidString).part").path
+        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw RenderError.cannotWrite(path: url.path, reason: String(cString: strerror(errno))) }
+        buffer.reserveCapacity(Self.flushSize * 2)
+    }
+
+    deinit {
+        if descriptor >= 0 {
+            close(descriptor)
+            unlink(temporaryPath)
+        }
+    }
+
+    func write(_ text: String) throws {
+        buffer.append(contentsOf: text.utf8)
+        if buffer.count >= Self.flushSize { try flush() }
+    }
+
+    func write(_ bytes: [UInt8]) throws {
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.flushSize { try flush() }
+    }
+
+    private func flush() throws {
+        var offset = 0
+        while offset < buffer.count {
+            let written = buffer.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw RenderError.cannotWrite(path: url.path, reason: String(cString: strerror(errno)))
+            }
+            offset += written
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes what is buffered and puts the file in place. `durable` waits for the disk first, for
+    /// files that must survive a power cut once a command has reported success (a stamp manifest).
+    func commit(durable: Bool = false) throws {
+        try flush()
+        if durable, fsync(descriptor) != 0 { throw RenderError.cannotWrite(path: url.path, reason: String(cString: strerror(errno))) }
+        let closed = close(descriptor)
+        descriptor = -1
+        guard closed == 0, rename(temporaryPath, url.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporaryPath)
+            throw RenderError.cannotWrite(path: url.path, reason: reason)
+        }
+    }
+}

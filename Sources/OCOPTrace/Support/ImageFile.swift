@@ -1,0 +1,73 @@
+import CPNG
+import CTurboJPEG
+import Foundation
+
+/// What a PNG or JPEG file is, read from its header by libpng and TurboJPEG, without decoding the
+/// pixels: format, size in pixels and in bytes.
+public struct ImageFile: Sendable, Equatable {
+    public enum Format: String, Sendable, Codable {
+        case png
+        case jpeg
+    }
+
+    public var format: Format
+    public var width: Int
+    public var height: Int
+    public var bytes: Int
+
+    /// The format by the file's first bytes (its signature), not its name.
+    static func format(of data: Data) -> Format? {
+        if data.starts(with: [0x89, 0x50, 0x4E, 0x47]) { return .png }
+        if data.starts(with: [0xFF, 0xD8, 0xFF]) { return .jpeg }
+        return nil
+    }
+
+    public enum ReadError: Error, Sendable, CustomStringConvertible {
+        case unreadable(path: String, reason: String)
+        case unsupported(path: String)
+
+        public var description: String {
+            switch self {
+            case .unreadable(let path, let reason): "\(path): cannot read the image: \(reason)"
+            case .unsupported(let path): "\(path): not a PNG or JPEG image"
+            }
+        }
+    }
+
+    public static func inspect(path: String) throws -> ImageFile {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw ReadError.unreadable(path: path, reason: (error as NSError).localizedDescription)
+        }
+        return try inspect(data, path: path)
+    }
+
+    static func inspect(_ data: Data, path: String) throws -> ImageFile {
+        switch format(of: data) {
+        case .png:
+            var image = png_image()
+            image.version = UInt32(PNG_IMAGE_VERSION)
+            let begun = data.withUnsafeBytes { png_image_begin_read_from_memory(&image, $0.baseAddress, $0.count) }
+            defer { png_image_free(&image) }
+            guard begun != 0 else { throw ReadError.unreadable(path: path, reason: pngMessage(image)) }
+            return ImageFile(format: .png, width: Int(image.width), height: Int(image.height), bytes: data.count)
+        case .jpeg:
+            guard let handle = tjInitDecompress() else { throw ReadError.unreadable(path: path, reason: "TurboJPEG did not start") }
+            defer { tjDestroy(handle) }
+            var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
+            let status = data.withUnsafeBytes { raw in
+                tjDecompressHeader3(handle, raw.bindMemory(to: UInt8.self).baseAddress, UInt(raw.count), &width, &height, &subsampling, &colorspace)
+            }
+            guard status == 0 else { throw ReadError.unreadable(path: path, reason: String(cString: tjGetErrorStr2(handle))) }
+            return ImageFile(format: .jpeg, width: Int(width), height: Int(height), bytes: data.count)
+        case nil:
+            throw ReadError.unsupported(path: path)
+        }
+    }
+
+    static func pngMessage(_ image: png_image) -> String {
+        withUnsafeBytes(of: image.message) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+    }
+}
