@@ -171,13 +171,31 @@ final class TerminalProgress: @unchecked Sendable {
         drew = true
     }
 
+    private var ticks = 0
+    private let started = Date()
+
+    /// One more of something counted (listings checked, ...): the count and rate.
+    func tick(_ what: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        ticks += 1
+        let now = Date()
+        guard now.timeIntervalSince(lastDraw) >= 0.1 else { return }
+        lastDraw = now
+        let rate = Double(ticks) / max(now.timeIntervalSince(started), 0.001)
+        FileHandle.standardError.write(Data(("\r\u{1B}[K\(ticks) \(what), \(Int(rate))/s").utf8))
+        drew = true
+    }
+
     var callback: @Sendable (ImportProgress) -> Void {
         { [self] progress in show(progress) }
     }
 
+    /// Clears the line (before other output, or at the end); the next update draws it again.
     func finish() {
         lock.lock()
         defer { lock.unlock() }
         if drew { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        drew = false
     }
 }

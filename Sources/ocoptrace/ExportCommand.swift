@@ -76,6 +76,8 @@ struct ExportCommand: ParsableCommand {
         let marketplaces = marketplace == "all" ? Marketplace.allCases : [Marketplace(rawValue: marketplace)!]
         let reports: [ExportReport]
         let json = json
+        let progress = json ? nil : TerminalProgress()
+        defer { progress?.finish() }
         do {
             let resolved = try StampURL.normalisedResolver(IssueOptions.resolveResolver(resolver))
             let store = try Registry(readOnlyPath: registry.path)
@@ -83,8 +85,10 @@ struct ExportCommand: ParsableCommand {
                 folder: URL(fileURLWithPath: out), producer: producer, stockFromStamps: stockFromStamps, resolver: resolved,
                 googleXML: format == "xml", categoryMapping: URL(fileURLWithPath: categories),
                 imageBaseURL: imageBaseURL)).export(marketplaces) { finding in
+                    progress?.tick("listings checked")
                     if json { Console.printJSON(TypedLine(type: "finding", body: finding)); return }
                     guard finding.status != .ok else { return }
+                    progress?.finish()
                     let line = "\(finding.platform): \(finding.product) (\(finding.producer)): \(finding.reasons.joined(separator: "; "))"
                     if finding.status == .rejected { Console.error(line) } else { Console.warning(line) }
                 }

@@ -191,3 +191,44 @@ import TestSupport
         #expect(left == ["tiktok-upload.xlsx"])
     }
 }
+
+@Suite struct ListingRuleTests {
+    private func gtin(_ body: String) -> String { body + String(GTIN.checkDigit(forLeading: body)) }
+
+    @Test func restrictedCirculationAndCouponNumbersAreKnown() throws {
+        #expect(try GTIN(parsing: gtin("893876500001")).restrictedUse == nil)
+        #expect(try GTIN(parsing: gtin("200123456789")).restrictedUse == "a restricted-circulation number (GS1 prefix 200)")
+        #expect(try GTIN(parsing: gtin("21234567890")).restrictedUse?.contains("GS1 prefix 021") == true)  // a UPC starting 2
+        #expect(try GTIN(parsing: gtin("981234567890")).restrictedUse == "a coupon number (GS1 prefix 981)")
+        #expect(try GTIN(parsing: gtin("2123456")).restrictedUse?.contains("GTIN-8") == true)
+        #expect(try GTIN(parsing: gtin("9123456")).restrictedUse == nil)
+    }
+
+    @Test func googleListsAnInStoreNumberWithoutItsGTINAndShopeeRefusesPromotionInNames() throws {
+        let folder = TemporaryFolder("ocoptrace-rules")
+        let catalog = folder.write("catalog.csv", """
+            product_code,name,gtin,producer,province,price_vnd,weight_g,ocop_group,images
+            CAN,Mật ong cân ký,\(gtin("200123456789")),HTX A,Thanh Hóa,300000,1000,1,https://img.vn/a.jpg
+            SALE,Mật ong rừng FREESHIP toàn quốc,,HTX A,Thanh Hóa,300000,500,1,https://img.vn/b.jpg
+            TIKI,Mật ong rừng chính hãng như trên Tiki,,HTX A,Thanh Hóa,300000,500,1,https://img.vn/c.jpg
+
+            """)
+        let registry = try Registry(path: folder.path("registry.sqlite"))
+        _ = try CatalogImporter(registry: registry).importFile(at: catalog)
+        let mapping = folder.write("categories.json", #"{"shopee": {"group:1": "1"}}"#)
+        let findings = Findings()
+        _ = try ListingExporter(registry: registry, options: ExportOptions(
+            folder: folder.url.appendingPathComponent("exports"), resolver: "https://id.ocoptrace.vn", categoryMapping: mapping))
+            .export([.google, .shopee], onFinding: findings.add)
+        let weighed = try #require(findings.all.first { $0.platform == "google" && $0.product == "CAN" })
+        #expect(weighed.status == .warning)
+        #expect(weighed.reasons.contains { $0.hasPrefix("GTIN 2001234567893 is a restricted-circulation number (GS1 prefix 200)") })
+        let feed = try String(contentsOfFile: folder.path("exports/google/products.tsv"), encoding: .utf8)
+        let row = try #require(feed.split(separator: "\n").first { $0.hasPrefix("CAN\t") }).split(separator: "\t", omittingEmptySubsequences: false)
+        #expect(row[9] == "" && row[10] == "no")
+        let shopee = findings.all.filter { $0.platform == "shopee" }
+        #expect(shopee.first { $0.product == "CAN" }?.status == .ok)
+        #expect(shopee.first { $0.product == "SALE" }?.reasons == ["title carries \"freeship\": Shopee does not allow promotion text or another platform's name in names"])
+        #expect(shopee.first { $0.product == "TIKI" }?.status == .rejected)
+    }
+}

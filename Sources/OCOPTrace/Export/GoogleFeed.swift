@@ -41,8 +41,8 @@ final class GoogleFeed: ListingSink {
             "google_product_category": listing.category ?? "",
             "product_type": productType.count > 1 ? productType.joined(separator: " > ") : "",
         ]
-        if let gtin = product.gtin {
-            fields["gtin"] = (try? GTIN(parsing: gtin))?.shortForm ?? gtin
+        if let gtin = listing.gtin {
+            fields["gtin"] = gtin.shortForm
             fields["identifier_exists"] = "yes"
         } else {
             fields["gtin"] = ""

@@ -26,8 +26,8 @@ final class JSONLD: ListingSink {
         out.raw("{\"@context\": \"https://schema.org\", \"@type\": \"Product\", \"name\": "); out.string(listing.title)
         out.raw(", \"description\": "); out.string(listing.description)
         out.raw(", \"sku\": "); out.string(product.code)
-        if let gtin = product.gtin, let parsed = try? GTIN(parsing: gtin) {
-            let short = parsed.shortForm
+        if let gtin = listing.gtin {
+            let short = gtin.shortForm
             let key = short.count == 13 ? "gtin13" : short.count == 8 ? "gtin8" : short.count == 12 ? "gtin12" : "gtin14"
             out.raw(", \""); out.raw(key); out.raw("\": "); out.string(short)
         }

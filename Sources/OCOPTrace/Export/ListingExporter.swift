@@ -77,6 +77,8 @@ struct Listing {
     var priceVND: Int
     var stock: Int?
     var product: ProductListing
+    /// The product's GTIN as this platform takes it (none when the platform refuses it).
+    var gtin: GTIN?
     var kind: ProductKind?
     var ocop: OCOPRecognition?
     var category: String?

@@ -66,6 +66,14 @@ public struct MarketplaceRules: Sendable, Codable {
         }
     }
 
+    /// Words a title must not carry, and why (e.g. promotion text, other platforms' names).
+    public struct ForbiddenWords: Sendable, Codable {
+        public var words: [String]
+        public var reason: String
+        public var confirmed: Bool?
+        public var source: String?
+    }
+
     public var platform: String
     public var name: String
     public var checkedOn: String
@@ -78,13 +86,17 @@ public struct MarketplaceRules: Sendable, Codable {
     /// Package length, width and height in cm.
     public var requiresDimensions: Bool?
     public var requiresCategory: Bool
+    /// Restricted-circulation and coupon GTINs are left out of the listing (it goes without a GTIN).
+    public var refusesRestrictedGTINs: Bool?
+    public var forbiddenInTitle: ForbiddenWords?
     public var price: Limit
     public var unconfirmed: [String]
     public var template: Template?
 
     enum CodingKeys: String, CodingKey {
         case platform, name, checkedOn = "checked_on", source, title, description, idMax = "id_max", images
-        case requiresWeight = "requires_weight", requiresDimensions = "requires_dimensions", requiresCategory = "requires_category", price, unconfirmed, template
+        case requiresWeight = "requires_weight", requiresDimensions = "requires_dimensions", requiresCategory = "requires_category",
+             refusesRestrictedGTINs = "refuses_restricted_gtins", forbiddenInTitle = "forbidden_in_title", price, unconfirmed, template
     }
 
     public enum RulesError: Error, Sendable, CustomStringConvertible {

@@ -14,6 +14,7 @@ final class PlatformExport {
     private var listed = 0
     private var warnings = 0
     private var rejected = 0
+    private let forbiddenTitleWords: KeywordIndex<String>?
     /// Local images already looked at, by path: a shared picture is read and copied once.
     private var checkedImages: [String: CheckedImage] = [:]
 
@@ -21,6 +22,7 @@ final class PlatformExport {
         self.marketplace = marketplace
         self.rules = rules
         self.context = context
+        forbiddenTitleWords = rules.forbiddenInTitle.map { forbidden in KeywordIndex(forbidden.words.map { ($0, forbidden.reason) }) }
         folder = context.options.folder.appendingPathComponent(marketplace.rawValue)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         switch marketplace {
@@ -82,6 +84,9 @@ final class PlatformExport {
         if let warnMin = rules.title.warnMin, title.count < warnMin, title.count >= minimum {
             judgement.warn("title \(title.count) characters; \(rules.name) recommends at least \(warnMin)")
         }
+        if let forbidden = forbiddenTitleWords, let match = forbidden.firstMatch(in: title) {
+            judgement.reject("title carries \"\(match.keyword)\": \(rules.name) does not allow \(match.value) in names")
+        }
         if product.name.count > maximum {
             judgement.warn("name \(product.name.count) characters, shortened to \(title.count) between words (\(rules.name) allows \(maximum))")
         }
@@ -136,9 +141,14 @@ final class PlatformExport {
             judgement.reject("no \(rules.name) category\(described.isEmpty ? "" : " for \(described)"): add a leaf category id under \(keys.joined(separator: " or ")) to the category mapping (catalogs/category-mapping.json)")
         }
 
+        var gtin = product.gtin.flatMap { try? GTIN(parsing: $0) }
+        if let refused = gtin?.restrictedUse, rules.refusesRestrictedGTINs == true {
+            judgement.warn("GTIN \(gtin!.shortForm) is \(refused), which \(rules.name) refuses: listed without a GTIN")
+            gtin = nil
+        }
         let stock = options.stockFromStamps ? context.stampStock[product.id] ?? 0 : product.stock
         return Listing(id: id, title: title, description: description, link: link, images: images, priceVND: product.priceVND,
-                       stock: stock, product: product, kind: kind, ocop: ocop, category: category?.id)
+                       stock: stock, product: product, gtin: gtin, kind: kind, ocop: ocop, category: category?.id)
     }
 
     // MARK: Images

@@ -16,21 +16,11 @@ public struct ProductKind: Sendable, Codable, Equatable {
 /// Recognises product kinds in names.
 public struct ProductKinds: Sendable {
     public let kinds: [ProductKind]
-    /// Keywords as word sequences, by their first word, longest first.
-    private let keywordsByFirstWord: [String: [(words: [String], kind: Int)]]
+    private let keywords: KeywordIndex<Int>
 
     public init(kinds: [ProductKind]) {
         self.kinds = kinds
-        var table: [String: [(words: [String], kind: Int)]] = [:]
-        for (index, kind) in kinds.enumerated() {
-            for keyword in kind.keywords {
-                let words = Self.words(of: keyword)
-                guard let first = words.first else { continue }
-                table[first, default: []].append((words, index))
-            }
-        }
-        for key in table.keys { table[key]!.sort { $0.words.count > $1.words.count } }
-        keywordsByFirstWord = table
+        keywords = KeywordIndex(kinds.enumerated().flatMap { index, kind in kind.keywords.map { ($0, index) } })
     }
 
     /// The kinds that ship with ocoptrace.
@@ -45,11 +35,33 @@ public struct ProductKinds: Sendable {
 
     /// The kind whose keyword comes first in the name (a longer keyword wins at the same word).
     public func kind(ofProductNamed name: String) -> ProductKind? {
-        let words = Self.words(of: name)
+        keywords.firstMatch(in: name).map { kinds[$0.value] }
+    }
+}
+
+/// Keywords of one or more whole words, found in a text regardless of case and Unicode form.
+struct KeywordIndex<Value: Sendable>: Sendable {
+    /// Keywords as word sequences, by their first word, longest first.
+    private let byFirstWord: [String: [(words: [String], keyword: String, value: Value)]]
+
+    init(_ entries: [(keyword: String, value: Value)]) {
+        var table: [String: [(words: [String], keyword: String, value: Value)]] = [:]
+        for entry in entries {
+            let words = Self.words(of: entry.keyword)
+            guard let first = words.first else { continue }
+            table[first, default: []].append((words, entry.keyword, entry.value))
+        }
+        for key in table.keys { table[key]!.sort { $0.words.count > $1.words.count } }
+        byFirstWord = table
+    }
+
+    /// The keyword that starts earliest in the text; at the same word, the longest.
+    func firstMatch(in text: String) -> (keyword: String, value: Value)? {
+        let words = Self.words(of: text)
         for start in words.indices {
-            guard let candidates = keywordsByFirstWord[words[start]] else { continue }
+            guard let candidates = byFirstWord[words[start]] else { continue }
             for candidate in candidates where words[start...].starts(with: candidate.words) {
-                return kinds[candidate.kind]
+                return (candidate.keyword, candidate.value)
             }
         }
         return nil

@@ -95,7 +95,7 @@ final class SellerCentreWorkbook: ListingSink {
         case "sku": return .text(listing.id)
         case "brand": return .text(product.producer)
         case "origin": return .text("Việt Nam")
-        case "gtin": return product.gtin.map { .text((try? GTIN(parsing: $0))?.shortForm ?? $0) }
+        case "gtin": return listing.gtin.map { .text($0.shortForm) }
         case "price": return .number(Double(listing.priceVND))
         case "stock": return .number(Double(listing.stock ?? 0))
         case "weight_g": return product.weightGrams.map { .number(Double($0)) }

@@ -71,6 +71,24 @@ public struct GTIN: Hashable, Sendable, CustomStringConvertible, Codable {
         return String(trimmed)
     }
 
+    /// Why this GTIN cannot name a product in open trade, when it cannot: restricted-circulation
+    /// numbers (in-store and variable-measure items: GS1 prefixes 020–029, 040–049, 200–299, and
+    /// GTIN-8s starting 0 or 2) and coupon numbers (050–059, 981–984, 990–999) mean something only
+    /// inside one company or region, so marketplaces refuse them as product identifiers.
+    public var restrictedUse: String? {
+        let bytes = Array(digits.utf8)
+        if bytes[0..<6].allSatisfy({ $0 == UInt8(ascii: "0") }) {
+            return bytes[6] == UInt8(ascii: "0") || bytes[6] == UInt8(ascii: "2") ? "a restricted-circulation GTIN-8 (starts with \(Character(Unicode.Scalar(bytes[6]))))" : nil
+        }
+        let prefix = Int(String(decoding: bytes[1..<4], as: UTF8.self))!
+        let shown = String(decoding: bytes[1..<4], as: UTF8.self)
+        switch prefix {
+        case 20...29, 40...49, 200...299: return "a restricted-circulation number (GS1 prefix \(shown))"
+        case 50...59, 981...984, 990...999: return "a coupon number (GS1 prefix \(shown))"
+        default: return nil
+        }
+    }
+
     public var description: String { digits }
 
     public init(from decoder: any Decoder) throws {
