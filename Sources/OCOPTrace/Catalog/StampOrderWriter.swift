@@ -62,32 +62,16 @@ final class StampOrderWriter {
         return .inserted
     }
 
-    private struct ProductMatch {
-        var id: Int64
-        var shelfLifeDays: Int?
-        var producer: String
-    }
-
-    private func resolveProduct(_ draft: StampOrderDraft, row: Int) throws -> ProductMatch {
-        let candidates = try Row.fetchAll(db, sql: """
-            SELECT p.id, p.shelf_life_days, pr.name, pr.province FROM products p
-            JOIN producers pr ON pr.id = p.producer_id WHERE p.code = ?
-            """, arguments: [draft.productCode])
-        let matching = candidates.filter { candidate in
-            (draft.producerName.map { ($0.matchingKey) == (candidate["name"] as String).matchingKey } ?? true)
-                && (draft.province.map { $0.matchingKey == (candidate["province"] as String).matchingKey } ?? true)
-        }
-        switch matching.count {
-        case 1:
-            let match = matching[0]
-            return ProductMatch(id: match["id"], shelfLifeDays: match["shelf_life_days"], producer: match["name"])
-        case 0 where candidates.isEmpty:
+    private func resolveProduct(_ draft: StampOrderDraft, row: Int) throws -> ProductLookup.Match {
+        switch try ProductLookup.find(db, code: draft.productCode, producer: .named(draft.producerName, province: draft.province)) {
+        case .found(let match):
+            return match
+        case .unknown:
             throw problem(row, .productCode, "no product \"\(draft.productCode)\" in the registry: import its catalog first")
-        case 0:
+        case .notForProducer:
             throw problem(row, .producer, "product \"\(draft.productCode)\" exists, but not for \(draft.producerName ?? draft.province ?? "this producer")")
-        default:
-            let names = matching.map { $0["name"] as String }.joined(separator: ", ")
-            throw problem(row, .productCode, "product code \"\(draft.productCode)\" is used by several producers (\(names)): add a producer column (Chủ thể) to say which")
+        case .ambiguous(let producers):
+            throw problem(row, .productCode, "product code \"\(draft.productCode)\" is used by several producers (\(producers.joined(separator: ", "))): add a producer column (Chủ thể) to say which")
         }
     }
 }

@@ -69,6 +69,7 @@ public struct BatchReport: Sendable, Codable {
 
 public enum IssueError: Error, Sendable, CustomStringConvertible {
     case unknownProduct(String)
+    case productNotForProducer(code: String, producer: String)
     case ambiguousProduct(code: String, producers: [String])
     case quantityConflict(lot: String, existing: Int, requested: Int)
     case invalidLot(String)
@@ -81,6 +82,7 @@ public enum IssueError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unknownProduct(let code): "no product \"\(code)\" in the registry: import its catalog first"
+        case .productNotForProducer(let code, let producer): "product \"\(code)\" exists, but not for a producer named like \"\(producer)\""
         case .ambiguousProduct(let code, let producers):
             "product code \"\(code)\" belongs to several producers (\(producers.joined(separator: ", "))): name one with --producer"
         case .quantityConflict(let lot, let existing, let requested):
@@ -139,11 +141,11 @@ public struct StampIssuer: Sendable {
         let batchID: Int64 = try registry.write { db in
             let product = try StampIssuer.findProduct(db, code: productCode, producer: producer)
             var expires = expiresOn
-            if expires == nil, let producedOn, let days: Int = product["shelf_life_days"] { expires = producedOn.adding(days: days) }
+            if expires == nil, let producedOn, let days = product.shelfLifeDays { expires = producedOn.adding(days: days) }
             if let producedOn, let expires, expires < producedOn {
                 throw IssueError.badDates("the expiry date \(expires.iso) is before the production date \(producedOn.iso)")
             }
-            return try createBatch(db, productID: product["id"], orderID: nil, lot: lot.code, lotLabel: lotLabel, quantity: count,
+            return try createBatch(db, productID: product.id, orderID: nil, lot: lot.code, lotLabel: lotLabel, quantity: count,
                                    producedOn: producedOn?.iso, expiresOn: expires?.iso)
         }
         return try complete(batchID: batchID, progress: progress)
@@ -314,13 +316,13 @@ public struct StampIssuer: Sendable {
         return slug.isEmpty ? "x" : String(slug.prefix(60))
     }
 
-    static func findProduct(_ db: Database, code: String, producer: String?) throws -> Row {
-        let candidates = try Row.fetchAll(db, sql: """
-            SELECT p.id, p.shelf_life_days, pr.name FROM products p JOIN producers pr ON pr.id = p.producer_id WHERE p.code = ?
-            """, arguments: [code]).filter { row in producer.map { (row["name"] as String).matchingKey.contains($0.matchingKey) } ?? true }
-        guard let first = candidates.first else { throw IssueError.unknownProduct(code) }
-        guard candidates.count == 1 else { throw IssueError.ambiguousProduct(code: code, producers: candidates.map { $0["name"] }) }
-        return first
+    static func findProduct(_ db: Database, code: String, producer: String?) throws -> ProductLookup.Match {
+        switch try ProductLookup.find(db, code: code, producer: .nameContains(producer)) {
+        case .found(let match): return match
+        case .unknown: throw IssueError.unknownProduct(code)
+        case .notForProducer: throw IssueError.productNotForProducer(code: code, producer: producer ?? "")
+        case .ambiguous(let producers): throw IssueError.ambiguousProduct(code: code, producers: producers)
+        }
     }
 }
 
