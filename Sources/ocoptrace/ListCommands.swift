@@ -7,6 +7,9 @@ struct ProductsCommand: ParsableCommand {
         commandName: "products",
         abstract: "List the products in the registry, with producer and OCOP fields.",
         discussion: """
+            The Kind column is the product kind recognised from the name, as category mappings name \
+            it (kind:honey, kind:tea, ...).
+
             Examples:
               ocoptrace products
               ocoptrace products --producer "Nem chua" --json
@@ -43,9 +46,10 @@ struct ProductsCommand: ParsableCommand {
                 if !recognition.isValid(on: today) { ocop += " (expired)" }
             }
             return [product.producer, product.code, product.name, product.gtin ?? "-",
-                    Formatting.vnd(product.priceVND), ocop, product.province]
+                    Formatting.vnd(product.priceVND), ocop, product.province,
+                    ProductKinds.shipped.kind(ofProductNamed: product.name)?.kind ?? "-"]
         }
-        Console.table(header: ["Producer", "Code", "Product", "GTIN", "Price", "OCOP", "Province"], rows: rows)
+        Console.table(header: ["Producer", "Code", "Product", "GTIN", "Price", "OCOP", "Province", "Kind"], rows: rows)
         print("\(products.count) product\(products.count == 1 ? "" : "s")")
     }
 }
