@@ -23,6 +23,8 @@ import TestSupport
         #expect(title == "Mật ong - HTX Dược liệu Lũng Cao")
         let rated = ListingText.title(name: "Nem chua", unit: "hộp 500g", stars: 4, producer: "P", province: "T", minimum: 1, maximum: 120)
         #expect(rated == "Nem chua - hộp 500g - OCOP 4 sao")
+        let packed = ListingText.title(name: "Mắm tép hũ thủy tinh 200g", unit: "Hũ 200g", stars: nil, producer: "P", province: "T", minimum: 1, maximum: 120)
+        #expect(packed == "Mắm tép hũ thủy tinh 200g")
     }
 
     @Test func descriptionsKeepTheirFooterWithinTheLimit() {

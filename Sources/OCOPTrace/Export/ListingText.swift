@@ -19,7 +19,8 @@ enum ListingText {
     /// longer with the producer and province when the platform wants more characters.
     static func title(name: String, unit: String?, stars: Int?, producer: String, province: String, minimum: Int, maximum: Int) -> String {
         var parts = [name]
-        if let unit, !name.lowercased().contains(unit.lowercased()) { parts.append(unit) }
+        // The package goes in unless the name already says it, in any order ("hũ thủy tinh 200g" has "hũ 200g").
+        if let unit, !Set(KeywordIndex<Int>.words(of: unit)).isSubset(of: KeywordIndex<Int>.words(of: name)) { parts.append(unit) }
         if let stars { parts.append("OCOP \(stars) sao") }
         var title = ""
         for part in parts {
