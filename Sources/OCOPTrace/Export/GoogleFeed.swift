@@ -36,7 +36,7 @@ final class GoogleFeed: ListingSink {
             "id": listing.id, "title": listing.title, "description": listing.description, "link": listing.link,
             "image_link": listing.images.first ?? "", "additional_image_link": listing.images.dropFirst().joined(separator: ","),
             "availability": (listing.stock ?? 1) > 0 ? "in_stock" : "out_of_stock", "price": "\(listing.priceVND) VND",
-            "brand": product.producer, "condition": "new",
+            "brand": listing.brand, "condition": "new",
             "shipping_weight": product.weightGrams.map { "\($0) g" } ?? "",
             "google_product_category": listing.category ?? "",
             "product_type": productType.count > 1 ? productType.joined(separator: " > ") : "",

@@ -77,6 +77,7 @@ struct Listing {
     var priceVND: Int
     var stock: Int?
     var product: ProductListing
+    var brand: String
     /// The product's GTIN as this platform takes it (none when the platform refuses it).
     var gtin: GTIN?
     var kind: ProductKind?

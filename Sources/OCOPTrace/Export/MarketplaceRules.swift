@@ -86,6 +86,9 @@ public struct MarketplaceRules: Sendable, Codable {
     /// Package length, width and height in cm.
     public var requiresDimensions: Bool?
     public var requiresCategory: Bool
+    /// What goes in the brand field: the producer's name (the default), or this fixed value where
+    /// the platform takes only brands from its own list (Lazada's "No Brand").
+    public var brand: String?
     /// Restricted-circulation and coupon GTINs are left out of the listing (it goes without a GTIN).
     public var refusesRestrictedGTINs: Bool?
     public var forbiddenInTitle: ForbiddenWords?
@@ -96,7 +99,7 @@ public struct MarketplaceRules: Sendable, Codable {
     enum CodingKeys: String, CodingKey {
         case platform, name, checkedOn = "checked_on", source, title, description, idMax = "id_max", images
         case requiresWeight = "requires_weight", requiresDimensions = "requires_dimensions", requiresCategory = "requires_category",
-             refusesRestrictedGTINs = "refuses_restricted_gtins", forbiddenInTitle = "forbidden_in_title", price, unconfirmed, template
+             brand, refusesRestrictedGTINs = "refuses_restricted_gtins", forbiddenInTitle = "forbidden_in_title", price, unconfirmed, template
     }
 
     public enum RulesError: Error, Sendable, CustomStringConvertible {

@@ -148,7 +148,7 @@ final class PlatformExport {
         }
         let stock = options.stockFromStamps ? context.stampStock[product.id] ?? 0 : product.stock
         return Listing(id: id, title: title, description: description, link: link, images: images, priceVND: product.priceVND,
-                       stock: stock, product: product, gtin: gtin, kind: kind, ocop: ocop, category: category?.id)
+                       stock: stock, product: product, brand: rules.brand ?? product.producer, gtin: gtin, kind: kind, ocop: ocop, category: category?.id)
     }
 
     // MARK: Images

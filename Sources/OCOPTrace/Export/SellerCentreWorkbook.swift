@@ -93,7 +93,7 @@ final class SellerCentreWorkbook: ListingSink {
         case "title": return .text(listing.title)
         case "description": return .text(listing.description)
         case "sku": return .text(listing.id)
-        case "brand": return .text(product.producer)
+        case "brand": return .text(listing.brand)
         case "origin": return .text("Việt Nam")
         case "gtin": return listing.gtin.map { .text($0.shortForm) }
         case "price": return .number(Double(listing.priceVND))
