@@ -3,6 +3,7 @@ import Foundation
 import OCOPTrace
 
 extension Marketplace: ExpressibleByArgument {}
+extension Language: ExpressibleByArgument {}
 
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,13 +22,18 @@ struct ExportCommand: ParsableCommand {
             Kinds are recognised from product names (kind:honey, kind:tea, kind:fish-sauce, ...; see the \
             README). Google category ids ship with ocoptrace; the shop's file wins key by key.
 
-            With --json: one line per product and platform ({"type": "finding", ...}), then one per \
-            marketplace ({"type": "export", "files": [...], "listed", "warnings", "rejected"}).
+            Reasons are in Vietnamese with --lang vi (or a Vietnamese LANG), else English; each also has a \
+            stable code (no-image, title-too-short, no-category, ...).
+
+            With --json: one line per product and platform ({"type": "finding", "status", "reasons", \
+            "codes", ...}), then one per marketplace ({"type": "export", "files": [...], "listed", \
+            "warnings", "rejected"}).
 
             Examples:
               ocoptrace export --marketplace google
               ocoptrace export --marketplace shopee --categories my-shop-categories.json
               ocoptrace export --marketplace all --producer "Nem chua" --json
+              ocoptrace export --marketplace shopee --lang vi
               ocoptrace export --marketplace google --format xml --stock-from-stamps
               ocoptrace export --marketplace lazada --image-base-url https://cdn.example.vn/ocop/lazada/images/
             """
@@ -59,6 +65,9 @@ struct ExportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Where the exported images/ folder will be online: listings link to local images there (platforms that take image URLs only leave local images out without it).", valueName: "url"))
     var imageBaseURL: String?
 
+    @Option(help: ArgumentHelp("Language of the reasons in report.csv and on screen: vi or en (default: from LANG).", valueName: "lang"))
+    var lang: Language?
+
     @Flag(help: "Print JSON Lines: every finding, then one summary per marketplace.")
     var json = false
 
@@ -84,7 +93,7 @@ struct ExportCommand: ParsableCommand {
             reports = try ListingExporter(registry: store, options: ExportOptions(
                 folder: URL(fileURLWithPath: out), producer: producer, stockFromStamps: stockFromStamps, resolver: resolved,
                 googleXML: format == "xml", categoryMapping: URL(fileURLWithPath: categories),
-                imageBaseURL: imageBaseURL)).export(marketplaces) { finding in
+                imageBaseURL: imageBaseURL, language: lang ?? .fromEnvironment)).export(marketplaces) { finding in
                     progress?.tick("listings checked")
                     if json { Console.printJSON(TypedLine(type: "finding", body: finding)); return }
                     guard finding.status != .ok else { return }

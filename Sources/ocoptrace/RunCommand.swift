@@ -26,6 +26,9 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var issuing: IssuingOptions
 
+    @Option(help: ArgumentHelp("Language of the export reports' reasons: vi or en (default: from LANG).", valueName: "lang"))
+    var lang: Language?
+
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
@@ -36,7 +39,8 @@ struct RunCommand: ParsableCommand {
             _ = try InputFiles.expand([URL(fileURLWithPath: folder)])
             let registry = try Registry(path: registry.path)
             summary = try Pipeline(registry: registry, outputFolder: URL(fileURLWithPath: issuing.output))
-                .run(folder: URL(fileURLWithPath: folder), issue: issuing.issueOptions, progress: progress?.callback,
+                .run(folder: URL(fileURLWithPath: folder), issue: issuing.issueOptions, reportLanguage: lang ?? .fromEnvironment,
+                     progress: progress?.callback,
                      issueProgress: progress?.issueCallback)
             progress?.finish()
         } catch {

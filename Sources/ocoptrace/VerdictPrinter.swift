@@ -6,16 +6,6 @@ import OCOPTrace
 /// only on a terminal; or JSON Lines.
 final class VerdictPrinter: @unchecked Sendable {
     // @unchecked: `buffer` is used from the printing thread only; `format` reads constants.
-    enum Language: String, ExpressibleByArgument {
-        case vi, en
-
-        static var fromEnvironment: Language {
-            let environment = ProcessInfo.processInfo.environment
-            let locale = environment["LC_ALL"] ?? environment["LC_MESSAGES"] ?? environment["LANG"] ?? ""
-            return locale.lowercased().hasPrefix("vi") ? .vi : .en
-        }
-    }
-
     let language: Language
     let json: Bool
     let colour = isatty(STDOUT_FILENO) == 1

@@ -62,7 +62,7 @@ struct VerifyCommand: ParsableCommand {
     var json = false
 
     @Option(help: ArgumentHelp("Language of the text output: vi or en (default: from LANG).", valueName: "lang"))
-    var lang: VerdictPrinter.Language?
+    var lang: Language?
 
     func validate() throws {
         guard !inputs.isEmpty || file != nil || !images.isEmpty else {

@@ -30,7 +30,7 @@ import TestSupport
         let folder = TemporaryFolder()
         try copyShippedCatalogs(into: folder)
         #expect(try OCOPTraceBinary.run(["run"], in: folder.url).status == 0)
-        let result = try OCOPTraceBinary.run(["export", "--marketplace", "all", "--json", "--image-base-url", "https://cdn.example.vn/ocop"], in: folder.url)
+        let result = try OCOPTraceBinary.run(["export", "--marketplace", "all", "--json", "--lang", "en", "--image-base-url", "https://cdn.example.vn/ocop"], in: folder.url)
         #expect(result.status == 1, "the sample RUOC-100 has no image, KT-CN no package size: \(result.stderr)")
         let lines = try result.stdout.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         let findings = lines.filter { $0["type"] as? String == "finding" }
@@ -40,6 +40,7 @@ import TestSupport
         let kitchenTray = try #require(findings.first { $0["platform"] as? String == "lazada" && $0["product"] as? String == "KT-CN" })
         #expect(kitchenTray["status"] as? String == "rejected")
         #expect((kitchenTray["reasons"] as? [String])?.first?.hasPrefix("no package size: Lazada needs") == true)
+        #expect(kitchenTray["codes"] as? [String] == ["no-package-size"])
         // With a base URL the sample's local basket photo is linked where the uploader will put it.
         let basket = try #require(findings.first { $0["platform"] as? String == "google" && $0["product"] as? String == "GM-TRON-30" })
         #expect(basket["status"] as? String == "ok")

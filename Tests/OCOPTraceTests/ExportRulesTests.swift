@@ -197,10 +197,10 @@ import TestSupport
 
     @Test func restrictedCirculationAndCouponNumbersAreKnown() throws {
         #expect(try GTIN(parsing: gtin("893876500001")).restrictedUse == nil)
-        #expect(try GTIN(parsing: gtin("200123456789")).restrictedUse == "a restricted-circulation number (GS1 prefix 200)")
-        #expect(try GTIN(parsing: gtin("21234567890")).restrictedUse?.contains("GS1 prefix 021") == true)  // a UPC starting 2
-        #expect(try GTIN(parsing: gtin("981234567890")).restrictedUse == "a coupon number (GS1 prefix 981)")
-        #expect(try GTIN(parsing: gtin("2123456")).restrictedUse?.contains("GTIN-8") == true)
+        #expect(try GTIN(parsing: gtin("200123456789")).restrictedUse?.description == "a restricted-circulation number (GS1 prefix 200)")
+        #expect(try GTIN(parsing: gtin("21234567890")).restrictedUse == .restrictedCirculation(prefix: "021"))  // a UPC starting 2
+        #expect(try GTIN(parsing: gtin("981234567890")).restrictedUse == .coupon(prefix: "981"))
+        #expect(try GTIN(parsing: gtin("2123456")).restrictedUse == .restrictedGTIN8(first: "2"))
         #expect(try GTIN(parsing: gtin("9123456")).restrictedUse == nil)
     }
 
@@ -230,5 +230,32 @@ import TestSupport
         #expect(shopee.first { $0.product == "CAN" }?.status == .ok)
         #expect(shopee.first { $0.product == "SALE" }?.reasons == ["title carries \"freeship\": Shopee does not allow promotion text or another platform's name in names"])
         #expect(shopee.first { $0.product == "TIKI" }?.status == .rejected)
+    }
+}
+
+@Suite struct VietnameseReportTests {
+    @Test func reportsSayWhyInVietnameseWithTheSameCodes() throws {
+        let folder = TemporaryFolder("ocoptrace-vi")
+        let catalog = folder.write("catalog.csv", """
+            product_code,name,producer,province,price_vnd,ocop_group,ocop_stars,ocop_recognized_on
+            MO,Mật ong rừng,HTX A,Thanh Hóa,300000,1,4,2020-01-01
+
+            """)
+        let registry = try Registry(path: folder.path("registry.sqlite"))
+        _ = try CatalogImporter(registry: registry).importFile(at: catalog)
+        let findings = Findings()
+        _ = try ListingExporter(registry: registry, options: ExportOptions(
+            folder: folder.url.appendingPathComponent("exports"), resolver: "https://id.ocoptrace.vn", categoryMapping: nil, language: .vi,
+            today: CalendarDate(year: 2026, month: 11, day: 23)!)).export([.lazada], onFinding: findings.add)
+        let finding = try #require(findings.all.first)
+        #expect(finding.codes == ["no-image", "no-weight", "no-package-size", "ocop-not-valid", "no-category"])
+        #expect(finding.reasons[0] == "không có ảnh: Lazada yêu cầu tối thiểu 1 ảnh")
+        #expect(finding.reasons[3] == "chứng nhận OCOP không còn hiệu lực ngày 23/11/2026: không ghi hạng sao")
+        #expect(finding.reasons[4].hasPrefix("chưa có ngành hàng Lazada cho loại \"Mật ong\", nhóm OCOP 1 Thực phẩm: thêm mã ngành hàng cấp cuối với khóa \"product:MO\" hoặc \"kind:honey\" hoặc \"group:1\""))
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: folder.path("exports/lazada/report.csv")))
+        #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]))  // for Excel
+        let report = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+        #expect(report.hasPrefix("sàn,mã sản phẩm,chủ thể,kết quả,lý do\n"))
+        #expect(report.contains("lazada,MO,HTX A,bị loại,"))
     }
 }

@@ -29,12 +29,14 @@ public struct ExportOptions: Sendable {
     /// Where the copied local images will be online (`https://shop.vn/ocop-images/`): listings link
     /// to them there. Without it, platforms that take image URLs only leave local images out.
     public var imageBaseURL: String?
+    /// The language of the reasons in reports.
+    public var language: Language
     public var today: CalendarDate
 
     public init(folder: URL = URL(fileURLWithPath: "output/exports"), producer: String? = nil, stockFromStamps: Bool = false,
                 resolver: String = IssueOptions.defaultResolver, googleXML: Bool = false,
                 categoryMapping: URL? = URL(fileURLWithPath: "catalogs/category-mapping.json"), imageBaseURL: String? = nil,
-                today: CalendarDate = .today()) {
+                language: Language = .en, today: CalendarDate = .today()) {
         self.folder = folder
         self.producer = producer
         self.stockFromStamps = stockFromStamps
@@ -42,6 +44,7 @@ public struct ExportOptions: Sendable {
         self.googleXML = googleXML
         self.categoryMapping = categoryMapping
         self.imageBaseURL = imageBaseURL
+        self.language = language
         self.today = today
     }
 }
@@ -53,7 +56,10 @@ public struct ExportFinding: Sendable, Codable {
     public var product: String
     public var producer: String
     public var status: Status
+    /// In the export's language, as the report says them.
     public var reasons: [String]
+    /// The reasons' stable codes (`no-image`, `title-too-short`, ...), for scripts.
+    public var codes: [String]
 }
 
 /// One platform's export: the files to upload, the report, and how many products went where.

@@ -70,6 +70,11 @@ public struct MarketplaceRules: Sendable, Codable {
     public struct ForbiddenWords: Sendable, Codable {
         public var words: [String]
         public var reason: String
+        public var reasonVietnamese: String
+
+        enum CodingKeys: String, CodingKey {
+            case words, reason, reasonVietnamese = "reason_vi", confirmed, source
+        }
         public var confirmed: Bool?
         public var source: String?
     }

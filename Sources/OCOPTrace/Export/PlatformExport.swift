@@ -36,7 +36,8 @@ final class PlatformExport {
         }
         report = try AtomicFileWriter(folder.appendingPathComponent("report.csv"))
         // A UTF-8 BOM: uploaders open the report in Excel, which reads a CSV without one as ANSI.
-        try report.write("\u{FEFF}platform,product,producer,status,reasons\n")
+        let header = context.options.language == .vi ? "sàn,mã sản phẩm,chủ thể,kết quả,lý do" : "platform,product,producer,status,reasons"
+        try report.write("\u{FEFF}" + header + "\n")
     }
 
     func add(_ product: ProductListing, kind: ProductKind?) throws {
@@ -48,9 +49,10 @@ final class PlatformExport {
         case .warning: listed += 1; warnings += 1
         case .rejected: rejected += 1
         }
-        let finding = ExportFinding(platform: marketplace.rawValue, product: product.code, producer: product.producer,
-                                    status: status, reasons: judgement.reasons)
-        try report.write([finding.platform, finding.product, finding.producer, status.rawValue, finding.reasons.joined(separator: "; ")]
+        let language = context.options.language
+        let finding = ExportFinding(platform: marketplace.rawValue, product: product.code, producer: product.producer, status: status,
+                                    reasons: judgement.reasons.map { $0.text(language) }, codes: judgement.reasons.map(\.code))
+        try report.write([finding.platform, finding.product, finding.producer, Self.statusText(status, language), finding.reasons.joined(separator: "; ")]
             .map(CSVText.field).joined(separator: ",") + "\n")
         context.relay.send(finding)
         if status != .rejected { try sink.add(listing) }
@@ -63,12 +65,21 @@ final class PlatformExport {
                             listed: listed, warnings: warnings, rejected: rejected)
     }
 
+    private static func statusText(_ status: ExportFinding.Status, _ language: Language) -> String {
+        guard language == .vi else { return status.rawValue }
+        switch status {
+        case .ok: return "đạt"
+        case .warning: return "cảnh báo"
+        case .rejected: return "bị loại"
+        }
+    }
+
     private struct Judgement {
-        var reasons: [String] = []
+        var reasons: [ExportReason] = []
         var rejected = false
 
-        mutating func warn(_ reason: String) { reasons.append(reason) }
-        mutating func reject(_ reason: String) { reasons.append(reason); rejected = true }
+        mutating func warn(_ reason: ExportReason) { reasons.append(reason) }
+        mutating func reject(_ reason: ExportReason) { reasons.append(reason); rejected = true }
     }
 
     private func makeListing(_ product: ProductListing, kind: ProductKind?, judgement: inout Judgement) throws -> Listing {
@@ -80,15 +91,15 @@ final class PlatformExport {
         let maximum = rules.title.max ?? 255
         let title = ListingText.title(name: product.name, unit: product.unit, stars: ocop?.stars, producer: product.producer,
                                       province: product.province, minimum: minimum, maximum: maximum)
-        if title.count < minimum { judgement.reject("title \(title.count) characters, \(rules.name) needs at least \(minimum)") }
+        if title.count < minimum { judgement.reject(.titleTooShort(title.count, platform: rules.name, minimum: minimum)) }
         if let warnMin = rules.title.warnMin, title.count < warnMin, title.count >= minimum {
-            judgement.warn("title \(title.count) characters; \(rules.name) recommends at least \(warnMin)")
+            judgement.warn(.titleShort(title.count, platform: rules.name, recommended: warnMin))
         }
-        if let forbidden = forbiddenTitleWords, let match = forbidden.firstMatch(in: title) {
-            judgement.reject("title carries \"\(match.keyword)\": \(rules.name) does not allow \(match.value) in names")
+        if let forbidden = rules.forbiddenInTitle, let match = forbiddenTitleWords?.firstMatch(in: title) {
+            judgement.reject(.forbiddenWord(match.keyword, platform: rules.name, what: forbidden.reason, whatVietnamese: forbidden.reasonVietnamese))
         }
         if product.name.count > maximum {
-            judgement.warn("name \(product.name.count) characters, shortened to \(title.count) between words (\(rules.name) allows \(maximum))")
+            judgement.warn(.nameShortened(product.name.count, to: title.count, platform: rules.name, maximum: maximum))
         }
 
         var footer: [String] = []
@@ -104,46 +115,43 @@ final class PlatformExport {
         footer.append("Truy xuất nguồn gốc: \(link)")
         let description = ListingText.description(body: product.description ?? "", footer: footer, maximum: rules.description.max ?? 5000)
         if let min = rules.description.min, description.count < min {
-            judgement.reject("description \(description.count) characters, \(rules.name) needs \(min)")
+            judgement.reject(.descriptionTooShort(description.count, platform: rules.name, minimum: min))
         }
         if let maximum = rules.description.max, description.count > maximum {
-            judgement.reject("description \(description.count) characters, \(rules.name) allows \(maximum)")
+            judgement.reject(.descriptionTooLong(description.count, platform: rules.name, maximum: maximum))
         }
         if let minWords = rules.description.warnMinWords {
             let words = description.split { $0.isWhitespace }.count
-            if words < minWords { judgement.warn("description \(words) words; \(rules.name) recommends at least \(minWords)") }
+            if words < minWords { judgement.warn(.descriptionFewWords(words, platform: rules.name, recommended: minWords)) }
         }
 
         let images = try checkImages(product.images, judgement: &judgement)
         if let min = rules.images.min, images.count < min {
-            judgement.reject(product.images.isEmpty ? "no image: \(rules.name) needs at least \(min)"
-                                                    : "no usable image: \(rules.name) needs at least \(min)")
+            judgement.reject(.noImage(platform: rules.name, minimum: min, hadImages: !product.images.isEmpty))
         }
-        if rules.requiresWeight, product.weightGrams == nil { judgement.reject("no weight: \(rules.name) needs the package weight") }
+        if rules.requiresWeight, product.weightGrams == nil { judgement.reject(.noWeight(platform: rules.name)) }
         if rules.requiresDimensions == true, product.lengthCm == nil || product.widthCm == nil || product.heightCm == nil {
-            judgement.reject("no package size: \(rules.name) needs the package length, width and height in cm (column \(Column.packageSize.displayName))")
+            judgement.reject(.noPackageSize(platform: rules.name))
         }
-        if let min = rules.price.min, product.priceVND < min { judgement.reject("price \(product.priceVND) VND is under \(min)") }
-        if let max = rules.price.max, product.priceVND > max { judgement.reject("price \(product.priceVND) VND is over \(max)") }
+        if let min = rules.price.min, product.priceVND < min { judgement.reject(.priceTooLow(product.priceVND, minimum: min)) }
+        if let max = rules.price.max, product.priceVND > max { judgement.reject(.priceTooHigh(product.priceVND, maximum: max)) }
 
         var id = context.sharedCodes.contains(product.code) ? "\(product.code)-\(product.id)" : product.code
         if let idMax = rules.idMax, id.count > idMax {
             id = String(id.prefix(idMax))
-            judgement.warn("id shortened to \(idMax) characters")
+            judgement.warn(.idShortened(to: idMax))
         }
-        if product.ocop != nil, ocop == nil { judgement.warn("OCOP recognition not valid on \(options.today.iso): the rating is left out") }
+        if product.ocop != nil, ocop == nil { judgement.warn(.ocopNotValid(on: options.today)) }
 
         let category = context.categories.category(platform: marketplace, productCode: product.code, kind: kind, group: product.ocopGroup)
         if category == nil, rules.requiresCategory {
-            let keys = CategoryMapping.keys(productCode: product.code, kind: kind, group: product.ocopGroup).map { "\"\($0)\"" }
-            let described = [kind.map { "kind \"\($0.name)\"" }, product.ocopGroup.flatMap(OCOPGroup.init(rawValue:)).map { "OCOP group \($0.rawValue) \($0.vietnameseName)" }]
-                .compactMap { $0 }.joined(separator: ", ")
-            judgement.reject("no \(rules.name) category\(described.isEmpty ? "" : " for \(described)"): add a leaf category id under \(keys.joined(separator: " or ")) to the category mapping (catalogs/category-mapping.json)")
+            judgement.reject(.noCategory(platform: rules.name, kind: kind, group: product.ocopGroup,
+                                         keys: CategoryMapping.keys(productCode: product.code, kind: kind, group: product.ocopGroup)))
         }
 
         var gtin = product.gtin.flatMap { try? GTIN(parsing: $0) }
-        if let refused = gtin?.restrictedUse, rules.refusesRestrictedGTINs == true {
-            judgement.warn("GTIN \(gtin!.shortForm) is \(refused), which \(rules.name) refuses: listed without a GTIN")
+        if let refused = gtin, let use = refused.restrictedUse, rules.refusesRestrictedGTINs == true {
+            judgement.warn(.gtinRefused(refused, because: use, platform: rules.name))
             gtin = nil
         }
         let stock = options.stockFromStamps ? context.stampStock[product.id] ?? 0 : product.stock
@@ -156,7 +164,7 @@ final class PlatformExport {
     /// A local image file as this platform sees it: what it is, why it is unusable, or where its copy is.
     private struct CheckedImage {
         var file: ImageFile?
-        var problem: String?
+        var problem: ExportReason?
         var copy: String?
     }
 
@@ -168,27 +176,27 @@ final class PlatformExport {
         for source in sources {
             if source.hasPrefix("http://") || source.hasPrefix("https://") { usable.append((source, nil, source)); continue }
             let checked = try checkLocalImage(source)
-            if let problem = checked.problem { judgement.warn(problem + "; left out"); continue }
+            if let problem = checked.problem { judgement.warn(problem.leftOut()); continue }
             if let file = checked.file, let recommended = rules.images.recommendedSidePx, min(file.width, file.height) < recommended {
-                judgement.warn("image \(source) is \(file.width)×\(file.height) px; \(rules.name) recommends at least \(recommended)×\(recommended)")
+                judgement.warn(.imageBelowRecommended(source, file, platform: rules.name, recommendedSide: recommended))
             }
             usable.append((checked.copy ?? source, checked.file, source))
         }
-        while let cover = usable.first, let file = cover.file, let problem = coverShapeProblem(file) {
-            judgement.warn("image \(cover.source) is \(file.width)×\(file.height) px: \(problem); left out as the cover")
+        while let cover = usable.first, let file = cover.file, let problem = coverShapeProblem(cover.source, file) {
+            judgement.warn(problem.notCover())
             usable.removeFirst()
         }
         if let max = rules.images.max, usable.count > max {
-            judgement.warn("\(usable.count) images, \(rules.name) takes \(max); the first \(max) are used")
+            judgement.warn(.tooManyImages(usable.count, platform: rules.name, maximum: max))
             usable = Array(usable.prefix(max))
         }
         return usable.map(\.reference)
     }
 
-    private func coverShapeProblem(_ file: ImageFile) -> String? {
+    private func coverShapeProblem(_ path: String, _ file: ImageFile) -> ExportReason? {
         let aspect = Double(file.width) / Double(file.height)
-        if let low = rules.images.coverAspectMin, aspect < low { return "\(rules.name) needs a cover no narrower than \(Self.ratio(low))" }
-        if let high = rules.images.coverAspectMax, aspect > high { return "\(rules.name) needs a cover no wider than \(Self.ratio(high))" }
+        if let low = rules.images.coverAspectMin, aspect < low { return .coverTooNarrow(path, file, platform: rules.name, ratio: Self.ratio(low)) }
+        if let high = rules.images.coverAspectMax, aspect > high { return .coverTooWide(path, file, platform: rules.name, ratio: Self.ratio(high)) }
         return nil
     }
 
@@ -208,29 +216,29 @@ final class PlatformExport {
     }
 
     private func inspectAndCopy(_ path: String) throws -> CheckedImage {
-        guard FileManager.default.fileExists(atPath: path) else { return CheckedImage(problem: "image \(path) does not exist") }
+        guard FileManager.default.fileExists(atPath: path) else { return CheckedImage(problem: .imageMissing(path)) }
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            return CheckedImage(problem: "image \(path) cannot be read: \((error as NSError).localizedDescription)")
+            return CheckedImage(problem: .imageUnreadable(path, (error as NSError).localizedDescription))
         }
         let file: ImageFile
         do { file = try ImageFile.inspect(data, path: path) } catch ImageFile.ReadError.unsupported {
-            return CheckedImage(problem: "image \(path) is not a JPEG or PNG file")
+            return CheckedImage(problem: .imageNotJPEGOrPNG(path))
         } catch {
-            return CheckedImage(problem: "image \(path) is damaged: \(error)")
+            return CheckedImage(problem: .imageDamaged(path, "\(error)"))
         }
         let limits = rules.images
         if let formats = limits.formats, !formats.contains(file.format) {
-            return CheckedImage(file: file, problem: "image \(path) is \(file.format.rawValue.uppercased()); \(rules.name) takes \(formats.map { $0.rawValue.uppercased() }.joined(separator: " or "))")
+            return CheckedImage(file: file, problem: .imageFormat(path, file.format, platform: rules.name, takes: formats))
         }
         if let minSide = limits.minSidePx, min(file.width, file.height) < minSide {
-            return CheckedImage(file: file, problem: "image \(path) is \(file.width)×\(file.height) px; \(rules.name) needs at least \(minSide) px a side")
+            return CheckedImage(file: file, problem: .imageTooSmall(path, file, platform: rules.name, minimumSide: minSide))
         }
         if let maxSide = limits.maxSidePx, max(file.width, file.height) > maxSide {
-            return CheckedImage(file: file, problem: "image \(path) is \(file.width)×\(file.height) px; \(rules.name) takes at most \(maxSide) px a side")
+            return CheckedImage(file: file, problem: .imageTooLarge(path, file, platform: rules.name, maximumSide: maxSide))
         }
         if let maxBytes = limits.maxBytes, file.bytes > maxBytes {
-            return CheckedImage(file: file, problem: "image \(path) is \(Self.megabytes(file.bytes)); \(rules.name) takes at most \(Self.megabytes(maxBytes))")
+            return CheckedImage(file: file, problem: .imageTooHeavy(path, file, platform: rules.name, maximumBytes: maxBytes))
         }
         // Named by content: two products' "1.jpg" from different folders stay two files, and one
         // picture used by many products is one file.
@@ -248,12 +256,8 @@ final class PlatformExport {
             return CheckedImage(file: file, copy: (base.hasSuffix("/") ? base : base + "/") + StampURL.percentEncoded(name))
         }
         if rules.images.urlsOnly == true {
-            return CheckedImage(file: file, problem: "image \(path) is a local file and \(rules.name) takes image URLs: put the folder images/ online and export with --image-base-url")
+            return CheckedImage(file: file, problem: .imageNeedsURL(path, platform: rules.name))
         }
         return CheckedImage(file: file, copy: "images/" + name)
-    }
-
-    private static func megabytes(_ bytes: Int) -> String {
-        String(format: "%.1f MB", Double(bytes) / 1_048_576).replacingOccurrences(of: ".0 MB", with: " MB")
     }
 }

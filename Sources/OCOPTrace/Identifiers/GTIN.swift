@@ -71,20 +71,45 @@ public struct GTIN: Hashable, Sendable, CustomStringConvertible, Codable {
         return String(trimmed)
     }
 
+    /// Why a GTIN cannot name a product in open trade.
+    public enum RestrictedUse: Sendable, Equatable, CustomStringConvertible {
+        /// In-store and variable-measure numbers: GS1 prefixes 020–029, 040–049, 200–299.
+        case restrictedCirculation(prefix: String)
+        /// GTIN-8s starting 0 or 2.
+        case restrictedGTIN8(first: Character)
+        /// Coupons: 050–059, 981–984, 990–999.
+        case coupon(prefix: String)
+
+        public var description: String {
+            switch self {
+            case .restrictedCirculation(let prefix): "a restricted-circulation number (GS1 prefix \(prefix))"
+            case .restrictedGTIN8(let first): "a restricted-circulation GTIN-8 (starts with \(first))"
+            case .coupon(let prefix): "a coupon number (GS1 prefix \(prefix))"
+            }
+        }
+
+        public var vietnamese: String {
+            switch self {
+            case .restrictedCirculation(let prefix): "mã lưu hành hạn chế (tiền tố GS1 \(prefix))"
+            case .restrictedGTIN8(let first): "mã GTIN-8 lưu hành hạn chế (bắt đầu bằng \(first))"
+            case .coupon(let prefix): "mã phiếu giảm giá (tiền tố GS1 \(prefix))"
+            }
+        }
+    }
+
     /// Why this GTIN cannot name a product in open trade, when it cannot: restricted-circulation
-    /// numbers (in-store and variable-measure items: GS1 prefixes 020–029, 040–049, 200–299, and
-    /// GTIN-8s starting 0 or 2) and coupon numbers (050–059, 981–984, 990–999) mean something only
-    /// inside one company or region, so marketplaces refuse them as product identifiers.
-    public var restrictedUse: String? {
+    /// and coupon numbers mean something only inside one company or region, so marketplaces refuse
+    /// them as product identifiers.
+    public var restrictedUse: RestrictedUse? {
         let bytes = Array(digits.utf8)
         if bytes[0..<6].allSatisfy({ $0 == UInt8(ascii: "0") }) {
-            return bytes[6] == UInt8(ascii: "0") || bytes[6] == UInt8(ascii: "2") ? "a restricted-circulation GTIN-8 (starts with \(Character(Unicode.Scalar(bytes[6]))))" : nil
+            let first = Character(Unicode.Scalar(bytes[6]))
+            return first == "0" || first == "2" ? .restrictedGTIN8(first: first) : nil
         }
-        let prefix = Int(String(decoding: bytes[1..<4], as: UTF8.self))!
         let shown = String(decoding: bytes[1..<4], as: UTF8.self)
-        switch prefix {
-        case 20...29, 40...49, 200...299: return "a restricted-circulation number (GS1 prefix \(shown))"
-        case 50...59, 981...984, 990...999: return "a coupon number (GS1 prefix \(shown))"
+        switch Int(shown)! {
+        case 20...29, 40...49, 200...299: return .restrictedCirculation(prefix: shown)
+        case 50...59, 981...984, 990...999: return .coupon(prefix: shown)
         default: return nil
         }
     }

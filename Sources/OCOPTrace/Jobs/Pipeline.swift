@@ -26,7 +26,7 @@ public struct Pipeline: Sendable {
     }
 
     /// Imports the folder, then issues the stamp orders of every stamp-order file that imported.
-    public func run(folder: URL, options: ImportOptions = ImportOptions(), issue: IssueOptions,
+    public func run(folder: URL, options: ImportOptions = ImportOptions(), issue: IssueOptions, reportLanguage: Language = .en,
                     progress: (@Sendable (ImportProgress) -> Void)? = nil,
                     issueProgress: (@Sendable (IssueProgress) -> Void)? = nil) throws -> Summary {
         let started = Date()
@@ -45,7 +45,7 @@ public struct Pipeline: Sendable {
         // Listings of every product, for the marketplaces that can be exported.
         let exports = try ListingExporter(registry: registry, options: ExportOptions(
             folder: outputFolder.appendingPathComponent("exports"), resolver: StampURL.normalisedResolver(issue.resolver),
-            categoryMapping: folder.appendingPathComponent("category-mapping.json")))
+            categoryMapping: folder.appendingPathComponent("category-mapping.json"), language: reportLanguage))
             .export(Marketplace.allCases)
         return Summary(imports: imports, batches: batches, labels: labels, exports: exports,
                        registry: try RegistryCounts.fetch(from: registry), seconds: Date().timeIntervalSince(started))

@@ -1,0 +1,201 @@
+import Foundation
+
+/// Why a listing was warned about or rejected: a stable code for scripts, and the sentence in
+/// English and in Vietnamese for the people who fix the catalog. Every wording is here, in one place.
+public struct ExportReason: Sendable, Equatable {
+    public var code: String
+    public var english: String
+    public var vietnamese: String
+
+    public func text(_ language: Language) -> String {
+        language == .vi ? vietnamese : english
+    }
+
+    /// The same reason, and the image is not used.
+    func leftOut() -> ExportReason {
+        ExportReason(code: code, english: english + "; left out", vietnamese: vietnamese + "; đã bỏ ra")
+    }
+
+    /// The same reason, and the image is not the cover.
+    func notCover() -> ExportReason {
+        ExportReason(code: code, english: english + "; left out as the cover", vietnamese: vietnamese + "; không dùng làm ảnh bìa")
+    }
+}
+
+extension ExportReason {
+    // MARK: Text
+
+    static func titleTooShort(_ length: Int, platform: String, minimum: Int) -> ExportReason {
+        ExportReason(code: "title-too-short", english: "title \(length) characters, \(platform) needs at least \(minimum)",
+                     vietnamese: "tiêu đề \(length) ký tự, \(platform) yêu cầu tối thiểu \(minimum)")
+    }
+
+    static func titleShort(_ length: Int, platform: String, recommended: Int) -> ExportReason {
+        ExportReason(code: "title-short", english: "title \(length) characters; \(platform) recommends at least \(recommended)",
+                     vietnamese: "tiêu đề \(length) ký tự; \(platform) khuyên dùng tối thiểu \(recommended)")
+    }
+
+    static func forbiddenWord(_ word: String, platform: String, what: String, whatVietnamese: String) -> ExportReason {
+        ExportReason(code: "title-forbidden-word", english: "title carries \"\(word)\": \(platform) does not allow \(what) in names",
+                     vietnamese: "tiêu đề có \"\(word)\": \(platform) không cho phép \(whatVietnamese) trong tên sản phẩm")
+    }
+
+    static func nameShortened(_ length: Int, to shortened: Int, platform: String, maximum: Int) -> ExportReason {
+        ExportReason(code: "name-shortened",
+                     english: "name \(length) characters, shortened to \(shortened) between words (\(platform) allows \(maximum))",
+                     vietnamese: "tên \(length) ký tự, đã rút gọn còn \(shortened), cắt giữa các từ (\(platform) cho phép tối đa \(maximum))")
+    }
+
+    static func descriptionTooShort(_ length: Int, platform: String, minimum: Int) -> ExportReason {
+        ExportReason(code: "description-too-short", english: "description \(length) characters, \(platform) needs \(minimum)",
+                     vietnamese: "mô tả \(length) ký tự, \(platform) yêu cầu tối thiểu \(minimum)")
+    }
+
+    static func descriptionTooLong(_ length: Int, platform: String, maximum: Int) -> ExportReason {
+        ExportReason(code: "description-too-long", english: "description \(length) characters, \(platform) allows \(maximum)",
+                     vietnamese: "mô tả \(length) ký tự, \(platform) cho phép tối đa \(maximum)")
+    }
+
+    static func descriptionFewWords(_ words: Int, platform: String, recommended: Int) -> ExportReason {
+        ExportReason(code: "description-few-words", english: "description \(words) words; \(platform) recommends at least \(recommended)",
+                     vietnamese: "mô tả \(words) từ; \(platform) khuyên dùng tối thiểu \(recommended) từ")
+    }
+
+    // MARK: Product facts
+
+    static func noImage(platform: String, minimum: Int, hadImages: Bool) -> ExportReason {
+        hadImages
+            ? ExportReason(code: "no-usable-image", english: "no usable image: \(platform) needs at least \(minimum)",
+                           vietnamese: "không có ảnh dùng được: \(platform) yêu cầu tối thiểu \(minimum) ảnh")
+            : ExportReason(code: "no-image", english: "no image: \(platform) needs at least \(minimum)",
+                           vietnamese: "không có ảnh: \(platform) yêu cầu tối thiểu \(minimum) ảnh")
+    }
+
+    static func noWeight(platform: String) -> ExportReason {
+        ExportReason(code: "no-weight", english: "no weight: \(platform) needs the package weight",
+                     vietnamese: "thiếu khối lượng: \(platform) yêu cầu khối lượng gói hàng")
+    }
+
+    static func noPackageSize(platform: String) -> ExportReason {
+        ExportReason(code: "no-package-size",
+                     english: "no package size: \(platform) needs the package length, width and height in cm (column \(Column.packageSize.displayName))",
+                     vietnamese: "thiếu kích thước: \(platform) yêu cầu chiều dài, rộng, cao của gói hàng tính bằng cm (cột \(Column.packageSize.vietnameseHeader))")
+    }
+
+    static func priceTooLow(_ price: Int, minimum: Int) -> ExportReason {
+        ExportReason(code: "price-too-low", english: "price \(price) VND is under \(minimum)",
+                     vietnamese: "giá \(price) đ thấp hơn mức tối thiểu \(minimum) đ")
+    }
+
+    static func priceTooHigh(_ price: Int, maximum: Int) -> ExportReason {
+        ExportReason(code: "price-too-high", english: "price \(price) VND is over \(maximum)",
+                     vietnamese: "giá \(price) đ cao hơn mức tối đa \(maximum) đ")
+    }
+
+    static func idShortened(to length: Int) -> ExportReason {
+        ExportReason(code: "id-shortened", english: "id shortened to \(length) characters",
+                     vietnamese: "mã (id) đã rút gọn còn \(length) ký tự")
+    }
+
+    static func ocopNotValid(on day: CalendarDate) -> ExportReason {
+        ExportReason(code: "ocop-not-valid", english: "OCOP recognition not valid on \(day.iso): the rating is left out",
+                     vietnamese: "chứng nhận OCOP không còn hiệu lực ngày \(day.vietnamese): không ghi hạng sao")
+    }
+
+    static func noCategory(platform: String, kind: ProductKind?, group: Int?, keys: [String]) -> ExportReason {
+        let quotedKeys = keys.map { "\"\($0)\"" }
+        let ocopGroup = group.flatMap(OCOPGroup.init(rawValue:))
+        let describedEnglish = [kind.map { "kind \"\($0.name)\"" }, ocopGroup.map { "OCOP group \($0.rawValue) \($0.vietnameseName)" }]
+            .compactMap { $0 }.joined(separator: ", ")
+        let describedVietnamese = [kind.map { "loại \"\($0.name)\"" }, ocopGroup.map { "nhóm OCOP \($0.rawValue) \($0.vietnameseName)" }]
+            .compactMap { $0 }.joined(separator: ", ")
+        return ExportReason(
+            code: "no-category",
+            english: "no \(platform) category\(describedEnglish.isEmpty ? "" : " for \(describedEnglish)"): add a leaf category id under "
+                + "\(quotedKeys.joined(separator: " or ")) to the category mapping (catalogs/category-mapping.json)",
+            vietnamese: "chưa có ngành hàng \(platform)\(describedVietnamese.isEmpty ? "" : " cho \(describedVietnamese)"): thêm mã ngành hàng cấp cuối "
+                + "với khóa \(quotedKeys.joined(separator: " hoặc ")) vào tệp ngành hàng (catalogs/category-mapping.json)")
+    }
+
+    static func gtinRefused(_ gtin: GTIN, because use: GTIN.RestrictedUse, platform: String) -> ExportReason {
+        ExportReason(code: "gtin-refused",
+                     english: "GTIN \(gtin.shortForm) is \(use), which \(platform) refuses: listed without a GTIN",
+                     vietnamese: "GTIN \(gtin.shortForm) là \(use.vietnamese), \(platform) không nhận: đăng không kèm GTIN")
+    }
+
+    // MARK: Images
+
+    static func imageMissing(_ path: String) -> ExportReason {
+        ExportReason(code: "image-missing", english: "image \(path) does not exist", vietnamese: "ảnh \(path) không tồn tại")
+    }
+
+    static func imageUnreadable(_ path: String, _ why: String) -> ExportReason {
+        ExportReason(code: "image-unreadable", english: "image \(path) cannot be read: \(why)", vietnamese: "không đọc được ảnh \(path): \(why)")
+    }
+
+    static func imageNotJPEGOrPNG(_ path: String) -> ExportReason {
+        ExportReason(code: "image-not-jpeg-or-png", english: "image \(path) is not a JPEG or PNG file",
+                     vietnamese: "ảnh \(path) không phải tệp JPEG hay PNG")
+    }
+
+    static func imageDamaged(_ path: String, _ why: String) -> ExportReason {
+        ExportReason(code: "image-damaged", english: "image \(path) is damaged: \(why)", vietnamese: "ảnh \(path) bị hỏng: \(why)")
+    }
+
+    static func imageFormat(_ path: String, _ format: ImageFile.Format, platform: String, takes formats: [ImageFile.Format]) -> ExportReason {
+        let taken = formats.map { $0.rawValue.uppercased() }
+        return ExportReason(code: "image-format", english: "image \(path) is \(format.rawValue.uppercased()); \(platform) takes \(taken.joined(separator: " or "))",
+                            vietnamese: "ảnh \(path) là \(format.rawValue.uppercased()); \(platform) chỉ nhận \(taken.joined(separator: " hoặc "))")
+    }
+
+    static func imageTooSmall(_ path: String, _ file: ImageFile, platform: String, minimumSide: Int) -> ExportReason {
+        ExportReason(code: "image-too-small",
+                     english: "image \(path) is \(file.width)×\(file.height) px; \(platform) needs at least \(minimumSide) px a side",
+                     vietnamese: "ảnh \(path) cỡ \(file.width)×\(file.height) px; \(platform) yêu cầu mỗi cạnh tối thiểu \(minimumSide) px")
+    }
+
+    static func imageTooLarge(_ path: String, _ file: ImageFile, platform: String, maximumSide: Int) -> ExportReason {
+        ExportReason(code: "image-too-large",
+                     english: "image \(path) is \(file.width)×\(file.height) px; \(platform) takes at most \(maximumSide) px a side",
+                     vietnamese: "ảnh \(path) cỡ \(file.width)×\(file.height) px; \(platform) nhận mỗi cạnh tối đa \(maximumSide) px")
+    }
+
+    static func imageTooHeavy(_ path: String, _ file: ImageFile, platform: String, maximumBytes: Int) -> ExportReason {
+        ExportReason(code: "image-too-heavy",
+                     english: "image \(path) is \(megabytes(file.bytes)); \(platform) takes at most \(megabytes(maximumBytes))",
+                     vietnamese: "ảnh \(path) nặng \(megabytes(file.bytes)); \(platform) nhận tối đa \(megabytes(maximumBytes))")
+    }
+
+    static func imageNeedsURL(_ path: String, platform: String) -> ExportReason {
+        ExportReason(code: "image-needs-url",
+                     english: "image \(path) is a local file and \(platform) takes image URLs: put the folder images/ online and export with --image-base-url",
+                     vietnamese: "ảnh \(path) là tệp trên máy, \(platform) chỉ nhận đường dẫn (URL) ảnh: đưa thư mục images/ lên mạng rồi xuất lại với --image-base-url")
+    }
+
+    static func imageBelowRecommended(_ path: String, _ file: ImageFile, platform: String, recommendedSide: Int) -> ExportReason {
+        ExportReason(code: "image-below-recommended",
+                     english: "image \(path) is \(file.width)×\(file.height) px; \(platform) recommends at least \(recommendedSide)×\(recommendedSide)",
+                     vietnamese: "ảnh \(path) cỡ \(file.width)×\(file.height) px; \(platform) khuyên dùng tối thiểu \(recommendedSide)×\(recommendedSide)")
+    }
+
+    static func coverTooNarrow(_ path: String, _ file: ImageFile, platform: String, ratio: String) -> ExportReason {
+        ExportReason(code: "cover-shape",
+                     english: "image \(path) is \(file.width)×\(file.height) px: \(platform) needs a cover no narrower than \(ratio)",
+                     vietnamese: "ảnh \(path) cỡ \(file.width)×\(file.height) px: \(platform) yêu cầu ảnh bìa không hẹp hơn tỉ lệ \(ratio)")
+    }
+
+    static func coverTooWide(_ path: String, _ file: ImageFile, platform: String, ratio: String) -> ExportReason {
+        ExportReason(code: "cover-shape",
+                     english: "image \(path) is \(file.width)×\(file.height) px: \(platform) needs a cover no wider than \(ratio)",
+                     vietnamese: "ảnh \(path) cỡ \(file.width)×\(file.height) px: \(platform) yêu cầu ảnh bìa không rộng hơn tỉ lệ \(ratio)")
+    }
+
+    static func tooManyImages(_ count: Int, platform: String, maximum: Int) -> ExportReason {
+        ExportReason(code: "too-many-images", english: "\(count) images, \(platform) takes \(maximum); the first \(maximum) are used",
+                     vietnamese: "\(count) ảnh, \(platform) nhận tối đa \(maximum); dùng \(maximum) ảnh đầu")
+    }
+
+    private static func megabytes(_ bytes: Int) -> String {
+        String(format: "%.1f MB", Double(bytes) / 1_048_576).replacingOccurrences(of: ".0 MB", with: " MB")
+    }
+}
