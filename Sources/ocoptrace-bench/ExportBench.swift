@@ -18,10 +18,13 @@ struct ExportBench: ParsableCommand {
     @Option(help: ArgumentHelp("The ocoptrace executable (default: the one beside this benchmark).", valueName: "path"))
     var executable: String?
 
+    @Flag(help: "Keep the work folder (registry, catalog, exports) for profiling, and print where it is.")
+    var keep = false
+
     func run() throws {
         let folder = URL(fileURLWithPath: "output/bench-export-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { if keep { print("kept \(folder.path)") } else { try? FileManager.default.removeItem(at: folder) } }
         let binary = executable ?? Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("ocoptrace").path
         let db = folder.appendingPathComponent("registry.sqlite").path
         let catalog = folder.appendingPathComponent("catalog.csv")

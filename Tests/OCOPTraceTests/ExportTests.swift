@@ -23,8 +23,18 @@ import TestSupport
         #expect(title == "Mật ong - HTX Dược liệu Lũng Cao")
         let rated = ListingText.title(name: "Nem chua", unit: "hộp 500g", stars: 4, producer: "P", province: "T", minimum: 1, maximum: 120)
         #expect(rated == "Nem chua - hộp 500g - OCOP 4 sao")
-        let packed = ListingText.title(name: "Mắm tép hũ thủy tinh 200g", unit: "Hũ 200g", stars: nil, producer: "P", province: "T", minimum: 1, maximum: 120)
-        #expect(packed == "Mắm tép hũ thủy tinh 200g")
+        #expect(ListingText.packageWorthAdding("Hũ 200g", toName: "Mắm tép hũ thủy tinh 200g") == nil)
+        #expect(ListingText.packageWorthAdding("túi 20 chiếc", toName: "Nem chua lá ổi túi 300g") == "túi 20 chiếc")
+    }
+
+    @Test func countsOverBytesAgreeWithCharacters() {
+        let text = "Mật ong\u{A0}rừng  Pù Luông\n\tnguyên chất "
+        #expect(text.wordCount == text.split { $0.isWhitespace }.count)
+        #expect("".wordCount == 0 && "   ".wordCount == 0)
+        for limit in 0...text.count + 2 {
+            #expect(text.exceeds(characters: limit) == (text.count > limit))
+            #expect(text.isShorter(thanCharacters: limit) == (text.count < limit))
+        }
     }
 
     @Test func descriptionsKeepTheirFooterWithinTheLimit() {

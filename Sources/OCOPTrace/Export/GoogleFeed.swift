@@ -78,7 +78,7 @@ final class GoogleFeed: ListingSink {
 
     private static func tsvClean(_ value: String) -> String {
         guard value.utf8.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return value }
-        return String(value.unicodeScalars.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : Character($0) })
+        return String(decoding: value.utf8.map { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D ? 0x20 : $0 }, as: UTF8.self)
     }
 
     private static func escape(_ text: String) -> String {

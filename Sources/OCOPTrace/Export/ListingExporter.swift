@@ -145,7 +145,8 @@ public struct ListingExporter: Sendable {
         try registry.read { db in
             try ProductListing.forEach(in: db, producer: options.producer) { product in
                 let kind = context.kinds.kind(ofProductNamed: product.name)
-                for export in exports { try export.add(product, kind: kind) }
+                let package = ListingText.packageWorthAdding(product.unit, toName: product.name)
+                for export in exports { try export.add(product, kind: kind, package: package) }
             }
         }
         return try exports.map { try $0.finish() }

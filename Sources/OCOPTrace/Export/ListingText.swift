@@ -3,7 +3,7 @@
 enum ListingText {
     /// `words` joined by spaces, as many as fit in `maximum` characters.
     static func fit(_ text: String, maximum: Int) -> String {
-        if text.count <= maximum { return text }
+        if !text.exceeds(characters: maximum) { return text }
         var result = ""
         for word in text.split(separator: " ") {
             let candidate = result.isEmpty ? String(word) : result + " " + word
@@ -15,12 +15,17 @@ enum ListingText {
         return result
     }
 
-    /// A title from the product name, with the package and the OCOP rating when they fit, made
-    /// longer with the producer and province when the platform wants more characters.
+    /// The package, when the name does not already say it, in any order ("hũ thủy tinh 200g" has "hũ 200g").
+    static func packageWorthAdding(_ unit: String?, toName name: String) -> String? {
+        guard let unit else { return nil }
+        return Set(KeywordIndex<Int>.words(of: unit)).isSubset(of: KeywordIndex<Int>.words(of: name)) ? nil : unit
+    }
+
+    /// A title from the product name, with the package (see `packageWorthAdding`) and the OCOP
+    /// rating when they fit, made longer with the producer and province when the platform wants more.
     static func title(name: String, unit: String?, stars: Int?, producer: String, province: String, minimum: Int, maximum: Int) -> String {
         var parts = [name]
-        // The package goes in unless the name already says it, in any order ("hũ thủy tinh 200g" has "hũ 200g").
-        if let unit, !Set(KeywordIndex<Int>.words(of: unit)).isSubset(of: KeywordIndex<Int>.words(of: name)) { parts.append(unit) }
+        if let unit { parts.append(unit) }
         if let stars { parts.append("OCOP \(stars) sao") }
         var title = ""
         for part in parts {
@@ -37,9 +42,11 @@ enum ListingText {
     /// The description body shortened between words so that body and footer fit `maximum`.
     static func description(body: String, footer: [String], maximum: Int) -> String {
         let footerText = footer.joined(separator: "\n")
+        let joinedBytes = body.utf8.count + (body.isEmpty ? 0 : 2) + footerText.utf8.count
+        if joinedBytes <= maximum { return body.isEmpty ? footerText : body + "\n\n" + footerText }
         let room = maximum - footerText.count - (body.isEmpty ? 0 : 2)
         var text = body
-        if text.count > room {
+        if text.exceeds(characters: room) {
             let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             var kept: [String] = []
             var used = 0
@@ -53,6 +60,6 @@ enum ListingText {
             text = kept.joined(separator: "\n") + "…"
         }
         let joined = text.isEmpty ? footerText : text + "\n\n" + footerText
-        return joined.count <= maximum ? joined : fit(joined, maximum: maximum)
+        return joined.exceeds(characters: maximum) ? fit(joined, maximum: maximum) : joined
     }
 }

@@ -40,9 +40,10 @@ final class PlatformExport {
         try report.write("\u{FEFF}" + header + "\n")
     }
 
-    func add(_ product: ProductListing, kind: ProductKind?) throws {
+    /// `package`: the package words to add to the title, if any (`ListingText.packageWorthAdding`).
+    func add(_ product: ProductListing, kind: ProductKind?, package: String?) throws {
         var judgement = Judgement()
-        let listing = try makeListing(product, kind: kind, judgement: &judgement)
+        let listing = try makeListing(product, kind: kind, package: package, judgement: &judgement)
         let status: ExportFinding.Status = judgement.rejected ? .rejected : judgement.reasons.isEmpty ? .ok : .warning
         switch status {
         case .ok: listed += 1
@@ -82,24 +83,25 @@ final class PlatformExport {
         mutating func reject(_ reason: ExportReason) { reasons.append(reason); rejected = true }
     }
 
-    private func makeListing(_ product: ProductListing, kind: ProductKind?, judgement: inout Judgement) throws -> Listing {
+    private func makeListing(_ product: ProductListing, kind: ProductKind?, package: String?, judgement: inout Judgement) throws -> Listing {
         let options = context.options
         let ocop = product.ocop.flatMap { $0.isValid(on: options.today) ? $0 : nil }
         let link = options.resolver + (product.gtin.map { "/01/" + $0 } ?? "/p/" + StampURL.percentEncoded(product.code))
 
         let minimum = rules.title.min ?? 1
         let maximum = rules.title.max ?? 255
-        let title = ListingText.title(name: product.name, unit: product.unit, stars: ocop?.stars, producer: product.producer,
+        let title = ListingText.title(name: product.name, unit: package, stars: ocop?.stars, producer: product.producer,
                                       province: product.province, minimum: minimum, maximum: maximum)
-        if title.count < minimum { judgement.reject(.titleTooShort(title.count, platform: rules.name, minimum: minimum)) }
-        if let warnMin = rules.title.warnMin, title.count < warnMin, title.count >= minimum {
-            judgement.warn(.titleShort(title.count, platform: rules.name, recommended: warnMin))
+        let titleLength = title.count
+        if titleLength < minimum { judgement.reject(.titleTooShort(titleLength, platform: rules.name, minimum: minimum)) }
+        if let warnMin = rules.title.warnMin, titleLength < warnMin, titleLength >= minimum {
+            judgement.warn(.titleShort(titleLength, platform: rules.name, recommended: warnMin))
         }
         if let forbidden = rules.forbiddenInTitle, let match = forbiddenTitleWords?.firstMatch(in: title) {
             judgement.reject(.forbiddenWord(match.keyword, platform: rules.name, what: forbidden.reason, whatVietnamese: forbidden.reasonVietnamese))
         }
-        if product.name.count > maximum {
-            judgement.warn(.nameShortened(product.name.count, to: title.count, platform: rules.name, maximum: maximum))
+        if product.name.exceeds(characters: maximum) {
+            judgement.warn(.nameShortened(product.name.count, to: titleLength, platform: rules.name, maximum: maximum))
         }
 
         var footer: [String] = []
@@ -114,14 +116,14 @@ final class PlatformExport {
         footer.append("Xuất xứ: \(product.province), Việt Nam.")
         footer.append("Truy xuất nguồn gốc: \(link)")
         let description = ListingText.description(body: product.description ?? "", footer: footer, maximum: rules.description.max ?? 5000)
-        if let min = rules.description.min, description.count < min {
+        if let min = rules.description.min, description.isShorter(thanCharacters: min) {
             judgement.reject(.descriptionTooShort(description.count, platform: rules.name, minimum: min))
         }
-        if let maximum = rules.description.max, description.count > maximum {
+        if let maximum = rules.description.max, description.exceeds(characters: maximum) {
             judgement.reject(.descriptionTooLong(description.count, platform: rules.name, maximum: maximum))
         }
         if let minWords = rules.description.warnMinWords {
-            let words = description.split { $0.isWhitespace }.count
+            let words = description.wordCount
             if words < minWords { judgement.warn(.descriptionFewWords(words, platform: rules.name, recommended: minWords)) }
         }
 

@@ -29,6 +29,8 @@ public struct ProductListing: Sendable, Codable, FetchableRecord {
     public var description: String?
     /// Image URLs or absolute paths, as imported.
     public var images: [String]
+    /// The OCOP recognition, when the product is rated (read once: exports look at it per platform).
+    public private(set) var ocop: OCOPRecognition?
 
     enum CodingKeys: String, CodingKey {
         case id, code, name, gtin
@@ -76,12 +78,9 @@ public struct ProductListing: Sendable, Codable, FetchableRecord {
         description = row["description"]
         let imagesJSON: String = row["images"] ?? "[]"
         images = (try? JSONDecoder().decode([String].self, from: Data(imagesJSON.utf8))) ?? []
+        ocop = ocopStars.map { OCOPRecognition(stars: $0, decision: ocopDecision, recognizedOn: ocopRecognizedOn.flatMap(CalendarDate.init(parsing:))) }
     }
 
-    /// The OCOP recognition, when the product is rated.
-    public var ocop: OCOPRecognition? {
-        ocopStars.map { OCOPRecognition(stars: $0, decision: ocopDecision, recognizedOn: ocopRecognizedOn.flatMap(CalendarDate.init(parsing:))) }
-    }
 
     /// Products by producer and code, optionally only one producer's (matched forgivingly) or one province's.
     public static func fetch(from registry: Registry, producer: String? = nil, province: String? = nil) throws -> [ProductListing] {

@@ -101,3 +101,39 @@ extension Unicode.Scalar {
         }
     }
 }
+
+extension String {
+    // Counting characters walks grapheme clusters, which costs most of an export on Vietnamese
+    // text; a byte length (known at once) settles most limit checks without counting.
+
+    /// Whether the text has more than `limit` characters.
+    func exceeds(characters limit: Int) -> Bool {
+        utf8.count > limit && count > limit
+    }
+
+    /// Whether the text has fewer than `minimum` characters, counting no further than needed.
+    func isShorter(thanCharacters minimum: Int) -> Bool {
+        if utf8.count < minimum { return true }
+        var counted = 0
+        for _ in self {
+            counted += 1
+            if counted >= minimum { return false }
+        }
+        return true
+    }
+
+    /// Words separated by white space (Vietnamese separates syllables with ASCII spaces; no-break
+    /// spaces count too), counted over the bytes.
+    var wordCount: Int {
+        var words = 0
+        var inWord = false
+        var previous: UInt8 = 0
+        for byte in utf8 {
+            let space = byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || (previous == 0xC2 && byte == 0xA0)
+            if byte == 0xC2 { previous = byte; continue }
+            if space { inWord = false } else if !inWord { inWord = true; words += 1 }
+            previous = byte
+        }
+        return words
+    }
+}
