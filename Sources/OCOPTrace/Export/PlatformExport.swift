@@ -14,7 +14,7 @@ final class PlatformExport {
     private var listed = 0
     private var warnings = 0
     private var rejected = 0
-    private let forbiddenTitleWords: KeywordIndex<String>?
+    private let forbiddenTitleWords: KeywordIndex<Void>?
     /// Local images already looked at, by path: a shared picture is read and copied once.
     private var checkedImages: [String: CheckedImage] = [:]
 
@@ -22,7 +22,7 @@ final class PlatformExport {
         self.marketplace = marketplace
         self.rules = rules
         self.context = context
-        forbiddenTitleWords = rules.forbiddenInTitle.map { forbidden in KeywordIndex(forbidden.words.map { ($0, forbidden.reason) }) }
+        forbiddenTitleWords = rules.forbiddenInTitle.map { forbidden in KeywordIndex(forbidden.words.map { ($0, ()) }) }
         folder = context.options.folder.appendingPathComponent(marketplace.rawValue)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         switch marketplace {
