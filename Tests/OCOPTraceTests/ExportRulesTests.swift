@@ -207,10 +207,10 @@ import TestSupport
     @Test func googleListsAnInStoreNumberWithoutItsGTINAndShopeeRefusesPromotionInNames() throws {
         let folder = TemporaryFolder("ocoptrace-rules")
         let catalog = folder.write("catalog.csv", """
-            product_code,name,gtin,producer,province,price_vnd,weight_g,ocop_group,images
-            CAN,Mật ong cân ký,\(gtin("200123456789")),HTX A,Thanh Hóa,300000,1000,1,https://img.vn/a.jpg
-            SALE,Mật ong rừng FREESHIP toàn quốc,,HTX A,Thanh Hóa,300000,500,1,https://img.vn/b.jpg
-            TIKI,Mật ong rừng chính hãng như trên Tiki,,HTX A,Thanh Hóa,300000,500,1,https://img.vn/c.jpg
+            product_code,name,gtin,producer,province,price_vnd,weight_g,ocop_group,images,stock
+            CAN,Mật ong cân ký,\(gtin("200123456789")),HTX A,Thanh Hóa,300000,1000,1,https://img.vn/a.jpg,5
+            SALE,Mật ong rừng FREESHIP toàn quốc,,HTX A,Thanh Hóa,300000,500,1,https://img.vn/b.jpg,5
+            TIKI,Mật ong rừng chính hãng như trên Tiki,,HTX A,Thanh Hóa,300000,500,1,https://img.vn/c.jpg,
 
             """)
         let registry = try Registry(path: folder.path("registry.sqlite"))
@@ -230,6 +230,7 @@ import TestSupport
         #expect(shopee.first { $0.product == "CAN" }?.status == .ok)
         #expect(shopee.first { $0.product == "SALE" }?.reasons == ["title carries \"freeship\": Shopee does not allow promotion text or another platform's name in names"])
         #expect(shopee.first { $0.product == "TIKI" }?.status == .rejected)
+        #expect(shopee.first { $0.product == "TIKI" }?.codes == ["title-forbidden-word", "no-stock"])
     }
 }
 
@@ -248,7 +249,7 @@ import TestSupport
             folder: folder.url.appendingPathComponent("exports"), resolver: "https://id.ocoptrace.vn", categoryMapping: nil, language: .vi,
             today: CalendarDate(year: 2026, month: 11, day: 23)!)).export([.lazada], onFinding: findings.add)
         let finding = try #require(findings.all.first)
-        #expect(finding.codes == ["no-image", "no-weight", "no-package-size", "ocop-not-valid", "no-category"])
+        #expect(finding.codes == ["no-image", "no-weight", "no-package-size", "ocop-not-valid", "no-category", "no-stock"])
         #expect(finding.reasons[0] == "không có ảnh: Lazada yêu cầu tối thiểu 1 ảnh")
         #expect(finding.reasons[3] == "chứng nhận OCOP không còn hiệu lực ngày 23/11/2026: không ghi hạng sao")
         #expect(finding.reasons[4].hasPrefix("chưa có ngành hàng Lazada cho loại \"Mật ong\", nhóm OCOP 1 Thực phẩm: thêm mã ngành hàng cấp cuối với khóa \"product:MO\" hoặc \"kind:honey\" hoặc \"group:1\""))

@@ -92,6 +92,11 @@ extension ExportReason {
                      vietnamese: "giá \(price) đ cao hơn mức tối đa \(maximum) đ")
     }
 
+    static func noStock() -> ExportReason {
+        ExportReason(code: "no-stock", english: "no stock in the catalog (column \(Column.stock.displayName)): uploaded as 0, so buyers cannot order it",
+                     vietnamese: "danh mục không có tồn kho (cột \(Column.stock.vietnameseHeader)): tải lên là 0, người mua không đặt được")
+    }
+
     static func idShortened(to length: Int) -> ExportReason {
         ExportReason(code: "id-shortened", english: "id shortened to \(length) characters",
                      vietnamese: "mã (id) đã rút gọn còn \(length) ký tự")

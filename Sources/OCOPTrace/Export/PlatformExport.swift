@@ -157,6 +157,7 @@ final class PlatformExport {
             gtin = nil
         }
         let stock = options.stockFromStamps ? context.stampStock[product.id] ?? 0 : product.stock
+        if stock == nil, marketplace.isSpreadsheet { judgement.warn(.noStock()) }
         return Listing(id: id, title: title, description: description, link: link, images: images, priceVND: product.priceVND,
                        stock: stock, product: product, brand: rules.brand ?? product.producer, gtin: gtin, kind: kind, ocop: ocop, category: category?.id)
     }
