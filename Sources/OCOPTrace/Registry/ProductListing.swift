@@ -91,8 +91,7 @@ public struct ProductListing: Sendable, Codable, FetchableRecord {
 
     /// The same products one at a time from a cursor, so that memory does not grow with the catalog.
     static func forEach(in db: Database, producer: String? = nil, province: String? = nil, _ body: (ProductListing) throws -> Void) throws {
-        let producerKey = producer?.matchingKey
-        let provinceKey = province?.matchingKey
+        let scope = ProducerScope(producer: producer, province: province)
         let cursor = try ProductListing.fetchCursor(db, sql: """
             SELECT p.id, p.code, p.name, p.gtin, p.price_vnd, p.unit, p.weight_g, p.length_cm, p.width_cm, p.height_cm, p.shelf_life_days, p.stock,
                    p.ocop_group, p.ocop_stars, p.ocop_decision, p.ocop_recognized_on,
@@ -102,9 +101,7 @@ public struct ProductListing: Sendable, Codable, FetchableRecord {
             ORDER BY pr.name, p.code
             """)
         while let product = try cursor.next() {
-            if let producerKey, !product.producer.matchingKey.contains(producerKey) { continue }
-            if let provinceKey, product.province.matchingKey != provinceKey { continue }
-            try body(product)
+            if scope.includes(producer: product.producer, province: product.province) { try body(product) }
         }
     }
 }

@@ -34,14 +34,7 @@ public struct ImageFile: Sendable, Equatable {
         }
     }
 
-    public static func inspect(path: String) throws -> ImageFile {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ReadError.unreadable(path: path, reason: (error as NSError).localizedDescription)
-        }
-        return try inspect(data, path: path)
-    }
-
+    /// `path` names the file in errors only: the bytes are already read.
     static func inspect(_ data: Data, path: String) throws -> ImageFile {
         switch format(of: data) {
         case .png:

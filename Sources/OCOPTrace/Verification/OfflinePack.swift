@@ -96,6 +96,7 @@ public struct OfflinePack: Sendable {
         var lots: [Header.Lot] = []
         var revocations: [String: String] = [:]
         var entries: [(serial: (UInt64, UInt64), lot: UInt32)] = []
+        let scope = ProducerScope(producer: producer, province: province)
         try registry.read { db in
             var productIndex: [Int64: Int] = [:]
             let batches = try Row.fetchAll(db, sql: """
@@ -103,10 +104,7 @@ public struct OfflinePack: Sendable {
                        p.ocop_stars, p.ocop_decision, p.ocop_recognized_on, pr.name AS producer, pr.province
                 FROM stamp_batches b JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
                 WHERE b.status = 'issued' ORDER BY b.id
-                """).filter { row in
-                    (producer.map { (row["producer"] as String).matchingKey.contains($0.matchingKey) } ?? true)
-                        && (province.map { (row["province"] as String).matchingKey == $0.matchingKey } ?? true)
-                }
+                """).filter { row in scope.includes(producer: row["producer"], province: row["province"]) }
             for batch in batches {
                 let productID: Int64 = batch["product_id"]
                 if productIndex[productID] == nil {

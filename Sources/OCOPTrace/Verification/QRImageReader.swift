@@ -55,28 +55,21 @@ public enum QRImageReader {
     }
 
     static func decodeJPEG(_ data: Data, path: String) throws -> Gray {
+        let header = try ImageFile.inspect(data, path: path)
+        guard header.width > 0, header.height > 0, header.width * header.height <= maximumPixels else {
+            throw ImageError.unreadable(path: path, reason: "the image is \(header.width)×\(header.height) pixels")
+        }
         guard let handle = tjInitDecompress() else { throw ImageError.unreadable(path: path, reason: "TurboJPEG did not start") }
         defer { tjDestroy(handle) }
-        var width: Int32 = 0
-        var height: Int32 = 0
-        var subsampling: Int32 = 0
-        var colorspace: Int32 = 0
-        let header = data.withUnsafeBytes { raw in
-            tjDecompressHeader3(handle, raw.bindMemory(to: UInt8.self).baseAddress, UInt(raw.count), &width, &height, &subsampling, &colorspace)
-        }
-        guard header == 0 else { throw ImageError.unreadable(path: path, reason: String(cString: tjGetErrorStr2(handle))) }
-        guard width > 0, height > 0, Int(width) * Int(height) <= maximumPixels else {
-            throw ImageError.unreadable(path: path, reason: "the image is \(width)×\(height) pixels")
-        }
-        var pixels = [UInt8](repeating: 255, count: Int(width) * Int(height))
+        var pixels = [UInt8](repeating: 255, count: header.width * header.height)
         let decoded = data.withUnsafeBytes { raw in
             pixels.withUnsafeMutableBufferPointer { output in
                 tjDecompress2(handle, raw.bindMemory(to: UInt8.self).baseAddress, UInt(raw.count), output.baseAddress,
-                              width, 0, height, Int32(TJPF_GRAY.rawValue), 0)
+                              Int32(header.width), 0, Int32(header.height), Int32(TJPF_GRAY.rawValue), 0)
             }
         }
         guard decoded == 0 else { throw ImageError.unreadable(path: path, reason: String(cString: tjGetErrorStr2(handle))) }
-        return Gray(width: Int(width), height: Int(height), pixels: pixels)
+        return Gray(width: header.width, height: header.height, pixels: pixels)
     }
 
     static func scan(_ gray: Gray) -> [String] {
