@@ -52,6 +52,12 @@ let package = Package(
             pkgConfig: "xlsxwriter",
             providers: [.apt(["libxlsxwriter-dev"])]
         ),
+        // expat, to read the sheets of Excel workbooks as a stream (Catalog/XMLStream.swift owns every pointer).
+        .systemLibrary(
+            name: "CExpat",
+            pkgConfig: "expat",
+            providers: [.apt(["libexpat1-dev"])]
+        ),
         // The one piece of C: libpng reports errors by longjmp, which only C can catch.
         .target(
             name: "StampRaster",
@@ -66,6 +72,7 @@ let package = Package(
                 "CTurboJPEG",
                 "CCairo",
                 "CXlsxWriter",
+                "CExpat",
                 "StampRaster",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -12,10 +12,12 @@ packages=(
   libturbojpeg0-dev # ... and JPEG photos
   zbar-tools       # tests decode every stamp PNG with zbarimg
   libjpeg-turbo-progs # tests make JPEG photos with cjpeg
+  libexpat1-dev    # Excel sheets, read as a stream
   libcairo2-dev    # label sheets (PDF)
   libxlsxwriter-dev # marketplace bulk-upload workbooks
   fonts-dejavu-core # ... with Vietnamese text, found through fontconfig
   poppler-utils    # tests rasterise label PDFs (pdftoppm) and read their text (pdftotext)
+  qrencode         # ocoptrace-bench issue compares with the qrencode command
 )
 
 missing=()

@@ -25,13 +25,20 @@ struct ImportBench: ParsableCommand {
             ocoptrace executable as a child process on a fresh registry; the figures are wall time, \
             rows per second and the child's peak resident memory.
 
-            Example:
+            With --xlsx the same rows are written as Excel workbooks by openpyxl (Python, as other tools \
+            write them; scripts/setup.sh installs it) and those are imported instead.
+
+            Examples:
               swift run -c release ocoptrace-bench import --rows 100000
+              swift run -c release ocoptrace-bench import --rows 100000 --xlsx
             """
     )
 
     @Option(help: "Products in the generated catalog.")
     var rows = 100_000
+
+    @Flag(help: "Import .xlsx workbooks (written by openpyxl from the generated rows) instead of CSV.")
+    var xlsx = false
 
     @Option(help: "The ocoptrace executable to measure (default: the one beside this benchmark).")
     var executable: String?
@@ -49,10 +56,14 @@ struct ImportBench: ParsableCommand {
         defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
         let binary = executable ?? Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("ocoptrace").path
 
-        let catalog = folder.appendingPathComponent("catalog.csv")
-        let changed = folder.appendingPathComponent("catalog-changed.csv")
+        var catalog = folder.appendingPathComponent("catalog.csv")
+        var changed = folder.appendingPathComponent("catalog-changed.csv")
         try CatalogGenerator(rows: rows, priceBump: 0).write(to: catalog)
         try CatalogGenerator(rows: rows, priceBump: 1000).write(to: changed)
+        if xlsx {
+            catalog = try Self.workbook(fromCSV: catalog)
+            changed = try Self.workbook(fromCSV: changed)
+        }
         let size = (try FileManager.default.attributesOfItem(atPath: catalog.path)[.size] as? Int) ?? 0
         let db = folder.appendingPathComponent("registry.sqlite").path
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
@@ -69,11 +80,34 @@ struct ImportBench: ParsableCommand {
             print(String(decoding: try encoder.encode(results), as: UTF8.self))
             return
         }
-        print("catalog: \(rows) rows, \(String(format: "%.1f", Double(size) / 1_048_576)) MiB CSV; binary \(binary)")
+        print("catalog: \(rows) rows, \(String(format: "%.1f", Double(size) / 1_048_576)) MiB \(xlsx ? "xlsx (openpyxl)" : "CSV"); binary \(binary)")
         for run in results {
             print(String(format: "%-30@ %7.2f s  %9.0f rows/s  peak RSS %6.1f MiB  exit %d",
                          run.label as NSString, run.seconds, run.rowsPerSecond, Double(run.peakRSSKiB) / 1024, run.exitStatus))
         }
+    }
+}
+
+extension ImportBench {
+    /// The same rows as an Excel workbook written by openpyxl in its streaming mode, with
+    /// numbers as numbers, as a spreadsheet program would store them.
+    static func workbook(fromCSV csv: URL) throws -> URL {
+        let workbook = csv.deletingPathExtension().appendingPathExtension("xlsx")
+        let script = """
+            import csv, sys, openpyxl
+            book = openpyxl.Workbook(write_only=True)
+            sheet = book.create_sheet("Catalog")
+            with open(sys.argv[1], encoding="utf-8-sig", newline="") as source:
+                header = source.readline()
+                source.seek(0)
+                delimiter = max(",;\\t", key=header.count)
+                for index, row in enumerate(csv.reader(source, delimiter=delimiter)):
+                    sheet.append([int(cell) if index and cell.isdigit() and len(cell) < 12 else cell for cell in row])
+            book.save(sys.argv[2])
+            """
+        guard let python = ChildRun.findOnPath("python3") else { throw ValidationError("--xlsx needs python3 with openpyxl (scripts/setup.sh installs them)") }
+        try ChildRun.require(python, ["-c", script, csv.path, workbook.path])
+        return workbook
     }
 }
 
@@ -84,6 +118,12 @@ struct ChildRun: Codable {
     var peakRSSKiB: Int
     var exitStatus: Int32
     var rowsPerSecond: Double = 0
+
+    /// The full path of a command on PATH, or nil when it is not installed.
+    static func findOnPath(_ command: String) -> String? {
+        let directories = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":")
+        return directories.map { "\($0)/\(command)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
 
     /// Runs a command that must succeed (setup steps), with its output discarded.
     static func require(_ binary: String, _ arguments: [String]) throws {

@@ -50,10 +50,11 @@ struct IssueBench: ParsableCommand {
         var referenceStampsPerSecond: Double
         var referenceEncodeOnly: ChildRun
         var referenceEncodeOnlyStampsPerSecond: Double
-        var qrencodeSample: Int
-        var qrencodeStampsPerSecond: Double
+        /// Absent when the qrencode command is not installed (Debian's `qrencode`; scripts/setup.sh installs it).
+        var qrencodeSample: Int?
+        var qrencodeStampsPerSecond: Double?
         var speedupOverReference: Double
-        var speedupOverQrencode: Double
+        var speedupOverQrencode: Double?
     }
 
     func run() throws {
@@ -101,23 +102,29 @@ struct IssueBench: ParsableCommand {
         let encodeOnly = try ChildRun.measure(label: "qr-reference.c --encode-only", binary: referenceBinary,
                                               arguments: [payloads.path, "--encode-only"])
 
-        let qrencodeOut = folder.appendingPathComponent("qrencode-out")
-        try FileManager.default.createDirectory(at: qrencodeOut, withIntermediateDirectories: true)
-        let sample = try String(contentsOf: payloads, encoding: .utf8).split(separator: "\n").prefix(qrencodeSample)
-        let qrencodeStarted = Date()
-        for (index, url) in sample.enumerated() {
-            try ChildRun.require("/usr/bin/qrencode", ["-o", qrencodeOut.appendingPathComponent("\(index).png").path,
-                                                       "-s", "4", "-m", "4", "-l", "M", String(url)])
+        var sample: [Substring] = []
+        var qrencodeRate: Double?
+        if let qrencode = ChildRun.findOnPath("qrencode") {
+            let qrencodeOut = folder.appendingPathComponent("qrencode-out")
+            try FileManager.default.createDirectory(at: qrencodeOut, withIntermediateDirectories: true)
+            sample = Array(try String(contentsOf: payloads, encoding: .utf8).split(separator: "\n").prefix(qrencodeSample))
+            let qrencodeStarted = Date()
+            for (index, url) in sample.enumerated() {
+                try ChildRun.require(qrencode, ["-o", qrencodeOut.appendingPathComponent("\(index).png").path,
+                                                "-s", "4", "-m", "4", "-l", "M", String(url)])
+            }
+            qrencodeRate = Double(sample.count) / Date().timeIntervalSince(qrencodeStarted)
+        } else {
+            FileHandle.standardError.write(Data("ocoptrace-bench: the qrencode command is not installed (Debian package qrencode; scripts/setup.sh installs it): that comparison is skipped\n".utf8))
         }
-        let qrencodeRate = Double(sample.count) / Date().timeIntervalSince(qrencodeStarted)
 
         let ourRate = Double(stamps) / ours.seconds
         let referenceRate = Double(stamps) / referenceRun.seconds
         let results = Results(
             stamps: stamps, signed: embedSignature, ocoptrace: ours, ocoptraceStampsPerSecond: ourRate, stages: stages,
             reference: referenceRun, referenceStampsPerSecond: referenceRate, referenceEncodeOnly: encodeOnly,
-            referenceEncodeOnlyStampsPerSecond: Double(stamps) / encodeOnly.seconds, qrencodeSample: sample.count,
-            qrencodeStampsPerSecond: qrencodeRate, speedupOverReference: ourRate / referenceRate, speedupOverQrencode: ourRate / qrencodeRate)
+            referenceEncodeOnlyStampsPerSecond: Double(stamps) / encodeOnly.seconds, qrencodeSample: qrencodeRate.map { _ in sample.count },
+            qrencodeStampsPerSecond: qrencodeRate, speedupOverReference: ourRate / referenceRate, speedupOverQrencode: qrencodeRate.map { ourRate / $0 })
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -136,7 +143,11 @@ struct IssueBench: ParsableCommand {
         }
         print(String(format: "qr-reference.c (1 core, PNGs)       %8.0f stamps/s  %6.2f s  → ocoptrace is %.2f×", referenceRate, referenceRun.seconds, ourRate / referenceRate))
         print(String(format: "qr-reference.c --encode-only        %8.0f stamps/s  %6.2f s", Double(stamps) / encodeOnly.seconds, encodeOnly.seconds))
-        print(String(format: "qrencode command, one per stamp     %8.0f stamps/s  (%d stamps) → ocoptrace is %.1f×", qrencodeRate, sample.count, ourRate / qrencodeRate))
+        if let qrencodeRate {
+            print(String(format: "qrencode command, one per stamp     %8.0f stamps/s  (%d stamps) → ocoptrace is %.1f×", qrencodeRate, sample.count, ourRate / qrencodeRate))
+        } else {
+            print("qrencode command, one per stamp     skipped: not installed")
+        }
     }
 
     static func extractURLs(from manifest: URL, to payloads: URL) throws {

@@ -116,6 +116,38 @@ private let goodCatalog = """
         #expect(job.file?.hasSuffix("bad.csv") == true)
     }
 
+    @Test func reportsEveryRepeatedCodeGTINAndLotEvenWhenTheFirstRowIsInvalid() throws {
+        let workspace = try Workspace()
+        let catalog = try workspace.importFile("repeats.csv", """
+            product_code,name,gtin,producer,province,price_vnd
+            A,Một,8938765000015,HTX A,Thanh Hóa,mười nghìn
+            A,Một lần nữa,,htx a,THANH HOA,10000
+            B,Hai,8938765000015,HTX A,Thanh Hóa,20000
+            A,Của HTX khác,,HTX B,Thanh Hóa,10000
+            A,Lần thứ ba,,HTX A,Thanh Hóa,giá
+            """)
+        #expect(catalog.outcome == .rejected)
+        let problems = catalog.problems.map { "\($0.row):\($0.column ?? ""): \($0.message)" }
+        #expect(problems.contains("3:product_code: product code \"A\" already appears on row 2 for htx a"), "\(problems)")
+        #expect(problems.contains("4:gtin: GTIN 08938765000015 is already used on row 2: each product needs its own GTIN"), "\(problems)")
+        #expect(problems.contains("6:product_code: product code \"A\" already appears on row 2 for HTX A"), "\(problems)")
+        #expect(problems.contains { $0.hasPrefix("6:price_vnd:") }, "the repeat is reported beside the row's own problems")
+        #expect(!problems.contains { $0.hasPrefix("5:") }, "another producer may use the same code")
+        #expect(catalog.invalidRows == 4)
+
+        _ = try workspace.importFile("ok.csv", "product_code,name,producer,province,price_vnd\nA,Một,HTX A,Thanh Hóa,10000\n")
+        let orders = try workspace.importFile("orders.csv", """
+            product_code,lot,quantity,produced_on
+            A,L1,ten,2026-11-01
+            A,L1,10,2026-11-01
+            A,L2,10,2026-11-01
+            """)
+        #expect(orders.outcome == .rejected)
+        #expect(orders.problems.contains { $0.row == 3 && $0.message == "lot \"L1\" of product A already appears on row 2" },
+                "\(orders.problems)")
+        #expect(orders.invalidRows == 2)
+    }
+
     @Test func skipInvalidImportsTheGoodRowsOnly() throws {
         let workspace = try Workspace()
         let text = """

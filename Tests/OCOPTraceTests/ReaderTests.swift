@@ -86,6 +86,81 @@ private func rows(of reader: some TableReader) throws -> [RawRow] {
         #expect(read[1].cells[12] == "2023-12-05")
     }
 
+    /// Writes a workbook with Python's zipfile: the parts given, plus a minimal workbook around them.
+    private func workbook(_ file: URL, sheet: String) throws {
+        _ = try ExternalTools.run("python3", ["-c", """
+            import sys, zipfile
+            with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as book:
+                book.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>')
+                book.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheets><sheet name="S" sheetId="1"/></sheets></workbook>')
+                with book.open("xl/worksheets/sheet1.xml", "w") as part:
+                    exec(sys.stdin.read())
+            """, file.path], input: sheet)
+    }
+
+    @Test func readsALargeWorkbookWrittenByOpenpyxlAsAStream() throws {
+        // 30,000 rows is about 19 MB of sheet XML: more than the XML parser takes in one piece.
+        let folder = TemporaryFolder()
+        let file = folder.url.appendingPathComponent("large.xlsx")
+        _ = try ExternalTools.run("python3", ["-c", """
+            import sys, openpyxl
+            book = openpyxl.Workbook(write_only=True)
+            sheet = book.create_sheet("Sản phẩm")
+            sheet.append(["Mã sản phẩm", "Tên sản phẩm", "Chủ thể", "Tỉnh", "Giá bán", "Mô tả"])
+            for i in range(30000):
+                sheet.append([f"SP-{i:05d}", f"Nem chua Thanh Hóa số {i}", "HTX Nem chua", "Thanh Hóa", 85000 + i,
+                              "Đặc sản xứ Thanh, gói lá chuối, ăn kèm lá đinh lăng & tỏi ớt <ngon>"])
+            book.save(sys.argv[1])
+            """, file.path])
+        let registry = try Registry(path: folder.path("registry.sqlite"))
+        let report = try CatalogImporter(registry: registry).importFile(at: file)
+        #expect(report.outcome == .succeeded, "\(report.problems.prefix(3))")
+        #expect(report.inserted == 30_000)
+        let last = try registry.read { try String.fetchOne($0, sql: "SELECT description FROM products WHERE code = 'SP-29999'") }
+        #expect(last == "Đặc sản xứ Thanh, gói lá chuối, ăn kèm lá đinh lăng & tỏi ớt <ngon>")
+    }
+
+    @Test func refusesADecompressionBombEarly() throws {
+        let folder = TemporaryFolder()
+        let file = folder.url.appendingPathComponent("bomb.xlsx")
+        // 256 MB of blanks inside the sheet deflate to about 250 KB.
+        try workbook(file, sheet: """
+            part.write(b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>')
+            blanks = b" " * (1 << 20)
+            for _ in range(256): part.write(blanks)
+            part.write(b"</sheetData></worksheet>")
+            """)
+        let started = Date()
+        #expect {
+            try XLSXReader(url: file).forEachRow { _, _ in }
+        } throws: { error in
+            "\(error)".contains("decompression bomb") && "\(error)".contains("xl/worksheets/sheet1.xml")
+        }
+        #expect(Date().timeIntervalSince(started) < 5)
+    }
+
+    @Test func namesTheLineOfMalformedSheetXMLAndRefusesDocumentTypes() throws {
+        let folder = TemporaryFolder()
+        let broken = folder.url.appendingPathComponent("broken.xlsx")
+        try workbook(broken, sheet: """
+            part.write(b'<worksheet><sheetData>\\n<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>\\n<row r="2"></sheetData></worksheet>')
+            """)
+        #expect {
+            try XLSXReader(url: broken).forEachRow { _, _ in }
+        } throws: { error in
+            "\(error)".contains("not well-formed XML") && "\(error)".contains("line 3")
+        }
+        let laughs = folder.url.appendingPathComponent("laughs.xlsx")
+        try workbook(laughs, sheet: """
+            part.write(b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]><worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>')
+            """)
+        #expect {
+            try XLSXReader(url: laughs).forEachRow { _, _ in }
+        } throws: { error in
+            "\(error)".contains("document type declaration")
+        }
+    }
+
     @Test func refusesAFileThatIsNotAWorkbook() throws {
         let folder = TemporaryFolder()
         let file = folder.write("fake.xlsx", "code,name\n")

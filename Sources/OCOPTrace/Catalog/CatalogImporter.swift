@@ -79,6 +79,7 @@ public struct CatalogImporter: Sendable {
                 jobID = db.lastInsertedRowID
             }
             var header: HeaderMap?
+            var repeats: RepeatedKeys?
             var catalogWriter: CatalogWriter?
             var orderWriter: StampOrderWriter?
             var lastReported = 0
@@ -109,6 +110,7 @@ public struct CatalogImporter: Sendable {
                     throw error
                 case .header(let map, let row):
                     header = map
+                    repeats = RepeatedKeys(file: file, header: map)
                     report.kind = map.kind
                     if !map.ignoredHeaders.isEmpty {
                         report.warnings.append("\(file):\(row): ignored column\(map.ignoredHeaders.count > 1 ? "s" : "") "
@@ -119,18 +121,18 @@ public struct CatalogImporter: Sendable {
                     case .stampOrders: orderWriter = StampOrderWriter(db: db, file: file, header: map, jobID: jobID, now: stamp)
                     }
                 case .products(let rows, let position):
-                    for (row, draft) in rows {
-                        switch draft {
+                    for parsed in rows {
+                        switch repeats!.check(parsed) {
                         case .failure(let errors): record(.failure(errors))
-                        case .success(let draft): record(try RowErrors.catching { try catalogWriter!.apply(draft, row: row) })
+                        case .success(let draft): record(try RowErrors.catching { try catalogWriter!.apply(draft, row: parsed.row) })
                         }
                     }
                     reportProgress(position)
                 case .stampOrders(let rows, let position):
-                    for (row, draft) in rows {
-                        switch draft {
+                    for parsed in rows {
+                        switch repeats!.check(parsed) {
                         case .failure(let errors): record(.failure(errors))
-                        case .success(let draft): record(try RowErrors.catching { try orderWriter!.apply(draft, row: row) })
+                        case .success(let draft): record(try RowErrors.catching { try orderWriter!.apply(draft, row: parsed.row) })
                         }
                     }
                     reportProgress(position)

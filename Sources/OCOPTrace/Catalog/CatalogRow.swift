@@ -10,7 +10,11 @@ public struct ProducerDraft: Hashable, Sendable {
     public var province: String
 
     /// Producers are told apart by name and province, ignoring case, spacing and diacritics.
-    public var identityKey: String { name.matchingKey + "\u{1F}" + province.matchingKey }
+    public var identityKey: String { Self.identityKey(name: name, province: province) }
+
+    static func identityKey(name: String, province: String) -> String {
+        name.matchingKey + "\u{1F}" + province.matchingKey
+    }
 }
 
 /// A validated catalog row: one product of one producer.
@@ -106,10 +110,19 @@ struct RowParser: Sendable {
         // @unchecked: a RowParser, and so its memo, is used by one thread at a time.
         var producerTypes: [String: ProducerType?] = [:]
         var groups: [String: OCOPGroup?] = [:]
+        var identityKeys: [String: String] = [:]
+
+        func identityKey(name: String, province: String) -> String {
+            let written = name + "\u{1F}" + province
+            if let known = identityKeys[written] { return known }
+            let key = ProducerDraft.identityKey(name: name, province: province)
+            identityKeys[written] = key
+            return key
+        }
     }
     let memo = Memo()
 
-    func product(from row: RawRow) -> Result<ProductDraft, RowErrors> {
+    func product(from row: RawRow) -> ParsedRow<ProductDraft> {
         let collector = Collector()
         func problem(_ column: Column?, _ message: String) {
             collector.problems.append(RowProblem(file: file, row: row.number, column: column.map(header.header(of:)), message: message))
@@ -183,18 +196,26 @@ struct RowParser: Sendable {
         }
         description = description.trimmed
 
-        guard collector.problems.isEmpty, let price else { return .failure(RowErrors(problems: collector.problems)) }
-        return .success(ProductDraft(
+        var uniqueKeys: [UniqueKey] = []
+        if !code.isEmpty, !producerName.isEmpty, !province.isEmpty {
+            uniqueKeys.append(UniqueKey(kind: .productCode, key: memo.identityKey(name: producerName, province: province) + "\u{1F}" + code,
+                                        label: "product code \"\(code)\"", owner: " for \(producerName)"))
+        }
+        if let gtin { uniqueKeys.append(UniqueKey(kind: .gtin, key: gtin.digits, label: "GTIN \(gtin.digits)")) }
+        guard collector.problems.isEmpty, let price else {
+            return ParsedRow(row: row.number, draft: .failure(RowErrors(problems: collector.problems)), uniqueKeys: uniqueKeys)
+        }
+        return ParsedRow(row: row.number, draft: .success(ProductDraft(
             producer: ProducerDraft(name: producerName, type: producerType, taxID: taxID, commune: text(.commune),
                                     district: text(.district), province: province),
             code: code, name: name, gtin: gtin, ocopGroup: group,
             ocop: stars.map { OCOPRecognition(stars: $0, decision: decision, recognizedOn: recognizedOn) },
             priceVND: price, unit: text(.unit), weightGrams: weight, shelfLifeDays: shelfLife,
             description: description.isEmpty ? nil : description, images: images, stock: stock,
-            embedSignature: embedSignature, packageSize: packageSize))
+            embedSignature: embedSignature, packageSize: packageSize)), uniqueKeys: uniqueKeys)
     }
 
-    func stampOrder(from row: RawRow) -> Result<StampOrderDraft, RowErrors> {
+    func stampOrder(from row: RawRow) -> ParsedRow<StampOrderDraft> {
         let collector = Collector()
         func problem(_ column: Column?, _ message: String) {
             collector.problems.append(RowProblem(file: file, row: row.number, column: column.map(header.header(of:)), message: message))
@@ -240,12 +261,19 @@ struct RowParser: Sendable {
         if let producedOn, let expiresOn, expiresOn < producedOn {
             problem(.expiresOn, "the expiry date \(expiresOn.iso) is before the production date \(producedOn.iso)")
         }
-        guard collector.problems.isEmpty, let code, let lotLabel, let lot, let quantity, let producedOn else {
-            return .failure(RowErrors(problems: collector.problems))
+        var uniqueKeys: [UniqueKey] = []
+        if let code, let lot {
+            // The producer narrows the product only when the file names one.
+            let producer = text(.producer).map { memo.identityKey(name: $0, province: text(.province) ?? "") } ?? ""
+            uniqueKeys.append(UniqueKey(kind: .lot, key: [code, producer, lot.code].joined(separator: "\u{1F}"),
+                                        label: "lot \"\(lot.code)\" of product \(code)"))
         }
-        return .success(StampOrderDraft(productCode: code, producerName: text(.producer), province: text(.province),
+        guard collector.problems.isEmpty, let code, let lotLabel, let lot, let quantity, let producedOn else {
+            return ParsedRow(row: row.number, draft: .failure(RowErrors(problems: collector.problems)), uniqueKeys: uniqueKeys)
+        }
+        return ParsedRow(row: row.number, draft: .success(StampOrderDraft(productCode: code, producerName: text(.producer), province: text(.province),
                                         lotLabel: lotLabel, lot: lot, quantity: quantity,
-                                        producedOn: producedOn, expiresOn: expiresOn))
+                                        producedOn: producedOn, expiresOn: expiresOn)), uniqueKeys: uniqueKeys)
     }
 }
 

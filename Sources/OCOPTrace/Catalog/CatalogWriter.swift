@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 
 /// Writes validated catalog rows inside an import's transaction, and finds the problems that only
-/// the registry or the rest of the file can reveal: a product code repeated for one producer, a GTIN
-/// that belongs to another product, a producer described two ways.
+/// the registry or the rest of the file can reveal: a GTIN that belongs to another product in the
+/// registry, a producer described two ways. (Codes and GTINs repeated within the file are
+/// `RepeatedKeys`' to find, valid rows or not.)
 final class CatalogWriter {
     private let db: Database
     private let file: String
@@ -22,12 +23,9 @@ final class CatalogWriter {
     private var producers: [String: ProducerState] = [:]
     /// Existing products of each producer met so far: code → (id, fingerprint).
     private var products: [Int64: [String: (id: Int64, fingerprint: String)]] = [:]
-    /// The row each product code was first seen on, per producer.
-    private var rowOfCode: [Int64: [String: Int]] = [:]
     /// The producer of the previous row: catalogs list a producer's products together, and the
     /// same description as the row before needs no checking again.
     private var previousProducer: (draft: ProducerDraft, id: Int64)?
-    private var rowOfGTIN: [String: Int] = [:]
     private var missingImages: Set<String> = []
     /// Identity keys by the name and province as written: computing a key is slow, and a catalog
     /// repeats its producer on every row.
@@ -53,14 +51,6 @@ final class CatalogWriter {
             producerID = try producer(for: draft.producer, row: row)
             previousProducer = (draft.producer, producerID)
         }
-        if let first = rowOfCode[producerID]?[draft.code] {
-            throw problem(row, .productCode, "product code \"\(draft.code)\" already appears on row \(first) for \(draft.producer.name)")
-        }
-        if let gtin = draft.gtin, let first = rowOfGTIN[gtin.digits] {
-            throw problem(row, .gtin, "GTIN \(gtin.digits) is already used on row \(first): each product needs its own GTIN")
-        }
-        rowOfCode[producerID, default: [:]][draft.code] = row
-        if let gtin = draft.gtin { rowOfGTIN[gtin.digits] = row }
         noteMissingImages(draft.images, row: row)
 
         let existing = try existingProducts(of: producerID)[draft.code]

@@ -10,8 +10,8 @@ final class ParsedRowStream: @unchecked Sendable {
 
     enum Event: Sendable {
         case header(HeaderMap, row: Int)
-        case products([(row: Int, draft: Result<ProductDraft, RowErrors>)], ReadPosition)
-        case stampOrders([(row: Int, draft: Result<StampOrderDraft, RowErrors>)], ReadPosition)
+        case products([ParsedRow<ProductDraft>], ReadPosition)
+        case stampOrders([ParsedRow<StampOrderDraft>], ReadPosition)
         case failed(any Error)
     }
 
@@ -40,8 +40,8 @@ final class ParsedRowStream: @unchecked Sendable {
     private static func produce(reader: any TableReader & Sendable, file: String, folder: URL, today: CalendarDate,
                                 into queue: BoundedQueue<Event>) throws {
         var parser: RowParser?
-        var products: [(row: Int, draft: Result<ProductDraft, RowErrors>)] = []
-        var orders: [(row: Int, draft: Result<StampOrderDraft, RowErrors>)] = []
+        var products: [ParsedRow<ProductDraft>] = []
+        var orders: [ParsedRow<StampOrderDraft>] = []
         var lastPosition = ReadPosition(bytesRead: 0, totalBytes: 0)
         try reader.forEachRow { row, position in
             if row.isBlank { return }
@@ -54,13 +54,13 @@ final class ParsedRowStream: @unchecked Sendable {
             }
             switch parser.header.kind {
             case .catalog:
-                products.append((row.number, parser.product(from: row)))
+                products.append(parser.product(from: row))
                 if products.count >= batchSize {
                     try queue.push(.products(products, position))
                     products.removeAll(keepingCapacity: true)
                 }
             case .stampOrders:
-                orders.append((row.number, parser.stampOrder(from: row)))
+                orders.append(parser.stampOrder(from: row))
                 if orders.count >= batchSize {
                     try queue.push(.stampOrders(orders, position))
                     orders.removeAll(keepingCapacity: true)

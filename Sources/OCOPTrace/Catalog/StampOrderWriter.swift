@@ -8,7 +8,6 @@ final class StampOrderWriter {
     private let header: HeaderMap
     private let jobID: Int64?
     private let now: String
-    private var rowOfLot: [String: Int] = [:]
     /// The orders this file names, in row order, whether new, updated or unchanged.
     private(set) var orderIDs: [Int64] = []
 
@@ -26,11 +25,6 @@ final class StampOrderWriter {
 
     func apply(_ draft: StampOrderDraft, row: Int) throws -> RowChange {
         let product = try resolveProduct(draft, row: row)
-        let lotKey = "\(product.id)\u{1F}\(draft.lot.code)"
-        if let first = rowOfLot[lotKey] {
-            throw problem(row, .lot, "lot \"\(draft.lot.code)\" of product \(draft.productCode) already appears on row \(first)")
-        }
-        rowOfLot[lotKey] = row
         let expiresOn = draft.expiresOn ?? product.shelfLifeDays.flatMap { draft.producedOn.adding(days: $0) }
 
         let existing = try Row.fetchOne(db, sql: """

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import ZIPFoundation
 
 /// Reads the first sheet of an Excel workbook (`.xlsx`, Office Open XML) with a real unzip and XML
@@ -9,6 +6,14 @@ import ZIPFoundation
 /// numbers (recognised by their cell style) are turned into the text a person sees in the cell.
 public struct XLSXReader: TableReader, Sendable {
     public let url: URL
+
+    /// The most XML one part of a workbook may inflate to. A catalog of 100,000 products is a sheet
+    /// of about 65 MB; anything near this is not a catalog.
+    public static let maximumPartBytes: UInt64 = 1 << 30
+    /// The most a part may inflate by, once it is past `ratioCheckedFrom`: sheet XML compresses
+    /// about 8:1 to 15:1, a decompression bomb by hundreds or thousands to one.
+    public static let maximumRatio: UInt64 = 100
+    public static let ratioCheckedFrom: UInt64 = 16 << 20
 
     public init(url: URL) {
         self.url = url
@@ -22,35 +27,58 @@ public struct XLSXReader: TableReader, Sendable {
             throw CatalogError.unsupportedFormat(file: url.path, reason: "not a valid .xlsx workbook (\(error))")
         }
         let sheetPath = try firstSheetPath(in: archive)
-        let sharedStrings = try archive["xl/sharedStrings.xml"].map { try SharedStringsParser.parse(data(of: $0, in: archive)) } ?? []
-        let dateStyles = try archive["xl/styles.xml"].map { try StylesParser.dateStyleIndexes(data(of: $0, in: archive)) } ?? []
+        let sharedStrings = SharedStringsParser()
+        if let entry = archive["xl/sharedStrings.xml"] { try stream(entry, in: archive, to: sharedStrings) }
+        let styles = StylesParser()
+        if let entry = archive["xl/styles.xml"] { try stream(entry, in: archive, to: styles) }
         guard let sheetEntry = archive[sheetPath] else {
             throw CatalogError.unsupportedFormat(file: url.path, reason: "the workbook names a sheet at \(sheetPath) that it does not contain")
         }
-        let sheetData = try data(of: sheetEntry, in: archive)
-        let total = Int64(sheetData.count)
+        let total = Int64(clamping: sheetEntry.uncompressedSize)
         try withoutActuallyEscaping(body) { body in
-            let handler = SheetParser(sharedStrings: sharedStrings, dateStyles: dateStyles) { row in
-                try body(row, ReadPosition(bytesRead: total, totalBytes: total))
+            var inflated: Int64 = 0
+            let handler = SheetParser(sharedStrings: sharedStrings.strings, dateStyles: styles.dateStyleIndexes()) { row in
+                do { try body(row, ReadPosition(bytesRead: min(inflated, total), totalBytes: total)) } catch { throw CallerError(error: error) }
             }
-            let parser = XMLParser(data: sheetData)
-            parser.delegate = handler
-            let parsed = parser.parse()
-            if let error = handler.callbackError { throw error }
-            guard parsed else {
-                throw CatalogError.unsupportedFormat(file: url.path, reason: "the first sheet is not well-formed XML (\(parser.parserError.map { "\($0)" } ?? "unknown error"))")
-            }
+            try stream(sheetEntry, in: archive, to: handler) { inflated = $0 }
         }
     }
 
-    private func data(of entry: Entry, in archive: Archive) throws -> Data {
-        var data = Data()
+    /// Inflates one part of the workbook chunk by chunk straight into an XML parser, refusing a
+    /// part that inflates past a sane size or ratio as soon as it does.
+    private func stream(_ entry: Entry, in archive: Archive, to handler: any XMLStreamHandler,
+                        inflated: ((Int64) -> Void)? = nil) throws {
+        let compressed = max(entry.compressedSize, 1)
+        func checkSize(_ size: UInt64) throws {
+            if size > Self.maximumPartBytes || (size > Self.ratioCheckedFrom && size / compressed > Self.maximumRatio) {
+                throw CatalogError.unsupportedFormat(file: url.path, reason: """
+                    \(entry.path) inflates from \(ByteCount.text(entry.compressedSize)) to \(size == entry.uncompressedSize ? "" : "more than ")\
+                    \(ByteCount.text(size)): refused as a possible decompression bomb (a catalog sheet inflates about 10 times, \
+                    and 100,000 products are about 65 MB)
+                    """)
+            }
+        }
+        try checkSize(entry.uncompressedSize)
+        let xml = try XMLStream(handler: handler)
+        var total: UInt64 = 0
         do {
-            _ = try archive.extract(entry, skipCRC32: false) { data.append($0) }
+            _ = try archive.extract(entry, bufferSize: 1 << 16, skipCRC32: false) { chunk in
+                total += UInt64(chunk.count)
+                try checkSize(total)
+                try chunk.withUnsafeBytes { try xml.feed($0) }
+                inflated?(Int64(clamping: total))
+            }
+            try xml.finish()
+        } catch let failure as XMLStream.Failure {
+            throw CatalogError.unsupportedFormat(file: url.path, reason: "\(entry.path) is not well-formed XML: \(failure.description)")
+        } catch let error as CatalogError {
+            throw error
+        } catch let passed as CallerError {
+            throw passed.error
         } catch {
+            // ZIPFoundation's archive, data and (internal) inflation errors: a damaged workbook.
             throw CatalogError.unsupportedFormat(file: url.path, reason: "cannot unzip \(entry.path) (\(error))")
         }
-        return data
     }
 
     /// The path of the first sheet in workbook order, through the workbook's relationships.
@@ -58,74 +86,62 @@ public struct XLSXReader: TableReader, Sendable {
         guard let workbook = archive["xl/workbook.xml"] else {
             throw CatalogError.unsupportedFormat(file: url.path, reason: "not an Excel workbook: xl/workbook.xml is missing")
         }
-        let workbookXML = try data(of: workbook, in: archive)
-        let sheetRelationship = try AttributeScanner.firstAttribute("r:id", ofElement: "sheet", in: workbookXML)
-        guard let sheetRelationship,
+        let sheets = AttributeScanner(elementName: "sheet", attribute: "id")
+        try stream(workbook, in: archive, to: sheets)
+        guard let sheetRelationship = sheets.values.first,
               let relationsEntry = archive["xl/_rels/workbook.xml.rels"] else {
             return "xl/worksheets/sheet1.xml"
         }
-        let targets = try AttributeScanner.relationshipTargets(data(of: relationsEntry, in: archive))
-        guard let target = targets[sheetRelationship] else { return "xl/worksheets/sheet1.xml" }
+        let relationships = RelationshipScanner()
+        try stream(relationsEntry, in: archive, to: relationships)
+        guard let target = relationships.targets[sheetRelationship] else { return "xl/worksheets/sheet1.xml" }
         return target.hasPrefix("/") ? String(target.dropFirst()) : "xl/" + target
     }
 }
 
-/// Collects attributes of elements, for the small workbook and relationship parts.
-private final class AttributeScanner: NSObject, XMLParserDelegate {
+/// An error of the caller's row callback, carried unchanged through the unzip and XML layers.
+private struct CallerError: Error {
+    var error: any Error
+}
+
+/// One attribute of every element of a name, in document order (the workbook's sheets).
+private final class AttributeScanner: XMLStreamHandler {
     let elementName: String
-    var found: [[String: String]] = []
-    let stopAtFirst: Bool
+    let attribute: String
+    var values: [String] = []
 
-    init(elementName: String, stopAtFirst: Bool) {
+    init(elementName: String, attribute: String) {
         self.elementName = elementName
-        self.stopAtFirst = stopAtFirst
+        self.attribute = attribute
     }
 
-    func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
-        guard name == elementName || name.hasSuffix(":" + elementName) else { return }
-        found.append(attributes)
-        if stopAtFirst { parser.abortParsing() }
+    func startElement(_ name: String, attributes: XMLAttributes) {
+        if name == elementName, let value = attributes[attribute] { values.append(value) }
     }
+    func endElement(_ name: String) {}
+    func characters(_ text: String) {}
+}
 
-    static func firstAttribute(_ attribute: String, ofElement element: String, in data: Data) throws -> String? {
-        let scanner = AttributeScanner(elementName: element, stopAtFirst: true)
-        let parser = XMLParser(data: data)
-        parser.delegate = scanner
-        _ = parser.parse()
-        guard let attributes = scanner.found.first else { return nil }
-        return attributes[attribute] ?? attributes.first { $0.key.hasSuffix(":id") }?.value
-    }
+/// `xl/_rels/workbook.xml.rels`: relationship id → target part.
+private final class RelationshipScanner: XMLStreamHandler {
+    var targets: [String: String] = [:]
 
-    static func relationshipTargets(_ data: Data) throws -> [String: String] {
-        let scanner = AttributeScanner(elementName: "Relationship", stopAtFirst: false)
-        let parser = XMLParser(data: data)
-        parser.delegate = scanner
-        _ = parser.parse()
-        var targets: [String: String] = [:]
-        for attributes in scanner.found {
-            if let id = attributes["Id"], let target = attributes["Target"] { targets[id] = target }
-        }
-        return targets
+    func startElement(_ name: String, attributes: XMLAttributes) {
+        if name == "Relationship", let id = attributes["Id"], let target = attributes["Target"] { targets[id] = target }
     }
+    func endElement(_ name: String) {}
+    func characters(_ text: String) {}
 }
 
 /// `xl/sharedStrings.xml`: the text of each `<si>`, rich-text runs joined, phonetic hints left out.
-private final class SharedStringsParser: NSObject, XMLParserDelegate {
+private final class SharedStringsParser: XMLStreamHandler {
     var strings: [String] = []
     var current = ""
     var inText = false
     var inPhonetic = false
 
-    static func parse(_ data: Data) throws -> [String] {
-        let handler = SharedStringsParser()
-        let parser = XMLParser(data: data)
-        parser.delegate = handler
-        _ = parser.parse()
-        return handler.strings
-    }
-
-    func parser(_ parser: XMLParser, didStartElement qualified: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
-        switch qualified.localXMLName {
+    func startElement(_ name: String, attributes: XMLAttributes) {
+        switch name {
         case "si": current = ""
         case "t": inText = !inPhonetic
         case "rPh": inPhonetic = true
@@ -133,8 +149,8 @@ private final class SharedStringsParser: NSObject, XMLParserDelegate {
         }
     }
 
-    func parser(_ parser: XMLParser, didEndElement qualified: String, namespaceURI: String?, qualifiedName: String?) {
-        switch qualified.localXMLName {
+    func endElement(_ name: String) {
+        switch name {
         case "si": strings.append(current)
         case "t": inText = false
         case "rPh": inPhonetic = false
@@ -142,24 +158,20 @@ private final class SharedStringsParser: NSObject, XMLParserDelegate {
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        if inText { current += string }
+    func characters(_ text: String) {
+        if inText { current += text }
     }
 }
 
 /// `xl/styles.xml`: which cell styles show numbers as dates.
-private final class StylesParser: NSObject, XMLParserDelegate {
+private final class StylesParser: XMLStreamHandler {
     var customFormats: [Int: String] = [:]
     var cellFormatIDs: [Int] = []
     var inCellXfs = false
 
-    static func dateStyleIndexes(_ data: Data) throws -> Set<Int> {
-        let handler = StylesParser()
-        let parser = XMLParser(data: data)
-        parser.delegate = handler
-        _ = parser.parse()
+    func dateStyleIndexes() -> Set<Int> {
         var indexes = Set<Int>()
-        for (index, formatID) in handler.cellFormatIDs.enumerated() where handler.isDateFormat(formatID) {
+        for (index, formatID) in cellFormatIDs.enumerated() where isDateFormat(formatID) {
             indexes.insert(index)
         }
         return indexes
@@ -187,8 +199,8 @@ private final class StylesParser: NSObject, XMLParserDelegate {
         return lower.contains("d") || lower.contains("y") || (lower.contains("m") && !lower.contains("h") && !lower.contains("s"))
     }
 
-    func parser(_ parser: XMLParser, didStartElement qualified: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
-        switch qualified.localXMLName {
+    func startElement(_ name: String, attributes: XMLAttributes) {
+        switch name {
         case "numFmt":
             if let id = attributes["numFmtId"].flatMap(Int.init), let code = attributes["formatCode"] { customFormats[id] = code }
         case "cellXfs": inCellXfs = true
@@ -197,17 +209,17 @@ private final class StylesParser: NSObject, XMLParserDelegate {
         }
     }
 
-    func parser(_ parser: XMLParser, didEndElement qualified: String, namespaceURI: String?, qualifiedName: String?) {
-        if qualified.localXMLName == "cellXfs" { inCellXfs = false }
+    func endElement(_ name: String) {
+        if name == "cellXfs" { inCellXfs = false }
     }
+    func characters(_ text: String) {}
 }
 
 /// A worksheet, row by row.
-private final class SheetParser: NSObject, XMLParserDelegate {
+private final class SheetParser: XMLStreamHandler {
     let sharedStrings: [String]
     let dateStyles: Set<Int>
     let onRow: (RawRow) throws -> Void
-    var callbackError: (any Error)?
 
     var rowNumber = 0
     var cells: [String] = []
@@ -223,8 +235,8 @@ private final class SheetParser: NSObject, XMLParserDelegate {
         self.onRow = onRow
     }
 
-    func parser(_ parser: XMLParser, didStartElement qualified: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
-        switch qualified.localXMLName {
+    func startElement(_ name: String, attributes: XMLAttributes) {
+        switch name {
         case "row":
             rowNumber = attributes["r"].flatMap(Int.init) ?? rowNumber + 1
             cells = []
@@ -239,12 +251,12 @@ private final class SheetParser: NSObject, XMLParserDelegate {
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) {
-        if collecting { value += string }
+    func characters(_ text: String) {
+        if collecting { value += text }
     }
 
-    func parser(_ parser: XMLParser, didEndElement qualified: String, namespaceURI: String?, qualifiedName: String?) {
-        switch qualified.localXMLName {
+    func endElement(_ name: String) throws {
+        switch name {
         case "v", "t":
             collecting = false
         case "c":
@@ -253,12 +265,7 @@ private final class SheetParser: NSObject, XMLParserDelegate {
             }
             cells[cellColumn] = displayText()
         case "row":
-            do {
-                try onRow(RawRow(number: rowNumber, cells: cells))
-            } catch {
-                callbackError = error
-                parser.abortParsing()
-            }
+            try onRow(RawRow(number: rowNumber, cells: cells))
         default: break
         }
     }
@@ -292,13 +299,5 @@ private final class SheetParser: NSObject, XMLParserDelegate {
             sawLetter = true
         }
         return sawLetter ? index - 1 : nil
-    }
-}
-
-private extension String {
-    /// `x:row` → `row`: some writers prefix SpreadsheetML elements with a namespace.
-    var localXMLName: Substring {
-        guard let colon = lastIndex(of: ":") else { return Substring(self) }
-        return self[index(after: colon)...]
     }
 }

@@ -167,8 +167,8 @@ extension ExportReason {
 
     static func imageTooHeavy(_ path: String, _ file: ImageFile, platform: String, maximumBytes: Int) -> ExportReason {
         ExportReason(code: "image-too-heavy",
-                     english: "image \(path) is \(megabytes(file.bytes)); \(platform) takes at most \(megabytes(maximumBytes))",
-                     vietnamese: "ảnh \(path) nặng \(megabytes(file.bytes)); \(platform) nhận tối đa \(megabytes(maximumBytes))")
+                     english: "image \(path) is \(ByteCount.text(file.bytes)); \(platform) takes at most \(ByteCount.text(maximumBytes))",
+                     vietnamese: "ảnh \(path) nặng \(ByteCount.text(file.bytes)); \(platform) nhận tối đa \(ByteCount.text(maximumBytes))")
     }
 
     static func imageNeedsURL(_ path: String, platform: String) -> ExportReason {
@@ -198,9 +198,5 @@ extension ExportReason {
     static func tooManyImages(_ count: Int, platform: String, maximum: Int) -> ExportReason {
         ExportReason(code: "too-many-images", english: "\(count) images, \(platform) takes \(maximum); the first \(maximum) are used",
                      vietnamese: "\(count) ảnh, \(platform) nhận tối đa \(maximum); dùng \(maximum) ảnh đầu")
-    }
-
-    private static func megabytes(_ bytes: Int) -> String {
-        String(format: "%.1f MB", Double(bytes) / 1_048_576).replacingOccurrences(of: ".0 MB", with: " MB")
     }
 }
