@@ -9,6 +9,10 @@ enum Console {
         FileHandle.standardError.write(Data(("error: " + message + "\n").utf8))
     }
 
+    static func note(_ message: String) {
+        FileHandle.standardError.write(Data(("note: " + message + "\n").utf8))
+    }
+
     static func warning(_ message: String) {
         FileHandle.standardError.write(Data(("warning: " + message + "\n").utf8))
     }
@@ -99,17 +103,29 @@ enum ReportPrinter {
             if report.problems.isEmpty {
                 Swift.print("valid \(what) \(report.file) (\(report.rows) rows; dry run, nothing written)")
             } else {
-                for problem in report.problems { Console.error(problem.description) }
+                printProblems(of: report)
                 Swift.print("invalid \(what) \(report.file): \(report.invalidRows) of \(report.rows) rows (dry run, nothing written)")
             }
         case .partial:
-            for problem in report.problems { Console.error(problem.description) }
+            printProblems(of: report)
             Swift.print("imported \(what) \(report.file) (\(counts)); skipped \(report.invalidRows) invalid rows")
         case .unreadable:
             Console.error(report.failure ?? "cannot read \(report.file)")
         case .rejected:
-            for problem in report.problems { Console.error(problem.description) }
+            printProblems(of: report)
             Console.error("rejected \(report.file): \(report.invalidRows) of \(report.rows) rows invalid; nothing imported from it")
+        }
+    }
+
+    /// The first problems of each kind, a count of the rest, and where all of them are.
+    private static func printProblems(of report: FileImportReport) {
+        let summary = ProblemLog.summary(report.problems)
+        for problem in summary.shown { Console.error(problem.description) }
+        for (column, count) in summary.moreByColumn {
+            Console.error("\(report.file): … \(count) more problem\(count == 1 ? "" : "s") \(column.map { "in column \($0)" } ?? "of whole rows")")
+        }
+        if let file = report.problemsFile {
+            Console.note("all \(summary.total) problem\(summary.total == 1 ? "" : "s") of \(report.file) are listed in \(file) (tất cả lỗi: \(file))")
         }
     }
 

@@ -44,10 +44,11 @@ struct ImportCommand: ParsableCommand {
             let urls = paths.map { URL(fileURLWithPath: $0) }
             // Inputs are checked before the registry is opened, so a typo creates no registry.
             _ = try InputFiles.expand(urls)
-            let registry = try Registry(path: registry.path)
+            let registry = try Registry(path: self.registry.path)
             let importer = CatalogImporter(registry: registry)
             reports = try importer.importPaths(urls,
-                                               options: ImportOptions(skipInvalid: skipInvalid, dryRun: dryRun),
+                                               options: ImportOptions(skipInvalid: skipInvalid, dryRun: dryRun,
+                                                                      problemsFolder: self.registry.outputFolder),
                                                progress: progress?.callback)
             progress?.finish()
         } catch {

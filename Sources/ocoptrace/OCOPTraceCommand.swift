@@ -37,6 +37,9 @@ struct RegistryOptions: ParsableArguments {
     var db: String?
 
     var path: String { Registry.resolvePath(db) }
+
+    /// The folder the registry is in (`output/` by default), where reports beside it go.
+    var outputFolder: URL { URL(fileURLWithPath: path).deletingLastPathComponent() }
 }
 
 /// Exit codes, documented in the README.

@@ -39,7 +39,7 @@ struct RunCommand: ParsableCommand {
             _ = try InputFiles.expand([URL(fileURLWithPath: folder)])
             let registry = try Registry(path: registry.path)
             summary = try Pipeline(registry: registry, outputFolder: URL(fileURLWithPath: issuing.output))
-                .run(folder: URL(fileURLWithPath: folder), issue: issuing.issueOptions, reportLanguage: lang ?? .fromEnvironment,
+                .run(folder: URL(fileURLWithPath: folder), options: ImportOptions(problemsFolder: URL(fileURLWithPath: issuing.output)), issue: issuing.issueOptions, reportLanguage: lang ?? .fromEnvironment,
                      progress: progress?.callback,
                      issueProgress: progress?.issueCallback)
             progress?.finish()

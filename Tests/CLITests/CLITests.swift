@@ -51,6 +51,35 @@ import TestSupport
         #expect((shopee["files"] as? [String])?.first?.hasSuffix("shopee/shopee-upload.xlsx") == true)
     }
 
+    @Test func thousandsOfBadRowsPrintTheFirstOfEachKindAndListEveryOneInAFile() throws {
+        let folder = TemporaryFolder()
+        var catalog = "product_code,name,producer,commune,province,price_vnd\n"
+        for row in 0..<3000 { catalog += "SP-\(row),Sản phẩm \(row),HTX Một,Xã \(row),Thanh Hóa,\(row == 7 ? "giá" : "10000")\n" }
+        folder.write("many.csv", catalog)
+        let result = try OCOPTraceBinary.run(["import", "many.csv"], in: folder.url)
+        #expect(result.status == 1)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count < 20, "\(lines.count) lines on the terminal")
+        #expect(result.stderr.contains("many.csv:3:commune: HTX Một has commune \"Xã 0\" on row 2 but \"Xã 1\" here"))
+        #expect(result.stderr.contains("many.csv:9:price_vnd: \"giá\" is not a price in VND"))
+        // Row 8's bad price keeps it from the producer check: 2998 commune problems and one price.
+        #expect(result.stderr.contains("many.csv: … 2993 more problems in column commune"), "\(result.stderr)")
+        #expect(result.stderr.contains("all 2999 problems of many.csv are listed in output/problems/many-problems.csv"), "\(result.stderr)")
+        let listed = try Data(contentsOf: folder.url.appendingPathComponent("output/problems/many-problems.csv"))
+        #expect(listed.starts(with: [0xEF, 0xBB, 0xBF]), "a byte-order mark, for Excel")
+        let rows = String(decoding: listed.dropFirst(3), as: UTF8.self).split(separator: "\n")
+        #expect(rows.first == "file,row,column,message")
+        #expect(rows.count == 3000)
+        #expect(rows.contains("many.csv,3001,commune,HTX Một has commune \"Xã 0\" on row 2 but \"Xã 2999\" here") == false,
+                "quotes in a message are doubled inside a quoted field")
+        #expect(rows.contains("many.csv,3001,commune,\"HTX Một has commune \"\"Xã 0\"\" on row 2 but \"\"Xã 2999\"\" here\""))
+
+        let json = try OCOPTraceBinary.run(["import", "--json", "many.csv"], in: folder.url)
+        let report = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+        #expect((report["problems"] as? [Any])?.count == 2999)
+        #expect(report["problems_file"] as? String == "output/problems/many-problems.csv")
+    }
+
     @Test func importOfABadFileExitsOneAndNamesFileRowAndColumn() throws {
         let folder = TemporaryFolder()
         folder.write("bad.csv", "product_code,name,producer,province,price_vnd\nA,Một,HTX A,Thanh Hóa,abc\nB,,HTX A,Thanh Hóa,1000\n")

@@ -155,11 +155,12 @@ public struct CatalogImporter: Sendable {
             return report
         }
 
+        var report: FileImportReport
         do {
-            return options.dryRun ? try registry.writeAndRollBack(attempt) : try registry.write(attempt)
+            report = options.dryRun ? try registry.writeAndRollBack(attempt) : try registry.write(attempt)
         } catch let rejection as RejectedImport {
             // The data rolled back; the attempt still belongs in the job log.
-            var report = rejection.report
+            report = rejection.report
             report.jobID = try registry.write { db in
                 try db.execute(sql: "INSERT INTO jobs (kind, file, checksum, started_at, outcome) VALUES ('import', ?, ?, ?, 'rejected')",
                                arguments: [file, checksum, stamp])
@@ -167,8 +168,15 @@ public struct CatalogImporter: Sendable {
                 try JobLog.finish(db, id: id, report: report)
                 return id
             }
-            return report
         }
+        if let folder = options.problemsFolder, !report.problems.isEmpty {
+            do {
+                report.problemsFile = try ProblemLog.write(report.problems, for: file, in: folder)
+            } catch {
+                report.warnings.append("cannot write the list of problems into \(folder.relativePath): \((error as NSError).localizedDescription)")
+            }
+        }
+        return report
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What happened to one imported file.
 public struct FileImportReport: Sendable, Codable {
     public enum Outcome: String, Sendable, Codable {
@@ -27,6 +29,9 @@ public struct FileImportReport: Sendable, Codable {
     public var problems: [RowProblem] = []
     /// Notes that reject nothing: ignored columns, local images that are not there yet.
     public var warnings: [String] = []
+    /// Where every problem was written (`problems/{file}-problems.csv` under the import's
+    /// `problemsFolder`), when there were any.
+    public var problemsFile: String?
     /// Why an `unreadable` file could not be read.
     public var failure: String?
     /// The stamp orders a stamp-order file names (imported or already there), for issuing them.
@@ -44,7 +49,7 @@ public struct FileImportReport: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case file, kind, checksum, outcome, rows, inserted, updated, unchanged
-        case invalidRows = "invalid_rows", problems, warnings, failure
+        case invalidRows = "invalid_rows", problems, problemsFile = "problems_file", warnings, failure
         case jobID = "job_id", seconds
     }
 }
@@ -57,11 +62,14 @@ public struct ImportOptions: Sendable {
     public var dryRun = false
     /// The day recognition and production dates are checked against.
     public var today = CalendarDate.today()
+    /// Where every problem of a file is written, in `problems/` (the output folder); nil writes none.
+    public var problemsFolder: URL?
 
-    public init(skipInvalid: Bool = false, dryRun: Bool = false, today: CalendarDate = .today()) {
+    public init(skipInvalid: Bool = false, dryRun: Bool = false, today: CalendarDate = .today(), problemsFolder: URL? = nil) {
         self.skipInvalid = skipInvalid
         self.dryRun = dryRun
         self.today = today
+        self.problemsFolder = problemsFolder
     }
 }
 

@@ -179,7 +179,7 @@ public struct StampIssuer: Sendable {
         let product = try Row.fetchOne(db, sql: """
             SELECT p.code, pr.name FROM products p JOIN producers pr ON pr.id = p.producer_id WHERE p.id = ?
             """, arguments: [productID])!
-        let folder = ["stamps", StampIssuer.slug(product["name"]), StampIssuer.slug(product["code"]), StampIssuer.slug(lot)]
+        let folder = ["stamps", FileName.slug(product["name"]), FileName.slug(product["code"]), FileName.slug(lot)]
             .joined(separator: "/")
         try db.execute(sql: """
             INSERT INTO stamp_batches (product_id, order_id, lot, lot_label, quantity, produced_on, expires_on, resolver, key_id,
@@ -300,20 +300,6 @@ public struct StampIssuer: Sendable {
     static func chunkFolderName(_ chunk: Int) -> String {
         let digits = String(chunk + 1)
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
-    }
-
-    /// A folder name from a product or lot name: ASCII letters and digits, `-` between words.
-    static func slug(_ text: String) -> String {
-        var slug = ""
-        for scalar in text.withoutVietnameseDiacritics.unicodeScalars {
-            if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
-                slug.unicodeScalars.append(scalar)
-            } else if !slug.isEmpty, !slug.hasSuffix("-") {
-                slug += "-"
-            }
-        }
-        while slug.hasSuffix("-") { slug.removeLast() }
-        return slug.isEmpty ? "x" : String(slug.prefix(60))
     }
 
     static func findProduct(_ db: Database, code: String, producer: String?) throws -> ProductLookup.Match {
