@@ -91,11 +91,7 @@ struct VerifyCommand: ParsableCommand {
                 }
                 var loaded: OfflinePack?
                 if let pack {
-                    do {
-                        loaded = try OfflinePack(contentsOf: URL(fileURLWithPath: pack), publicKeys: keys)
-                    } catch let error as OfflinePack.PackError {
-                        throw CatalogError.unreadable(file: pack, reason: error.description)
-                    }
+                    loaded = try OfflinePack(contentsOf: URL(fileURLWithPath: pack), publicKeys: keys)
                     packNote = loaded.map { VerdictPrinter.packAge($0) }
                 }
                 let verifier = OfflineVerifier(pack: loaded, publicKeys: keys)

@@ -232,12 +232,16 @@ private struct VerifyWorkspace {
         bytes[bytes.count / 2] ^= 0x01
         let tampered = workspace.folder.url.appendingPathComponent("tampered.pack")
         try bytes.write(to: tampered)
-        #expect(throws: OfflinePack.PackError.self) { try OfflinePack(contentsOf: tampered, publicKeys: [workspace.key]) }
+        #expect { try OfflinePack(contentsOf: tampered, publicKeys: [workspace.key]) } throws: { error in
+            (error as? OfflinePack.PackError)?.reason == .badSignature && (error as? OfflinePack.PackError)?.isRefused == true
+        }
         let otherFolder = TemporaryFolder()
         let otherKey = try KeyStore(registry: try Registry(path: otherFolder.path("r.sqlite")), folder: otherFolder.url).generate()
-        #expect(throws: OfflinePack.PackError.self) { try OfflinePack(contentsOf: file, publicKeys: [otherKey]) }
-        #expect(throws: OfflinePack.PackError.self) {
-            try OfflinePack(contentsOf: URL(fileURLWithPath: workspace.folder.path("catalog.csv")), publicKeys: [workspace.key])
+        #expect { try OfflinePack(contentsOf: file, publicKeys: [otherKey]) } throws: { error in
+            (error as? OfflinePack.PackError)?.reason == .unknownKey(String(try! String(contentsOf: file, encoding: .isoLatin1).suffix(68).prefix(4)))
+        }
+        #expect { try OfflinePack(contentsOf: URL(fileURLWithPath: workspace.folder.path("catalog.csv")), publicKeys: [workspace.key]) } throws: { error in
+            (error as? OfflinePack.PackError)?.reason == .notAPack && "\(error)".hasSuffix("catalog.csv: not an ocoptrace offline pack (or a damaged one)")
         }
     }
 

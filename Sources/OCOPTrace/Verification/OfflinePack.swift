@@ -69,18 +69,33 @@ public struct OfflinePack: Sendable {
     public var created: String { header.created }
     public var stampCount: Int { entries.count / OfflinePack.entrySize }
 
-    public enum PackError: Error, Sendable, CustomStringConvertible {
-        case unreadable(String)
-        case notAPack
-        case badSignature
-        case unknownKey(String)
+    /// Why a pack was not loaded: it could not be read, is not a pack, or was refused because its
+    /// signature does not verify against the public keys given.
+    public struct PackError: Error, Sendable, CustomStringConvertible {
+        public enum Reason: Sendable, Equatable {
+            case unreadable(String)
+            case notAPack
+            case badSignature
+            case unknownKey(String)
+        }
+
+        public var file: String
+        public var reason: Reason
+
+        /// Whether the pack was read and then refused for its signature.
+        public var isRefused: Bool {
+            switch reason {
+            case .badSignature, .unknownKey: true
+            case .unreadable, .notAPack: false
+            }
+        }
 
         public var description: String {
-            switch self {
-            case .unreadable(let reason): "cannot read the pack: \(reason)"
-            case .notAPack: "not an ocoptrace offline pack (or a damaged one)"
-            case .badSignature: "the pack's signature does not verify: it was altered, or the public key is not the registry's; refusing it"
-            case .unknownKey(let keyID): "the pack is signed with key \(keyID), and no public key given has that id"
+            switch reason {
+            case .unreadable(let why): "\(file): cannot read the pack: \(why)"
+            case .notAPack: "\(file): not an ocoptrace offline pack (or a damaged one)"
+            case .badSignature: "\(file): pack refused: its signature does not verify: it was altered, or the public key is not the registry's"
+            case .unknownKey(let keyID): "\(file): pack refused: it is signed with key \(keyID), and no public key given has that id"
             }
         }
     }
@@ -161,44 +176,45 @@ public struct OfflinePack: Sendable {
     /// Loads a pack and checks its signature against the given public keys; refuses it otherwise.
     public init(contentsOf url: URL, publicKeys: [PublicStampKey]) throws {
         let data: Data
-        do { data = try Data(contentsOf: url, options: .mappedIfSafe) } catch { throw PackError.unreadable("\(url.path): \(error.localizedDescription)") }
+        let file = url.relativePath
+        do { data = try Data(contentsOf: url, options: .mappedIfSafe) } catch { throw PackError(file: file, reason: .unreadable(error.localizedDescription)) }
         let bytes = [UInt8](data)
         let trailer = 4 + 64
-        guard bytes.count > OfflinePack.magic.count + 8 + trailer, bytes.starts(with: OfflinePack.magic) else { throw PackError.notAPack }
+        guard bytes.count > OfflinePack.magic.count + 8 + trailer, bytes.starts(with: OfflinePack.magic) else { throw PackError(file: file, reason: .notAPack) }
         let bodyEnd = bytes.count - trailer
-        guard let keyID = String(bytes: bytes[bodyEnd..<bodyEnd + 4], encoding: .ascii) else { throw PackError.notAPack }
+        guard let keyID = String(bytes: bytes[bodyEnd..<bodyEnd + 4], encoding: .ascii) else { throw PackError(file: file, reason: .notAPack) }
         let candidates = publicKeys.filter { $0.keyID == keyID }
-        guard !candidates.isEmpty else { throw PackError.unknownKey(keyID) }
+        guard !candidates.isEmpty else { throw PackError(file: file, reason: .unknownKey(keyID)) }
         let signature = Data(bytes[(bodyEnd + 4)...])
         let body = Data(bytes[..<bodyEnd])
         let verified = candidates.contains { $0.isValid(signature: signature, for: body) }
-        guard verified else { throw PackError.badSignature }
+        guard verified else { throw PackError(file: file, reason: .badSignature) }
 
         var offset = OfflinePack.magic.count
         func readUInt32() throws -> Int {
-            guard offset + 4 <= bodyEnd else { throw PackError.notAPack }
+            guard offset + 4 <= bodyEnd else { throw PackError(file: file, reason: .notAPack) }
             let value = bytes[offset..<offset + 4].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
             offset += 4
             return value
         }
         let headerLength = try readUInt32()
-        guard offset + headerLength <= bodyEnd else { throw PackError.notAPack }
+        guard offset + headerLength <= bodyEnd else { throw PackError(file: file, reason: .notAPack) }
         do {
             header = try JSONDecoder().decode(Header.self, from: Data(bytes[offset..<offset + headerLength]))
         } catch {
-            throw PackError.notAPack
+            throw PackError(file: file, reason: .notAPack)
         }
         offset += headerLength
         let count = try readUInt32()
-        guard offset + count * OfflinePack.entrySize == bodyEnd else { throw PackError.notAPack }
+        guard offset + count * OfflinePack.entrySize == bodyEnd else { throw PackError(file: file, reason: .notAPack) }
         entries = Array(bytes[offset..<bodyEnd])
         self.keyID = keyID
         for entry in stride(from: 0, to: entries.count, by: OfflinePack.entrySize) {
             let lot = Int(OfflinePack.lotField(entries, at: entry) & ~OfflinePack.signedFlag)
-            guard lot < header.lots.count else { throw PackError.notAPack }
+            guard lot < header.lots.count else { throw PackError(file: file, reason: .notAPack) }
         }
         let productCount = header.products.count
-        guard header.lots.allSatisfy({ $0.product < productCount }) else { throw PackError.notAPack }
+        guard header.lots.allSatisfy({ $0.product < productCount }) else { throw PackError(file: file, reason: .notAPack) }
         lotRecords = OfflinePack.lotRecords(header)
     }
 
