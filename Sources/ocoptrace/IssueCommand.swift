@@ -72,13 +72,15 @@ struct IssueCommand: ParsableCommand {
             if let orders {
                 let url = URL(fileURLWithPath: orders)
                 _ = try InputFiles.expand([url])
-                let registry = try Registry(path: registry.path)
-                let report = try CatalogImporter(registry: registry).importFile(at: url)
+                // The file's kind first, from its header: a catalog given here must change nothing.
+                guard try InputFiles.kind(of: url) == .stampOrders else {
+                    throw ValidationError("\(orders) is a catalog, not a stamp-order file: import it with `ocoptrace import \(orders)`; nothing was changed")
+                }
+                let registry = try Registry(path: self.registry.path)
+                let report = try CatalogImporter(registry: registry)
+                    .importFile(at: url, options: ImportOptions(problemsFolder: self.registry.outputFolder))
                 importReports.append(report)
                 if report.outcome == .succeeded {
-                    guard report.kind == .stampOrders else {
-                        throw ValidationError("\(orders) is a catalog, not a stamp-order file")
-                    }
                     batches = try StampIssuer(registry: registry, options: issuing.issueOptions)
                         .issue(orderIDs: report.stampOrderIDs, progress: progress?.issueCallback)
                 }

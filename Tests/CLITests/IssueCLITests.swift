@@ -83,25 +83,49 @@ import TestSupport
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // Kill it once stamps exist but (almost surely) before 20,000 PNGs are written.
+        // Kill it as soon as the registry shows the batch issuing with its first stamps stored:
+        // 20,000 PNGs and the manifest are still to come, seconds of work after that point.
         let registry = folder.path("output/registry.sqlite")
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
-            if let count = try? ExternalTools.run("sqlite3", [registry, "SELECT COUNT(*) FROM stamps"]), (Int(count.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) > 0 { break }
-            usleep(20_000)
+        let deadline = Date().addingTimeInterval(60)
+        var seenIssuing = false
+        while Date() < deadline, process.isRunning {
+            let state = try? ExternalTools.run("sqlite3", [registry, """
+                SELECT b.status, COUNT(s.id) FROM stamp_batches b LEFT JOIN stamps s ON s.batch_id = b.id WHERE b.lot = 'KILL' GROUP BY b.id
+                """]).trimmingCharacters(in: .whitespacesAndNewlines)
+            if let state, state.hasPrefix("issuing|"), state != "issuing|0" {
+                kill(process.processIdentifier, SIGKILL)
+                seenIssuing = true
+                break
+            }
+            usleep(5_000)
         }
-        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
+        #expect(seenIssuing, "the batch was never seen issuing with stamps stored")
+        #expect(process.terminationReason == .uncaughtSignal, "killed, not finished")
         let status = try ExternalTools.run("sqlite3", [registry, "SELECT status FROM stamp_batches WHERE lot = 'KILL'"])
             .trimmingCharacters(in: .whitespacesAndNewlines)
-        if status == "issuing" {
-            let files = (try? FileManager.default.subpathsOfDirectory(atPath: folder.path("output/stamps"))) ?? []
-            #expect(!files.contains { $0.hasSuffix("/manifest.csv") })
-        }
+        #expect(status == "issuing")
+        let files = (try? FileManager.default.subpathsOfDirectory(atPath: folder.path("output/stamps"))) ?? []
+        #expect(!files.contains { $0.hasSuffix("/manifest.csv") }, "no manifest for a batch that did not complete")
         let rerun = try OCOPTraceBinary.run(arguments + ["--json"], in: folder.url)
         #expect(rerun.status == 0, "\(rerun.stderr)")
         let counts = try ExternalTools.run("sqlite3", [registry, "SELECT COUNT(*), COUNT(DISTINCT serial), MAX(sequence) FROM stamps; SELECT status FROM stamp_batches"])
         #expect(counts.split(separator: "\n") == ["20000|20000|20000", "issued"])
+    }
+
+    @Test func ordersNamingACatalogChangeNothing() throws {
+        let folder = try workspace()
+        folder.write("new-catalog.csv", """
+            product_code,name,producer,province,price_vnd
+            MOI-1,Sản phẩm mới,HTX Mới,Thanh Hóa,10000
+
+            """)
+        let registry = folder.path("output/registry.sqlite")
+        let before = try ExternalTools.run("sqlite3", [registry, "SELECT COUNT(*) FROM products; SELECT COUNT(*) FROM jobs"])
+        let result = try OCOPTraceBinary.run(["issue", "--orders", "new-catalog.csv"], in: folder.url)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("new-catalog.csv is a catalog, not a stamp-order file"), "\(result.stderr)")
+        #expect(try ExternalTools.run("sqlite3", [registry, "SELECT COUNT(*) FROM products; SELECT COUNT(*) FROM jobs"]) == before)
     }
 
     @Test func keysGenerateSignedIssueAndRetire() throws {
