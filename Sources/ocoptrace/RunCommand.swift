@@ -54,6 +54,7 @@ struct RunCommand: ParsableCommand {
             for batch in summary.batches { ReportPrinter.print(batch) }
             for export in summary.exports { print(ReportPrinter.summary(export)) }
             for label in summary.labels { print("labels for lot \(label.lot) of \(label.product): \(label.pdf) (\(label.pages) page\(label.pages == 1 ? "" : "s"))") }
+            for failure in summary.failures { Console.error(failure.description) }
             let counts = summary.registry
             print("""
                 Registry \(registry.path): \(counts.producers) producers, \(counts.products) products, \
@@ -61,6 +62,11 @@ struct RunCommand: ParsableCommand {
                 Done in \(String(format: "%.2f", summary.seconds)) s.
                 """)
         }
-        throw ReportPrinter.exitCode(for: summary.imports)
+        let importStatus = ReportPrinter.exitCode(for: summary.imports)
+        // A failed batch, label sheet or marketplace is as serious as a rejected file.
+        if !summary.failures.isEmpty, importStatus == .success || importStatus == ExitCodes.partial {
+            throw ExitCodes.rejected
+        }
+        throw importStatus
     }
 }

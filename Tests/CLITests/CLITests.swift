@@ -26,6 +26,35 @@ import TestSupport
         #expect(imports.allSatisfy { ($0["inserted"] as! Int) == 0 && ($0["updated"] as! Int) == 0 })
     }
 
+    @Test func runGoesOnPastAFailedBatchAndMarketplaceAndSaysWhere() throws {
+        let folder = TemporaryFolder()
+        try copyShippedCatalogs(into: folder)
+        // A product whose stamps must be signed, in a registry with no signing key: its batch fails.
+        folder.write("catalogs/ky-so.csv", """
+            product_code,name,producer,province,price_vnd,embed_signature
+            KY-1,Mật ong ký số,HTX Ký số,Thanh Hóa,120000,có
+
+            """)
+        folder.write("catalogs/don-ky-so.csv", "product_code,lot,quantity,produced_on\nKY-1,KY2611,10,2026-11-20\n")
+        // A file where the Tiki folder should be: that marketplace cannot be written.
+        folder.write("output/exports/tiki", "not a folder")
+        let result = try OCOPTraceBinary.run(["run"], in: folder.url)
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("error: issue: lot KY2611 of KY-1: "), "\(result.stderr)")
+        #expect(result.stderr.contains("error: export: tiki: "), "\(result.stderr)")
+        #expect(result.stdout.contains("issued lot NC2611A of NC-500"), "the other batches are issued")
+        #expect(result.stdout.contains("shopee: "), "the other marketplaces are exported")
+        #expect(!result.stdout.contains("tiki: "))
+        #expect(result.stdout.contains("Registry "), "the summary is still printed")
+        #expect(FileManager.default.fileExists(atPath: folder.path("output/exports/google/products.tsv")))
+
+        let json = try OCOPTraceBinary.run(["run", "--json"], in: folder.url)
+        let summary = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+        let failures = try #require(summary["failures"] as? [[String: String]])
+        #expect(failures.map { $0["stage"] } == ["issue", "export"])
+        #expect(failures.first?["item"] == "lot KY2611 of KY-1")
+    }
+
     @Test func exportAfterRunReportsEveryFindingAsJSONLinesAndExitsOneOnRejections() throws {
         let folder = TemporaryFolder()
         try copyShippedCatalogs(into: folder)

@@ -11,17 +11,33 @@ public struct Pipeline: Sendable {
         self.outputFolder = outputFolder
     }
 
+    /// A batch, label sheet or marketplace that failed: the job goes on with the rest.
+    public struct Failure: Sendable, Codable {
+        public enum Stage: String, Sendable, Codable {
+            case issue, labels, export
+        }
+
+        public var stage: Stage
+        /// What failed: `lot L1 of NC-500`, `tiki`.
+        public var item: String
+        public var message: String
+
+        public var description: String { "\(stage.rawValue): \(item): \(message)" }
+    }
+
     public struct Summary: Sendable, Codable {
         public var imports: [FileImportReport]
         public var batches: [BatchReport]
         public var labels: [LabelJob.Report]
         public var exports: [ExportReport]
+        /// Every batch, label sheet and marketplace that failed, in the order the stages met them.
+        public var failures: [Failure]
         public var registry: RegistryCounts
         public var seconds: Double
 
-        /// Whether any file was rejected or had rows skipped.
+        /// Whether any file was rejected or had rows skipped, or any stage failed somewhere.
         public var hasProblems: Bool {
-            imports.contains { $0.outcome == .rejected || $0.outcome == .partial }
+            imports.contains { $0.outcome == .rejected || $0.outcome == .partial } || !failures.isEmpty
         }
     }
 
@@ -33,21 +49,47 @@ public struct Pipeline: Sendable {
         try FileManager.default.createDirectory(at: outputFolder, withIntermediateDirectories: true)
         let imports = try CatalogImporter(registry: registry).importPaths([folder], options: options, progress: progress)
         let orders = imports.filter { $0.outcome == .succeeded || $0.outcome == .partial }.flatMap(\.stampOrderIDs)
-        let batches = try StampIssuer(registry: registry, options: issue).issue(orderIDs: orders, progress: issueProgress)
+        // Each stage goes on past a failed batch, label sheet or marketplace, and says where it failed.
+        var failures: [Failure] = []
+        var batches: [BatchReport] = []
+        for outcome in try StampIssuer(registry: registry, options: issue).issueEach(orderIDs: orders, progress: issueProgress) {
+            switch outcome.result {
+            case .success(let batch): batches.append(batch)
+            case .failure(let error):
+                failures.append(Failure(stage: .issue, item: "lot \(outcome.lot) of \(outcome.product)", message: "\(error)"))
+            }
+        }
         // Label sheets for every batch that has none yet, in the default layout.
         let labelJob = LabelJob(registry: registry, layout: LabelLayout.named(LabelLayout.defaultName)!)
         var labels: [LabelJob.Report] = []
         for batch in batches {
             let pdf = URL(fileURLWithPath: batch.folder).appendingPathComponent("labels-\(labelJob.layout.name).pdf")
             guard !FileManager.default.fileExists(atPath: pdf.path) else { continue }
-            labels.append(try labelJob.write(batchID: batch.batchID, to: pdf))
+            do {
+                labels.append(try labelJob.write(batchID: batch.batchID, to: pdf))
+            } catch {
+                failures.append(Failure(stage: .labels, item: "lot \(batch.lot) of \(batch.product)", message: "\(error)"))
+            }
         }
         // Listings of every product, for the marketplaces that can be exported.
-        let exports = try ListingExporter(registry: registry, options: ExportOptions(
+        let exporter = ListingExporter(registry: registry, options: try ExportOptions(
             folder: outputFolder.appendingPathComponent("exports"), resolver: StampURL.normalisedResolver(issue.resolver),
             categoryMapping: folder.appendingPathComponent("category-mapping.json"), language: reportLanguage))
-            .export(Marketplace.allCases)
-        return Summary(imports: imports, batches: batches, labels: labels, exports: exports,
+        var exports: [ExportReport] = []
+        do {
+            exports = try exporter.export(Marketplace.allCases)
+        } catch {
+            // The two export lanes stop at their first failure: find which marketplaces fail, and
+            // keep the listings of the others (each platform's files are replaced whole, or not at all).
+            for marketplace in Marketplace.allCases {
+                do {
+                    exports += try exporter.export([marketplace])
+                } catch {
+                    failures.append(Failure(stage: .export, item: marketplace.rawValue, message: "\(error)"))
+                }
+            }
+        }
+        return Summary(imports: imports, batches: batches, labels: labels, exports: exports, failures: failures,
                        registry: try RegistryCounts.fetch(from: registry), seconds: Date().timeIntervalSince(started))
     }
 }

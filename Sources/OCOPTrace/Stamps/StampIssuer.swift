@@ -131,6 +131,30 @@ public struct StampIssuer: Sendable {
         }
     }
 
+    /// What became of one stamp order issued by `issueEach`.
+    public struct OrderOutcome: Sendable {
+        public var orderID: Int64
+        /// The order's lot as written and its product code, to name it in a report.
+        public var lot: String
+        public var product: String
+        public var result: Result<BatchReport, any Error>
+    }
+
+    /// Issues each order on its own, so that one that fails (a lot conflict, a missing signing
+    /// key, a full disk) is reported with its lot and the others are still issued. Only a registry
+    /// that cannot be read throws.
+    public func issueEach(orderIDs: [Int64], progress: (@Sendable (IssueProgress) -> Void)? = nil) throws -> [OrderOutcome] {
+        try orderIDs.map { orderID in
+            let names = try registry.read { db in
+                try Row.fetchOne(db, sql: """
+                    SELECT o.lot_label, p.code FROM stamp_orders o JOIN products p ON p.id = o.product_id WHERE o.id = ?
+                    """, arguments: [orderID])
+            }
+            let result = Result<BatchReport, any Error> { try issue(orderIDs: [orderID], progress: progress)[0] }
+            return OrderOutcome(orderID: orderID, lot: names?["lot_label"] ?? "#\(orderID)", product: names?["code"] ?? "?", result: result)
+        }
+    }
+
     /// Issues one batch ad hoc.
     public func issue(productCode: String, producer: String? = nil, lot lotLabel: String, count: Int,
                       producedOn: CalendarDate?, expiresOn: CalendarDate?,
