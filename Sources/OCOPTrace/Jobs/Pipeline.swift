@@ -23,6 +23,12 @@ public struct Pipeline: Sendable {
         public var message: String
 
         public var description: String { "\(stage.rawValue): \(item): \(message)" }
+
+        init(stage: Stage, item: String, error: any Error) {
+            self.stage = stage
+            self.item = item
+            message = ErrorText.describe(error)
+        }
     }
 
     public struct Summary: Sendable, Codable {
@@ -56,7 +62,7 @@ public struct Pipeline: Sendable {
             switch outcome.result {
             case .success(let batch): batches.append(batch)
             case .failure(let error):
-                failures.append(Failure(stage: .issue, item: "lot \(outcome.lot) of \(outcome.product)", message: "\(error)"))
+                failures.append(Failure(stage: .issue, item: "lot \(outcome.lot) of \(outcome.product)", error: error))
             }
         }
         // Label sheets for every batch that has none yet, in the default layout.
@@ -68,7 +74,7 @@ public struct Pipeline: Sendable {
             do {
                 labels.append(try labelJob.write(batchID: batch.batchID, to: pdf))
             } catch {
-                failures.append(Failure(stage: .labels, item: "lot \(batch.lot) of \(batch.product)", message: "\(error)"))
+                failures.append(Failure(stage: .labels, item: "lot \(batch.lot) of \(batch.product)", error: error))
             }
         }
         // Listings of every product, for the marketplaces that can be exported.
@@ -85,7 +91,7 @@ public struct Pipeline: Sendable {
                 do {
                     exports += try exporter.export([marketplace])
                 } catch {
-                    failures.append(Failure(stage: .export, item: marketplace.rawValue, message: "\(error)"))
+                    failures.append(Failure(stage: .export, item: marketplace.rawValue, error: error))
                 }
             }
         }
