@@ -352,6 +352,22 @@ private let goodCatalog = """
 }
 
 @Suite struct RegistryTests {
+    @Test func aRegistryMigratedByANewerBinaryIsRefusedForWritingAsForReading() throws {
+        let folder = TemporaryFolder()
+        let path = folder.path("registry.sqlite")
+        _ = try Registry(path: path).write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99: from a newer ocoptrace')")
+        }
+        for open in [{ try Registry(path: path) }, { try Registry(readOnlyPath: path) }] {
+            #expect {
+                _ = try open()
+            } throws: { error in
+                guard case .newerSchema = error as? RegistryError else { return false }
+                return "\(error)".contains("written by a newer ocoptrace")
+            }
+        }
+    }
+
     @Test func usesWALAndForeignKeysAndHonoursTheEnvironment() throws {
         let folder = TemporaryFolder()
         let registry = try Registry(path: folder.path("nested/dir/registry.sqlite"))

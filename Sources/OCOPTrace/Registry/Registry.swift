@@ -20,14 +20,18 @@ public final class Registry: Sendable {
     }
 
     /// Opens the registry for reading and writing, creating it (and its folder) and bringing its
-    /// schema up to date.
+    /// schema up to date. A registry that a newer ocoptrace has migrated further is refused: this
+    /// binary would write into a schema it does not know.
     public init(path: String) throws {
         self.path = path
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             pool = try DatabasePool(path: path, configuration: Registry.configuration(readOnly: false))
+            try Registry.refuseNewerSchema(pool, path: path)
             try Registry.migrator.migrate(pool)
+        } catch let error as RegistryError {
+            throw error
         } catch {
             throw RegistryError.cannotOpen(path: path, reason: "\(error)")
         }
@@ -41,15 +45,18 @@ public final class Registry: Sendable {
         }
         do {
             pool = try DatabasePool(path: path, configuration: Registry.configuration(readOnly: true))
-            let applied = try pool.read { try Registry.migrator.appliedIdentifiers($0) }
-            let known = Set(Registry.migrator.migrations)
-            if !applied.isSubset(of: known) {
-                throw RegistryError.newerSchema(path: path)
-            }
+            try Registry.refuseNewerSchema(pool, path: path)
         } catch let error as RegistryError {
             throw error
         } catch {
             throw RegistryError.cannotOpen(path: path, reason: "\(error)")
+        }
+    }
+
+    /// Throws when the registry has migrations this binary does not know.
+    private static func refuseNewerSchema(_ pool: DatabasePool, path: String) throws {
+        if try pool.read({ try Registry.migrator.hasBeenSuperseded($0) }) {
+            throw RegistryError.newerSchema(path: path)
         }
     }
 
@@ -101,7 +108,7 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible {
         case .missing(let path):
             "there is no registry at \(path): run `ocoptrace import` first, or name one with --db or OCOPTRACE_DB"
         case .newerSchema(let path):
-            "the registry \(path) was written by a newer ocoptrace; update this one"
+            "the registry \(path) was written by a newer ocoptrace: update this one before reading or writing it (nothing was changed)"
         }
     }
 }
