@@ -46,11 +46,8 @@ public struct CatalogImporter: Sendable {
         report.failure = error.description
         guard !options.dryRun else { return report }
         report.jobID = try registry.write { db in
-            try db.execute(sql: """
-                INSERT INTO jobs (kind, file, checksum, started_at, finished_at, outcome, message)
-                VALUES ('import', ?, ?, ?, ?, 'failed', ?)
-                """, arguments: [file, report.checksum, Timestamp.now(), Timestamp.now(), error.description])
-            return db.lastInsertedRowID
+            try JobLog.record(db, kind: "import", file: file, checksum: report.checksum, startedAt: Timestamp.now(),
+                              outcome: "failed", message: error.description)
         }
         return report
     }
@@ -74,9 +71,7 @@ public struct CatalogImporter: Sendable {
             var report = FileImportReport(file: file, kind: nil, checksum: checksum, outcome: .succeeded)
             var jobID: Int64?
             if !options.dryRun {
-                try db.execute(sql: "INSERT INTO jobs (kind, file, checksum, started_at, outcome) VALUES ('import', ?, ?, ?, 'running')",
-                               arguments: [file, checksum, stamp])
-                jobID = db.lastInsertedRowID
+                jobID = try JobLog.start(db, kind: "import", file: file, checksum: checksum, startedAt: stamp)
             }
             var header: HeaderMap?
             var repeats: RepeatedKeys?
@@ -150,7 +145,7 @@ public struct CatalogImporter: Sendable {
                 throw RejectedImport(report: report)
             } else {
                 report.outcome = report.invalidRows > 0 ? .partial : .succeeded
-                try JobLog.finish(db, id: jobID!, report: report)
+                try report.finishJob(db, id: jobID!)
             }
             return report
         }
@@ -161,11 +156,10 @@ public struct CatalogImporter: Sendable {
         } catch let rejection as RejectedImport {
             // The data rolled back; the attempt still belongs in the job log.
             report = rejection.report
+            let rejected = report
             report.jobID = try registry.write { db in
-                try db.execute(sql: "INSERT INTO jobs (kind, file, checksum, started_at, outcome) VALUES ('import', ?, ?, ?, 'rejected')",
-                               arguments: [file, checksum, stamp])
-                let id = db.lastInsertedRowID
-                try JobLog.finish(db, id: id, report: report)
+                let id = try JobLog.start(db, kind: "import", file: file, checksum: checksum, startedAt: stamp)
+                try rejected.finishJob(db, id: id)
                 return id
             }
         }
@@ -177,6 +171,18 @@ public struct CatalogImporter: Sendable {
             }
         }
         return report
+    }
+}
+
+extension FileImportReport {
+    /// Ends the file's job-log entry with its outcome, counts and first problems.
+    func finishJob(_ db: Database, id: Int64) throws {
+        let message: String? = problems.isEmpty ? nil
+            : problems.prefix(20).map(\.description).joined(separator: "\n")
+                + (problems.count > 20 ? "\n… and \(problems.count - 20) more" : "")
+        try JobLog.finish(db, id: id, outcome: outcome.rawValue,
+                          counts: JobLog.Counts(rowsRead: rows, inserted: inserted, updated: updated, unchanged: unchanged, invalid: invalidRows),
+                          message: message)
     }
 }
 

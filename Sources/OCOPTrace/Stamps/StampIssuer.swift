@@ -232,11 +232,9 @@ public struct StampIssuer: Sendable {
             if let orderID = batch.orderID {
                 try db.execute(sql: "UPDATE stamp_orders SET status = 'issued' WHERE id = ?", arguments: [orderID])
             }
-            try db.execute(sql: """
-                INSERT INTO jobs (kind, file, started_at, finished_at, outcome, rows_read, inserted, unchanged, message)
-                VALUES ('issue', ?, ?, ?, 'succeeded', ?, ?, ?, ?)
-                """, arguments: [report.manifest, Timestamp.string(storeStarted), Timestamp.now(), batch.quantity, newStamps,
-                                 batch.quantity - newStamps, "\(batch.productCode) lot \(batch.lot)" + (batch.keyID.map { ", signed with \($0)" } ?? "")])
+            try JobLog.record(db, kind: "issue", file: report.manifest, startedAt: Timestamp.string(storeStarted), outcome: "succeeded",
+                              counts: JobLog.Counts(rowsRead: batch.quantity, inserted: newStamps, unchanged: batch.quantity - newStamps),
+                              message: "\(batch.productCode) lot \(batch.lot)" + (batch.keyID.map { ", signed with \($0)" } ?? ""))
         }
         return report
     }

@@ -75,17 +75,16 @@ public struct Revocations: Sendable {
 
     private func insert(_ db: Database, stampRowIDs: [Int64], reason: String, description: String) throws -> Outcome {
         let now = Timestamp.now()
-        try db.execute(sql: """
-            INSERT INTO jobs (kind, started_at, finished_at, outcome, rows_read, message) VALUES ('revoke', ?, ?, 'succeeded', ?, ?)
-            """, arguments: [now, now, stampRowIDs.count, "\(description): \(reason)"])
-        let jobID = db.lastInsertedRowID
+        let jobID = try JobLog.start(db, kind: "revoke", file: nil, startedAt: now)
         var revoked = 0
         let statement = try db.makeStatement(sql: "INSERT OR IGNORE INTO revocations (stamp_id, reason, revoked_at, job_id) VALUES (?, ?, ?, ?)")
         for id in stampRowIDs {
             try statement.execute(arguments: [id, reason, now, jobID])
             revoked += db.changesCount
         }
-        try db.execute(sql: "UPDATE jobs SET inserted = ?, unchanged = ? WHERE id = ?", arguments: [revoked, stampRowIDs.count - revoked, jobID])
+        try JobLog.finish(db, id: jobID, outcome: "succeeded",
+                          counts: JobLog.Counts(rowsRead: stampRowIDs.count, inserted: revoked, unchanged: stampRowIDs.count - revoked),
+                          message: "\(description): \(reason)")
         return Outcome(revoked: revoked, alreadyRevoked: stampRowIDs.count - revoked)
     }
 }
