@@ -16,6 +16,7 @@ packages=(
   libxlsxwriter-dev # marketplace bulk-upload workbooks
   fonts-dejavu-core # ... with Vietnamese text, found through fontconfig
   poppler-utils    # tests rasterise label PDFs (pdftoppm) and read their text (pdftotext)
+  libreoffice-calc # tests open report.csv as a spreadsheet (headless) to see formula-like cells arrive as text
 )
 
 missing=()

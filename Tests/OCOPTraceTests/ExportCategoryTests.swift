@@ -239,3 +239,64 @@ import TestSupport
         #expect(after.first { $0.product == "NM" }?.problem == .notLeaf || after.first { $0.product == "NM" } == nil)
     }
 }
+
+@Suite struct SpreadsheetSafetyTests {
+    @Test func formulaLikeCellsArriveAsTextInExcelAndLibreOfficeButMachineFilesKeepThem() throws {
+        let folder = TemporaryFolder("ocoptrace-csv-injection")
+        let formula = #"=HYPERLINK("http://example.invalid","x")"#
+        let catalog = folder.write("catalog.csv", """
+            product_code,name,producer,province,price_vnd,weight_g,ocop_group,images,description
+            MO,"\(formula.replacingOccurrences(of: "\"", with: "\"\""))","\(formula.replacingOccurrences(of: "\"", with: "\"\""))",Thanh Hóa,250000,700,1,https://img.vn/mo.jpg,- Mật ong rừng (nguyên chất)
+            NM,Nước mắm,@SUM(1+1)!A0,Thanh Hóa,90000,600,1,https://img.vn/nm.jpg,+84 912 345 678
+
+            """)
+        let registry = try Registry(path: folder.path("registry.sqlite"))
+        let imported = try CatalogImporter(registry: registry).importFile(at: catalog)
+        #expect(imported.outcome == .succeeded, "\(imported.problems)")
+        // Import warns, naming row and column; "- " bullets and "+84" phone numbers are not formulas worth a warning.
+        let warnings = imported.warnings.filter { $0.contains("looks like a spreadsheet formula") }
+        #expect(warnings.count == 3, "\(imported.warnings)")
+        #expect(warnings.contains { $0.hasPrefix("\(catalog.path):2:name: \"=HYPERLINK(") })
+        #expect(warnings.contains { $0.contains(":2:producer: ") })
+        #expect(warnings.contains { $0.contains(":3:producer: \"@SUM(1+1)!A0\"") })
+
+        let issued = try StampIssuer(registry: registry, options: IssueOptions(outputFolder: folder.url.appendingPathComponent("out"), writePNGs: false))
+            .issue(productCode: "MO", lot: "-5+5", count: 2, producedOn: nil, expiresOn: nil)
+        _ = try ListingExporter(registry: registry, options: ExportOptions(
+            folder: folder.url.appendingPathComponent("exports"), resolver: "https://id.ocoptrace.vn", categoryMapping: nil)).export([.google])
+
+        // Read back as CSV: the cells carry the text, behind the apostrophe that keeps them text.
+        let report = folder.path("exports/google/report.csv")
+        let manifest = absolutePath(issued.manifest)
+        let script = """
+            import csv, json, sys
+            print(json.dumps([list(csv.reader(open(p, encoding='utf-8-sig'))) for p in sys.argv[1:]]))
+            """
+        let tables = try JSONSerialization.jsonObject(with: Data(ExternalTools.run("python3", ["-c", script, report, manifest]).utf8)) as! [[[String]]]
+        #expect(tables[0].contains { $0[1] == "MO" && $0[2] == "'" + formula })
+        #expect(tables[0].contains { $0[1] == "NM" && $0[2] == "'@SUM(1+1)!A0" })
+        #expect(tables[1].dropFirst().allSatisfy { $0[5] == "'-5+5" && $0[3].hasPrefix("https://") })
+
+        // LibreOffice, told to evaluate formulas in CSV, evaluates a bare one (the control) and none of ocoptrace's.
+        let control = folder.write("control.csv", "a\n=1+1\n")
+        let converted = folder.path("converted")
+        _ = try ExternalTools.run("soffice", ["--headless", "--infilter=CSV:44,34,76,1,,0,false,true,false,false,false,-1,true",
+                                              "--convert-to", "xlsx", "--outdir", converted, report, manifest, control.path])
+        let types = """
+            import openpyxl, json, sys
+            print(json.dumps({p: [[c.data_type, c.value] for row in openpyxl.load_workbook(p).active.iter_rows() for c in row if c.value is not None] for p in sys.argv[1:]}))
+            """
+        let books = ["report", "manifest", "control"].map { converted + "/" + $0 + ".xlsx" }
+        let cells = try JSONSerialization.jsonObject(with: Data(ExternalTools.run("python3", ["-c", types] + books).utf8)) as! [String: [[Any]]]
+        #expect(cells[books[2]]?.contains { $0[0] as? String == "f" } == true)
+        for book in books.prefix(2) {
+            let found = try #require(cells[book])
+            #expect(!found.isEmpty && found.allSatisfy { $0[0] as? String != "f" }, "\(book): \(found)")
+        }
+        #expect(cells[books[0]]?.contains { $0[1] as? String == "'" + formula } == true)
+
+        // The Google feed is read by a machine: the text as it is.
+        let feed = try String(contentsOfFile: folder.path("exports/google/products.tsv"), encoding: .utf8)
+        #expect(feed.contains("\t" + formula))
+    }
+}
