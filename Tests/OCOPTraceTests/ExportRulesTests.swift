@@ -41,6 +41,22 @@ import TestSupport
     }
 }
 
+@Suite struct MarketplaceRulesTests {
+    @Test func everyLimitSaysItsSourceAndTheReferenceLimitsAreApplied() throws {
+        for platform in ["shopee", "lazada", "tiki", "tiktok"] {
+            let rules = try MarketplaceRules.shipped(platform)
+            #expect(rules.title.source != nil && rules.description.source != nil && rules.images.source != nil && rules.price.source != nil, "\(platform)")
+            #expect(!rules.unconfirmed.isEmpty)
+        }
+        let tiktok = try MarketplaceRules.shipped("tiktok")
+        #expect(tiktok.title.min == 25 && tiktok.title.max == 255)
+        let tiki = try MarketplaceRules.shipped("tiki")
+        #expect(tiki.title.min == 3 && tiki.title.max == 255 && tiki.images.minSidePx == 500)
+        let lazada = try MarketplaceRules.shipped("lazada")
+        #expect(lazada.images.max == 8 && lazada.images.minSidePx == 330 && lazada.images.maxSidePx == 5000 && lazada.images.maxBytes == 3 * 1_048_576)
+    }
+}
+
 @Suite struct CategoryMappingTests {
     @Test func theShopFileWinsKeyByKeyThenProductKindGroup() throws {
         let folder = TemporaryFolder("ocoptrace-categories")
