@@ -18,6 +18,7 @@ packages=(
   fonts-dejavu-core # ... with Vietnamese text, found through fontconfig
   poppler-utils    # tests rasterise label PDFs (pdftoppm) and read their text (pdftotext)
   qrencode         # ocoptrace-bench issue compares with the qrencode command
+  libreoffice-calc # tests open report.csv as a spreadsheet (headless) to see formula-like cells arrive as text
 )
 
 missing=()

@@ -30,10 +30,13 @@ struct ExportBench: ParsableCommand {
         let catalog = folder.appendingPathComponent("catalog.csv")
         try CatalogGenerator(rows: products, priceBump: 0).write(to: catalog)
         try ChildRun.require(binary, ["import", "--db", db, catalog.path])
-        var mapping: [String: [String: String]] = [:]
-        for platform in ["shopee", "lazada", "tiki", "tiktok"] {
-            mapping[platform] = Dictionary(uniqueKeysWithValues: (1...6).map { ("group:\($0)", "\(100_000 + $0)") })
-        }
+        // A shop's own leaf per OCOP group (real ids of the shipped trees, so every id is checked and
+        // found there); product kinds fall back to the shipped mapping.
+        let leaves = ["shopee": ["100657", "100837", "101581", "101165", "101176", "100657"],
+                      "lazada": ["10003064", "14470", "13036", "13036", "12965", "10003064"],
+                      "tiki": ["11304", "4425", "11251", "18344", "18890", "11304"],
+                      "tiktok": ["918280", "917384", "950920", "600299", "853776", "918280"]]
+        let mapping = leaves.mapValues { ids in Dictionary(uniqueKeysWithValues: ids.enumerated().map { ("group:\($0.offset + 1)", $0.element) }) }
         let categories = folder.appendingPathComponent("categories.json")
         try JSONSerialization.data(withJSONObject: mapping).write(to: categories)
         let run = try ChildRun.measure(label: "export all", binary: binary, arguments: [

@@ -17,10 +17,13 @@ struct ExportCommand: ParsableCommand {
             any product was rejected. Local images are checked (format, pixel size, file size, cover \
             shape, as each platform asks) and copied into the export folder.
 
-            Categories: seller-centre workbooks need the shop's leaf category ids, in \
-            catalogs/category-mapping.json: {"shopee": {"product:CODE" | "kind:KIND" | "group:N": "id"}}. \
-            Kinds are recognised from product names (kind:honey, kind:tea, kind:fish-sauce, ...; see the \
-            README). Google category ids ship with ocoptrace; the shop's file wins key by key.
+            Categories: ocoptrace ships each seller centre's category tree and the best leaf per product \
+            kind and OCOP group, with a confidence: high and medium are listed, low is listed with a \
+            warning to check it in the seller centre, and a kind with no known leaf is rejected with the \
+            parent category and the command that finds candidates (ocoptrace categories). A shop's own \
+            ids, in catalogs/category-mapping.json: {"shopee": {"product:CODE" | "kind:KIND" | "group:N": "id"}}, \
+            win key by key; each id must be a leaf of the tree ocoptrace knows (an id with subcategories \
+            is refused, an unknown one warned about). report.csv shows the category used as id (path).
 
             Reasons are in Vietnamese with --lang vi (or a Vietnamese LANG), else English; each also has a \
             stable code (no-image, title-too-short, no-category, ...).

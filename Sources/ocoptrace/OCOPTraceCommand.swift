@@ -18,7 +18,7 @@ struct OCOPTraceCommand: ParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [RunCommand.self, ImportCommand.self, IssueCommand.self, RenderCommand.self, LabelsCommand.self, KeysCommand.self,
-                      VerifyCommand.self, PackCommand.self, RevokeCommand.self, ScansCommand.self, ExportCommand.self,
+                      VerifyCommand.self, PackCommand.self, RevokeCommand.self, ScansCommand.self, ExportCommand.self, CategoriesCommand.self,
                       ProductsCommand.self, JobsCommand.self]
     )
 

@@ -11,7 +11,7 @@ struct RunCommand: ParsableCommand {
             issues the stamps of every order not issued yet (PNGs and manifests under output/stamps/), \
             writes their label sheets (PDF, layout a4-5x13), exports marketplace listings (Shopee, Lazada, \
             Tiki and TikTok Shop workbooks, Google feed, schema.org JSON-LD, each with report.csv; category \
-            ids from category-mapping.json in the folder) into output/exports/, and ends with a short summary. \
+            ids shipped with ocoptrace, the shop's own from category-mapping.json in the folder) into output/exports/, and ends with a short summary. \
             Safe to rerun: unchanged files change nothing, issued lots are not issued again.
 
             Example:

@@ -41,6 +41,22 @@ import TestSupport
     }
 }
 
+@Suite struct MarketplaceRulesTests {
+    @Test func everyLimitSaysItsSourceAndTheReferenceLimitsAreApplied() throws {
+        for platform in ["shopee", "lazada", "tiki", "tiktok"] {
+            let rules = try MarketplaceRules.shipped(platform)
+            #expect(rules.title.source != nil && rules.description.source != nil && rules.images.source != nil && rules.price.source != nil, "\(platform)")
+            #expect(!rules.unconfirmed.isEmpty)
+        }
+        let tiktok = try MarketplaceRules.shipped("tiktok")
+        #expect(tiktok.title.min == 25 && tiktok.title.max == 255)
+        let tiki = try MarketplaceRules.shipped("tiki")
+        #expect(tiki.title.min == 3 && tiki.title.max == 255 && tiki.images.minSidePx == 500)
+        let lazada = try MarketplaceRules.shipped("lazada")
+        #expect(lazada.images.max == 8 && lazada.images.minSidePx == 330 && lazada.images.maxSidePx == 5000 && lazada.images.maxBytes == 3 * 1_048_576)
+    }
+}
+
 @Suite struct CategoryMappingTests {
     @Test func theShopFileWinsKeyByKeyThenProductKindGroup() throws {
         let folder = TemporaryFolder("ocoptrace-categories")
@@ -53,7 +69,11 @@ import TestSupport
         #expect(mapping.category(platform: .shopee, productCode: "NC-500", kind: honey, group: 1)?.id == "NC")
         #expect(mapping.category(platform: .shopee, productCode: "MO", kind: honey, group: 1)?.id == "HONEY")
         #expect(mapping.category(platform: .shopee, productCode: "MO", kind: nil, group: 1)?.key == "group:1")
-        #expect(mapping.category(platform: .shopee, productCode: "MO", kind: nil, group: 4) == nil)
+        #expect(mapping.category(platform: .shopee, productCode: "MO", kind: honey, group: 1)?.confidence == .shop)
+        #expect(mapping.category(platform: .shopee, productCode: "MO", kind: nil, group: 6) == nil)
+        // The shipped mapping fills the shop's gaps, with its confidence.
+        let shipped = mapping.category(platform: .tiki, productCode: "MO", kind: honey, group: 1)
+        #expect(shipped?.id == "11883" && shipped?.confidence == .medium && shipped?.key == "kind:honey")
         // The shop's group key wins over the shipped kind key, and the shipped file fills the gaps.
         #expect(mapping.category(platform: .google, productCode: "MO", kind: honey, group: 1)?.id == "999")
         #expect(mapping.category(platform: .google, productCode: "MO", kind: nil, group: 2)?.id == "413")
@@ -98,7 +118,7 @@ import TestSupport
         let registry = try Registry(path: folder.path("registry.sqlite"))
         let imported = try CatalogImporter(registry: registry).importFile(at: catalog)
         precondition(imported.outcome == .succeeded, "\(imported.problems)")
-        let mapping = folder.write("categories.json", #"{"lazada": {"group:1": "1"}, "tiktok": {"group:1": "2"}, "shopee": {"group:1": "3"}}"#)
+        let mapping = folder.write("categories.json", #"{"lazada": {"group:1": "14749"}, "tiktok": {"group:1": "920328"}, "shopee": {"group:1": "100819"}}"#)
         let findings = Findings()
         let reports = try ListingExporter(registry: registry, options: ExportOptions(
             folder: folder.url.appendingPathComponent("exports"), resolver: "https://id.ocoptrace.vn", categoryMapping: mapping,
@@ -215,7 +235,7 @@ import TestSupport
             """)
         let registry = try Registry(path: folder.path("registry.sqlite"))
         _ = try CatalogImporter(registry: registry).importFile(at: catalog)
-        let mapping = folder.write("categories.json", #"{"shopee": {"group:1": "1"}}"#)
+        let mapping = folder.write("categories.json", #"{"shopee": {"group:1": "100819"}}"#)
         let findings = Findings()
         _ = try ListingExporter(registry: registry, options: ExportOptions(
             folder: folder.url.appendingPathComponent("exports"), resolver: "https://id.ocoptrace.vn", categoryMapping: mapping))
@@ -239,7 +259,7 @@ import TestSupport
         let folder = TemporaryFolder("ocoptrace-vi")
         let catalog = folder.write("catalog.csv", """
             product_code,name,producer,province,price_vnd,ocop_group,ocop_stars,ocop_recognized_on
-            MO,Mật ong rừng,HTX A,Thanh Hóa,300000,1,4,2020-01-01
+            NM,Nước mắm cá cơm,HTX A,Thanh Hóa,300000,1,4,2020-01-01
 
             """)
         let registry = try Registry(path: folder.path("registry.sqlite"))
@@ -252,11 +272,14 @@ import TestSupport
         #expect(finding.codes == ["no-image", "no-weight", "no-package-size", "ocop-not-valid", "no-category", "no-stock"])
         #expect(finding.reasons[0] == "không có ảnh: Lazada yêu cầu tối thiểu 1 ảnh")
         #expect(finding.reasons[3] == "chứng nhận OCOP không còn hiệu lực ngày 23/11/2026: không ghi hạng sao")
-        #expect(finding.reasons[4].hasPrefix("chưa có ngành hàng Lazada cho loại \"Mật ong\", nhóm OCOP 1 Thực phẩm: thêm mã ngành hàng cấp cuối với khóa \"product:MO\" hoặc \"kind:honey\" hoặc \"group:1\""))
+        // Lazada has no known fish-sauce leaf: the reason names the parent and the command that finds candidates.
+        #expect(finding.reasons[4] == "chưa có ngành hàng Lazada cho loại \"Nước mắm\", nhóm OCOP 1 Thực phẩm: chưa biết ngành hàng cấp cuối; nó nằm trong "
+                + "10003057 (Siêu Thị Tạp Hóa > Nguyên liệu nấu ăn & làm bánh > Sốt nấu ăn và phụ gia): tìm ngành hàng cấp cuối bằng "
+                + "`ocoptrace categories --marketplace lazada --search \"Sốt nấu ăn và phụ gia\"` rồi thêm mã với khóa \"kind:fish-sauce\" vào tệp ngành hàng (catalogs/category-mapping.json)")
         let bytes = try Data(contentsOf: URL(fileURLWithPath: folder.path("exports/lazada/report.csv")))
         #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]))  // for Excel
         let report = String(decoding: bytes.dropFirst(3), as: UTF8.self)
-        #expect(report.hasPrefix("sàn,mã sản phẩm,chủ thể,kết quả,lý do\n"))
-        #expect(report.contains("lazada,MO,HTX A,bị loại,"))
+        #expect(report.hasPrefix("sàn,mã sản phẩm,chủ thể,kết quả,ngành hàng,lý do\n"))
+        #expect(report.contains("lazada,NM,HTX A,bị loại,,"))
     }
 }

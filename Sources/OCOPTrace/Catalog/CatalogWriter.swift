@@ -44,6 +44,7 @@ final class CatalogWriter {
     }
 
     func apply(_ draft: ProductDraft, row: Int) throws -> RowChange {
+        noteFormulas(draft, row: row)
         let producerID: Int64
         if let previous = previousProducer, previous.draft == draft.producer {
             producerID = previous.id
@@ -151,6 +152,20 @@ final class CatalogWriter {
         }
         producers[key] = state
         return state.id
+    }
+
+    /// Text that a spreadsheet would evaluate is kept as text (and CSV reports write it so that it
+    /// stays text), but a producer's catalog should not carry it: a warning names row and column.
+    private func noteFormulas(_ draft: ProductDraft, row: Int) {
+        let cells: [(Column, String?)] = [(.productCode, draft.code), (.name, draft.name), (.producer, draft.producer.name),
+                                          (.commune, draft.producer.commune), (.district, draft.producer.district),
+                                          (.province, draft.producer.province), (.unit, draft.unit), (.description, draft.description),
+                                          (.ocopDecision, draft.ocop?.decision)]
+        for case let (column, text?) in cells where CSVText.looksLikeFormulaInACatalog(text) {
+            let shown = text.count > 40 ? String(text.prefix(39)) + "…" : text
+            warnings.append("\(file):\(row):\(header.header(of: column)): \"\(shown)\" looks like a spreadsheet formula; "
+                + "it is kept as text (ocoptrace's CSV reports show it as text), but check the catalog")
+        }
     }
 
     /// Local images are checked when a listing is exported; here they only earn a warning.

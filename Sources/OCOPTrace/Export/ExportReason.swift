@@ -107,19 +107,44 @@ extension ExportReason {
                      vietnamese: "chứng nhận OCOP không còn hiệu lực ngày \(day.vietnamese): không ghi hạng sao")
     }
 
-    static func noCategory(platform: String, kind: ProductKind?, group: Int?, keys: [String]) -> ExportReason {
+    /// No leaf category: none mapped, or the shipped mapping knows none (`parent`: where it would sit).
+    static func noCategory(platform: Marketplace, name: String, kind: ProductKind?, group: Int?, keys: [String], parent: CategoryTree.Node?,
+                           search: String) -> ExportReason {
         let quotedKeys = keys.map { "\"\($0)\"" }
         let ocopGroup = group.flatMap(OCOPGroup.init(rawValue:))
         let describedEnglish = [kind.map { "kind \"\($0.name)\"" }, ocopGroup.map { "OCOP group \($0.rawValue) \($0.vietnameseName)" }]
             .compactMap { $0 }.joined(separator: ", ")
         let describedVietnamese = [kind.map { "loại \"\($0.name)\"" }, ocopGroup.map { "nhóm OCOP \($0.rawValue) \($0.vietnameseName)" }]
             .compactMap { $0 }.joined(separator: ", ")
+        let command = "ocoptrace categories --marketplace \(platform.rawValue) --search \"\(search)\""
         return ExportReason(
             code: "no-category",
-            english: "no \(platform) category\(describedEnglish.isEmpty ? "" : " for \(describedEnglish)"): add a leaf category id under "
-                + "\(quotedKeys.joined(separator: " or ")) to the category mapping (catalogs/category-mapping.json)",
-            vietnamese: "chưa có ngành hàng \(platform)\(describedVietnamese.isEmpty ? "" : " cho \(describedVietnamese)"): thêm mã ngành hàng cấp cuối "
-                + "với khóa \(quotedKeys.joined(separator: " hoặc ")) vào tệp ngành hàng (catalogs/category-mapping.json)")
+            english: "no \(name) category\(describedEnglish.isEmpty ? "" : " for \(describedEnglish)")"
+                + (parent.map { ": no leaf is known; it sits under \($0.described)" } ?? "")
+                + ": find a leaf with `\(command)` and add its id under \(quotedKeys.joined(separator: " or ")) to the category mapping (catalogs/category-mapping.json)",
+            vietnamese: "chưa có ngành hàng \(name)\(describedVietnamese.isEmpty ? "" : " cho \(describedVietnamese)")"
+                + (parent.map { ": chưa biết ngành hàng cấp cuối; nó nằm trong \($0.described)" } ?? "")
+                + ": tìm ngành hàng cấp cuối bằng `\(command)` rồi thêm mã với khóa \(quotedKeys.joined(separator: " hoặc ")) vào tệp ngành hàng (catalogs/category-mapping.json)")
+    }
+
+    static func categoryLowConfidence(_ node: String, platform: String) -> ExportReason {
+        ExportReason(code: "category-low-confidence",
+                     english: "category \(node) is ocoptrace's best guess (low confidence): check it in the \(platform) seller centre",
+                     vietnamese: "ngành hàng \(node) là phỏng đoán tốt nhất của ocoptrace (độ tin cậy thấp): hãy kiểm tra lại trên kênh người bán \(platform)")
+    }
+
+    static func categoryNotInTree(_ id: String, key: String, platform: String, tree: String) -> ExportReason {
+        ExportReason(code: "category-not-in-tree",
+                     english: "category \(id) (\(key)) is not in the \(platform) category tree ocoptrace knows (\(tree)): trees change, check it in the seller centre",
+                     vietnamese: "ngành hàng \(id) (\(key)) không có trong cây ngành hàng \(platform) mà ocoptrace biết (\(tree)): cây ngành hàng thay đổi, hãy kiểm tra trên kênh người bán")
+    }
+
+    static func categoryNotLeaf(_ node: CategoryTree.Node, key: String, platform: String, children: [CategoryTree.Node]) -> ExportReason {
+        let shown = children.prefix(8).map(\.described).joined(separator: "; ")
+        let more = children.count > 8 ? "; …" : ""
+        return ExportReason(code: "category-not-leaf",
+                            english: "category \(node.described) (\(key)) has subcategories, and \(platform) takes only a leaf: choose one of \(shown)\(more)",
+                            vietnamese: "ngành hàng \(node.described) (\(key)) còn ngành hàng con, \(platform) chỉ nhận ngành hàng cấp cuối: chọn một trong \(shown)\(more)")
     }
 
     static func gtinRefused(_ gtin: GTIN, because use: GTIN.RestrictedUse, platform: String) -> ExportReason {

@@ -56,6 +56,8 @@ public struct ExportFinding: Sendable, Codable {
     public var product: String
     public var producer: String
     public var status: Status
+    /// The category used, as `id (path)`; nil where the product has none.
+    public var category: String?
     /// In the export's language, as the report says them.
     public var reasons: [String]
     /// The reasons' stable codes (`no-image`, `title-too-short`, ...), for scripts.
@@ -89,6 +91,8 @@ struct Listing {
     var kind: ProductKind?
     var ocop: OCOPRecognition?
     var category: String?
+    /// `id (path)`, for the report.
+    var categoryShown: String?
 }
 
 /// Where one platform's accepted listings are written, one at a time.
@@ -116,6 +120,7 @@ public struct ListingExporter: Sendable {
         let rules = try marketplaces.map { try MarketplaceRules.shipped($0.rawValue) }
         let context = ExportContext(
             options: options, categories: try CategoryMapping.load(shopFile: options.categoryMapping), kinds: .shipped,
+            trees: try Dictionary(uniqueKeysWithValues: marketplaces.map { ($0, try CategoryTreeStore.current($0, registry: registry)) }),
             stampStock: options.stockFromStamps ? try issuedStampsByProduct() : [:], sharedCodes: try sharedProductCodes(),
             relay: FindingRelay(onFinding))
         // Seller-centre workbooks cost about three times a feed; two lanes of about equal work.
@@ -176,6 +181,8 @@ struct ExportContext: Sendable {
     var options: ExportOptions
     var categories: CategoryMapping
     var kinds: ProductKinds
+    /// Each exported platform's category tree, read once per export (nil: none known, as for Google).
+    var trees: [Marketplace: CategoryTree?]
     var stampStock: [Int64: Int]
     var sharedCodes: Set<String>
     var relay: FindingRelay

@@ -15,6 +15,8 @@ final class PlatformExport {
     private var warnings = 0
     private var rejected = 0
     private let forbiddenTitleWords: KeywordIndex<Void>?
+    /// The platform's category tree (imported, else shipped); nil where ocoptrace knows none (Google).
+    private let tree: CategoryTree?
     /// Local images already looked at, by path: a shared picture is read and copied once.
     private var checkedImages: [String: CheckedImage] = [:]
 
@@ -22,6 +24,7 @@ final class PlatformExport {
         self.marketplace = marketplace
         self.rules = rules
         self.context = context
+        tree = context.trees[marketplace] ?? nil
         forbiddenTitleWords = rules.forbiddenInTitle.map { forbidden in KeywordIndex(forbidden.words.map { ($0, ()) }) }
         folder = context.options.folder.appendingPathComponent(marketplace.rawValue)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -36,7 +39,7 @@ final class PlatformExport {
         }
         report = try AtomicFileWriter(folder.appendingPathComponent("report.csv"))
         // A UTF-8 BOM: uploaders open the report in Excel, which reads a CSV without one as ANSI.
-        let header = context.options.language == .vi ? "sàn,mã sản phẩm,chủ thể,kết quả,lý do" : "platform,product,producer,status,reasons"
+        let header = context.options.language == .vi ? "sàn,mã sản phẩm,chủ thể,kết quả,ngành hàng,lý do" : "platform,product,producer,status,category,reasons"
         try report.write("\u{FEFF}" + header + "\n")
     }
 
@@ -52,8 +55,8 @@ final class PlatformExport {
         }
         let language = context.options.language
         let finding = ExportFinding(platform: marketplace.rawValue, product: product.code, producer: product.producer, status: status,
-                                    reasons: judgement.reasons.map { $0.text(language) }, codes: judgement.reasons.map(\.code))
-        try report.write([finding.platform, finding.product, finding.producer, Self.statusText(status, language), finding.reasons.joined(separator: "; ")]
+                                    category: listing.categoryShown, reasons: judgement.reasons.map { $0.text(language) }, codes: judgement.reasons.map(\.code))
+        try report.write([finding.platform, finding.product, finding.producer, Self.statusText(status, language), finding.category ?? "", finding.reasons.joined(separator: "; ")]
             .map(CSVText.field).joined(separator: ",") + "\n")
         context.relay.send(finding)
         if status != .rejected { try sink.add(listing) }
@@ -145,11 +148,7 @@ final class PlatformExport {
         }
         if product.ocop != nil, ocop == nil { judgement.warn(.ocopNotValid(on: options.today)) }
 
-        let category = context.categories.category(platform: marketplace, productCode: product.code, kind: kind, group: product.ocopGroup)
-        if category == nil, rules.requiresCategory {
-            judgement.reject(.noCategory(platform: rules.name, kind: kind, group: product.ocopGroup,
-                                         keys: CategoryMapping.keys(productCode: product.code, kind: kind, group: product.ocopGroup)))
-        }
+        let category = checkCategory(product, kind: kind, judgement: &judgement)
 
         var gtin = product.gtin.flatMap { try? GTIN(parsing: $0) }
         if let refused = gtin, let use = refused.restrictedUse, rules.refusesRestrictedGTINs == true {
@@ -159,7 +158,36 @@ final class PlatformExport {
         let stock = options.stockFromStamps ? context.stampStock[product.id] ?? 0 : product.stock
         if stock == nil, marketplace.isSpreadsheet { judgement.warn(.noStock()) }
         return Listing(id: id, title: title, description: description, link: link, images: images, priceVND: product.priceVND,
-                       stock: stock, product: product, brand: rules.brand ?? product.producer, gtin: gtin, kind: kind, ocop: ocop, category: category?.id)
+                       stock: stock, product: product, brand: rules.brand ?? product.producer, gtin: gtin, kind: kind, ocop: ocop, category: category?.id,
+                       categoryShown: category?.described)
+    }
+
+    /// The product's category on this platform, judged: a low-confidence id is listed with a warning,
+    /// an id the tree does not know with a warning (trees change), an id with children or no id at
+    /// all is refused. `described`: the category as the report shows it, `id (path)`.
+    private func checkCategory(_ product: ProductListing, kind: ProductKind?, judgement: inout Judgement) -> (id: String, described: String)? {
+        let match = context.categories.category(platform: marketplace, productCode: product.code, kind: kind, group: product.ocopGroup)
+        guard let match, let id = match.id else {
+            if rules.requiresCategory {
+                let keys = CategoryMapping.keys(productCode: product.code, kind: kind, group: product.ocopGroup)
+                let parent = match?.parent.flatMap { tree?.node($0) }
+                judgement.reject(.noCategory(platform: marketplace, name: rules.name, kind: kind, group: product.ocopGroup,
+                                             keys: match.map { [$0.key] } ?? keys, parent: parent,
+                                             search: parent?.name ?? kind?.name ?? product.name))
+            }
+            return nil
+        }
+        guard let tree else { return (id, match.path.map { "\(id) (\($0))" } ?? id) }
+        guard let node = tree.node(id) else {
+            judgement.warn(.categoryNotInTree(id, key: match.key, platform: rules.name, tree: tree.source))
+            return (id, match.path.map { "\(id) (\($0))" } ?? id)
+        }
+        if tree.hasChildren(node) {
+            judgement.reject(.categoryNotLeaf(node, key: match.key, platform: rules.name, children: tree.leaves(under: id)))
+        } else if match.confidence == .low {
+            judgement.warn(.categoryLowConfidence(node.described, platform: rules.name))
+        }
+        return (id, node.described)
     }
 
     // MARK: Images

@@ -146,6 +146,29 @@ extension Registry {
                 ALTER TABLE products ADD COLUMN height_cm REAL CHECK (height_cm > 0);
                 """)
         }
+        migrator.registerMigration("v5: imported category trees") { db in
+            // A seller centre's tree as the shop imported it from the platform (categories --import):
+            // export checks ids against it instead of the tree shipped with ocoptrace.
+            try db.execute(sql: """
+                CREATE TABLE category_trees (
+                    platform TEXT PRIMARY KEY,
+                    file TEXT NOT NULL,
+                    format TEXT NOT NULL,
+                    imported_at TEXT NOT NULL,
+                    nodes INTEGER NOT NULL
+                );
+
+                CREATE TABLE category_nodes (
+                    platform TEXT NOT NULL REFERENCES category_trees(platform) ON DELETE CASCADE,
+                    position INTEGER NOT NULL,
+                    id TEXT NOT NULL,
+                    parent_id TEXT,
+                    name TEXT NOT NULL,
+                    is_leaf INTEGER CHECK (is_leaf IN (0, 1)),
+                    PRIMARY KEY (platform, id)
+                );
+                """)
+        }
         return migrator
     }()
 }

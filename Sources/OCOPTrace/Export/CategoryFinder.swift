@@ -1,0 +1,126 @@
+import Foundation
+
+/// What `ocoptrace categories` answers for the people who fix category mappings: the tree's nodes
+/// that match a text, and the products that have no category (or only a low-confidence one) on
+/// each seller centre, with the key to add and the best candidates.
+public struct CategoryFinder: Sendable {
+    /// A product without a usable category on one platform.
+    public struct Missing: Sendable, Codable {
+        public enum Problem: String, Sendable, Codable {
+            /// No key of the product is mapped.
+            case unmapped
+            /// The shipped mapping knows no leaf for its kind or group.
+            case noLeafKnown = "no-leaf-known"
+            /// Mapped, but ocoptrace's guess is of low confidence.
+            case lowConfidence = "low-confidence"
+            /// Mapped to an id with subcategories.
+            case notLeaf = "not-leaf"
+        }
+
+        public var platform: String
+        public var product: String
+        public var name: String
+        public var producer: String
+        public var problem: Problem
+        /// The category now used, `id (path)`.
+        public var current: String?
+        /// Where the missing leaf would sit, `id (path)`.
+        public var parent: String?
+        /// The key to add to the shop's mapping file: the product's kind, else its OCOP group, else its code.
+        public var key: String
+        public var candidates: [CategoryTree.Node]
+    }
+
+    public let registry: Registry?
+
+    public init(registry: Registry?) {
+        self.registry = registry
+    }
+
+    /// The platform's tree (imported, else shipped) and the nodes that match the text.
+    public func search(_ text: String, platform: Marketplace, limit: Int = 20) throws -> (tree: CategoryTree, nodes: [CategoryTree.Node]) {
+        guard let tree = try CategoryTreeStore.current(platform, registry: registry) else {
+            throw CategoryTreeImport.ImportError.notASellerCentre(platform)
+        }
+        return (tree, tree.search(text, limit: limit))
+    }
+
+    /// A product kind the text names (its name or a keyword, word order and accents ignored), and the
+    /// category ocoptrace maps it to on the platform: trees name few categories as people name
+    /// products (no Shopee category says "nước mắm"), so `--search "nước mắm"` shows the fish-sauce leaf too.
+    public struct KindMapping: Sendable, Codable {
+        public var key: String
+        public var kind: String
+        public var id: String?
+        public var path: String?
+        public var confidence: CategoryConfidence
+        public var parent: String?
+        public var note: String?
+    }
+
+    public func kindMappings(_ text: String, platform: Marketplace, tree: CategoryTree?) throws -> [KindMapping] {
+        let query = Set(CategoryTree.searchWords(text))
+        guard !query.isEmpty else { return [] }
+        let mapping = try CategoryMapping.load(shopFile: nil)
+        return ProductKinds.shipped.kinds.filter { kind in
+            ([kind.name] + kind.keywords).contains { Set(CategoryTree.searchWords($0)) == query }
+        }.compactMap { kind in
+            guard let match = mapping.category(platform: platform, productCode: "", kind: kind, group: nil), match.key == "kind:" + kind.kind else { return nil }
+            let node = match.id.flatMap { tree?.node($0) }
+            return KindMapping(key: match.key, kind: kind.name, id: match.id, path: node?.path ?? match.path, confidence: match.confidence,
+                               parent: match.parent.flatMap { tree?.node($0)?.described }, note: match.note)
+        }
+    }
+
+    /// Every product (of the producer, when given) that has no usable category on the platforms,
+    /// platform by platform.
+    public func missing(platforms: [Marketplace], mappingFile: URL?, producer: String? = nil) throws -> [Missing] {
+        guard let registry else { return [] }
+        let mapping = try CategoryMapping.load(shopFile: mappingFile)
+        let trees = try platforms.map { try CategoryTreeStore.current($0, registry: registry) }
+        let kinds = ProductKinds.shipped
+        var found: [Missing] = []
+        // Candidates depend on the platform and the text searched: found once per kind, not per product.
+        var candidateCache: [String: [CategoryTree.Node]] = [:]
+        try registry.read { db in
+            try ProductListing.forEach(in: db, producer: producer) { product in
+                let kind = kinds.kind(ofProductNamed: product.name)
+                for (platform, tree) in zip(platforms, trees) {
+                    guard let tree else { continue }
+                    let match = mapping.category(platform: platform, productCode: product.code, kind: kind, group: product.ocopGroup)
+                    let node = match?.id.flatMap { tree.node($0) }
+                    let problem: Missing.Problem
+                    if match == nil {
+                        problem = .unmapped
+                    } else if match?.id == nil {
+                        problem = .noLeafKnown
+                    } else if let node, tree.hasChildren(node) {
+                        problem = .notLeaf
+                    } else if match?.confidence == .low {
+                        problem = .lowConfidence
+                    } else {
+                        continue
+                    }
+                    let parent = match?.parent.flatMap { tree.node($0) } ?? (problem == .notLeaf ? node : nil)
+                    let text = kind.map { $0.name + " " + $0.keywords.joined(separator: " ") } ?? product.name
+                    let cacheKey = "\(platform.rawValue)|\(parent?.id ?? "")|\(text)"
+                    let candidates = candidateCache[cacheKey] ?? {
+                        var best = tree.candidates(for: text, limit: 5)
+                        if let parent {
+                            let under = tree.leaves(under: parent.id, limit: 200)
+                            let inside = best.filter { leaf in under.contains { $0.id == leaf.id } }
+                            best = inside.isEmpty ? Array(under.prefix(3)) + best : inside
+                        }
+                        return Array(best.prefix(3))
+                    }()
+                    candidateCache[cacheKey] = candidates
+                    let key = kind.map { "kind:" + $0.kind } ?? product.ocopGroup.map { "group:\($0)" } ?? "product:" + product.code
+                    found.append(Missing(platform: platform.rawValue, product: product.code, name: product.name, producer: product.producer,
+                                         problem: problem, current: node?.described ?? match?.id, parent: parent?.described,
+                                         key: key, candidates: candidates))
+                }
+            }
+        }
+        return found
+    }
+}
