@@ -17,6 +17,18 @@ import TestSupport
         #expect(tree.search("   ").isEmpty && tree.search("xyzzy").isEmpty)
     }
 
+    @Test func aRepeatedIdKeepsItsFirstNodeAndEveryNodeAfterIt() {
+        let tree = CategoryTree(platform: .tiki, source: "test", entries: [
+            .init(id: "1", parentID: nil, name: "Thực phẩm", isLeaf: false),
+            .init(id: "2", parentID: "1", name: "Mật ong", isLeaf: true),
+            .init(id: "1", parentID: nil, name: "Lặp lại", isLeaf: true),
+            .init(id: "3", parentID: "1", name: "Trà", isLeaf: true),
+        ])
+        #expect(tree.nodes.map(\.id) == ["1", "2", "3"])
+        #expect(tree.node("3")?.path == "Thực phẩm > Trà")
+        #expect(tree.children(of: "1").map(\.id) == ["2", "3"])
+    }
+
     @Test func theThreeSpellingsOfFishSauceFindTheSameMappedLeaf() throws {
         let finder = CategoryFinder(registry: nil)
         for platform in [Marketplace.shopee, .lazada] {

@@ -67,14 +67,17 @@ public struct CategoryTree: Sendable {
             paths[id] = made
             return made
         }
+        // The first entry of an id wins; positions below are the nodes', not the entries'.
         var nodes: [Node] = []
+        var nodeIndex: [String: Int] = [:]
         var children: [String: [Int]] = [:]
-        for entry in entries where index[entry.id] == nodes.count {
+        for entry in entries where nodeIndex[entry.id] == nil {
+            nodeIndex[entry.id] = nodes.count
             if let parent = entry.parentID { children[parent, default: []].append(nodes.count) }
             nodes.append(Node(id: entry.id, parentID: entry.parentID, name: entry.name, isLeaf: entry.isLeaf, path: path(entry.id)))
         }
         self.nodes = nodes
-        self.index = index
+        self.index = nodeIndex
         childIndices = children
         words = nodes.map { Set(Self.searchWords($0.path)) }
         nameWords = nodes.map { Set(Self.searchWords($0.name)) }
