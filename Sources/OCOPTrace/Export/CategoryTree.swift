@@ -152,12 +152,15 @@ public struct CategoryTree: Sendable {
 
     /// The leaves that share most words with the text (at least `minimum`), best first: candidates
     /// for a product that has no category, found from its kind or its name.
-    public func candidates(for text: String, minimum: Int = 1, limit: Int = 3) -> [Node] {
+    /// `under`: only below this node (the branch where the product's leaf is known to be).
+    public func candidates(for text: String, under scope: String? = nil, minimum: Int = 1, limit: Int = 3) -> [Node] {
         let query = Set(Self.searchWords(text)).filter { $0.count > 1 }
         guard !query.isEmpty else { return [] }
         let (words, nameWords) = searchIndex()
+        let prefix = scope.flatMap(node).map { $0.path + " > " }
         var scored: [(position: Int, score: Int)] = []
-        for position in nodes.indices where nodes[position].isLeaf != false && childIndices[nodes[position].id] == nil {
+        for position in nodes.indices where nodes[position].isLeaf != false && childIndices[nodes[position].id] == nil
+            && prefix.map({ nodes[position].path.hasPrefix($0) }) != false {
             let score = query.reduce(0) { $0 + (nameWords[position].contains($1) ? 2 : words[position].contains($1) ? 1 : 0) }
             if score >= minimum * 2 { scored.append((position, score)) }
         }
