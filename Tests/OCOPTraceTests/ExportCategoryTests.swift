@@ -243,8 +243,13 @@ import TestSupport
         #expect(liquor.problem == .lowConfidence && liquor.key == "kind:liquor" && liquor.current?.hasPrefix("100863 (") == true)
         let fishSauce = try #require(missing.first { $0.platform == "lazada" && $0.product == "NM" })
         #expect(fishSauce.problem == .noLeafKnown && fishSauce.key == "kind:fish-sauce" && fishSauce.parent?.hasPrefix("10003057 (") == true)
-        // The shipped Lazada tree lists nothing under that parent: candidates come from the kind's words.
-        #expect(fishSauce.candidates.allSatisfy { $0.isLeaf != false })
+        // The shipped Lazada tree lists nothing under that parent: candidates, if any, are leaves of the branch around it.
+        #expect(fishSauce.candidates.allSatisfy { $0.isLeaf != false && $0.id != "10003057" && $0.path.hasPrefix("Siêu Thị Tạp Hóa > Nguyên liệu nấu ăn & làm bánh > ") })
+        // Low confidence: candidates near the guess (Tiki's fish sauce is "Đặc sản Việt Nam"), in the same branch.
+        let tiki = try CategoryFinder(registry: registry).missing(platforms: [.tiki], mappingFile: nil)
+        let tikiFishSauce = try #require(tiki.first { $0.product == "NM" })
+        #expect(tikiFishSauce.problem == .lowConfidence && tikiFishSauce.current?.hasPrefix("11304 (") == true)
+        #expect(tikiFishSauce.candidates.allSatisfy { $0.path.hasPrefix("Hàng Tiêu Dùng - Thực Phẩm > Thực phẩm > ") })
         // A shop mapping that gives the key takes the product off the list.
         let shopFile = folder.write("mine.json", #"{"lazada": {"kind:fish-sauce": "10003057"}}"#)
         let after = try CategoryFinder(registry: registry).missing(platforms: [.lazada], mappingFile: shopFile)

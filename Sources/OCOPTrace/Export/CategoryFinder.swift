@@ -105,13 +105,19 @@ public struct CategoryFinder: Sendable {
                     let text = kind.map { $0.name + " " + $0.keywords.joined(separator: " ") } ?? product.name
                     let cacheKey = "\(platform.rawValue)|\(parent?.id ?? "")|\(text)"
                     let candidates = candidateCache[cacheKey] ?? {
-                        var best = tree.candidates(for: text, limit: 5)
+                        // Near what is known: the leaves under the parent where the leaf sits, else
+                        // the leaves of the branch around it (or around the low-confidence guess)
+                        // that share words with the kind; with nothing known, the whole tree.
                         if let parent {
-                            let under = tree.leaves(under: parent.id, limit: 200)
-                            let inside = best.filter { leaf in under.contains { $0.id == leaf.id } }
-                            best = inside.isEmpty ? Array(under.prefix(3)) + best : inside
+                            let under = tree.leaves(under: parent.id, limit: 500)
+                            if !under.isEmpty {
+                                let named = tree.candidates(for: text, under: parent.id, limit: 3)
+                                return named.isEmpty ? Array(under.prefix(3)) : named
+                            }
                         }
-                        return Array(best.prefix(3))
+                        guard let anchor = parent ?? node else { return tree.candidates(for: text, limit: 3) }
+                        // The parent itself is no candidate, whatever the tree says of its leaf status.
+                        return tree.candidates(for: text, under: anchor.parentID ?? anchor.id, limit: 4).filter { $0.id != parent?.id }.prefix(3).map { $0 }
                     }()
                     candidateCache[cacheKey] = candidates
                     let key = kind.map { "kind:" + $0.kind } ?? product.ocopGroup.map { "group:\($0)" } ?? "product:" + product.code

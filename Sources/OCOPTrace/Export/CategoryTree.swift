@@ -15,10 +15,36 @@ public struct CategoryTree: Sendable {
         /// Names from the top, joined by " > ".
         public var path: String
 
+        /// `100819 (Thực phẩm và đồ uống > Ngũ cốc & mứt > Mật ong và siro)`, as reports show a category:
+        /// made once, since every report row of every platform shows one.
+        public let described: String
+
         enum CodingKeys: String, CodingKey { case id, parentID = "parent_id", name, isLeaf = "leaf", path }
 
-        /// `100819 (Thực phẩm và đồ uống > Ngũ cốc & mứt > Mật ong và siro)`, as reports show a category.
-        public var described: String { "\(id) (\(path))" }
+        init(id: String, parentID: String?, name: String, isLeaf: Bool?, path: String) {
+            self.id = id
+            self.parentID = parentID
+            self.name = name
+            self.isLeaf = isLeaf
+            self.path = path
+            described = "\(id) (\(path))"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(id: try container.decode(String.self, forKey: .id), parentID: try container.decodeIfPresent(String.self, forKey: .parentID),
+                      name: try container.decode(String.self, forKey: .name), isLeaf: try container.decodeIfPresent(Bool.self, forKey: .isLeaf),
+                      path: try container.decode(String.self, forKey: .path))
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(parentID, forKey: .parentID)
+            try container.encode(name, forKey: .name)
+            try container.encode(isLeaf, forKey: .isLeaf)
+            try container.encode(path, forKey: .path)
+        }
     }
 
     /// One node as a source gives it: the path is made from the parents.
@@ -43,9 +69,6 @@ public struct CategoryTree: Sendable {
     public let nodes: [Node]
     private let index: [String: Int]
     private let childIndices: [String: [Int]]
-    /// Each node's path as folded words (diacritics and case removed), for search.
-    private let words: [Set<String>]
-    private let nameWords: [Set<String>]
 
     public init(platform: Marketplace, source: String, entries: [Entry]) {
         self.platform = platform
@@ -79,8 +102,12 @@ public struct CategoryTree: Sendable {
         self.nodes = nodes
         self.index = nodeIndex
         childIndices = children
-        words = nodes.map { Set(Self.searchWords($0.path)) }
-        nameWords = nodes.map { Set(Self.searchWords($0.name)) }
+    }
+
+    /// Each node's path and name as folded words (diacritics and case removed): made per search, not
+    /// per tree, since export loads trees only to look ids up.
+    private func searchIndex() -> (words: [Set<String>], nameWords: [Set<String>]) {
+        (nodes.map { Set(Self.searchWords($0.path)) }, nodes.map { Set(Self.searchWords($0.name)) })
     }
 
     public func node(_ id: String) -> Node? {
@@ -114,6 +141,7 @@ public struct CategoryTree: Sendable {
     public func search(_ text: String, limit: Int = 20) -> [Node] {
         let query = Self.searchWords(text)
         guard !query.isEmpty else { return [] }
+        let (words, nameWords) = searchIndex()
         var matches: [(position: Int, rank: (Int, Int, Int))] = []
         for position in nodes.indices where query.allSatisfy({ Self.contains(words[position], $0) }) {
             let node = nodes[position]
@@ -127,11 +155,15 @@ public struct CategoryTree: Sendable {
 
     /// The leaves that share most words with the text (at least `minimum`), best first: candidates
     /// for a product that has no category, found from its kind or its name.
-    public func candidates(for text: String, minimum: Int = 1, limit: Int = 3) -> [Node] {
+    /// `under`: only below this node (the branch where the product's leaf is known to be).
+    public func candidates(for text: String, under scope: String? = nil, minimum: Int = 1, limit: Int = 3) -> [Node] {
         let query = Set(Self.searchWords(text)).filter { $0.count > 1 }
         guard !query.isEmpty else { return [] }
+        let (words, nameWords) = searchIndex()
+        let prefix = scope.flatMap(node).map { $0.path + " > " }
         var scored: [(position: Int, score: Int)] = []
-        for position in nodes.indices where nodes[position].isLeaf != false && childIndices[nodes[position].id] == nil {
+        for position in nodes.indices where nodes[position].isLeaf != false && childIndices[nodes[position].id] == nil
+            && prefix.map({ nodes[position].path.hasPrefix($0) }) != false {
             let score = query.reduce(0) { $0 + (nameWords[position].contains($1) ? 2 : words[position].contains($1) ? 1 : 0) }
             if score >= minimum * 2 { scored.append((position, score)) }
         }
