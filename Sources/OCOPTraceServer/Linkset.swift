@@ -19,7 +19,7 @@ struct Linkset {
     var pageURL: String { baseURL + "/v" + link.text }
 
     var certificationURL: String? {
-        guard let ocop = entry.ocop, ocop.isValid(on: .today()) else { return nil }
+        guard let ocop = entry.ocop, ocop.isValid(on: .todayInVietnam()) else { return nil }
         return baseURL + "/ocop/01/" + entry.gtin.digits
     }
 
@@ -79,7 +79,7 @@ struct CertificationPage {
 
     func render() -> String {
         let vi = language == .vi
-        let valid = ocop.isValid(on: .today())
+        let valid = ocop.isValid(on: .todayInVietnam())
         var html = HTML()
         html.raw("<!doctype html><html lang=\"\(language.rawValue)\"><head><meta charset=\"utf-8\">")
         html.raw("<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>OCOP · ")

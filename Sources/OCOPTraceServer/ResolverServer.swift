@@ -126,14 +126,15 @@ public struct ResolverServer: Sendable {
     // MARK: Resolving
 
     func resolve(_ link: DigitalLinkPath, request: Request, rawQuery: String?, query: QueryString) throws -> Response {
-        guard let entry = try directory.lookup(gtin: link.gtin, lot: link.lot, serial: link.serial) else {
+        let accept = request.headers[.accept] ?? ""
+        let linkType = query.value("linkType")
+        let wantsLinkset = linkType == "linkset" || linkType == "all"
+            || (linkType == nil && (accept.contains("application/linkset+json") || Self.prefersJSON(accept)))
+        guard let entry = try directory.lookup(gtin: link.gtin, lot: link.lot, serial: link.serial, levels: wantsLinkset) else {
             return Self.plain(.notFound, "404 Not Found: GTIN \(link.gtin.digits) is not in this registry\n")
         }
         let linkset = Linkset(baseURL: configuration.baseURL, link: link, entry: entry, pageQuery: query.without("linkType"))
-        let accept = request.headers[.accept] ?? ""
-        let linkType = query.value("linkType")
-        if linkType == "linkset" || linkType == "all"
-            || (linkType == nil && (accept.contains("application/linkset+json") || Self.prefersJSON(accept))) {
+        if wantsLinkset {
             var response = Self.bytes(.ok, linkset.json(), contentType: "application/linkset+json")
             response.headers[.link] = "<\(Self.linksetContext)>; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\""
             response.headers[.vary] = "Accept, Accept-Language"
@@ -179,6 +180,20 @@ public struct ResolverServer: Sendable {
                    pagePath: String) throws -> Response {
         let url = configuration.baseURL + stampPath + (rawQuery.map { "?" + $0 } ?? "")
         let accept = request.headers[.accept] ?? ""
+        let language = Language.negotiate(query: query.value("lang"), acceptLanguage: request.headers[.acceptLanguage])
+        // A GTIN-level link (a product's barcode as a Digital Link, or gs1:pip of the product)
+        // names no stamp: product information, with no verdict, and no scan.
+        if !Self.prefersJSON(accept), case .path(let link) = DigitalLinkPath.parse(stampPath), link.serial == nil,
+           let product = try verifier.product(gtin: link.gtin) {
+            let html = ProductInformationPage(product: product, language: language,
+                                              pathAndQuery: pagePath + (rawQuery.map { "?" + $0 } ?? "")).render()
+            var response = Self.bytes(.ok, html, contentType: "text/html; charset=utf-8")
+            response.headers[.contentLanguage] = language.rawValue
+            response.headers[.contentSecurityPolicy] = VerificationPage.contentSecurityPolicy
+            response.headers[.cacheControl] = "no-store"
+            response.headers[.vary] = "Accept, Accept-Language"
+            return response
+        }
         // One GET by a person is one scan; HEAD, previews and crawlers are not.
         var client: ScanClient?
         if request.method == .get, !ScanClient.isAutomated(userAgent: request.headers[.userAgent]) {
@@ -189,7 +204,6 @@ public struct ResolverServer: Sendable {
         if Self.prefersJSON(accept) {
             response = Self.bytes(.ok, page.result.jsonLine + "\n", contentType: "application/json")
         } else {
-            let language = Language.negotiate(query: query.value("lang"), acceptLanguage: request.headers[.acceptLanguage])
             let html = VerificationPage(page: page, language: language, pathAndQuery: pagePath + (rawQuery.map { "?" + $0 } ?? ""),
                                         baseURL: configuration.baseURL).render()
             response = Self.bytes(.ok, html, contentType: "text/html; charset=utf-8")
@@ -203,7 +217,7 @@ public struct ResolverServer: Sendable {
     }
 
     func certification(gtin: GTIN, request: Request) throws -> Response {
-        guard let entry = try directory.lookup(gtin: gtin, lot: nil, serial: nil), let ocop = entry.ocop else {
+        guard let entry = try directory.lookup(gtin: gtin, lot: nil, serial: nil, levels: false), let ocop = entry.ocop else {
             return Self.plain(.notFound, "404 Not Found: no OCOP recognition for GTIN \(gtin.digits)\n")
         }
         let language = Language.negotiate(query: nil, acceptLanguage: request.headers[.acceptLanguage])

@@ -19,7 +19,7 @@ struct VerificationPage {
         .verdict{border-radius:12px;padding:16px;color:#fff;display:flex;gap:14px;align-items:center}\
         .verdict .icon{flex:none;width:56px;height:56px;border-radius:50%;background:rgba(255,255,255,.22);font-size:34px;\
         line-height:56px;text-align:center;font-weight:700}.verdict h1{margin:0;font-size:30px;line-height:1.15}\
-        .verdict p{margin:4px 0 0;font-size:15px}.genuine{background:#1b7a36}.warn{background:#a64f00}.bad{background:#b3261e}\
+        .verdict p{margin:4px 0 0;font-size:15px}.genuine{background:#1b7a36}.warn{background:#a64f00}.bad{background:#b3261e}.info{background:#2d5b8a}\
         .alert{margin:12px 0;padding:12px 14px;border-radius:10px;background:#fff4d6;border:2px solid #c98a00}\
         .alert strong{display:block;font-size:18px}.card{background:#fff;border-radius:12px;padding:14px;margin:12px 0}\
         .card h2{margin:0 0 8px;font-size:21px;overflow-wrap:anywhere}img{max-width:100%;max-height:240px;object-fit:contain;border-radius:8px;display:block;margin:0 auto 10px}\
@@ -227,5 +227,45 @@ extension Language {
             if best == nil || quality > best!.1 || (quality == best!.1 && index < 0) { best = (language, quality) }
         }
         return best?.0 ?? .vi
+    }
+}
+
+/// What a GTIN-level link shows: the product, and a note that only a stamp can be verified.
+struct ProductInformationPage {
+    let product: ProductListing
+    let language: Language
+    let pathAndQuery: String
+
+    func render() -> String {
+        let vi = language == .vi
+        var html = HTML()
+        html.raw("<!doctype html><html lang=\"\(language.rawValue)\"><head><meta charset=\"utf-8\">")
+        html.raw("<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>")
+        html.escaped(product.name)
+        html.raw("</title><style>\(VerificationPage.style)</style></head><body><main>")
+        html.raw("<section class=\"verdict info\" id=\"verdict\" data-status=\"product\"><div class=\"icon\" aria-hidden=\"true\">i</div><div><h1>")
+        html.escaped(vi ? "Thông tin sản phẩm" : "Product information")
+        html.raw("</h1><p>")
+        html.escaped(vi ? "Mã này chỉ định danh sản phẩm, không phải một tem: để xác thực hàng thật, hãy quét tem truy xuất nguồn gốc trên bao bì."
+                        : "This code names the product, not one stamp: to check that an item is genuine, scan the traceability stamp on its package.")
+        html.raw("</p></div></section><section class=\"card\">")
+        if let image = product.images.first(where: { $0.hasPrefix("https://") || $0.hasPrefix("http://") }) {
+            html.raw("<img src=\""); html.escaped(image); html.raw("\" alt=\""); html.escaped(product.name)
+            html.raw("\" loading=\"lazy\" referrerpolicy=\"no-referrer\">")
+        }
+        html.raw("<h2>"); html.escaped(product.name); html.raw("</h2><dl>")
+        let ocop = product.ocop
+        for (label, value) in [(vi ? "Chủ thể sản xuất" : "Producer", product.producer),
+                               (vi ? "Địa chỉ" : "Address", [product.commune, product.district, product.province].compactMap { $0 }.joined(separator: ", ")),
+                               (vi ? "Xuất xứ" : "Origin", product.province + (vi ? ", Việt Nam" : ", Viet Nam")),
+                               ("OCOP", ocop.map { "\(String(repeating: "★", count: $0.stars)) \($0.stars) \(vi ? "sao" : "stars") · " + ($0.isValid(on: .todayInVietnam()) ? (vi ? "còn hiệu lực" : "valid") : (vi ? "hết hiệu lực" : "not valid today")) } ?? ""),
+                               (vi ? "Quy cách" : "Package", product.unit ?? ""), ("GTIN", product.gtin ?? "")]
+        where !value.isEmpty {
+            html.raw("<dt>"); html.escaped(label); html.raw("</dt><dd>"); html.escaped(value); html.raw("</dd>")
+        }
+        html.raw("</dl></section><footer><a href=\"")
+        html.escaped(VerificationPage.withLanguage(pathAndQuery, vi ? .en : .vi))
+        html.raw("\">\(vi ? "English" : "Tiếng Việt")</a></footer></main></body></html>")
+        return html.text
     }
 }

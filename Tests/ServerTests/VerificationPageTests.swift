@@ -62,6 +62,28 @@ import TestSupport
         }
     }
 
+    @Test func aProductLevelLinkShowsTheProductWithoutAVerdict() async throws {
+        let workspace = try ServerWorkspace()
+        try await workspace.withServer { client, server in
+            for uri in ["/v/01/\(ServerWorkspace.gtin)", "/v/01/\(ServerWorkspace.gtin)/10/NC2611A", "/v/01/\(ServerWorkspace.gtin)/"] {
+                let response = try await client.execute(uri: uri, method: .get, headers: phone)
+                #expect(response.status == .ok, "\(uri)")
+                #expect(response.text.contains("data-status=\"product\""), "\(uri)")
+                #expect(response.text.contains("<h1>Thông tin sản phẩm</h1>"))
+                #expect(response.text.contains("Nem chua hộp 500g"))
+                #expect(!response.text.contains("Chính hãng"))
+            }
+            // As JSON it is what `verify` says of such a URL: not a stamp.
+            let json = try await client.execute(uri: "/v/01/\(ServerWorkspace.gtin)", method: .get, headers: headers([("Accept", "application/json")]))
+            #expect(json.text.contains("\"status\":\"malformed\""))
+            // A GTIN not ours is a page that says it is not a stamp of ours.
+            let stranger = try await client.execute(uri: "/v/01/09520123456788", method: .get, headers: phone)
+            #expect(stranger.text.contains("data-status=\"malformed\""))
+            server.waitForScans()
+        }
+        #expect(try workspace.webScans() == 0)
+    }
+
     @Test func catalogTextIsEscaped() async throws {
         let workspace = try ServerWorkspace()
         try await workspace.withServer { client, _ in

@@ -94,6 +94,11 @@ public struct ProductListing: Sendable, Codable, FetchableRecord {
         try ProductListing.fetchOne(db.cachedStatement(sql: selection + " WHERE p.id = ?"), arguments: [productRowID])
     }
 
+    /// One product by its GTIN-14, for the product information page.
+    static func fetchOne(_ db: Database, gtin: String) throws -> ProductListing? {
+        try ProductListing.fetchOne(db.cachedStatement(sql: selection + " WHERE p.gtin = ?"), arguments: [gtin])
+    }
+
     private static let selection = """
         SELECT p.id, p.code, p.name, p.gtin, p.price_vnd, p.unit, p.weight_g, p.length_cm, p.width_cm, p.height_cm, p.shelf_life_days, p.stock,
                p.ocop_group, p.ocop_stars, p.ocop_decision, p.ocop_recognized_on,

@@ -19,6 +19,8 @@ public struct StampPageVerifier: Sendable {
     public let scanLog: ScanLog
     public let cloneThreshold: Int
     private let publicKeys: [PublicStampKey]
+    /// Products by row id, for a few seconds: every scan of a lot shows the same product.
+    private let products = ExpiringCache<Int64, ProductListing?>(lifetime: 5)
 
     /// - Parameter publicKeys: keys given with `--public-key`, besides the registry's own.
     public init(registry: Registry, scanLog: ScanLog, publicKeys: [PublicStampKey] = [], cloneThreshold: Int = 5) throws {
@@ -29,20 +31,25 @@ public struct StampPageVerifier: Sendable {
         self.publicKeys = own + publicKeys.filter { key in !own.contains { $0.keyID == key.keyID } }
     }
 
+    /// The product a GTIN-level link names (`/01/{GTIN}` without a serial): product information
+    /// only, no verdict on any stamp.
+    public func product(gtin: GTIN) throws -> ProductListing? {
+        try registry.read { db in try ProductListing.fetchOne(db, gtin: gtin.digits) }
+    }
+
     /// Verifies `url`. With a `client`, the request is a person's scan: it is recorded unless the
     /// same network counted this stamp within the scan log's reload window.
-    public func verify(url: String, client: ScanClient?, today: CalendarDate = .today(), now: Date = Date()) throws -> StampPage {
+    public func verify(url: String, client: ScanClient?, today: CalendarDate = .todayInVietnam(), now: Date = Date()) throws -> StampPage {
         let judge = StampJudge(publicKeys: publicKeys, today: today, mode: "registry")
         let parsed = VerificationInput(url)
         guard let serial = parsed.serial else {
             return StampPage(result: judge.judge(input: url, parsed: parsed, record: nil), product: nil, counted: false)
         }
-        let found = try registry.read { db -> (Int64, StampRecord, VerificationResult.Scans?, ProductListing?)? in
+        let found = try registry.read { db -> (Int64, Int64, StampRecord, VerificationResult.Scans?)? in
             guard let found = try RegistryVerifier.recordAndProduct(db, serial: serial) else { return nil }
-            return (found.rowID, found.record, try RegistryVerifier.history(db, stampRowID: found.rowID),
-                    try ProductListing.fetchOne(db, productRowID: found.productRowID))
+            return (found.rowID, found.productRowID, found.record, try RegistryVerifier.history(db, stampRowID: found.rowID))
         }
-        guard let (stampRowID, record, stored, product) = found else {
+        guard let (stampRowID, productRowID, record, stored) = found else {
             return StampPage(result: judge.judge(input: url, parsed: parsed, record: nil), product: nil, counted: false)
         }
         var result = judge.judge(input: url, parsed: parsed, record: record)
@@ -65,6 +72,9 @@ public struct StampPageVerifier: Sendable {
         // A record that disagrees with the code (forged) keeps its facts out of the page too: the
         // verdict names what disagrees, and the page must not look like the genuine product's.
         let showsProduct = result.status == .genuine || result.status == .revoked || result.status == .pending
-        return StampPage(result: result, product: showsProduct ? product : nil, counted: counted)
+        let product = showsProduct ? try products.value(for: productRowID) {
+            try registry.read { db in try ProductListing.fetchOne(db, productRowID: productRowID) }
+        } : nil
+        return StampPage(result: result, product: product, counted: counted)
     }
 }
