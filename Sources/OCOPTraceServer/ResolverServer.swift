@@ -129,7 +129,7 @@ public struct ResolverServer: Sendable {
         let accept = request.headers[.accept] ?? ""
         let linkType = query.value("linkType")
         let wantsLinkset = linkType == "linkset" || linkType == "all"
-            || (linkType == nil && (accept.contains("application/linkset+json") || Self.prefersJSON(accept)))
+            || (linkType == nil && (accept.containsASCIICaseInsensitive("application/linkset+json") || Self.prefersJSON(accept)))
         guard let entry = try directory.lookup(gtin: link.gtin, lot: link.lot, serial: link.serial, levels: wantsLinkset) else {
             return Self.plain(.notFound, "404 Not Found: GTIN \(link.gtin.digits) is not in this registry\n")
         }
@@ -159,7 +159,7 @@ public struct ResolverServer: Sendable {
     }
 
     static func prefersJSON(_ accept: String) -> Bool {
-        accept.contains("application/json") && !accept.contains("text/html")
+        accept.containsASCIICaseInsensitive("application/json") && !accept.containsASCIICaseInsensitive("text/html")
     }
 
     func descriptionFile() -> String {

@@ -82,8 +82,17 @@ struct ServeBench: ParsableCommand {
         let server = try ServerProcess(binary: binary, db: db, base: base, folder: folder)
         print("registry: \(stamps) stamps; \(ProcessInfo.processInfo.activeProcessorCount) cores; wrk -t\(threads) -c\(connections) -d\(duration)s beside the server")
         print(String(format: "load average before: %@", Self.loadAverage() as NSString))
+        var cpu = server.cpuSeconds()
         let pages = try runWrk(script: pageScript.path, port: server.port, label: "verification pages (GET, scan recorded)")
+        let pagesCPU = server.cpuSeconds() - cpu
+        cpu = server.cpuSeconds()
         let redirects = try runWrk(script: redirectScript.path, port: server.port, label: "resolver redirects (307)")
+        let redirectsCPU = server.cpuSeconds() - cpu
+        for (label, seconds, result) in [("pages", pagesCPU, pages), ("redirects", redirectsCPU, redirects)] where result.requests > 0 {
+            let perRequest = seconds / Double(result.requests)
+            print(String(format: "server CPU per request, %@: %.0f µs (%.0f requests/s per core of server time)", label as NSString,
+                         perRequest * 1e6, 1 / perRequest))
+        }
         let (exit, peakKiB) = server.stop()
         let log = (try? String(contentsOf: server.log, encoding: .utf8)) ?? ""
         let pagesAnswered = log.split(separator: "\n").filter { $0.contains(" GET /v/") && $0.contains(" 200 ") }.count
@@ -91,7 +100,6 @@ struct ServeBench: ParsableCommand {
         print(String(format: "server: exit %d after SIGTERM, peak RSS %.1f MiB", exit, Double(peakKiB) / 1024))
         print("scans: \(scans) recorded for \(pagesAnswered) pages answered (wrk counted \(pages.requests) completed); \(scans == pagesAnswered ? "none lost" : "MISMATCH")")
         print(String(format: "load average after: %@", Self.loadAverage() as NSString))
-        _ = redirects
         if scans != pagesAnswered || exit != 0 { throw ExitCode(1) }
     }
 
@@ -198,6 +206,17 @@ struct ServerProcess {
         }
         kill(pid, SIGKILL)
         throw ValidationError("ocoptrace serve did not start: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+    }
+
+    /// CPU seconds the server has used (user + system), from /proc: a figure the other processes
+    /// on a shared machine do not change, unlike requests per second.
+    func cpuSeconds() -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // After the command name: state is field 3, utime 14 and stime 15 (1-based, in clock ticks).
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     /// SIGTERM; the exit status and the server's own peak memory in KiB.

@@ -41,8 +41,18 @@ public struct ScanClient: Sendable, Hashable {
     /// Matched case-insensitively anywhere in the User-Agent; an empty User-Agent is a script too.
     public static func isAutomated(userAgent: String?) -> Bool {
         guard let userAgent, !userAgent.isEmpty else { return true }
-        let lowered = userAgent.lowercased()
-        return automatedMarkers.contains { lowered.contains($0) }
+        let lowered = userAgent.utf8.map { (65...90).contains($0) ? $0 | 0x20 : $0 }
+        return lowered.withUnsafeBufferPointer { text in
+            automatedMarkerBytes.contains { marker in
+                guard text.count >= marker.count else { return false }
+                let first = marker[0]
+                outer: for start in 0...(text.count - marker.count) where text[start] == first {
+                    for offset in 1..<marker.count where text[start + offset] != marker[offset] { continue outer }
+                    return true
+                }
+                return false
+            }
+        }
     }
 
     static let automatedMarkers = [
@@ -51,6 +61,7 @@ public struct ScanClient: Sendable, Hashable {
         "go-http-client", "java/", "okhttp", "axios/", "node-fetch", "libwww", "httpclient", "headless", "lighthouse",
         "gs1", "resolver", "monitor", "uptime", "check_http",
     ]
+    private static let automatedMarkerBytes = automatedMarkers.map { Array($0.utf8) }
 }
 
 /// The salt for ``ScanClient``: made once per registry and kept in it, so that several servers on
