@@ -8,12 +8,15 @@ let package = Package(
         .executable(name: "ocoptrace", targets: ["ocoptrace"]),
         .executable(name: "ocoptrace-bench", targets: ["ocoptrace-bench"]),
         .library(name: "OCOPTrace", targets: ["OCOPTrace"]),
+        .library(name: "OCOPTraceServer", targets: ["OCOPTraceServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // libqrencode, wrapped for the stamp renderer (Rendering/QRCode.swift owns every pointer).
@@ -81,10 +84,22 @@ let package = Package(
             // Each marketplace's listing rules, as data with their sources (see Export/).
             resources: [.copy("Export/Rules")]
         ),
+        // The resolver and verification page (`ocoptrace serve`): a library of its own so that
+        // SwiftNIO and Hummingbird stay out of the core library, which the batch commands use alone.
+        .target(
+            name: "OCOPTraceServer",
+            dependencies: [
+                "OCOPTrace",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "ocoptrace",
             dependencies: [
                 "OCOPTrace",
+                "OCOPTraceServer",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -92,6 +107,7 @@ let package = Package(
             name: "ocoptrace-bench",
             dependencies: [
                 "OCOPTrace",
+                "OCOPTraceServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -107,6 +123,17 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: ["TestSupport"]
+        ),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "OCOPTrace",
+                "OCOPTraceServer",
+                "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -19,6 +19,8 @@ packages=(
   poppler-utils    # tests rasterise label PDFs (pdftoppm) and read their text (pdftotext)
   qrencode         # ocoptrace-bench issue compares with the qrencode command
   libreoffice-calc # tests open report.csv as a spreadsheet (headless) to see formula-like cells arrive as text
+  chromium         # tests render the verification page in a real browser (headless, 360 px wide)
+  wrk              # ocoptrace-bench serve loads the server with HTTP requests
 )
 
 missing=()
@@ -37,8 +39,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Independent readers the tests check the output with: biip (GS1 Digital Link), openpyxl (xlsx).
-for module in biip openpyxl; do
+# Independent readers the tests check the output with: biip (GS1 Digital Link), openpyxl (xlsx),
+# jsonschema (the resolver's linksets and description file against GS1's schemas).
+for module in biip openpyxl jsonschema; do
   if ! python3 -c "import $module" 2>/dev/null; then
     echo "setup: installing $module (PyPI)" >&2
     python3 -m pip install --quiet --disable-pip-version-check "$module" >/dev/null 2>&1 \

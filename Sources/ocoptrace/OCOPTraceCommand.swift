@@ -3,7 +3,7 @@ import Foundation
 import OCOPTrace
 
 @main
-struct OCOPTraceCommand: ParsableCommand {
+struct OCOPTraceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ocoptrace",
         abstract: "Traceability stamps and marketplace listings for OCOP producers.",
@@ -19,15 +19,15 @@ struct OCOPTraceCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [RunCommand.self, ImportCommand.self, IssueCommand.self, RenderCommand.self, LabelsCommand.self, KeysCommand.self,
                       VerifyCommand.self, PackCommand.self, RevokeCommand.self, ScansCommand.self, ExportCommand.self, CategoriesCommand.self,
-                      ProductsCommand.self, JobsCommand.self]
+                      ProductsCommand.self, JobsCommand.self, ServeCommand.self]
     )
 
-    static func main() {
+    static func main() async {
         // Benchmarks ask for the peak memory of this process alone (see PeakMemory).
         if ProcessInfo.processInfo.environment[PeakMemory.reportVariable] != nil {
             atexit { PeakMemory.reportIfAsked() }
         }
-        main(nil)
+        await main(nil)
     }
 }
 

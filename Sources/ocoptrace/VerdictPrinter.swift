@@ -45,39 +45,20 @@ final class VerdictPrinter: @unchecked Sendable {
         language == .vi ? vietnamese : english
     }
 
-    /// The verdict's meaning in Vietnamese; the specific reason follows in English as "chi tiết".
-    private func vietnameseSummary(_ result: VerificationResult) -> String {
-        switch result.status {
-        case .genuine:
-            if let producer = result.producer, let product = result.product, !product.name.isEmpty {
-                return "do \(producer.name) phát hành cho \(product.name), lô \(result.lot ?? "")"
-            }
-            return "chữ ký số hợp lệ"
-        case .revoked: return "tem đã bị thu hồi"
-        case .unknown: return "số sê-ri không có trong hệ thống: tem không do cơ sở phát hành"
-        case .forged: return "tem bị làm giả hoặc bị sửa đổi"
-        case .malformed: return "không phải mã tem truy xuất của hệ thống"
-        case .pending: return "lô tem chưa phát hành xong: tem chưa có hiệu lực"
-        }
-    }
-
     private func verdict(_ status: VerificationResult.Status) -> (String, String) {
+        let title = status.title(language).uppercased()
         switch status {
-        case .genuine: ("✔ " + word("GENUINE", "CHÍNH HÃNG"), "32")
-        case .revoked: ("✘ " + word("REVOKED", "ĐÃ THU HỒI"), "33")
-        case .unknown: ("✘ " + word("UNKNOWN", "KHÔNG CÓ TRONG HỆ THỐNG"), "31")
-        case .forged: ("✘ " + word("FORGED", "GIẢ MẠO"), "31")
-        case .malformed: ("✘ " + word("NOT A STAMP", "KHÔNG PHẢI TEM HỢP LỆ"), "31")
-        case .pending: ("✘ " + word("PENDING", "CHƯA PHÁT HÀNH XONG"), "33")
+        case .genuine: return ("✔ " + title, "32")
+        case .revoked, .pending: return ("✘ " + title, "33")
+        case .unknown, .forged, .malformed: return ("✘ " + title, "31")
         }
     }
 
     private func text(_ result: VerificationResult) -> String {
         let (label, code) = verdict(result.status)
         let shownInput = result.stampID ?? String(result.input.prefix(80))
-        let summary = language == .vi ? vietnameseSummary(result) : result.reason
+        let summary = result.explanation.text(language)
         var lines = [(colour ? "\u{1B}[1;\(code)m\(label)\u{1B}[0m" : label) + "  \(shownInput) — \(summary)"]
-        if language == .vi, result.status != .genuine { lines.append("   chi tiết  " + result.reason) }
         func add(_ english: String, _ vietnamese: String, _ value: String) {
             lines.append("   " + word(english, vietnamese).padding(toLength: 10, withPad: " ", startingAt: 0) + value)
         }
@@ -104,7 +85,7 @@ final class VerdictPrinter: @unchecked Sendable {
             add("scans", "lượt quét", text)
         }
         if result.signature != "none" { add("signature", "chữ ký", result.signature) }
-        for warning in result.warnings {
+        for warning in result.notes.map({ $0.text(language) }) {
             lines.append("   " + (colour ? "\u{1B}[33m⚠ \(warning)\u{1B}[0m" : "⚠ \(warning)"))
         }
         return lines.joined(separator: "\n") + "\n"

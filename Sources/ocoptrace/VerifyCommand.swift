@@ -119,7 +119,7 @@ struct VerifyCommand: ParsableCommand {
                 let texts = try QRImageReader.decode(path: image)
                 if texts.isEmpty {
                     let result = StampJudge(publicKeys: [], mode: offline ? "offline" : "registry")
-                        .malformed(image, "no QR code found in the image")
+                        .malformed(image, .noQRCode)
                     allGenuine = false
                     printer.print(result)
                 } else {

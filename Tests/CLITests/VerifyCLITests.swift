@@ -52,6 +52,13 @@ import TestSupport
         #expect(vietnamese.stdout.hasPrefix("✔ CHÍNH HÃNG"))
         let fromLocale = try OCOPTraceBinary.run(["verify", rows[2][3]], in: folder.url, environment: ["LANG": "vi_VN.UTF-8"])
         #expect(fromLocale.stdout.hasPrefix("✔ CHÍNH HÃNG"))
+        // Reasons too are Vietnamese, with the same wording the verification page shows.
+        let stranger = try OCOPTraceBinary.run(["verify", "https://id.ocoptrace.vn/01/08938765000015/10/X/21/0000000000000000", "--lang", "vi", "--json"], in: folder.url)
+        let object = try jsonLines(stranger.stdout)[0]
+        #expect(object["reason_code"] as? String == "not-issued")
+        let strangerText = try OCOPTraceBinary.run(["verify", "https://id.ocoptrace.vn/01/08938765000015/10/X/21/0000000000000000", "--lang", "vi"], in: folder.url)
+        #expect(strangerText.stdout.contains("✘ KHÔNG CÓ TRONG SỔ ĐĂNG KÝ"))
+        #expect(strangerText.stdout.contains("không có tem nào mang số sê-ri này được phát hành: tem bị làm giả"))
     }
 
     @Test func streamsAFileFromStandardInputAndRecordsScans() throws {

@@ -89,17 +89,28 @@ public struct ProductListing: Sendable, Codable, FetchableRecord {
         return products
     }
 
+    /// One product by its row id, for the verification page.
+    static func fetchOne(_ db: Database, productRowID: Int64) throws -> ProductListing? {
+        try ProductListing.fetchOne(db.cachedStatement(sql: selection + " WHERE p.id = ?"), arguments: [productRowID])
+    }
+
+    /// One product by its GTIN-14, for the product information page.
+    static func fetchOne(_ db: Database, gtin: String) throws -> ProductListing? {
+        try ProductListing.fetchOne(db.cachedStatement(sql: selection + " WHERE p.gtin = ?"), arguments: [gtin])
+    }
+
+    private static let selection = """
+        SELECT p.id, p.code, p.name, p.gtin, p.price_vnd, p.unit, p.weight_g, p.length_cm, p.width_cm, p.height_cm, p.shelf_life_days, p.stock,
+               p.ocop_group, p.ocop_stars, p.ocop_decision, p.ocop_recognized_on,
+               pr.name AS producer, pr.type AS producer_type, pr.tax_id, pr.commune, pr.district, pr.province,
+               p.description, p.images
+        FROM products p JOIN producers pr ON pr.id = p.producer_id
+        """
+
     /// The same products one at a time from a cursor, so that memory does not grow with the catalog.
     static func forEach(in db: Database, producer: String? = nil, province: String? = nil, _ body: (ProductListing) throws -> Void) throws {
         let scope = ProducerScope(producer: producer, province: province)
-        let cursor = try ProductListing.fetchCursor(db, sql: """
-            SELECT p.id, p.code, p.name, p.gtin, p.price_vnd, p.unit, p.weight_g, p.length_cm, p.width_cm, p.height_cm, p.shelf_life_days, p.stock,
-                   p.ocop_group, p.ocop_stars, p.ocop_decision, p.ocop_recognized_on,
-                   pr.name AS producer, pr.type AS producer_type, pr.tax_id, pr.commune, pr.district, pr.province,
-                   p.description, p.images
-            FROM products p JOIN producers pr ON pr.id = p.producer_id
-            ORDER BY pr.name, p.code
-            """)
+        let cursor = try ProductListing.fetchCursor(db, sql: selection + " ORDER BY pr.name, p.code")
         while let product = try cursor.next() {
             if scope.includes(producer: product.producer, province: product.province) { try body(product) }
         }

@@ -169,6 +169,20 @@ extension Registry {
                 );
                 """)
         }
+        migrator.registerMigration("v6: web scans") { db in
+            // A scan from the verification page keeps the salted hash of the client's network (never
+            // the address), so that a reload is counted once and copies show up across networks.
+            try db.execute(sql: """
+                ALTER TABLE scans ADD COLUMN channel TEXT NOT NULL DEFAULT 'cli' CHECK (channel IN ('cli', 'web'));
+                ALTER TABLE scans ADD COLUMN client_network TEXT;
+
+                CREATE TABLE registry_secrets (
+                    name TEXT PRIMARY KEY,
+                    value TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }()
 }

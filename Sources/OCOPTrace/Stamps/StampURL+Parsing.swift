@@ -140,7 +140,8 @@ extension StampURL {
         return try percentDecoded(String(decoding: bytes, as: UTF8.self))
     }
 
-    static func percentDecoded(_ text: String) throws(ParseError) -> String {
+    /// Undoes percent-encoding; a broken escape or bytes that are not UTF-8 are an error.
+    public static func percentDecoded(_ text: String) throws(ParseError) -> String {
         guard text.utf8.contains(UInt8(ascii: "%")) else { return text }
         var bytes: [UInt8] = []
         var iterator = text.utf8.makeIterator()

@@ -19,6 +19,25 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, CustomStrin
     /// Reads `YYYY-MM-DD` or the Vietnamese day-first `DD/MM/YYYY` (also with `-` or `.`).
     /// Month-first dates are never assumed: `03/04/2025` is the 3rd of April.
     public init?(parsing text: String) {
+        // The registry's own `YYYY-MM-DD`, read from its bytes: the server reads several a request.
+        let utf8 = text.utf8
+        if utf8.count == 10 {
+            var digits: [Int] = []
+            digits.reserveCapacity(8)
+            var dashes = 0
+            for (index, byte) in utf8.enumerated() {
+                if index == 4 || index == 7 {
+                    if byte == UInt8(ascii: "-") { dashes += 1 }
+                } else if (48...57).contains(byte) {
+                    digits.append(Int(byte - 48))
+                }
+            }
+            if dashes == 2, digits.count == 8 {
+                self.init(year: digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3], month: digits[4] * 10 + digits[5],
+                          day: digits[6] * 10 + digits[7])
+                return
+            }
+        }
         let trimmed = text.trimmed
         let parts = trimmed.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "-" || $0 == "/" || $0 == "." })
         guard parts.count == 3, parts.allSatisfy({ part in !part.isEmpty && part.allSatisfy { $0.isASCII } }),

@@ -77,3 +77,35 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         condition.unlock()
     }
 }
+
+/// A small map whose entries are forgotten after `lifetime` seconds: for what the server reads on
+/// every request and changes rarely (a product, by import), so that an import shows within seconds.
+final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sendable {
+    // @unchecked: `entries` is guarded by `lock`.
+    private let lock = NSLock()
+    private var entries: [Key: (value: Value, expires: Double)] = [:]
+    private let lifetime: Double
+    private let capacity: Int
+
+    init(lifetime: Double, capacity: Int = 10_000) {
+        self.lifetime = lifetime
+        self.capacity = capacity
+    }
+
+    /// The cached value, or `load()`'s (cached unless it throws).
+    func value(for key: Key, load: () throws -> Value) rethrows -> Value {
+        let now = ProcessInfo.processInfo.systemUptime
+        lock.lock()
+        if let entry = entries[key], entry.expires > now {
+            lock.unlock()
+            return entry.value
+        }
+        lock.unlock()
+        let value = try load()
+        lock.lock()
+        if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+        entries[key] = (value, now + lifetime)
+        lock.unlock()
+        return value
+    }
+}

@@ -1,27 +1,29 @@
 /// JSON written straight into UTF-8 bytes: for the registry's JSON columns, verification results
 /// and JSON-LD, where a general encoder costs more than the work around it.
-struct JSONBytes {
-    private(set) var bytes: [UInt8] = []
+public struct JSONBytes {
+    public private(set) var bytes: [UInt8] = []
+    /// Also escape `<`, `>` and `&`, for JSON inside an HTML `<script>` data block.
+    public var htmlSafe = false
 
-    init() {
+    public init() {
         bytes.reserveCapacity(768)
     }
 
-    var text: String { String(decoding: bytes, as: UTF8.self) }
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    mutating func raw(_ text: StaticString) {
+    public mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    mutating func raw(_ text: String) {
+    public mutating func raw(_ text: String) {
         bytes.append(contentsOf: text.utf8)
     }
 
-    mutating func bool(_ value: Bool) {
+    public mutating func bool(_ value: Bool) {
         value ? raw("true") : raw("false")
     }
 
-    mutating func string(_ value: String?) {
+    public mutating func string(_ value: String?) {
         guard let value else { return raw("null") }
         bytes.append(UInt8(ascii: "\""))
         var copy = value
@@ -33,6 +35,9 @@ struct JSONBytes {
                 case 0x0A: bytes.append(contentsOf: [92, 110])
                 case 0x0D: bytes.append(contentsOf: [92, 114])
                 case 0x09: bytes.append(contentsOf: [92, 116])
+                case UInt8(ascii: "<") where htmlSafe: bytes.append(contentsOf: Array("\\u003c".utf8))
+                case UInt8(ascii: ">") where htmlSafe: bytes.append(contentsOf: Array("\\u003e".utf8))
+                case UInt8(ascii: "&") where htmlSafe: bytes.append(contentsOf: Array("\\u0026".utf8))
                 case 0..<0x20:
                     let hex = Array("0123456789abcdef".utf8)
                     bytes.append(contentsOf: [92, 117, 48, 48, hex[Int(byte >> 4)], hex[Int(byte & 15)]])
@@ -50,7 +55,7 @@ struct JSONBytes {
         return out.text
     }
 
-    mutating func strings(_ values: [String]) {
+    public mutating func strings(_ values: [String]) {
         bytes.append(UInt8(ascii: "["))
         for (index, value) in values.enumerated() {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }

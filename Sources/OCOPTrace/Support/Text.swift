@@ -137,3 +137,21 @@ extension String {
         return words
     }
 }
+
+extension String {
+    /// Whether `needle` (ASCII, lower case) occurs in this text, ASCII letters compared without
+    /// case: for HTTP header values, without Foundation's locale-aware search.
+    public func containsASCIICaseInsensitive(_ needle: String) -> Bool {
+        let haystack = Array(utf8)
+        let pattern = Array(needle.utf8)
+        // Hand-written: Collection.firstRange(of:) resolves to Foundation's generic DataProtocol search.
+        guard !pattern.isEmpty else { return true }
+        guard haystack.count >= pattern.count else { return false }
+        func lower(_ byte: UInt8) -> UInt8 { (65...90).contains(byte) ? byte | 0x20 : byte }
+        outer: for start in 0...(haystack.count - pattern.count) {
+            for offset in 0..<pattern.count where lower(haystack[start + offset]) != pattern[offset] { continue outer }
+            return true
+        }
+        return false
+    }
+}

@@ -1,12 +1,59 @@
 import Foundation
 
-/// Timestamps as the registry stores them: UTC, ISO 8601, to the millisecond.
-enum Timestamp {
-    static func now() -> String {
+/// Timestamps as the registry stores them: UTC, ISO 8601, to the millisecond
+/// (`2026-11-23T13:20:00.000Z`). Written and read with integer arithmetic: Foundation's date
+/// styles cost more than a whole page of the verification server.
+public enum Timestamp {
+    /// Viet Nam keeps UTC+7 all year (no daylight saving time).
+    static let vietnamOffsetSeconds = 7 * 3600
+
+    public static func now() -> String {
         string(Date())
     }
 
-    static func string(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    public static func string(_ date: Date) -> String {
+        // Whole seconds, then the fraction cut (not rounded) to milliseconds, as ISO8601FormatStyle does.
+        let interval = date.timeIntervalSince1970
+        let wholeSeconds = interval.rounded(.down)
+        let milliseconds = Int(wholeSeconds) * 1000 + Int(((interval - wholeSeconds) * 1000).rounded(.down))
+        let days = milliseconds >= 0 ? milliseconds / 86_400_000 : (milliseconds - 86_399_999) / 86_400_000
+        let inDay = milliseconds - days * 86_400_000
+        let day = CalendarDate(daysSinceEpoch: days)?.iso ?? "1970-01-01"
+        return day + "T" + padded(inDay / 3_600_000, 2) + ":" + padded(inDay / 60000 % 60, 2) + ":" + padded(inDay / 1000 % 60, 2)
+            + "." + padded(inDay % 1000, 3) + "Z"
+    }
+
+    /// A stored timestamp as people in Viet Nam read it: `23/11/2026 20:20` (Vietnam time).
+    public static func vietnamese(_ stored: String) -> String {
+        let bytes = Array(stored.utf8)
+        func number(_ range: Range<Int>) -> Int? {
+            guard range.upperBound <= bytes.count else { return nil }
+            var value = 0
+            for byte in bytes[range] {
+                guard (48...57).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let dayOfMonth = number(8..<10), let hour = number(11..<13),
+              let minute = number(14..<16), let date = CalendarDate(year: year, month: month, day: dayOfMonth) else { return stored }
+        let minutes = hour * 60 + minute + vietnamOffsetSeconds / 60
+        guard let local = date.adding(days: minutes / 1440) else { return stored }
+        return local.vietnamese + " " + padded(minutes % 1440 / 60, 2) + ":" + padded(minutes % 60, 2)
+    }
+
+    private static func padded(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+    }
+}
+
+extension CalendarDate {
+    /// Today in Viet Nam (UTC+7, no daylight saving time), by arithmetic: the server asks on every
+    /// request, and building a Calendar and TimeZone each time costs more than the page.
+    public static func todayInVietnam(now: Date = Date()) -> CalendarDate {
+        let seconds = Int(now.timeIntervalSince1970.rounded(.down)) + Timestamp.vietnamOffsetSeconds
+        let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
+        return CalendarDate(daysSinceEpoch: days)!
     }
 }

@@ -336,20 +336,20 @@ public struct OfflineVerifier: Sendable {
             let found = pack.lookup(serial)
             result = judge.judge(input: text, parsed: parsed, record: found?.record, facts: found.map { lotFacts[$0.lot] })
             result.packCreated = pack.created
-            if result.status == .unknown { result.reason = "not in the offline pack (made \(pack.created)): the stamp is fabricated, or newer than the pack" }
+            if result.status == .unknown { result.explanation = .notInPack(created: pack.created) }
             return result
         }
         // No pack: only a valid embedded signature can vouch for the stamp.
         result = judge.judge(input: text, parsed: parsed, record: nil)
         guard case .url(let url) = parsed else {
             result.status = .unknown
-            result.reason = "a typed stamp ID can only be checked with the registry or an offline pack"
+            result.explanation = .stampIDNeedsRegistry
             return result
         }
         switch result.signature {
         case "valid":
             result.status = .genuine
-            result.reason = "the embedded signature verifies: issued by the key holder (revocations unknown without a pack)"
+            result.explanation = .signatureVerifiesOffline
             result.lot = url.lot
             result.producedOn = url.producedOn?.iso
             result.expiresOn = url.expiresOn?.iso
@@ -357,16 +357,16 @@ public struct OfflineVerifier: Sendable {
             if case .gtin(let gtin) = url.product { result.product = .init(code: "", name: "", gtin: gtin.digits) } else if case .code(let code) = url.product {
                 result.product = .init(code: code, name: "", gtin: nil)
             }
-            result.warnings.append("checked with the public key alone: revocations and scan history are unknown")
+            result.notes.append(.publicKeyOnly)
         case "invalid":
             result.status = .forged
-            result.reason = "the embedded signature does not verify: the stamp was altered or forged"
+            result.explanation = .signatureInvalid
         case "unchecked":
             result.status = .unknown
-            result.reason = "signed with key \(url.signature!.keyID), which is not among the public keys given"
+            result.explanation = .signatureKeyNotGiven(url.signature!.keyID)
         default:
             result.status = .unknown
-            result.reason = "this stamp carries no signature: checking it offline needs an offline pack (ocoptrace pack)"
+            result.explanation = .unsignedOffline
         }
         return result
     }

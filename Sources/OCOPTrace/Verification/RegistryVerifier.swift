@@ -60,14 +60,7 @@ public struct RegistryVerifier: Sendable {
                             """).execute(arguments: [stampRowID, now, options.inspector, options.location, result.status.rawValue])
                     }
                     result.scans = try RegistryVerifier.history(db, stampRowID: stampRowID)
-                    if let scans = result.scans {
-                        result.suspectedClone = scans.count > options.cloneThreshold || scans.locations.count > 1
-                        if result.suspectedClone, result.status == .genuine {
-                            result.warnings.append(scans.locations.count > 1
-                                ? "suspected copy: verified at \(scans.locations.count) different places (\(scans.locations.joined(separator: ", ")))"
-                                : "suspected copy: verified \(scans.count) times since \(scans.firstAt ?? "?")")
-                        }
-                    }
+                    RegistryVerifier.flagCopies(&result, cloneThreshold: options.cloneThreshold)
                 }
                 results.append(result)
             }
@@ -77,8 +70,13 @@ public struct RegistryVerifier: Sendable {
     }
 
     static func record(_ db: Database, serial: Serial) throws -> (rowID: Int64, record: StampRecord)? {
+        try recordAndProduct(db, serial: serial).map { ($0.rowID, $0.record) }
+    }
+
+    /// The record of a serial, with the row ids of the stamp and its product.
+    static func recordAndProduct(_ db: Database, serial: Serial) throws -> (rowID: Int64, productRowID: Int64, record: StampRecord)? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT s.id, s.signature IS NOT NULL AS signed, b.status, b.lot, b.produced_on, b.expires_on, b.resolver, b.key_id,
+            SELECT s.id, b.product_id, s.signature IS NOT NULL AS signed, b.status, b.lot, b.produced_on, b.expires_on, b.resolver, b.key_id,
                    p.code, p.name, p.gtin, p.ocop_stars, p.ocop_decision, p.ocop_recognized_on,
                    pr.name AS producer, pr.province, r.reason AS revocation
             FROM stamps s
@@ -100,7 +98,16 @@ public struct RegistryVerifier: Sendable {
             ocop: stars.map { OCOPRecognition(stars: $0, decision: row["ocop_decision"],
                                               recognizedOn: (row["ocop_recognized_on"] as String?).flatMap(CalendarDate.init(parsing:))) })
         record.signingKeyID = row["key_id"]
-        return (row["id"], record)
+        return (row["id"], row["product_id"], record)
+    }
+
+    /// The clone rule: verified more than `cloneThreshold` times, or at two places, is a suspected copy.
+    static func flagCopies(_ result: inout VerificationResult, cloneThreshold: Int) {
+        guard let scans = result.scans else { return }
+        result.suspectedClone = scans.count > cloneThreshold || scans.locations.count > 1
+        if result.suspectedClone, result.status == .genuine {
+            result.notes.append(scans.locations.count > 1 ? .copyAtPlaces(scans.locations) : .copyScannedOften(scans.count, since: scans.firstAt))
+        }
     }
 
     static func history(_ db: Database, stampRowID: Int64) throws -> VerificationResult.Scans? {

@@ -4,7 +4,7 @@ public enum VerificationInput: Sendable {
     case url(StampURL)
     case stampID(StampID)
     /// Not a stamp of ours; the reason says why, in plain words.
-    case malformed(String)
+    case malformed(VerificationReason)
 
     /// The longest input looked at; anything longer is malformed without further reading.
     static let maximumLength = 4096
@@ -14,33 +14,35 @@ public enum VerificationInput: Sendable {
         let needsTrim = raw.utf8.first.map { $0 <= 0x20 || $0 >= 0x80 } ?? false || raw.utf8.last.map { $0 <= 0x20 || $0 >= 0x80 } ?? false
         let text = needsTrim ? raw.trimmed : raw
         guard text.utf8.count <= VerificationInput.maximumLength else {
-            self = .malformed("too long to be a stamp (\(text.utf8.count) bytes)")
+            self = .malformed(.malformed("too long to be a stamp (\(text.utf8.count) bytes)"))
             return
         }
         guard !text.isEmpty else {
-            self = .malformed("empty")
+            self = .malformed(.malformed("empty"))
             return
         }
         if VerificationInput.containsSchemeSeparator(text) {
             do {
                 self = .url(try StampURL(parsing: text))
             } catch {
-                self = .malformed(error.description)
+                self = .malformed(.malformed(error.description))
             }
             return
         }
-        for (prefix, kind) in [("WIFI:", "a Wi-Fi network"), ("BEGIN:VCARD", "a contact card (vCard)"), ("MECARD:", "a contact card"),
-                               ("MATMSG:", "an e-mail"), ("SMSTO:", "a text message"), ("TEL:", "a phone number"), ("GEO:", "a map location")]
+        for (prefix, kind, loại) in [("WIFI:", "a Wi-Fi network", "thông tin mạng Wi-Fi"), ("BEGIN:VCARD", "a contact card (vCard)", "danh thiếp (vCard)"),
+                                     ("MECARD:", "a contact card", "danh thiếp"), ("MATMSG:", "an e-mail", "một thư điện tử"),
+                                     ("SMSTO:", "a text message", "một tin nhắn"), ("TEL:", "a phone number", "một số điện thoại"),
+                                     ("GEO:", "a map location", "một vị trí bản đồ")]
         where text.uppercased().hasPrefix(prefix) {
-            self = .malformed("this QR code holds \(kind), not a stamp")
+            self = .malformed(.otherQRCode(kind, loại))
             return
         }
         do {
             self = .stampID(try StampID(parsing: text))
         } catch StampID.ParseError.checkFailed {
-            self = .malformed("the stamp ID's check character does not match: a character was mistyped or two were swapped")
+            self = .malformed(.badCheckCharacter)
         } catch {
-            self = .malformed("not a stamp URL or stamp ID: \(error.description)")
+            self = .malformed(.malformed("not a stamp URL or stamp ID: \(error.description)"))
         }
     }
 

@@ -7,6 +7,7 @@ extension VerificationResult {
         out.raw("{\"input\":"); out.string(input)
         out.raw(",\"status\":"); out.string(status.rawValue)
         out.raw(",\"reason\":"); out.string(reason)
+        out.raw(",\"reason_code\":"); out.string(explanation.code)
         out.raw(",\"serial\":"); out.string(serial)
         out.raw(",\"stamp_id\":"); out.string(stampID)
         out.raw(",\"product\":")

@@ -1,5 +1,5 @@
 /// The verdict on one input. JSON field names are stable and documented in the README.
-public struct VerificationResult: Sendable, Codable {
+public struct VerificationResult: Sendable, Encodable {
     public enum Status: String, Sendable, Codable {
         /// Issued, complete, not revoked, and every field agrees with the record.
         case genuine
@@ -52,7 +52,10 @@ public struct VerificationResult: Sendable, Codable {
 
     public var input: String
     public var status: Status
-    public var reason: String
+    /// Why the stamp got its status, with a stable code and a Vietnamese wording.
+    public var explanation: VerificationReason
+    /// The reason in English, as `verify --json` writes it.
+    public var reason: String { explanation.english }
     public var serial: String?
     public var stampID: String?
     public var product: Product?
@@ -67,7 +70,9 @@ public struct VerificationResult: Sendable, Codable {
     public var signature = "none"
     public var scans: Scans?
     public var suspectedClone = false
-    public var warnings: [String] = []
+    /// What a genuine verdict warns of (an expired product, a suspected copy), each with a code.
+    public var notes: [VerificationReason] = []
+    public var warnings: [String] { notes.map(\.english) }
     /// "registry" or "offline".
     public var mode: String
     /// When the offline pack used was made (offline mode only).
@@ -77,7 +82,7 @@ public struct VerificationResult: Sendable, Codable {
     public var isGenuine: Bool { status == .genuine }
 
     enum CodingKeys: String, CodingKey {
-        case input, status, reason, serial, stampID = "stamp_id", product, producer, lot
+        case input, status, reason, reasonCode = "reason_code", serial, stampID = "stamp_id", product, producer, lot
         case producedOn = "produced_on", expiresOn = "expires_on", productExpired = "product_expired", ocop, signature
         case scans, suspectedClone = "suspected_clone", warnings, mode, packCreated = "pack_created", checkedOn = "checked_on"
     }
@@ -88,6 +93,7 @@ public struct VerificationResult: Sendable, Codable {
         try container.encode(input, forKey: .input)
         try container.encode(status, forKey: .status)
         try container.encode(reason, forKey: .reason)
+        try container.encode(explanation.code, forKey: .reasonCode)
         try container.encode(serial, forKey: .serial)
         try container.encode(stampID, forKey: .stampID)
         try container.encode(product, forKey: .product)
@@ -129,7 +135,7 @@ public struct StampRecord: Sendable {
     public var ocop: OCOPRecognition?
 
     /// What a genuine verdict says, e.g. "issued by HTX … for Nem chua …, lot NC2611A".
-    var summary: String { "issued by \(producer) for \(productName), lot \(lot)" }
+    var summary: VerificationReason { .issued(producer: producer, product: productName, lot: lot) }
 }
 
 /// The decisions both modes share: given what is known about a serial, what the input is.
@@ -144,8 +150,8 @@ public struct StampJudge: Sendable {
         self.mode = mode
     }
 
-    public func malformed(_ input: String, _ reason: String) -> VerificationResult {
-        VerificationResult(input: input, status: .malformed, reason: reason, mode: mode, checkedOn: today.iso)
+    public func malformed(_ input: String, _ reason: VerificationReason) -> VerificationResult {
+        VerificationResult(input: input, status: .malformed, explanation: reason, mode: mode, checkedOn: today.iso)
     }
 
     /// Checks an embedded signature against the keys at hand.
@@ -160,7 +166,7 @@ public struct StampJudge: Sendable {
     /// The verdict for an input whose serial the registry or pack knows (`record`) or not (nil).
     /// The facts of a record (product, producer, lot, dates, OCOP), as a result to fill in.
     public func described(_ record: StampRecord) -> VerificationResult {
-        var result = VerificationResult(input: "", status: .genuine, reason: record.summary, mode: mode, checkedOn: today.iso)
+        var result = VerificationResult(input: "", status: .genuine, explanation: record.summary, mode: mode, checkedOn: today.iso)
         describe(&result, record)
         return result
     }
@@ -170,9 +176,9 @@ public struct StampJudge: Sendable {
     public func judge(input text: String, parsed: VerificationInput, record: StampRecord?, facts: VerificationResult? = nil) -> VerificationResult {
         guard let serial = parsed.serial else {
             if case .malformed(let reason) = parsed { return malformed(text, reason) }
-            return malformed(text, "not a stamp")
+            return malformed(text, .malformed("not a stamp"))
         }
-        var result = facts ?? VerificationResult(input: text, status: .genuine, reason: "", mode: mode, checkedOn: today.iso)
+        var result = facts ?? VerificationResult(input: text, status: .genuine, explanation: .fabricated, mode: mode, checkedOn: today.iso)
         result.input = text
         result.serial = serial.text
         result.stampID = StampID(serial: serial).formatted
@@ -185,40 +191,40 @@ public struct StampJudge: Sendable {
             result.product = nil
             result.producer = nil
             result.status = .unknown
-            result.reason = "no stamp with this serial was issued: the stamp is fabricated"
+            result.explanation = .fabricated
             if urlSignature == "invalid" {
                 result.status = .forged
-                result.reason = "the embedded signature does not verify"
+                result.explanation = .signatureInvalid
             }
             return result
         }
         if facts == nil { describe(&result, record) }
         if case .url(let url) = parsed, let mismatch = mismatch(url, record) {
             result.status = .forged
-            result.reason = mismatch
+            result.explanation = mismatch
             return result
         }
         if case .url(let url) = parsed {
             switch (record.signed, url.signature != nil, urlSignature) {
             case (_, true, "invalid"):
                 result.status = .forged
-                result.reason = "the embedded signature does not verify: the stamp was altered or forged"
+                result.explanation = .signatureInvalid
                 return result
             case (true, false, _):
                 result.status = .forged
-                result.reason = "this stamp was issued with a signature, and the scanned code has none: it was stripped"
+                result.explanation = .signatureStripped
                 return result
             case (false, true, _):
                 result.status = .forged
-                result.reason = "this stamp was issued without a signature, and the scanned code carries one"
+                result.explanation = .signatureAdded
                 return result
             case (true, true, _) where record.signingKeyID != nil && url.signature?.keyID != record.signingKeyID:
                 result.status = .forged
-                result.reason = "the signature names key \(url.signature!.keyID), and this stamp was signed with key \(record.signingKeyID!)"
+                result.explanation = .signatureWrongKey(named: url.signature!.keyID, issuedWith: record.signingKeyID!)
                 return result
             case (true, true, "unchecked"):
                 result.status = .unknown
-                result.reason = "signed with key \(url.signature!.keyID), whose public key was not given: the signature cannot be checked"
+                result.explanation = .signatureKeyMissing(url.signature!.keyID)
                 return result
             default:
                 break
@@ -226,17 +232,17 @@ public struct StampJudge: Sendable {
         }
         guard record.complete else {
             result.status = .pending
-            result.reason = "its batch was never completed: the stamp is not valid"
+            result.explanation = .batchIncomplete
             return result
         }
         if let reason = record.revocationReason {
             result.status = .revoked
-            result.reason = "revoked: \(reason)"
+            result.explanation = .revoked(reason)
             return result
         }
-        result.reason = record.summary
-        if result.productExpired { result.warnings.append("the product expired on \(record.expiresOn!.iso)") }
-        if let ocop = result.ocop, !ocop.valid { result.warnings.append("the OCOP recognition is not valid today (\(ocop.validUntil.map { "it ended \($0)" } ?? "no recognition date"))") }
+        result.explanation = record.summary
+        if result.productExpired { result.notes.append(.productExpired(record.expiresOn!)) }
+        if let ocop = record.ocop, !ocop.isValid(on: today) { result.notes.append(.ocopNotValid(endedOn: ocop.expiresOn)) }
         return result
     }
 
@@ -254,20 +260,12 @@ public struct StampJudge: Sendable {
     }
 
     /// The first field of the URL that disagrees with the record.
-    private func mismatch(_ url: StampURL, _ record: StampRecord) -> String? {
-        if url.product != record.product {
-            return "the product in the code (\(url.product.canonical)) is not the product this serial was issued for (\(record.product.canonical))"
-        }
-        if url.lot != record.lot { return "the lot in the code (\(url.lot)) is not this serial's lot (\(record.lot))" }
-        if url.producedOn != record.producedOn {
-            return "the production date in the code (\(url.producedOn?.iso ?? "none")) is not the issued one (\(record.producedOn?.iso ?? "none"))"
-        }
-        if url.expiresOn != record.expiresOn {
-            return "the expiry date in the code (\(url.expiresOn?.iso ?? "none")) is not the issued one (\(record.expiresOn?.iso ?? "none"))"
-        }
-        if let resolver = record.resolver, url.resolver != resolver {
-            return "the code points to \(url.resolver), not to \(resolver) where this stamp was issued"
-        }
+    private func mismatch(_ url: StampURL, _ record: StampRecord) -> VerificationReason? {
+        if url.product != record.product { return .productMismatch(code: url.product.canonical, issued: record.product.canonical) }
+        if url.lot != record.lot { return .lotMismatch(code: url.lot, issued: record.lot) }
+        if url.producedOn != record.producedOn { return .producedMismatch(code: url.producedOn?.iso, issued: record.producedOn?.iso) }
+        if url.expiresOn != record.expiresOn { return .expiryMismatch(code: url.expiresOn?.iso, issued: record.expiresOn?.iso) }
+        if let resolver = record.resolver, url.resolver != resolver { return .resolverMismatch(code: url.resolver, issued: resolver) }
         return nil
     }
 }

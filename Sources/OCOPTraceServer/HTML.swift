@@ -1,0 +1,35 @@
+/// HTML text built by appending, every piece of untrusted text escaped on the way in.
+struct HTML {
+    private(set) var text = ""
+
+    init() {
+        text.reserveCapacity(8192)
+    }
+
+    /// Markup we write ourselves.
+    mutating func raw(_ markup: String) {
+        text += markup
+    }
+
+    /// Text from catalogs, URLs or requests: safe in element content and in quoted attributes.
+    mutating func escaped(_ value: String) {
+        text += HTML.escape(value)
+    }
+
+    static func escape(_ value: String) -> String {
+        guard value.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return value }
+        var out = ""
+        out.reserveCapacity(value.utf8.count + 16)
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,298 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import OCOPTrace
+
+/// The request context: Hummingbird's, plus the peer's address for the scan log.
+public struct ResolverRequestContext: RequestContext, RemoteAddressRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let remoteAddress: SocketAddress?
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        remoteAddress = source.channel.remoteAddress
+    }
+}
+
+/// `ocoptrace serve`: a GS1 Digital Link resolver (1.2) for the registry's GTINs, and the
+/// verification page every stamp's URL leads to.
+public struct ResolverServer: Sendable {
+    public let configuration: ServerConfiguration
+    let directory: ResolverDirectory
+    let verifier: StampPageVerifier
+    let scanLog: ScanLog
+    let salt: [UInt8]
+    let logger: Logger
+
+    static let allowedMethods = "GET, HEAD, OPTIONS"
+    static let linksetContext = "https://ref.gs1.org/standards/resolver/1.2.0/linkset-context"
+
+    public init(registry: Registry, configuration: ServerConfiguration, logger: Logger) throws {
+        var configuration = configuration
+        configuration.baseURL = try StampURL.normalisedResolver(configuration.baseURL)
+        self.configuration = configuration
+        directory = ResolverDirectory(registry: registry)
+        scanLog = ScanLog(registry: registry, reloadWindow: configuration.reloadWindow)
+        verifier = try StampPageVerifier(registry: registry, scanLog: scanLog, publicKeys: configuration.publicKeys,
+                                         cloneThreshold: configuration.cloneThreshold)
+        salt = try ScanSalt.load(from: registry)
+        self.logger = logger
+    }
+
+    /// The Hummingbird application; `onServerRunning` learns the bound port (for `--port 0`).
+    public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+        -> some ApplicationProtocol {
+        Application(
+            responder: CallbackResponder { (request: Request, context: ResolverRequestContext) in
+                await self.respondAndLog(to: request, context: context)
+            },
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+    }
+
+    /// Returns once the scans counted so far are in the registry.
+    public func waitForScans() {
+        scanLog.waitUntilWritten()
+    }
+
+    /// Writes the scans still queued; call after the application has stopped.
+    public func finish() {
+        scanLog.close()
+    }
+
+    func respondAndLog(to request: Request, context: ResolverRequestContext) async -> Response {
+        let started = ContinuousClock.now
+        var response: Response
+        do {
+            response = try respond(to: request, context: context)
+        } catch {
+            logger.error("\(request.method) \(Self.pathForLog(request.head.path)): \(error)")
+            response = Self.plain(.internalServerError, "internal error: the registry could not be read\n")
+        }
+        Self.addCORS(&response)
+        if request.method == .head { response.body = ResponseBody() }
+        let elapsed = ContinuousClock.now - started
+        let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+        // One line a request, and nothing about who made it.
+        logger.info("\(request.method) \(Self.pathForLog(request.head.path)) \(response.status.code) \(micros)µs")
+        return response
+    }
+
+    /// The path without the query string (which may carry a signature), at most 200 characters.
+    static func pathForLog(_ target: String?) -> String {
+        let path = target?.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/"
+        return path.count > 200 ? String(path.prefix(200)) + "…" : path
+    }
+
+    func respond(to request: Request, context: ResolverRequestContext) throws -> Response {
+        let target = request.head.path ?? "/"
+        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let path = String(parts[0])
+        let rawQuery = parts.count > 1 ? String(parts[1]) : nil
+        let query = QueryString(rawQuery)
+
+        guard request.method == .get || request.method == .head || request.method == .options else {
+            var response = Self.plain(.methodNotAllowed, "this resolver answers GET, HEAD and OPTIONS\n")
+            response.headers[.allow] = Self.allowedMethods
+            return response
+        }
+        if request.method == .options {
+            var response = Response(status: .noContent)
+            response.headers[.allow] = Self.allowedMethods
+            return response
+        }
+        switch ResolverRoute(path: path) {
+        case .home:
+            return Self.plain(.ok, "\(configuration.name): a GS1 Digital Link resolver for OCOP traceability stamps (\(configuration.baseURL)/01/{GTIN}...)\n")
+        case .descriptionFile:
+            var response = Self.bytes(.ok, descriptionFile(), contentType: "application/json")
+            response.headers[.cacheControl] = "max-age=3600"
+            return response
+        case .malformed(let reason):
+            return Self.plain(.badRequest, "400 Bad Request: \(reason)\n")
+        case .certification(let gtin):
+            return try certification(gtin: gtin, request: request)
+        case .digitalLink(let link):
+            return try resolve(link, request: request, rawQuery: rawQuery, query: query)
+        case .stampPage(let stampPath):
+            return try stampPage(stampPath, request: request, context: context, rawQuery: rawQuery, query: query, pagePath: path)
+        }
+    }
+
+    // MARK: Resolving
+
+    func resolve(_ link: DigitalLinkPath, request: Request, rawQuery: String?, query: QueryString) throws -> Response {
+        let accept = request.headers[.accept] ?? ""
+        let linkType = query.value("linkType")
+        let wantsLinkset = linkType == "linkset" || linkType == "all"
+            || (linkType == nil && (accept.containsASCIICaseInsensitive("application/linkset+json") || Self.prefersJSON(accept)))
+        guard let entry = try directory.lookup(gtin: link.gtin, lot: link.lot, serial: link.serial, levels: wantsLinkset) else {
+            return Self.plain(.notFound, "404 Not Found: GTIN \(link.gtin.digits) is not in this registry\n")
+        }
+        let linkset = Linkset(baseURL: configuration.baseURL, link: link, entry: entry, pageQuery: query.without("linkType"))
+        if wantsLinkset {
+            var response = Self.bytes(.ok, linkset.json(), contentType: "application/linkset+json")
+            response.headers[.link] = "<\(Self.linksetContext)>; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\""
+            response.headers[.vary] = "Accept, Accept-Language"
+            response.headers[.cacheControl] = "no-store"
+            return response
+        }
+        let target: String
+        switch linkType.map { Linkset.relation(of: $0) ?? "" } {
+        case nil, "defaultLink", "pip": target = linkset.pageURL
+        case "certificationInfo" where linkset.certificationURL != nil: target = linkset.certificationURL!
+        default:
+            return Self.plain(.notFound, "404 Not Found: no link of type \(linkType ?? "") for \(link.text)\n")
+        }
+        // 307, never 301/308: browsers cache permanent redirects, which would freeze links and hide scans.
+        var response = Response(status: .temporaryRedirect)
+        response.headers[.location] = target + (rawQuery.map { "?" + $0 } ?? "")
+        response.headers[.link] = "<\(linkset.requestAnchor)?linkType=linkset>; rel=\"linkset\"; type=\"application/linkset+json\""
+        response.headers[.vary] = "Accept, Accept-Language"
+        response.headers[.cacheControl] = "no-store"
+        response.headers[.contentLength] = "0"
+        return response
+    }
+
+    static func prefersJSON(_ accept: String) -> Bool {
+        accept.containsASCIICaseInsensitive("application/json") && !accept.containsASCIICaseInsensitive("text/html")
+    }
+
+    func descriptionFile() -> String {
+        var out = JSONBytes()
+        out.raw("{\"resolverRoot\":"); out.string(configuration.baseURL)
+        out.raw(",\"supportedPrimaryKeys\":[\"01\"],\"name\":"); out.string(configuration.name)
+        out.raw(",\"supportedLinkType\":[{\"namespace\":\"https://gs1.org/voc/\",\"prefix\":\"gs1:\"}]")
+        out.raw(",\"linkTypeDefaultCanBeLinkset\":false")
+        out.raw(",\"jsonLdContextLocation\":"); out.string(Self.linksetContext)
+        if let contact = configuration.contact { out.raw(",\"contact\":{\"fn\":"); out.string(contact); out.raw("}") }
+        out.raw("}")
+        return out.text
+    }
+
+    // MARK: Pages
+
+    func stampPage(_ stampPath: String, request: Request, context: ResolverRequestContext, rawQuery: String?, query: QueryString,
+                   pagePath: String) throws -> Response {
+        let url = configuration.baseURL + stampPath + (rawQuery.map { "?" + $0 } ?? "")
+        let accept = request.headers[.accept] ?? ""
+        let language = Language.negotiate(query: query.value("lang"), acceptLanguage: request.headers[.acceptLanguage])
+        // A GTIN-level link (a product's barcode as a Digital Link, or gs1:pip of the product)
+        // names no stamp: product information, with no verdict, and no scan.
+        if !Self.prefersJSON(accept), case .path(let link) = DigitalLinkPath.parse(stampPath), link.serial == nil,
+           let product = try verifier.product(gtin: link.gtin) {
+            let html = ProductInformationPage(product: product, language: language,
+                                              pathAndQuery: pagePath + (rawQuery.map { "?" + $0 } ?? "")).render()
+            var response = Self.bytes(.ok, html, contentType: "text/html; charset=utf-8")
+            response.headers[.contentLanguage] = language.rawValue
+            response.headers[.contentSecurityPolicy] = VerificationPage.contentSecurityPolicy
+            response.headers[.cacheControl] = "no-store"
+            response.headers[.vary] = "Accept, Accept-Language"
+            return response
+        }
+        // One GET by a person is one scan; HEAD, previews and crawlers are not.
+        var client: ScanClient?
+        if request.method == .get, !ScanClient.isAutomated(userAgent: request.headers[.userAgent]) {
+            client = ScanClient(address: clientAddress(request, context), salt: salt)
+        }
+        let page = try verifier.verify(url: url, client: client)
+        var response: Response
+        if Self.prefersJSON(accept) {
+            response = Self.bytes(.ok, page.result.jsonLine + "\n", contentType: "application/json")
+        } else {
+            let html = VerificationPage(page: page, language: language, pathAndQuery: pagePath + (rawQuery.map { "?" + $0 } ?? ""),
+                                        baseURL: configuration.baseURL).render()
+            response = Self.bytes(.ok, html, contentType: "text/html; charset=utf-8")
+            response.headers[.contentLanguage] = language.rawValue
+            response.headers[.contentSecurityPolicy] = VerificationPage.contentSecurityPolicy
+        }
+        response.headers[.cacheControl] = "no-store"
+        response.headers[.vary] = "Accept, Accept-Language"
+        response.headers[.referrerPolicy] = "no-referrer"
+        return response
+    }
+
+    func certification(gtin: GTIN, request: Request) throws -> Response {
+        guard let entry = try directory.lookup(gtin: gtin, lot: nil, serial: nil, levels: false), let ocop = entry.ocop else {
+            return Self.plain(.notFound, "404 Not Found: no OCOP recognition for GTIN \(gtin.digits)\n")
+        }
+        let language = Language.negotiate(query: nil, acceptLanguage: request.headers[.acceptLanguage])
+        let certificate = CertificationPage(entry: entry, ocop: ocop, language: language).render()
+        var response = Self.bytes(.ok, certificate, contentType: "text/html; charset=utf-8")
+        response.headers[.contentSecurityPolicy] = VerificationPage.contentSecurityPolicy
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    /// The client's address: the connection's peer, or, behind our own proxy on this machine, the
+    /// last address the proxy appended to `X-Forwarded-For`.
+    func clientAddress(_ request: Request, _ context: ResolverRequestContext) -> String {
+        let peer = context.remoteAddress?.ipAddress ?? ""
+        if configuration.trustProxy, peer == "127.0.0.1" || peer == "::1",
+           let forwarded = request.headers[.xForwardedFor],
+           let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
+            return last
+        }
+        return peer
+    }
+
+    // MARK: Responses
+
+    static func addCORS(_ response: inout Response) {
+        response.headers[.accessControlAllowOrigin] = "*"
+        response.headers[.accessControlAllowMethods] = allowedMethods
+        response.headers[.accessControlAllowHeaders] = "Accept, Accept-Language"
+        response.headers[.accessControlExposeHeaders] = "Link, Location, Content-Type"
+        response.headers[.xContentTypeOptions] = "nosniff"
+    }
+
+    static func plain(_ status: HTTPResponse.Status, _ text: String) -> Response {
+        var response = bytes(status, text, contentType: "text/plain; charset=utf-8")
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    static func bytes(_ status: HTTPResponse.Status, _ text: String, contentType: String) -> Response {
+        var buffer = ByteBuffer()
+        buffer.writeString(text)
+        var headers = HTTPFields()
+        headers[.contentType] = contentType
+        headers[.contentLength] = String(buffer.readableBytes)
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: buffer))
+    }
+}
+
+/// A raw query string, read but never rewritten: redirects pass it on as it came.
+struct QueryString {
+    let raw: String?
+
+    init(_ raw: String?) { self.raw = raw }
+
+    /// The first value of `name`, percent-decoded.
+    func value(_ name: String) -> String? {
+        guard let raw else { return nil }
+        for pair in raw.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            if parts[0] == name { return parts.count > 1 ? (try? StampURL.percentDecoded(String(parts[1]))) ?? String(parts[1]) : "" }
+        }
+        return nil
+    }
+
+    /// The query without `name`, untouched otherwise; nil when nothing is left.
+    func without(_ name: String) -> String? {
+        guard let raw else { return nil }
+        let kept = raw.split(separator: "&").filter { $0 != name && !$0.hasPrefix(name + "=") }
+        return kept.isEmpty ? nil : kept.joined(separator: "&")
+    }
+}
+
+extension HTTPField.Name {
+    /// RFC 8288 `Link`, which HTTPTypes does not name.
+    public static let link = HTTPField.Name("Link")!
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
+    static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
+}

@@ -1,0 +1,230 @@
+import ArgumentParser
+import Foundation
+import OCOPTrace
+
+struct ServeBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Load `ocoptrace serve` with wrk: verification pages (recording scans) and resolver redirects.",
+        discussion: """
+            Issues N stamps (manifests only), starts the real `ocoptrace serve` on them, and runs wrk \
+            (Debian package) beside it: first GETs of random stamps' verification pages with a phone's \
+            User-Agent, each from its own client network (X-Forwarded-For from the loopback proxy \
+            address, a new /24 per request), so that every request is a scan that counts under the \
+            reload rule; then the stamps' own URLs, which the resolver answers with a 307. It prints \
+            requests per second, p50 and p99 latency, the server's peak memory, and checks that the \
+            registry holds exactly one scan per page the server answered (from its request log).
+
+            Example:
+              swift build -c release && swift run -c release ocoptrace-bench serve --stamps 100000
+            """
+    )
+
+    @Option(help: "Stamps in the registry.")
+    var stamps = 100_000
+
+    @Option(help: "Open connections.")
+    var connections = 64
+
+    @Option(help: "wrk threads.")
+    var threads = 2
+
+    @Option(help: "Seconds of load per run.")
+    var duration = 15
+
+    @Option(help: ArgumentHelp("The ocoptrace executable (default: the one beside this benchmark).", valueName: "path"))
+    var executable: String?
+
+    @Option(help: ArgumentHelp("Work folder (default: a new one in output/, removed afterwards).", valueName: "folder"))
+    var keep: String?
+
+    func run() throws {
+        let folder = keep.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: "output/bench-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
+        let binary = executable ?? Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("ocoptrace").path
+        let db = folder.appendingPathComponent("registry.sqlite").path
+        let base = "https://id.ocoptrace.vn"
+
+        let urlsFile = folder.appendingPathComponent("urls.txt")
+        if !FileManager.default.fileExists(atPath: db) {
+            let catalog = folder.appendingPathComponent("catalog.csv")
+            try """
+                product_code,name,gtin,producer,province,commune,district,price_vnd,shelf_life_days,ocop_stars,ocop_recognized_on,ocop_decision,images
+                NC-500,Nem chua Thanh Hóa hộp 500g,8938765000015,HTX Chế biến Nem chua Xuân Lập,Thanh Hóa,Xuân Lập,Thọ Xuân,85000,7,4,2025-06-12,123/QĐ-UBND,https://img.example.vn/nem.jpg
+                MT-200,Mắm tép Hậu Lộc 200g,8939123400119,Công ty TNHH Mắm tép Hậu Lộc,Thanh Hóa,Hoa Lộc,Hậu Lộc,65000,365,5,2025-09-15,456/QĐ-UBND,
+
+                """.write(to: catalog, atomically: true, encoding: .utf8)
+            try ChildRun.require(binary, ["import", "--db", db, catalog.path])
+            let output = folder.appendingPathComponent("out").path
+            let common = ["--db", db, "--output", output, "--no-png", "--produced", CalendarDate.today().adding(days: -3)!.iso, "--resolver", base]
+            try ChildRun.require(binary, ["issue", "--product", "NC-500", "--lot", "NC-A", "--count", String(stamps / 2)] + common)
+            try ChildRun.require(binary, ["issue", "--product", "MT-200", "--lot", "MT-A", "--count", String(stamps - stamps / 2)] + common)
+            var all = ""
+            for manifest in try FileManager.default.subpathsOfDirectory(atPath: output).filter({ $0.hasSuffix("manifest.csv") }).sorted() {
+                let part = folder.appendingPathComponent("part.txt")
+                try IssueBench.extractURLs(from: URL(fileURLWithPath: output).appendingPathComponent(manifest), to: part)
+                all += try String(contentsOf: part, encoding: .utf8)
+            }
+            try all.write(to: urlsFile, atomically: true, encoding: .utf8)
+        }
+        let paths = try String(contentsOf: urlsFile, encoding: .utf8).split(separator: "\n").map { String($0.dropFirst(base.count)) }
+        let pagePaths = folder.appendingPathComponent("pages.txt")
+        let redirectPaths = folder.appendingPathComponent("redirects.txt")
+        try (paths.map { "/v" + $0 }.joined(separator: "\n") + "\n").write(to: pagePaths, atomically: true, encoding: .utf8)
+        try (paths.joined(separator: "\n") + "\n").write(to: redirectPaths, atomically: true, encoding: .utf8)
+        let pageScript = folder.appendingPathComponent("pages.lua")
+        let redirectScript = folder.appendingPathComponent("redirects.lua")
+        try Self.luaScript(paths: pagePaths.path).write(to: pageScript, atomically: true, encoding: .utf8)
+        try Self.luaScript(paths: redirectPaths.path).write(to: redirectScript, atomically: true, encoding: .utf8)
+        let scansBefore = try ScanLog.webScanCount(in: Registry(readOnlyPath: db))
+
+        let server = try ServerProcess(binary: binary, db: db, base: base, folder: folder)
+        print("registry: \(stamps) stamps; \(ProcessInfo.processInfo.activeProcessorCount) cores; wrk -t\(threads) -c\(connections) -d\(duration)s beside the server")
+        print(String(format: "load average before: %@", Self.loadAverage() as NSString))
+        var cpu = server.cpuSeconds()
+        let pages = try runWrk(script: pageScript.path, port: server.port, label: "verification pages (GET, scan recorded)")
+        let pagesCPU = server.cpuSeconds() - cpu
+        cpu = server.cpuSeconds()
+        let redirects = try runWrk(script: redirectScript.path, port: server.port, label: "resolver redirects (307)")
+        let redirectsCPU = server.cpuSeconds() - cpu
+        for (label, seconds, result) in [("pages", pagesCPU, pages), ("redirects", redirectsCPU, redirects)] where result.requests > 0 {
+            let perRequest = seconds / Double(result.requests)
+            print(String(format: "server CPU per request, %@: %.0f µs (%.0f requests/s per core of server time)", label as NSString,
+                         perRequest * 1e6, 1 / perRequest))
+        }
+        let (exit, peakKiB) = server.stop()
+        let log = (try? String(contentsOf: server.log, encoding: .utf8)) ?? ""
+        let pagesAnswered = log.split(separator: "\n").filter { $0.contains(" GET /v/") && $0.contains(" 200 ") }.count
+        let scans = try ScanLog.webScanCount(in: Registry(readOnlyPath: db)) - scansBefore
+        print(String(format: "server: exit %d after SIGTERM, peak RSS %.1f MiB", exit, Double(peakKiB) / 1024))
+        print("scans: \(scans) recorded for \(pagesAnswered) pages answered (wrk counted \(pages.requests) completed); \(scans == pagesAnswered ? "none lost" : "MISMATCH")")
+        print(String(format: "load average after: %@", Self.loadAverage() as NSString))
+        if scans != pagesAnswered || exit != 0 { throw ExitCode(1) }
+    }
+
+    /// wrk's Lua: a random stamp per request, a phone's User-Agent, and a client network of its own
+    /// (/24 per request, numbered per thread), so that no request is a reload of another.
+    static func luaScript(paths: String) -> String {
+        """
+        local paths = {}
+        local threads = 0
+        function setup(thread)
+          thread:set("id", threads)
+          threads = threads + 1
+        end
+        function init(args)
+          for line in io.lines("\(paths)") do paths[#paths + 1] = line end
+          math.randomseed(os.time() * 7919 + id)
+          counter = 0
+        end
+        function request()
+          counter = counter + 1
+          local n = counter
+          local network = (id * 40 + 1 + math.floor(n / 65536)) .. "." .. (math.floor(n / 256) % 256) .. "." .. (n % 256) .. ".9"
+          return wrk.format("GET", paths[math.random(#paths)], {
+            ["User-Agent"] = "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36",
+            ["Accept-Language"] = "vi-VN,vi;q=0.9",
+            ["X-Forwarded-For"] = network,
+          })
+        end
+        """
+    }
+
+    struct WrkResult {
+        var requests = 0
+        var perSecond = 0.0
+        var p50 = ""
+        var p99 = ""
+        var errors = ""
+    }
+
+    func runWrk(script: String, port: Int, label: String) throws -> WrkResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["wrk", "-t\(threads)", "-c\(connections)", "-d\(duration)s", "--latency", "-s", script, "http://127.0.0.1:\(port)"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        do { try process.run() } catch { throw ValidationError("cannot run wrk (Debian package wrk; scripts/setup.sh installs it): \(error)") }
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw ValidationError("wrk failed: \(output)") }
+        var result = WrkResult()
+        for line in output.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            if line.hasPrefix("50%"), fields.count > 1 { result.p50 = String(fields[1]) }
+            if line.hasPrefix("99%"), fields.count > 1 { result.p99 = String(fields[1]) }
+            if line.hasPrefix("Requests/sec:"), fields.count > 1 { result.perSecond = Double(fields[1]) ?? 0 }
+            if line.contains("requests in"), let first = fields.first { result.requests = Int(first) ?? 0 }
+            if line.hasPrefix("Non-2xx") || line.hasPrefix("Socket errors") { result.errors += " " + line }
+        }
+        print(String(format: "%-44@ %9.0f requests/s  p50 %@  p99 %@  (%d requests)%@", label as NSString, result.perSecond,
+                     result.p50 as NSString, result.p99 as NSString, result.requests, result.errors as NSString))
+        return result
+    }
+
+    static func loadAverage() -> String {
+        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").prefix(3).joined(separator: " ")
+    }
+}
+
+/// `ocoptrace serve` as a child process, its log in a file, stopped with SIGTERM.
+struct ServerProcess {
+    let pid: pid_t
+    let log: URL
+    let peakFile: String
+    var port = 0
+
+    init(binary: String, db: String, base: String, folder: URL) throws {
+        log = folder.appendingPathComponent("serve.log")
+        peakFile = folder.appendingPathComponent("serve.peak").path
+        try? FileManager.default.removeItem(atPath: peakFile)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, log.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let words: [String] = [binary, "serve", "--db", db, "--port", "0", "--base-url", base]
+        let argv = words.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var environment = ProcessInfo.processInfo.environment
+        environment[PeakMemory.reportVariable] = peakFile
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, binary, &actions, nil, argv, envp)
+        guard spawned == 0 else { throw ValidationError("cannot start \(binary): \(String(cString: strerror(spawned)))") }
+        self.pid = pid
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            if let range = text.range(of: "on http://127.0.0.1:"), let port = Int(text[range.upperBound...].prefix { $0.isNumber }), port > 0 {
+                self.port = port
+                return
+            }
+            usleep(50_000)
+        }
+        kill(pid, SIGKILL)
+        throw ValidationError("ocoptrace serve did not start: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+    }
+
+    /// CPU seconds the server has used (user + system), from /proc: a figure the other processes
+    /// on a shared machine do not change, unlike requests per second.
+    func cpuSeconds() -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // After the command name: state is field 3, utime 14 and stime 15 (1-based, in clock ticks).
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// SIGTERM; the exit status and the server's own peak memory in KiB.
+    func stop() -> (Int32, Int) {
+        kill(pid, SIGTERM)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let peak = (try? String(contentsOfFile: peakFile, encoding: .utf8)).flatMap { Int($0) } ?? 0
+        return ((status >> 8) & 0xFF, peak)
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import OCOPTrace
+import Testing
+import TestSupport
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The built `ocoptrace serve`, as a cooperative runs it, with a real browser and a real shutdown.
+@Suite(.serialized) struct BrowserTests {
+    /// `ocoptrace serve` on a free port, its log in a file.
+    final class RunningServer: @unchecked Sendable {
+        let process = Process()
+        let log: URL
+        var port = 0
+
+        init(db: String, folder: TemporaryFolder, extra: [String] = []) throws {
+            log = folder.url.appendingPathComponent("serve.log")
+            FileManager.default.createFile(atPath: log.path, contents: nil)
+            process.executableURL = OCOPTraceBinary.url
+            process.arguments = ["serve", "--db", db, "--port", "0", "--base-url", ServerWorkspace.base] + extra
+            process.standardError = try FileHandle(forWritingTo: log)
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline {
+                let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+                if let range = text.range(of: "on http://127.0.0.1:") {
+                    port = Int(text[range.upperBound...].prefix { $0.isNumber }) ?? 0
+                    if port > 0 { return }
+                }
+                guard process.isRunning else { break }
+                usleep(50_000)
+            }
+            process.terminate()
+            throw TestFailure(description: "ocoptrace serve did not start: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        }
+
+        func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+
+        /// SIGTERM, then the exit status.
+        func stop() -> Int32 {
+            process.terminate()
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+
+        var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+    }
+
+    @Test func chromiumRendersTheVerdictAt360Pixels() throws {
+        let workspace = try ServerWorkspace()
+        let server = try RunningServer(db: workspace.registry.path, folder: workspace.folder)
+        defer { _ = server.stop() }
+        let screenshots = ProcessInfo.processInfo.environment["OCOPTRACE_SCREENSHOTS"].map { URL(fileURLWithPath: $0) } ?? workspace.folder.url
+        try FileManager.default.createDirectory(at: screenshots, withIntermediateDirectories: true)
+        let genuine = workspace.plain[10]
+        let forged = genuine.replacingOccurrences(of: "/10/NC2611A/", with: "/10/NC2611Z/")
+        for (name, stamp, status, words) in [("genuine", genuine, "genuine", "Chính hãng"), ("forged", forged, "forged", "Giả mạo")] {
+            // The page the resolver's 307 leads to (its Location is under the public base URL, which
+            // is not this machine).
+            let address = server.url("/v" + ServerWorkspace.path(stamp))
+            let common = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=360,800", "--accept-lang=vi-VN,vi",
+                          "--user-data-dir=" + workspace.folder.path("chromium-\(name)")]
+            let dom = try ExternalTools.run("chromium", common + ["--dump-dom", address])
+            #expect(dom.contains("data-status=\"\(status)\""), "\(name): \(dom.prefix(400))")
+            #expect(dom.contains("<h1>\(words)</h1>"), "\(name)")
+            let png = screenshots.appendingPathComponent("page-\(name)-360.png").path
+            _ = try ExternalTools.run("chromium", common + ["--screenshot=" + png, address])
+            let header = try #require(FileHandle(forReadingAtPath: png)?.readData(ofLength: 24))
+            #expect(header.count == 24 && header.prefix(4) == Data([0x89, 0x50, 0x4E, 0x47]))
+            let width = header[16..<20].reduce(0) { $0 << 8 | Int($1) }
+            #expect(width == 360)
+        }
+        #expect(server.stop() == 0)
+        // One line a request, and no address in the log.
+        let log = server.logText
+        #expect(log.contains("GET /v/01/\(ServerWorkspace.gtin)/10/NC2611A/21/"))
+        let requests = log.split(separator: "\n").filter { $0.contains("] GET ") }
+        #expect(requests.count == 4, "one line a request: \(log)")
+        #expect(requests.allSatisfy { !$0.contains("127.0.0.1") && !$0.contains("?") }, "no address, no query: \(log)")
+    }
+
+    @Test func sigtermFinishesAndWritesTheQueuedScans() async throws {
+        let workspace = try ServerWorkspace()
+        let server = try RunningServer(db: workspace.registry.path, folder: workspace.folder)
+        var request = URLRequest(url: URL(string: server.url("/v" + ServerWorkspace.path(workspace.plain[11])))!)
+        request.setValue("Mozilla/5.0 (Linux; Android 13) Mobile Safari/537.36", forHTTPHeaderField: "User-Agent")
+        request.setValue("vi", forHTTPHeaderField: "Accept-Language")
+        let (data, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        #expect(String(decoding: data, as: UTF8.self).contains("Quét lần thứ 1"))
+        #expect(server.stop() == 0)
+        #expect(server.logText.contains("stopped; scans written"))
+        #expect(try workspace.webScans(ServerWorkspace.serial(workspace.plain[11])) == 1)
+    }
+}
