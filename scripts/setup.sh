@@ -36,8 +36,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# Independent readers the tests check the output with: biip (GS1 Digital Link), openpyxl (xlsx).
-for module in biip openpyxl; do
+# Independent readers the tests check the output with: biip (GS1 Digital Link), openpyxl (xlsx),
+# jsonschema with rfc3987 (EPCIS documents against GS1's schema; rfc3987 lets it check "uri" formats).
+for module in biip openpyxl jsonschema rfc3987; do
   if ! python3 -c "import $module" 2>/dev/null; then
     echo "setup: installing $module (PyPI)" >&2
     python3 -m pip install --quiet --disable-pip-version-check "$module" >/dev/null 2>&1 \

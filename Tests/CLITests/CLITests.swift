@@ -174,7 +174,7 @@ import TestSupport
         #expect(mixed.stdout.contains("imported catalog good.csv"))
     }
 
-    @Test(arguments: ["run", "import", "products", "jobs"])
+    @Test(arguments: ["run", "import", "products", "jobs", "epcis"])
     func everyCommandHasHelpWithAnExample(_ command: String) throws {
         let folder = TemporaryFolder()
         let help = try OCOPTraceBinary.run([command, "--help"], in: folder.url)

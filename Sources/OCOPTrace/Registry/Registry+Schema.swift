@@ -146,6 +146,12 @@ extension Registry {
                 ALTER TABLE products ADD COLUMN height_cm REAL CHECK (height_cm > 0);
                 """)
         }
+        migrator.registerMigration("v5: producer GLN") { db in
+            // The producer's Global Location Number: EPCIS events name where they happened by it.
+            try db.execute(sql: """
+                ALTER TABLE producers ADD COLUMN gln TEXT CHECK (gln IS NULL OR length(gln) = 13);
+                """)
+        }
         return migrator
     }()
 }
