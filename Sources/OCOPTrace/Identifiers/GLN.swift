@@ -23,16 +23,7 @@ public struct GLN: Hashable, Sendable, CustomStringConvertible, Codable {
 
     /// Parses 13 digits, ignoring spaces and dashes people put between digit groups.
     public init(parsing text: String) throws(ParseError) {
-        var digits: [UInt8] = []
-        digits.reserveCapacity(13)
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits.append(byte)
-            case UInt8(ascii: " "), UInt8(ascii: "-"): continue
-            default: throw .notDigits
-            }
-        }
-        guard !digits.isEmpty else { throw .notDigits }
+        guard let digits = GTIN.digitsIgnoringSeparators(text), !digits.isEmpty else { throw .notDigits }
         guard digits.count == 13 else { throw .wrongLength(digits.count) }
         guard digits.contains(where: { $0 != UInt8(ascii: "0") }) else { throw .allZero }
         let expected = GTIN.checkDigit(forLeading: digits.dropLast())
