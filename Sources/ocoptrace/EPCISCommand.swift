@@ -76,14 +76,16 @@ struct EPCISCommand: ParsableCommand {
         let message = """
             EPCIS \(summary.file ?? "(stdout)"): \(summary.commissioningEvents) commissioning event\(summary.commissioningEvents == 1 ? "" : "s") \
             (\(summary.commissionedStamps) stamps), \(summary.decommissioningEvents) decommissioning event\(summary.decommissioningEvents == 1 ? "" : "s") \
-            (\(summary.decommissionedStamps) stamps) in \(String(format: "%.2f", summary.seconds)) s
+            (\(summary.decommissionedStamps) stamps) in \(String(format: "%.2f", summary.seconds)) s \
+            (\(summary.commissioningEvents) sự kiện phát hành, \(summary.decommissioningEvents) sự kiện thu hồi)
             """
         // The document itself may be on standard output: the summary goes beside it, on standard error.
         if out == nil { Console.note(message) } else { print(message) }
         if summary.batchesWithoutGLN > 0 {
             Console.note("""
                 \(summary.batchesWithoutGLN) batch\(summary.batchesWithoutGLN == 1 ? " has" : "es have") no producer GLN: \
-                no readPoint or bizLocation (add the gln column, Mã địa điểm toàn cầu (GLN), to the catalog)
+                no readPoint or bizLocation (add the gln column, Mã địa điểm toàn cầu (GLN), to the catalog) \
+                (\(summary.batchesWithoutGLN) lô tem của chủ thể chưa có mã GLN: sự kiện không có địa điểm)
                 """)
         }
     }
