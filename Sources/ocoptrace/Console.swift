@@ -135,6 +135,17 @@ enum ReportPrinter {
         return "\(export.platform): \(export.listed) listed (\(export.warnings) with warnings), \(export.rejected) rejected → \(files) (report: \(export.report))"
     }
 
+    /// How many products carry the traceability minimum, and the commonest gaps of the others.
+    static func summary(_ check: TraceabilityCheck.Summary) -> String {
+        var line = "traceability minimum: \(check.complete) of \(check.products) product\(check.products == 1 ? "" : "s") complete " +
+            "(đủ thông tin truy xuất: \(check.complete)/\(check.products))"
+        if check.complete < check.products {
+            let gaps = check.missing.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }
+            line += "; missing: " + gaps.joined(separator: ", ") + " (ocoptrace products --check-traceability)"
+        }
+        return line
+    }
+
     static func exitCode(for reports: [FileImportReport]) -> ExitCode {
         if reports.contains(where: { $0.outcome == .unreadable }) { return ExitCodes.unreadableInput }
         if reports.contains(where: { $0.outcome == .rejected || ($0.outcome == .validated && !$0.problems.isEmpty) }) {

@@ -10,9 +10,16 @@ struct ProductsCommand: ParsableCommand {
             The Kind column is the product kind recognised from the name, as category mappings name \
             it (kind:honey, kind:tea, ...).
 
+            --check-traceability lists, per product, what the Vietnamese traceability minimum \
+            (Circular 02/2024, Decree 37/2026 digital product passport) asks for that the catalog \
+            lacks, with stable codes: no-image, no-producer-address, no-producer-id, no-shelf-life, \
+            no-gtin, no-location-code. Exit status 1 when any product is incomplete.
+
             Examples:
               ocoptrace products
               ocoptrace products --producer "Nem chua" --json
+              ocoptrace products --check-traceability --lang vi
+              ocoptrace products --check-traceability --json
             """
     )
 
@@ -24,10 +31,17 @@ struct ProductsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only producers in this province.", valueName: "province"))
     var province: String?
 
-    @Flag(help: "Print JSON Lines, one product a line.")
+    @Flag(help: "List what each product lacks of the Vietnamese traceability minimum (Kiểm tra thông tin truy xuất tối thiểu).")
+    var checkTraceability = false
+
+    @Option(help: ArgumentHelp("Language of --check-traceability's reasons: vi or en (default: from LANG).", valueName: "lang"))
+    var lang: Language?
+
+    @Flag(help: "Print JSON Lines, one product a line (with --check-traceability: one finding a line, then the summary).")
     var json = false
 
     func run() throws {
+        if checkTraceability { return try runTraceabilityCheck() }
         let products: [ProductListing]
         do {
             products = try ProductListing.fetch(from: Registry(readOnlyPath: registry.path), producer: producer, province: province)
@@ -51,6 +65,55 @@ struct ProductsCommand: ParsableCommand {
         }
         Console.table(header: ["Producer", "Code", "Product", "GTIN", "Price", "OCOP", "Province", "Kind"], rows: rows)
         print("\(products.count) product\(products.count == 1 ? "" : "s")")
+    }
+}
+
+extension ProductsCommand {
+    private func runTraceabilityCheck() throws {
+        let language = lang ?? .fromEnvironment
+        var rows: [[String]] = []
+        // Codes in the table (sentences would be cut to the column's width), each explained once below it.
+        var legend: [String: String] = [:]
+        let summary: TraceabilityCheck.Summary
+        do {
+            summary = try TraceabilityCheck(registry: Registry(readOnlyPath: registry.path))
+                .run(producer: producer, province: province, language: language) { finding in
+                    if json {
+                        Console.printJSON(finding)
+                    } else {
+                        rows.append([finding.producer, finding.code, finding.name,
+                                     finding.complete ? (language == .vi ? "đủ" : "complete") : finding.missing.joined(separator: ", ")])
+                        for (code, reason) in zip(finding.missing, finding.reasons) { legend[code] = reason }
+                    }
+                }
+        } catch {
+            throw ExitCodes.report(error)
+        }
+        if json {
+            Console.printJSON(TraceabilityJSONSummary(summary: summary))
+        } else {
+            Console.table(header: language == .vi ? ["Chủ thể", "Mã", "Sản phẩm", "Còn thiếu"] : ["Producer", "Code", "Product", "Missing"],
+                          rows: rows)
+            for (code, reason) in legend.sorted(by: { $0.key < $1.key }) { print("  \(code): \(reason)") }
+            print(ReportPrinter.summary(summary))
+        }
+        if summary.complete < summary.products { throw ExitCodes.rejected }
+    }
+}
+
+/// The last line of `products --check-traceability --json`, told apart from the findings by its type.
+private struct TraceabilityJSONSummary: Encodable {
+    let type = "summary"
+    let summary: TraceabilityCheck.Summary
+
+    enum CodingKeys: String, CodingKey { case type, products, complete, missing }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(type, forKey: .type)
+        try container.encode(summary.products, forKey: .products)
+        try container.encode(summary.complete, forKey: .complete)
+        try container.encode(summary.missing, forKey: .missing)
     }
 }
 

@@ -8,6 +8,7 @@ struct RunCommand: ParsableCommand {
         abstract: "The main job: run every stage on a folder of catalogs and stamp orders.",
         discussion: """
             Imports every catalog and then every stamp-order file in the folder into the registry, \
+            counts the products that carry the Vietnamese traceability minimum (products --check-traceability), \
             issues the stamps of every order not issued yet (PNGs and manifests under output/stamps/), \
             writes their label sheets (PDF, layout a4-5x13), exports marketplace listings (Shopee, Lazada, \
             Tiki and TikTok Shop workbooks, Google feed, schema.org JSON-LD, each with report.csv; category \
@@ -51,6 +52,7 @@ struct RunCommand: ParsableCommand {
             Console.printJSON(summary)
         } else {
             for report in summary.imports { ReportPrinter.print(report) }
+            print(ReportPrinter.summary(summary.traceability))
             for batch in summary.batches { ReportPrinter.print(batch) }
             for export in summary.exports { print(ReportPrinter.summary(export)) }
             for label in summary.labels { print("labels for lot \(label.lot) of \(label.product): \(label.pdf) (\(label.pages) page\(label.pages == 1 ? "" : "s"))") }

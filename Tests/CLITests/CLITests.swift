@@ -220,7 +220,7 @@ import TestSupport
         #expect(missing.stdout.contains("add \"kind:fish-sauce\" to catalogs/category-mapping.json"))
     }
 
-    @Test(arguments: ["run", "import", "products", "jobs", "categories"])
+    @Test(arguments: ["run", "import", "products", "jobs", "categories", "epcis"])
     func everyCommandHasHelpWithAnExample(_ command: String) throws {
         let folder = TemporaryFolder()
         let help = try OCOPTraceBinary.run([command, "--help"], in: folder.url)

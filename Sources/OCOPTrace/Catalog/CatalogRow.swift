@@ -8,6 +8,8 @@ public struct ProducerDraft: Hashable, Sendable {
     public var commune: String?
     public var district: String?
     public var province: String
+    /// The producer's Global Location Number, for EPCIS read points.
+    public var gln: GLN? = nil
 
     /// Producers are told apart by name and province, ignoring case, spacing and diacritics.
     public var identityKey: String { Self.identityKey(name: name, province: province) }
@@ -161,6 +163,9 @@ struct RowParser: Sendable {
             return type
         }
         let taxID = parse(.taxID, FieldParsers.taxID)
+        let gln = parse(.gln) { text throws(FieldParsers.Invalid) in
+            do { return try GLN(parsing: text) } catch { throw FieldParsers.Invalid("\"\(text)\": \(error)") }
+        }
         let group = parse(.ocopGroup) { text throws(FieldParsers.Invalid) in
             let group = memo.groups[text] ?? OCOPGroup(parsing: text)
             memo.groups[text] = group
@@ -207,7 +212,7 @@ struct RowParser: Sendable {
         }
         return ParsedRow(row: row.number, draft: .success(ProductDraft(
             producer: ProducerDraft(name: producerName, type: producerType, taxID: taxID, commune: text(.commune),
-                                    district: text(.district), province: province),
+                                    district: text(.district), province: province, gln: gln),
             code: code, name: name, gtin: gtin, ocopGroup: group,
             ocop: stars.map { OCOPRecognition(stars: $0, decision: decision, recognizedOn: recognizedOn) },
             priceVND: price, unit: text(.unit), weightGrams: weight, shelfLifeDays: shelfLife,

@@ -120,18 +120,20 @@ final class CatalogWriter {
         } else if let stored = try Row.fetchOne(db, sql: "SELECT * FROM producers WHERE identity_key = ?", arguments: [key]) {
             state = ProducerState(id: stored["id"], stored: ProducerDraft(
                 name: stored["name"], type: (stored["type"] as String?).flatMap(ProducerType.init(rawValue:)),
-                taxID: stored["tax_id"], commune: stored["commune"], district: stored["district"], province: stored["province"]))
+                taxID: stored["tax_id"], commune: stored["commune"], district: stored["district"], province: stored["province"],
+                gln: (stored["gln"] as String?).flatMap { try? GLN(parsing: $0) }))
         } else {
             try db.execute(sql: """
-                INSERT INTO producers (name, identity_key, type, tax_id, commune, district, province, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO producers (name, identity_key, type, tax_id, commune, district, province, gln, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [draft.name, key, draft.type?.rawValue, draft.taxID, draft.commune, draft.district,
-                                 draft.province, now, now])
+                                 draft.province, draft.gln?.digits, now, now])
             state = ProducerState(id: db.lastInsertedRowID, stored: draft)
         }
 
         let attributes: [(Column, String?)] = [
             (.producerType, draft.type?.rawValue), (.taxID, draft.taxID), (.commune, draft.commune), (.district, draft.district),
+            (.gln, draft.gln?.digits),
         ]
         for case let (column, value?) in attributes {
             if let given = state.givenInFile[column], given.value != value, given.value.matchingKey != value.matchingKey {
@@ -144,10 +146,11 @@ final class CatalogWriter {
         merged.taxID = draft.taxID ?? merged.taxID
         merged.commune = draft.commune ?? merged.commune
         merged.district = draft.district ?? merged.district
+        merged.gln = draft.gln ?? merged.gln
         if merged != state.stored {
             try db.execute(sql: """
-                UPDATE producers SET type = ?, tax_id = ?, commune = ?, district = ?, updated_at = ? WHERE id = ?
-                """, arguments: [merged.type?.rawValue, merged.taxID, merged.commune, merged.district, now, state.id])
+                UPDATE producers SET type = ?, tax_id = ?, commune = ?, district = ?, gln = ?, updated_at = ? WHERE id = ?
+                """, arguments: [merged.type?.rawValue, merged.taxID, merged.commune, merged.district, merged.gln?.digits, now, state.id])
             state.stored = merged
         }
         producers[key] = state

@@ -10,6 +10,7 @@ public enum Column: String, CaseIterable, Sendable, Codable {
     case commune
     case district
     case province
+    case gln
     case ocopGroup = "ocop_group"
     case ocopStars = "ocop_stars"
     case ocopDecision = "ocop_decision"
@@ -40,6 +41,7 @@ public enum Column: String, CaseIterable, Sendable, Codable {
         case .commune: "Xã"
         case .district: "Huyện"
         case .province: "Tỉnh"
+        case .gln: "Mã địa điểm toàn cầu (GLN)"
         case .ocopGroup: "Nhóm sản phẩm"
         case .ocopStars: "Hạng sao"
         case .ocopDecision: "Số quyết định"
@@ -72,6 +74,7 @@ public enum Column: String, CaseIterable, Sendable, Codable {
         case .commune: ["xã/phường", "phường"]
         case .district: ["quận/huyện"]
         case .province: ["tỉnh/thành phố", "tỉnh/thành"]
+        case .gln: ["mã gln", "global location number", "mã địa điểm"]
         case .ocopGroup: ["nhóm ocop", "nhóm"]
         case .ocopStars: ["ocop stars", "số sao", "xếp hạng"]
         case .ocopDecision: ["quyết định công nhận", "số qđ"]

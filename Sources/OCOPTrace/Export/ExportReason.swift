@@ -225,3 +225,31 @@ extension ExportReason {
                      vietnamese: "\(count) ảnh, \(platform) nhận tối đa \(maximum); dùng \(maximum) ảnh đầu")
     }
 }
+
+extension ExportReason {
+    // MARK: Traceability minimum (Circular 02/2024/TT-BKHCN; Decree 37/2026/NĐ-CP Art. 32, the digital product passport)
+
+    static let traceabilityNoImage = ExportReason(
+        code: "no-image", english: "no product image (Circular 02/2024 asks for one)",
+        vietnamese: "chưa có hình ảnh sản phẩm (Thông tư 02/2024 yêu cầu)")
+
+    static let traceabilityNoProducerAddress = ExportReason(
+        code: "no-producer-address", english: "no commune in the producer's address (Circular 02/2024 asks for the address)",
+        vietnamese: "địa chỉ chủ thể chưa có xã/phường (Thông tư 02/2024 yêu cầu địa chỉ)")
+
+    static let traceabilityNoProducerID = ExportReason(
+        code: "no-producer-id", english: "no producer tax ID (the digital product passport asks for the producer's ID)",
+        vietnamese: "chưa có mã số thuế của chủ thể (hộ chiếu số sản phẩm yêu cầu mã định danh)")
+
+    static let traceabilityNoShelfLife = ExportReason(
+        code: "no-shelf-life", english: "no shelf life (days): expiry dates cannot be printed or exported",
+        vietnamese: "chưa có hạn sử dụng (ngày): không in hoặc xuất được hạn dùng")
+
+    static let traceabilityNoGTIN = ExportReason(
+        code: "no-gtin", english: "no GTIN (the digital product passport asks for one)",
+        vietnamese: "chưa có mã GTIN (hộ chiếu số sản phẩm yêu cầu)")
+
+    static let traceabilityNoLocationCode = ExportReason(
+        code: "no-location-code", english: "no producer GLN: stages have no location trace code",
+        vietnamese: "chủ thể chưa có mã GLN: các công đoạn thiếu mã truy vết địa điểm")
+}

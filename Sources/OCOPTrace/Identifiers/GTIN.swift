@@ -25,18 +25,7 @@ public struct GTIN: Hashable, Sendable, CustomStringConvertible, Codable {
 
     /// Parses a GTIN-8/12/13/14, ignoring spaces and dashes people put between digit groups.
     public init(parsing text: String) throws(ParseError) {
-        var digits: [UInt8] = []
-        digits.reserveCapacity(14)
-        var bytes = text.utf8.makeIterator()
-        while let byte = bytes.next() {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits.append(byte)
-            case UInt8(ascii: " "), UInt8(ascii: "-"): continue
-            case 0xC2 where bytes.next() == 0xA0: continue  // no-break space
-            default: throw .notDigits
-            }
-        }
-        guard !digits.isEmpty else { throw .notDigits }
+        guard let digits = GTIN.digitsIgnoringSeparators(text), !digits.isEmpty else { throw .notDigits }
         guard [8, 12, 13, 14].contains(digits.count) else { throw .wrongLength(digits.count) }
         let padded = [UInt8](repeating: UInt8(ascii: "0"), count: 14 - digits.count) + digits
         guard padded.contains(where: { $0 != UInt8(ascii: "0") }) else { throw .allZero }
@@ -45,6 +34,23 @@ public struct GTIN: Hashable, Sendable, CustomStringConvertible, Codable {
         let found = Character(Unicode.Scalar(padded[13]))
         guard expected == found else { throw .wrongCheckDigit(expected: expected, found: found) }
         self.digits = paddedText
+    }
+
+    /// The digits of a GS1 number as people write it, with spaces, dashes or no-break spaces
+    /// between digit groups; nil when anything else is in it. GTINs and GLNs are read by it.
+    static func digitsIgnoringSeparators(_ text: String) -> [UInt8]? {
+        var digits: [UInt8] = []
+        digits.reserveCapacity(14)
+        var bytes = text.utf8.makeIterator()
+        while let byte = bytes.next() {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digits.append(byte)
+            case UInt8(ascii: " "), UInt8(ascii: "-"): continue
+            case 0xC2 where bytes.next() == 0xA0: continue  // no-break space
+            default: return nil
+            }
+        }
+        return digits
     }
 
     /// The GS1 check digit for the digits before it: weights 3, 1, 3, ... from the right.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The main job, `ocoptrace run`: every stage that exists, on a folder of catalogs and stamp
-/// orders: import, stamp issuance, label sheets, then marketplace listings.
+/// orders: import, the traceability minimum check, stamp issuance, label sheets, then marketplace listings.
 public struct Pipeline: Sendable {
     public let registry: Registry
     public let outputFolder: URL
@@ -33,6 +33,8 @@ public struct Pipeline: Sendable {
 
     public struct Summary: Sendable, Codable {
         public var imports: [FileImportReport]
+        /// How many products carry the Vietnamese traceability minimum, and what the others lack.
+        public var traceability: TraceabilityCheck.Summary
         public var batches: [BatchReport]
         public var labels: [LabelJob.Report]
         public var exports: [ExportReport]
@@ -54,6 +56,7 @@ public struct Pipeline: Sendable {
         let started = Date()
         try FileManager.default.createDirectory(at: outputFolder, withIntermediateDirectories: true)
         let imports = try CatalogImporter(registry: registry).importPaths([folder], options: options, progress: progress)
+        let traceability = try TraceabilityCheck(registry: registry).run(language: reportLanguage)
         let orders = imports.filter { $0.outcome == .succeeded || $0.outcome == .partial }.flatMap(\.stampOrderIDs)
         // Each stage goes on past a failed batch, label sheet or marketplace, and says where it failed.
         var failures: [Failure] = []
@@ -95,7 +98,7 @@ public struct Pipeline: Sendable {
                 }
             }
         }
-        return Summary(imports: imports, batches: batches, labels: labels, exports: exports, failures: failures,
+        return Summary(imports: imports, traceability: traceability, batches: batches, labels: labels, exports: exports, failures: failures,
                        registry: try RegistryCounts.fetch(from: registry), seconds: Date().timeIntervalSince(started))
     }
 }

@@ -26,6 +26,8 @@ public struct ProductListing: Sendable, Codable, FetchableRecord {
     public var commune: String?
     public var district: String?
     public var province: String
+    /// The producer's Global Location Number (13 digits), when the catalog gives one.
+    public var gln: String?
     public var description: String?
     /// Image URLs or absolute paths, as imported.
     public var images: [String]
@@ -49,7 +51,7 @@ public struct ProductListing: Sendable, Codable, FetchableRecord {
         case producer
         case producerType = "producer_type"
         case taxID = "tax_id"
-        case commune, district, province, description, images
+        case commune, district, province, gln, description, images
     }
 
     public init(row: Row) throws {
@@ -75,6 +77,7 @@ public struct ProductListing: Sendable, Codable, FetchableRecord {
         commune = row["commune"]
         district = row["district"]
         province = row["province"]
+        gln = row["gln"]
         description = row["description"]
         let imagesJSON: String = row["images"] ?? "[]"
         images = (try? JSONDecoder().decode([String].self, from: Data(imagesJSON.utf8))) ?? []
@@ -102,7 +105,7 @@ public struct ProductListing: Sendable, Codable, FetchableRecord {
     private static let selection = """
         SELECT p.id, p.code, p.name, p.gtin, p.price_vnd, p.unit, p.weight_g, p.length_cm, p.width_cm, p.height_cm, p.shelf_life_days, p.stock,
                p.ocop_group, p.ocop_stars, p.ocop_decision, p.ocop_recognized_on,
-               pr.name AS producer, pr.type AS producer_type, pr.tax_id, pr.commune, pr.district, pr.province,
+               pr.name AS producer, pr.type AS producer_type, pr.tax_id, pr.commune, pr.district, pr.province, pr.gln,
                p.description, p.images
         FROM products p JOIN producers pr ON pr.id = p.producer_id
         """

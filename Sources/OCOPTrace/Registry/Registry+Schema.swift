@@ -183,6 +183,12 @@ extension Registry {
                 );
                 """)
         }
+        migrator.registerMigration("v7: producer GLN") { db in
+            // The producer's Global Location Number: EPCIS events name where they happened by it.
+            try db.execute(sql: """
+                ALTER TABLE producers ADD COLUMN gln TEXT CHECK (gln IS NULL OR length(gln) = 13);
+                """)
+        }
         return migrator
     }()
 }

@@ -48,12 +48,7 @@ public struct StampURL: Hashable, Sendable {
 
     /// The URL as encoded in the QR code.
     public var text: String {
-        var url = resolver
-        switch product {
-        case .gtin(let gtin): url += "/01/" + gtin.digits
-        case .code(let code): url += "/p/" + StampURL.percentEncoded(code)
-        }
-        url += "/10/" + StampURL.percentEncoded(lot) + "/21/" + serial.text
+        var url = StampURL.itemPrefix(resolver: resolver, product: product, lot: lot) + serial.text
         var query: [String] = []
         if let producedOn { query.append("11=" + producedOn.gs1) }
         if let expiresOn { query.append("17=" + expiresOn.gs1) }
@@ -61,6 +56,29 @@ public struct StampURL: Hashable, Sendable {
         for (key, value) in otherAttributes { query.append(StampURL.percentEncoded(key) + "=" + StampURL.percentEncoded(value)) }
         if !query.isEmpty { url += "?" + query.joined(separator: "&") }
         return url
+    }
+
+    /// GS1's own resolver: canonical Digital Link URIs (`https://id.gs1.org/01/{GTIN}/21/{serial}`)
+    /// name an item wherever it is read, whichever resolver its stamp points at.
+    public static let gs1CanonicalResolver = "https://id.gs1.org"
+
+    /// The URL up to the serial, without query attributes: every stamp of a lot shares it
+    /// (`{resolver}/01/{GTIN}/10/{lot}/21/` or `{resolver}/p/{code}/10/{lot}/21/`).
+    public static func itemPrefix(resolver: String, product: ProductKey, lot: String) -> String {
+        var url = resolver
+        switch product {
+        case .gtin(let gtin): url += "/01/" + gtin.digits
+        case .code(let code): url += "/p/" + StampURL.percentEncoded(code)
+        }
+        return url + "/10/" + StampURL.percentEncoded(lot) + "/21/"
+    }
+
+    /// The canonical GS1 Digital Link URI of a serialised item, up to the serial (GS1's canonical
+    /// form leaves the lot out: GTIN and serial already name the item); nil without a GTIN, whose
+    /// stamps are named by ``itemPrefix(resolver:product:lot:)`` under their own resolver.
+    public static func canonicalItemPrefix(product: ProductKey) -> String? {
+        guard case .gtin(let gtin) = product else { return nil }
+        return gs1CanonicalResolver + "/01/" + gtin.digits + "/21/"
     }
 
     /// Escapes everything but `A-Z a-z 0-9 - . _ ~`, as GS1 Digital Link requires (`/` → `%2F`).

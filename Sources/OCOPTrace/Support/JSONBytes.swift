@@ -11,6 +11,21 @@ public struct JSONBytes {
 
     public var text: String { String(decoding: bytes, as: UTF8.self) }
 
+    var count: Int { bytes.count }
+
+    /// Empties the buffer, keeping its capacity: for documents written out piece by piece.
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    mutating func raw(_ other: [UInt8]) {
+        bytes.append(contentsOf: other)
+    }
+
+    mutating func raw(_ byte: UInt8) {
+        bytes.append(byte)
+    }
+
     public mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }

@@ -42,6 +42,33 @@ public enum Timestamp {
         return local.vietnamese + " " + padded(minutes % 1440 / 60, 2) + ":" + padded(minutes % 60, 2)
     }
 
+    /// Viet Nam's offset from UTC (no daylight saving), as EPCIS `eventTimeZoneOffset` writes it.
+    static let vietnamOffset = "+07:00"
+
+    /// RFC 3339 wants the offset's colon (`+07:00`); the format style leaves it out unless asked.
+    private static let vietnamStyle = Date.ISO8601FormatStyle(timeZoneSeparator: .colon, includingFractionalSeconds: true,
+                                                               timeZone: TimeZone(secondsFromGMT: vietnamOffsetSeconds)!)
+
+    /// The instant of a stored timestamp, or nil when the text is not one.
+    static func date(_ stored: String) -> Date? {
+        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(stored))
+            ?? (try? Date.ISO8601FormatStyle().parse(stored))
+    }
+
+    /// The instant in Viet Nam's time, `2026-11-20T14:30:00.000+07:00`: the time the producer saw.
+    static func inVietnam(_ date: Date) -> String {
+        date.formatted(vietnamStyle)
+    }
+
+    /// A user's "since": a day (`2026-11-20` or `20/11/2026`, from midnight in Viet Nam) or an
+    /// ISO 8601 instant with its offset.
+    static func since(_ text: String) -> Date? {
+        if let day = CalendarDate(parsing: text) {
+            return Date(timeIntervalSince1970: TimeInterval(day.daysSinceEpoch * 86_400 - vietnamOffsetSeconds))
+        }
+        return date(text.trimmed)
+    }
+
     private static func padded(_ value: Int, _ width: Int) -> String {
         let text = String(value)
         return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
@@ -56,4 +83,5 @@ extension CalendarDate {
         let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
         return CalendarDate(daysSinceEpoch: days)!
     }
+
 }

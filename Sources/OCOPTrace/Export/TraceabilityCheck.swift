@@ -1,0 +1,80 @@
+import Foundation
+
+/// Which fields of the Vietnamese traceability minimum a product's catalog row still lacks, so that
+/// a cooperative can complete its catalog before it issues stamps.
+///
+/// Circular 02/2024/TT-BKHCN asks every trace code for the product name and image, the producer's
+/// name and address, stages with product and location trace codes and times, and the shelf life;
+/// Decree 37/2026 (Art. 32, the digital product passport) adds the GTIN, the producer's ID, origin,
+/// and production and expiry dates. Name, producer, province (origin) and price are required at
+/// import, and production dates by stamp orders, so they are never missing here. Applied standards
+/// and conformity certificates have no catalog column yet and are not checked.
+public struct TraceabilityCheck: Sendable {
+    public let registry: Registry
+
+    public init(registry: Registry) {
+        self.registry = registry
+    }
+
+    /// One product and what it lacks.
+    public struct Finding: Sendable, Codable {
+        /// `finding`, so that JSON Lines readers tell findings from the summary line.
+        public var type = "finding"
+        public var producer: String
+        public var code: String
+        public var name: String
+        public var complete: Bool
+        /// Stable codes (`no-image`, `no-gtin`, ...), in a fixed order.
+        public var missing: [String]
+        /// The same, in words, in the language asked for.
+        public var reasons: [String]
+    }
+
+    public struct Summary: Sendable, Codable {
+        public var products: Int
+        public var complete: Int
+        /// How many products lack each field, by code.
+        public var missing: [String: Int]
+    }
+
+    /// What `product` lacks of the minimum, in a fixed order.
+    public static func gaps(of product: ProductListing) -> [ExportReason] {
+        var gaps: [ExportReason] = []
+        if product.images.isEmpty { gaps.append(.traceabilityNoImage) }
+        // Since July 2025 an address is commune and province (districts were abolished); province is required at import.
+        if product.commune?.trimmed.isEmpty ?? true { gaps.append(.traceabilityNoProducerAddress) }
+        if product.taxID == nil { gaps.append(.traceabilityNoProducerID) }
+        if needsShelfLife(product), product.shelfLifeDays == nil { gaps.append(.traceabilityNoShelfLife) }
+        if product.gtin == nil { gaps.append(.traceabilityNoGTIN) }
+        if product.gln == nil { gaps.append(.traceabilityNoLocationCode) }
+        return gaps
+    }
+
+    /// Food, drinks and herbal products spoil; handicrafts, ornamental plants and tourism services
+    /// have no shelf life ("if any", says the circular). A product of no stated group is asked for one.
+    static func needsShelfLife(_ product: ProductListing) -> Bool {
+        guard let group = product.ocopGroup.flatMap(OCOPGroup.init(rawValue:)) else { return true }
+        switch group {
+        case .food, .drinks, .herbal: return true
+        case .handicrafts, .ornamental, .tourism: return false
+        }
+    }
+
+    /// Checks every product (of one producer or province when asked), calling `body` with each
+    /// finding as it is read, and returns the counts.
+    public func run(producer: String? = nil, province: String? = nil, language: Language = .en,
+                    _ body: (Finding) throws -> Void = { _ in }) throws -> Summary {
+        var summary = Summary(products: 0, complete: 0, missing: [:])
+        try registry.read { db in
+            try ProductListing.forEach(in: db, producer: producer, province: province) { product in
+                let gaps = Self.gaps(of: product)
+                summary.products += 1
+                if gaps.isEmpty { summary.complete += 1 }
+                for gap in gaps { summary.missing[gap.code, default: 0] += 1 }
+                try body(Finding(producer: product.producer, code: product.code, name: product.name, complete: gaps.isEmpty,
+                                 missing: gaps.map(\.code), reasons: gaps.map { $0.text(language) }))
+            }
+        }
+        return summary
+    }
+}

@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import OCOPTrace
+
+struct EPCISCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "epcis",
+        abstract: "Write the registry's stamp events as a GS1 EPCIS 2.0 JSON-LD document (Xuất sự kiện EPCIS 2.0).",
+        discussion: """
+            One ObjectEvent ADD / commissioning / active per issued batch, its stamps in epcList as \
+            canonical GS1 Digital Link URIs (https://id.gs1.org/01/{GTIN}/21/{serial}; stamps without \
+            a GTIN keep their resolver URI, {resolver}/p/{code}/10/{lot}/21/{serial}), eventTime when \
+            the batch was issued (+07:00), readPoint and bizLocation https://id.gs1.org/414/{GLN} when \
+            the catalog gives the producer's GLN, and ilmd with the lot, production and expiry dates. \
+            One ObjectEvent DELETE / decommissioning per revocation, its reason in \
+            ocoptrace:revocationReason. Events carry no eventID (see the README).
+
+            Without --out the document goes to standard output. The file is written as a stream and \
+            put in place whole: a million stamps take no more memory than ten.
+
+            Examples:
+              ocoptrace epcis --out output/epcis.jsonld
+              ocoptrace epcis --lot NC2611A --out nc2611a.jsonld --json
+              ocoptrace epcis --producer "Nem chua" --since 2026-11-01 > nem-chua.jsonld
+            """
+    )
+
+    @OptionGroup var registry: RegistryOptions
+
+    @Option(help: ArgumentHelp("Only this lot (as written on the order: \"Lô 1\" finds Lo-1).", valueName: "lot"))
+    var lot: String?
+
+    @Option(help: ArgumentHelp("Only producers whose name contains this (case and accents ignored).", valueName: "name"))
+    var producer: String?
+
+    @Option(help: ArgumentHelp("Only events from this day on (2026-11-20 or 20/11/2026, Viet Nam time) or this ISO 8601 instant.", valueName: "date"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("The file to write (default: standard output).", valueName: "file"))
+    var out: String?
+
+    @Flag(help: "Print the summary as JSON (needs --out).")
+    var json = false
+
+    func validate() throws {
+        if let since, EPCISExport.Filter.since(parsing: since) == nil {
+            throw ValidationError("--since \(since): write a day (2026-11-20 or 20/11/2026) or an instant (2026-11-20T08:00:00+07:00)")
+        }
+        if json, out == nil {
+            throw ValidationError("--json prints a summary beside the document: name the document's file with --out")
+        }
+    }
+
+    func run() throws {
+        let filter = EPCISExport.Filter(lot: lot, producer: producer, since: since.flatMap(EPCISExport.Filter.since(parsing:)))
+        let summary: EPCISExport.Summary
+        do {
+            let url = out.map { URL(fileURLWithPath: $0) }
+            if let folder = url?.deletingLastPathComponent() {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            }
+            summary = try EPCISExport(registry: Registry(readOnlyPath: registry.path)).write(filter, to: url)
+        } catch let error as EPCISExport.ExportError {
+            Console.error("\(error)")
+            throw ExitCodes.rejected
+        } catch let error as CocoaError {
+            Console.error("cannot write \(out ?? "-"): \(error.localizedDescription)")
+            throw ExitCodes.cannotWrite
+        } catch {
+            throw ExitCodes.report(error)
+        }
+        if json {
+            Console.printJSON(summary)
+            return
+        }
+        let message = """
+            EPCIS \(summary.file ?? "(stdout)"): \(summary.commissioningEvents) commissioning event\(summary.commissioningEvents == 1 ? "" : "s") \
+            (\(summary.commissionedStamps) stamps), \(summary.decommissioningEvents) decommissioning event\(summary.decommissioningEvents == 1 ? "" : "s") \
+            (\(summary.decommissionedStamps) stamps) in \(String(format: "%.2f", summary.seconds)) s \
+            (\(summary.commissioningEvents) sự kiện phát hành, \(summary.decommissioningEvents) sự kiện thu hồi)
+            """
+        // The document itself may be on standard output: the summary goes beside it, on standard error.
+        if out == nil { Console.note(message) } else { print(message) }
+        if summary.batchesWithoutGLN > 0 {
+            Console.note("""
+                \(summary.batchesWithoutGLN) batch\(summary.batchesWithoutGLN == 1 ? " has" : "es have") no producer GLN: \
+                no readPoint or bizLocation (add the gln column, Mã địa điểm toàn cầu (GLN), to the catalog) \
+                (\(summary.batchesWithoutGLN) lô tem của chủ thể chưa có mã GLN: sự kiện không có địa điểm)
+                """)
+        }
+    }
+}
