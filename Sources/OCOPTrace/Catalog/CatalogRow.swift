@@ -112,10 +112,15 @@ struct RowParser: Sendable {
         // @unchecked: a RowParser, and so its memo, is used by one thread at a time.
         var producerTypes: [String: ProducerType?] = [:]
         var groups: [String: OCOPGroup?] = [:]
-        var identityKeys: [String: String] = [:]
+        var identityKeys: [WrittenProducer: String] = [:]
+
+        struct WrittenProducer: Hashable {
+            var name: String
+            var province: String
+        }
 
         func identityKey(name: String, province: String) -> String {
-            let written = name + "\u{1F}" + province
+            let written = WrittenProducer(name: name, province: province)
             if let known = identityKeys[written] { return known }
             let key = ProducerDraft.identityKey(name: name, province: province)
             identityKeys[written] = key
@@ -203,10 +208,10 @@ struct RowParser: Sendable {
 
         var uniqueKeys: [UniqueKey] = []
         if !code.isEmpty, !producerName.isEmpty, !province.isEmpty {
-            uniqueKeys.append(UniqueKey(kind: .productCode, key: memo.identityKey(name: producerName, province: province) + "\u{1F}" + code,
-                                        label: "product code \"\(code)\"", owner: " for \(producerName)"))
+            uniqueKeys.append(UniqueKey(kind: .productCode, scope: memo.identityKey(name: producerName, province: province),
+                                        value: code, owner: producerName))
         }
-        if let gtin { uniqueKeys.append(UniqueKey(kind: .gtin, key: gtin.digits, label: "GTIN \(gtin.digits)")) }
+        if let gtin { uniqueKeys.append(UniqueKey(kind: .gtin, scope: "", value: gtin.digits)) }
         guard collector.problems.isEmpty, let price else {
             return ParsedRow(row: row.number, draft: .failure(RowErrors(problems: collector.problems)), uniqueKeys: uniqueKeys)
         }
@@ -270,8 +275,7 @@ struct RowParser: Sendable {
         if let code, let lot {
             // The producer narrows the product only when the file names one.
             let producer = text(.producer).map { memo.identityKey(name: $0, province: text(.province) ?? "") } ?? ""
-            uniqueKeys.append(UniqueKey(kind: .lot, key: [code, producer, lot.code].joined(separator: "\u{1F}"),
-                                        label: "lot \"\(lot.code)\" of product \(code)"))
+            uniqueKeys.append(UniqueKey(kind: .lot, scope: code + "\u{1F}" + producer, value: lot.code, owner: code))
         }
         guard collector.problems.isEmpty, let code, let lotLabel, let lot, let quantity, let producedOn else {
             return ParsedRow(row: row.number, draft: .failure(RowErrors(problems: collector.problems)), uniqueKeys: uniqueKeys)

@@ -9,12 +9,15 @@ struct UniqueKey: Sendable {
     }
 
     var kind: Kind
-    /// What makes two rows the same, already normalised (producer identity, digits, lot code).
-    var key: String
-    /// How the problem names it: `product code "NC-500"`.
-    var label: String
-    /// Whose it is, after the row: ` for HTX Nem chua`.
-    var owner = ""
+    /// Within what the value must be unique, normalised: the producer's identity for a product
+    /// code, the product (and producer) for a lot, nothing for a GTIN. Kept apart from `value`
+    /// rather than joined to it: rows share their producer's one string, so a file's worth of
+    /// keys costs little more memory than its codes.
+    var scope: String
+    /// The product code, GTIN digits or lot code, as the message shows it.
+    var value: String
+    /// Whose it is, for the message: the producer's name for a code, the product code for a lot.
+    var owner: String = ""
 
     var column: Column {
         switch kind {
@@ -24,10 +27,12 @@ struct UniqueKey: Sendable {
         }
     }
 
+    /// Made only when a repeat is found: most rows never need it.
     func repeatMessage(firstRow: Int) -> String {
         switch kind {
-        case .gtin: "\(label) is already used on row \(firstRow): each product needs its own GTIN"
-        case .productCode, .lot: "\(label) already appears on row \(firstRow)\(owner)"
+        case .productCode: "product code \"\(value)\" already appears on row \(firstRow) for \(owner)"
+        case .gtin: "GTIN \(value) is already used on row \(firstRow): each product needs its own GTIN"
+        case .lot: "lot \"\(value)\" of product \(owner) already appears on row \(firstRow)"
         }
     }
 }
@@ -43,12 +48,12 @@ struct ParsedRow<Draft: Sendable>: Sendable {
 struct RepeatedKeys {
     let file: String
     let header: HeaderMap
-    /// By kind and key only: the labels are for messages, and a file's worth of them would double the memory.
     private var firstRows: [Identity: Int] = [:]
 
     private struct Identity: Hashable {
         var kind: UniqueKey.Kind
-        var key: String
+        var scope: String
+        var value: String
     }
 
     init(file: String, header: HeaderMap) {
@@ -60,7 +65,7 @@ struct RepeatedKeys {
     mutating func check<Draft>(_ parsed: ParsedRow<Draft>) -> Result<Draft, RowErrors> {
         var repeats: [RowProblem] = []
         for key in parsed.uniqueKeys {
-            let identity = Identity(kind: key.kind, key: key.key)
+            let identity = Identity(kind: key.kind, scope: key.scope, value: key.value)
             if let first = firstRows[identity] {
                 repeats.append(RowProblem(file: file, row: parsed.row, column: header.header(of: key.column),
                                           message: key.repeatMessage(firstRow: first)))
