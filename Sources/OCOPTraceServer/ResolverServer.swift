@@ -142,7 +142,7 @@ public struct ResolverServer: Sendable {
             return response
         }
         let target: String
-        switch linkType.map { Linkset.relation(of: $0) ?? "" } {
+        switch linkType.map({ Linkset.relation(of: $0) ?? "" }) {
         case nil, "defaultLink", "pip": target = linkset.pageURL
         case "certificationInfo" where linkset.certificationURL != nil: target = linkset.certificationURL!
         default:

@@ -170,7 +170,7 @@ struct CatalogGenerator {
     var priceBump: Int
 
     func write(to url: URL) throws {
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         let handle = try FileHandle(forWritingTo: url)
         defer { try? handle.close() }
         var buffer = "\u{FEFF}Mã sản phẩm;Tên sản phẩm;Mã vạch (GTIN);Chủ thể;Loại hình;Mã số thuế;Xã;Huyện;Tỉnh;Nhóm sản phẩm;Hạng sao;Số quyết định;Ngày công nhận;Giá bán;Quy cách;Khối lượng (g);Hạn sử dụng (ngày);Mô tả;Hình ảnh;Tồn kho;Kích thước đóng gói (cm)\r\n"

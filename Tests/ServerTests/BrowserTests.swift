@@ -16,7 +16,7 @@ import FoundationNetworking
 
         init(db: String, folder: TemporaryFolder, extra: [String] = []) throws {
             log = folder.url.appendingPathComponent("serve.log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             process.executableURL = OCOPTraceBinary.url
             process.arguments = ["serve", "--db", db, "--port", "0", "--base-url", ServerWorkspace.base] + extra
             process.standardError = try FileHandle(forWritingTo: log)

@@ -42,7 +42,7 @@ public struct CategoryMapping: Sendable {
             let file = InputFiles.displayPath(shopFile)
             layers.append(Layer(file: file, entries: try readShopFile(shopFile, name: shopFile.path, file: file)))
         }
-        layers.append(try shipped)
+        layers.append(shipped)
         return CategoryMapping(layers: layers)
     }
 
