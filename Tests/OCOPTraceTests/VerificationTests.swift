@@ -30,32 +30,15 @@ private struct VerifyWorkspace {
         let registry = self.registry
         let folder = self.folder
         func issue(_ product: String, _ lot: String, _ count: Int, signed: Bool, produced: CalendarDate?) throws -> [String] {
-            try VerifyWorkspace.issue(registry: registry, folder: folder, keys: keys, product, lot, count, signed: signed, produced: produced)
+            try StampFixtures.issue(registry: registry, folder: folder, keys: keys, resolver: "https://id.ocoptrace.vn",
+                                    product: product, lot: lot, count: count, signed: signed, produced: produced)
         }
         plain = try issue("NC-500", "NC2611A", 50, signed: false, produced: CalendarDate(year: 2026, month: 11, day: 20))
         signed = try issue("MT-200", "MT-S1", 20, signed: true, produced: CalendarDate(year: 2026, month: 11, day: 2))
         _ = try issue("NC-CHAY", "OLD", 5, signed: false, produced: CalendarDate(year: 2026, month: 1, day: 2))
-        let pending = Serial.random()
-        pendingSerial = pending
-        try registry.write { db in
-            let productID = try Int64.fetchOne(db, sql: "SELECT id FROM products WHERE code = 'NC-500'")!
-            try db.execute(sql: """
-                INSERT INTO stamp_batches (product_id, lot, lot_label, quantity, resolver, status, folder, created_at)
-                VALUES (?, 'HALF', 'HALF', 10, 'https://id.ocoptrace.vn', 'issuing', 'x', '2026-11-23T00:00:00Z')
-                """, arguments: [productID])
-            try db.execute(sql: "INSERT INTO stamps (batch_id, sequence, serial) VALUES (?, 1, ?)", arguments: [db.lastInsertedRowID, pending.text])
-        }
+        pendingSerial = try StampFixtures.addPendingStamp(registry: registry, product: "NC-500")
     }
 
-    static func issue(registry: Registry, folder: TemporaryFolder, keys: URL, _ product: String, _ lot: String, _ count: Int,
-                      signed: Bool, produced: CalendarDate?) throws -> [String] {
-        let issuer = StampIssuer(registry: registry, options: IssueOptions(
-            resolver: "https://id.ocoptrace.vn", embedSignature: signed, keysFolder: keys,
-            outputFolder: folder.url.appendingPathComponent("output"), writePNGs: false))
-        let report = try issuer.issue(productCode: product, lot: lot, count: count, producedOn: produced, expiresOn: nil)
-        let manifest = try String(contentsOfFile: absolutePath(report.manifest), encoding: .utf8)
-        return manifest.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[3]) }
-    }
 
     func verifier(record: Bool = true, location: String? = nil, threshold: Int = 5) throws -> RegistryVerifier {
         try RegistryVerifier(registry: registry, options: VerifyOptions(record: record, location: location, cloneThreshold: threshold, today: today))

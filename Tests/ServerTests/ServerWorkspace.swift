@@ -40,34 +40,18 @@ struct ServerWorkspace: Sendable {
         let registry = self.registry
         let folder = self.folder
         func issue(_ product: String, _ lot: String, _ count: Int, signed: Bool) throws -> [String] {
-            try ServerWorkspace.issue(registry: registry, folder: folder, keys: keys, product, lot, count, signed: signed)
+            try StampFixtures.issue(registry: registry, folder: folder, keys: keys, resolver: ServerWorkspace.base,
+                                    product: product, lot: lot, count: count, signed: signed, produced: .today().adding(days: -2))
         }
         plain = try issue("NC-500", "NC2611A", 20, signed: false)
         signed = try issue("MT-200", "MT-S1", 5, signed: true)
         script = try issue("XSS", "X1", 2, signed: false)[0]
         revoked = plain[19]
         _ = try Revocations(registry: registry).revoke(stampIDs: [revoked], reason: "cuộn tem bị mất")
-        let pending = Serial.random()
+        let pending = try StampFixtures.addPendingStamp(registry: registry, product: "NC-500")
         pendingURL = "\(ServerWorkspace.base)/01/\(ServerWorkspace.gtin)/10/HALF/21/\(pending.text)"
-        try registry.write { db in
-            let productID = try Int64.fetchOne(db, sql: "SELECT id FROM products WHERE code = 'NC-500'")!
-            try db.execute(sql: """
-                INSERT INTO stamp_batches (product_id, lot, lot_label, quantity, resolver, status, folder, created_at)
-                VALUES (?, 'HALF', 'HALF', 10, 'https://id.ocoptrace.vn', 'issuing', 'x', '2026-11-23T00:00:00Z')
-                """, arguments: [productID])
-            try db.execute(sql: "INSERT INTO stamps (batch_id, sequence, serial) VALUES (?, 1, ?)", arguments: [db.lastInsertedRowID, pending.text])
-        }
     }
 
-    static func issue(registry: Registry, folder: TemporaryFolder, keys: URL, _ product: String, _ lot: String, _ count: Int,
-                      signed: Bool) throws -> [String] {
-        let issuer = StampIssuer(registry: registry, options: IssueOptions(
-            resolver: ServerWorkspace.base, embedSignature: signed, keysFolder: keys,
-            outputFolder: folder.url.appendingPathComponent("output"), writePNGs: false))
-        let report = try issuer.issue(productCode: product, lot: lot, count: count, producedOn: .today().adding(days: -2), expiresOn: nil)
-        let manifest = try String(contentsOfFile: absolutePath(report.manifest), encoding: .utf8)
-        return manifest.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[3]) }
-    }
 
     /// The stamp URL's path and query, as a request to the resolver names it.
     static func path(_ url: String) -> String {
