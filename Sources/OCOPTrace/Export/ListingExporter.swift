@@ -115,8 +115,16 @@ public struct ListingExporter: Sendable {
     }
 
     /// Exports to each marketplace; `onFinding` hears every product's finding on every platform as it
-    /// is made (from more than one thread, one call at a time).
+    /// is made (from more than one thread, one call at a time). Throws the first marketplace's failure.
     public func export(_ marketplaces: [Marketplace], onFinding: (@Sendable (ExportFinding) -> Void)? = nil) throws -> [ExportReport] {
+        try exportEach(marketplaces, onFinding: onFinding).map { try $0.get() }
+    }
+
+    /// Exports to each marketplace, one result each: a marketplace that fails (its folder cannot be
+    /// written, say) leaves the others' listings whole. Throws only what stops every marketplace (the
+    /// registry or a shipped rules file cannot be read).
+    public func exportEach(_ marketplaces: [Marketplace],
+                           onFinding: (@Sendable (ExportFinding) -> Void)? = nil) throws -> [Result<ExportReport, any Error>] {
         let rules = try marketplaces.map { try MarketplaceRules.shipped($0.rawValue) }
         let context = ExportContext(
             options: options, categories: try CategoryMapping.load(shopFile: options.categoryMapping), kinds: .shipped,
@@ -133,28 +141,33 @@ public struct ListingExporter: Sendable {
             load[lane] += marketplaces[index].isSpreadsheet ? 3 : 1
         }
         let assignment = laneOf
-        let results = ConcurrentResults<Result<[(Int, ExportReport)], any Error>>(count: lanes)
+        let results = ConcurrentResults<Result<[(Int, Result<ExportReport, any Error>)], any Error>>(count: lanes)
         DispatchQueue.concurrentPerform(iterations: lanes) { lane in
             let mine = marketplaces.indices.filter { assignment[$0] == lane }
             results.set(lane, Result { try exportLane(mine.map { (marketplaces[$0], rules[$0]) }, context: context).enumerated().map { (mine[$0.offset], $0.element) } })
         }
-        var reports = [ExportReport?](repeating: nil, count: marketplaces.count)
+        var reports = [Result<ExportReport, any Error>?](repeating: nil, count: marketplaces.count)
         for lane in 0..<lanes {
             for (index, report) in try results.value(lane).get() { reports[index] = report }
         }
         return reports.map { $0! }
     }
 
-    private func exportLane(_ platforms: [(Marketplace, MarketplaceRules)], context: ExportContext) throws -> [ExportReport] {
-        let exports = try platforms.map { try PlatformExport(marketplace: $0.0, rules: $0.1, context: context) }
+    /// One reading of the products for several marketplaces; a marketplace that fails stops
+    /// receiving products, and the others go on.
+    private func exportLane(_ platforms: [(Marketplace, MarketplaceRules)], context: ExportContext) throws -> [Result<ExportReport, any Error>] {
+        var exports = platforms.map { platform in Result { try PlatformExport(marketplace: platform.0, rules: platform.1, context: context) } }
         try registry.read { db in
             try ProductListing.forEach(in: db, producer: options.producer) { product in
                 let kind = context.kinds.kind(ofProductNamed: product.name)
                 let package = ListingText.packageWorthAdding(product.unit, toName: product.name)
-                for export in exports { try export.add(product, kind: kind, package: package) }
+                for index in exports.indices {
+                    guard case .success(let export) = exports[index] else { continue }
+                    do { try export.add(product, kind: kind, package: package) } catch { exports[index] = .failure(error) }
+                }
             }
         }
-        return try exports.map { try $0.finish() }
+        return exports.map { $0.flatMap { export in Result { try export.finish() } } }
     }
 
     /// Product codes that more than one producer uses: their listings get the registry id in their SKU.

@@ -86,17 +86,14 @@ public struct Pipeline: Sendable {
             categoryMapping: folder.appendingPathComponent("category-mapping.json"), language: reportLanguage))
         var exports: [ExportReport] = []
         do {
-            exports = try exporter.export(Marketplace.allCases)
-        } catch {
-            // The two export lanes stop at their first failure: find which marketplaces fail, and
-            // keep the listings of the others (each platform's files are replaced whole, or not at all).
-            for marketplace in Marketplace.allCases {
-                do {
-                    exports += try exporter.export([marketplace])
-                } catch {
-                    failures.append(Failure(stage: .export, item: marketplace.rawValue, error: error))
+            for (marketplace, result) in zip(Marketplace.allCases, try exporter.exportEach(Marketplace.allCases)) {
+                switch result {
+                case .success(let report): exports.append(report)
+                case .failure(let error): failures.append(Failure(stage: .export, item: marketplace.rawValue, error: error))
                 }
             }
+        } catch {
+            failures.append(Failure(stage: .export, item: "every marketplace", error: error))
         }
         return Summary(imports: imports, traceability: traceability, batches: batches, labels: labels, exports: exports, failures: failures,
                        registry: try RegistryCounts.fetch(from: registry), seconds: Date().timeIntervalSince(started))
