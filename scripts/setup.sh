@@ -21,6 +21,7 @@ packages=(
   libreoffice-calc # tests open report.csv as a spreadsheet (headless) to see formula-like cells arrive as text
   chromium         # tests render the verification page in a real browser (headless, 360 px wide)
   wrk              # ocoptrace-bench serve loads the server with HTTP requests
+  postgresql       # the registry on PostgreSQL: tests and benchmarks start a throwaway cluster
 )
 
 missing=()

@@ -124,7 +124,7 @@ struct CategoriesCommand: ParsableCommand {
     private func runMissing() throws {
         let platforms = marketplace.map { [$0] } ?? [.shopee, .lazada, .tiki, .tiktok]
         guard let store = try existingRegistry() else {
-            throw ExitCodes.report(RegistryError.missing(path: registry.path))
+            throw ExitCodes.report(RegistryError.missing(location: registry.path))
         }
         let found = try CategoryFinder(registry: store).missing(platforms: platforms, mappingFile: URL(fileURLWithPath: categories), producer: producer)
         if json {

@@ -117,7 +117,7 @@ private struct TraceabilityJSONSummary: Encodable {
     }
 }
 
-struct JobsCommand: ParsableCommand {
+struct JobsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jobs",
         abstract: "List past batch jobs (imports and later stages), newest first.",
@@ -135,12 +135,13 @@ struct JobsCommand: ParsableCommand {
     @Flag(help: "Print JSON Lines, one job a line.")
     var json = false
 
-    func run() throws {
-        let jobs: [JobLog.Entry]
-        do {
-            jobs = try JobLog.entries(in: Registry(readOnlyPath: registry.path), limit: limit)
-        } catch {
-            throw ExitCodes.report(error)
+    func run() async throws {
+        let jobs = try await registry.with(.readOnly) { store in
+            do {
+                return try await store.jobs(limit: limit)
+            } catch {
+                throw ExitCodes.report(error)
+            }
         }
         if json {
             jobs.forEach(Console.printJSON)
@@ -148,7 +149,7 @@ struct JobsCommand: ParsableCommand {
         }
         Console.table(header: ["Job", "Kind", "Started", "Outcome", "Rows", "New", "Updated", "Same", "Invalid", "File"],
                       rows: jobs.map { job in
-                          [String(job.id), job.kind, String(job.startedAt.prefix(19)), job.outcome, String(job.rowsRead),
+                          [String(job.id), job.kind, String(job.startedAt.prefix(19)), job.outcome.rawValue, String(job.rowsRead),
                            String(job.inserted), String(job.updated), String(job.unchanged), String(job.invalid), job.file ?? "-"]
                       })
     }

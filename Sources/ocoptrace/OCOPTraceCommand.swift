@@ -33,13 +33,49 @@ struct OCOPTraceCommand: AsyncParsableCommand {
 
 /// Options every command that touches the registry shares.
 struct RegistryOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The registry file (default: $OCOPTRACE_DB, else output/registry.sqlite).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp(
+        "The registry: an SQLite file, or a PostgreSQL database as postgres://user@host:5432/db (default: $OCOPTRACE_DB, else output/registry.sqlite).",
+        valueName: "path|url"))
     var db: String?
 
     var path: String { Registry.resolvePath(db) }
 
+    /// Where the registry is. A malformed PostgreSQL URL is a usage error.
+    var location: RegistryLocation {
+        get throws {
+            do {
+                return try RegistryLocation.resolve(db)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
+    }
+
+    func validate() throws {
+        _ = try location
+    }
+
+    /// Opens the registry, runs `body` and closes it; a registry that cannot be opened is reported
+    /// with its exit code.
+    func with<T>(_ access: RegistryAccess, _ body: (any RegistryStore) async throws -> T) async throws -> T {
+        let store: any RegistryStore
+        do {
+            store = try await RegistryStores.open(try location, access: access)
+        } catch {
+            throw ExitCodes.report(error)
+        }
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
     /// The folder the registry is in (`output/` by default), where reports beside it go.
-    var outputFolder: URL { URL(fileURLWithPath: path).deletingLastPathComponent() }
+    var outputFolder: URL { ((try? location) ?? .sqlite(path: Registry.defaultPath)).outputFolder }
 }
 
 /// Exit codes, documented in the README.

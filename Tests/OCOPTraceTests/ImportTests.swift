@@ -111,7 +111,7 @@ private let goodCatalog = """
         }
         #expect(try workspace.snapshot() == before)
         let job = try #require(try JobLog.entries(in: workspace.registry).first)
-        #expect(job.outcome == "rejected")
+        #expect(job.outcome == .rejected)
         #expect(job.invalid == 10)
         #expect(job.file?.hasSuffix("bad.csv") == true)
     }
@@ -185,7 +185,7 @@ private let goodCatalog = """
         #expect(try workspace.product("NC-CHAY")?["price_vnd"] == 47000)
         #expect(try workspace.count("products") == 2)
         let jobs = try JobLog.entries(in: workspace.registry)
-        #expect(jobs.map(\.outcome) == ["succeeded", "succeeded", "succeeded"])
+        #expect(jobs.map(\.outcome) == [.succeeded, .succeeded, .succeeded])
         #expect(jobs[0].checksum != jobs[1].checksum)
         #expect(jobs[1].checksum == jobs[2].checksum)
     }

@@ -111,6 +111,13 @@ public struct OCOPRecognition: Hashable, Sendable, Codable {
         self.recognizedOn = recognizedOn
     }
 
+    /// The recognition as the registry stores it (`ocop_stars`, `ocop_decision`, `ocop_recognized_on`):
+    /// none without stars. The one place a stored product's recognition is read.
+    public init?(storedStars stars: Int?, decision: String?, recognizedOn: String?) {
+        guard let stars else { return nil }
+        self.init(stars: stars, decision: decision, recognizedOn: recognizedOn.flatMap(CalendarDate.init(parsing:)))
+    }
+
     /// The last day the recognition holds, when its date is known.
     public var expiresOn: CalendarDate? {
         recognizedOn?.adding(months: OCOPRecognition.validityMonths)?.adding(days: -1)

@@ -1,40 +1,11 @@
 import Foundation
 import GRDB
 
-/// The job log: every batch job (each import of a file, each issue run, ...) with its outcome.
+/// The job log's statements on SQLite (``JobStore`` is the public face), for the SQLite store's
+/// operations to record their job in their own transaction.
 public enum JobLog {
-    public struct Entry: Sendable, Codable, FetchableRecord {
-        public var id: Int64
-        public var kind: String
-        public var file: String?
-        public var checksum: String?
-        public var startedAt: String
-        public var finishedAt: String?
-        public var outcome: String
-        public var rowsRead: Int
-        public var inserted: Int
-        public var updated: Int
-        public var unchanged: Int
-        public var invalid: Int
-        public var message: String?
-
-        enum CodingKeys: String, CodingKey {
-            case id, kind, file, checksum
-            case startedAt = "started_at", finishedAt = "finished_at"
-            case outcome
-            case rowsRead = "rows_read"
-            case inserted, updated, unchanged, invalid, message
-        }
-    }
-
-    /// What a finished job did, counted in its own terms (rows of a file, stamps of a batch).
-    struct Counts {
-        var rowsRead = 0
-        var inserted = 0
-        var updated = 0
-        var unchanged = 0
-        var invalid = 0
-    }
+    public typealias Entry = JobEntry
+    typealias Counts = JobCounts
 
     /// Starts a job that may take a while (an import), marked `running` until it is finished.
     static func start(_ db: Database, kind: String, file: String?, checksum: String? = nil, startedAt: String) throws -> Int64 {
@@ -63,9 +34,12 @@ public enum JobLog {
     }
 
     /// The most recent jobs first.
+    static func entries(_ db: Database, limit: Int) throws -> [Entry] {
+        try Entry.fetchAll(db, sql: "SELECT * FROM jobs ORDER BY id DESC LIMIT ?", arguments: [limit])
+    }
+
+    /// The most recent jobs first.
     public static func entries(in registry: Registry, limit: Int = 50) throws -> [Entry] {
-        try registry.read { db in
-            try Entry.fetchAll(db, sql: "SELECT * FROM jobs ORDER BY id DESC LIMIT ?", arguments: [limit])
-        }
+        try registry.read { db in try entries(db, limit: limit) }
     }
 }

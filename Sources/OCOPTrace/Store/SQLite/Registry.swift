@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-/// The embedded SQLite registry every job shares: producers, products, stamp orders and the job log.
+/// The SQLite database behind ``SQLiteStore``: the GRDB pool and the schema.
 ///
 /// WAL mode lets inspectors read while an import or issue job writes; foreign keys are on; a busy
 /// timeout lets two jobs on one registry wait for each other instead of failing.
@@ -10,7 +10,7 @@ public final class Registry: Sendable {
     let pool: DatabasePool
 
     /// The default location, used when neither `--db` nor `OCOPTRACE_DB` names another.
-    public static let defaultPath = "output/registry.sqlite"
+    public static let defaultPath = RegistryLocation.defaultPath
 
     /// The path to use: an explicit one, else `OCOPTRACE_DB`, else ``defaultPath``.
     public static func resolvePath(_ explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
@@ -33,7 +33,7 @@ public final class Registry: Sendable {
         } catch let error as RegistryError {
             throw error
         } catch {
-            throw RegistryError.cannotOpen(path: path, reason: "\(error)")
+            throw RegistryError.cannotOpen(location: path, reason: "\(error)")
         }
     }
 
@@ -41,7 +41,7 @@ public final class Registry: Sendable {
     public init(readOnlyPath path: String) throws {
         self.path = path
         guard FileManager.default.fileExists(atPath: path) else {
-            throw RegistryError.missing(path: path)
+            throw RegistryError.missing(location: path)
         }
         do {
             pool = try DatabasePool(path: path, configuration: Registry.configuration(readOnly: true))
@@ -49,14 +49,14 @@ public final class Registry: Sendable {
         } catch let error as RegistryError {
             throw error
         } catch {
-            throw RegistryError.cannotOpen(path: path, reason: "\(error)")
+            throw RegistryError.cannotOpen(location: path, reason: "\(error)")
         }
     }
 
     /// Throws when the registry has migrations this binary does not know.
     private static func refuseNewerSchema(_ pool: DatabasePool, path: String) throws {
         if try pool.read({ try Registry.migrator.hasBeenSuperseded($0) }) {
-            throw RegistryError.newerSchema(path: path)
+            throw RegistryError.newerSchema(location: path)
         }
     }
 
@@ -93,22 +93,5 @@ public final class Registry: Sendable {
 
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
         try pool.read(body)
-    }
-}
-
-public enum RegistryError: Error, Sendable, CustomStringConvertible {
-    case cannotOpen(path: String, reason: String)
-    case missing(path: String)
-    case newerSchema(path: String)
-
-    public var description: String {
-        switch self {
-        case .cannotOpen(let path, let reason):
-            "cannot open the registry \(path): \(reason)"
-        case .missing(let path):
-            "there is no registry at \(path): run `ocoptrace import` first, or name one with --db or OCOPTRACE_DB"
-        case .newerSchema(let path):
-            "the registry \(path) was written by a newer ocoptrace: update this one before reading or writing it (nothing was changed)"
-        }
     }
 }

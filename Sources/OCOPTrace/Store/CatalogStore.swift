@@ -1,0 +1,5 @@
+import Foundation
+
+/// What importing catalogs and stamp orders needs of the registry.
+public protocol CatalogStore: Sendable {
+}

@@ -1,0 +1,199 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// A registry in a PostgreSQL database, for several machines sharing one registry: workstations
+/// issuing into it, several `serve` instances answering from it.
+///
+/// The guarantees SQLite's single writer gave for free are kept by the operations themselves:
+/// the row being changed is locked (`SELECT … FOR UPDATE`), unique keys are inserted with
+/// `ON CONFLICT`, migrations run under an advisory lock.
+public final class PostgresStore: RegistryStore {
+    public let url: PostgresURL
+    let client: PostgresClient
+    let logger: Logger
+    private let running: Task<Void, Never>
+
+    public var location: RegistryLocation { .postgres(url) }
+
+    /// Connects; for `.readWrite` brings the schema up to date, for `.readOnly` checks there is one.
+    /// Both refuse a schema that a newer ocoptrace has migrated further.
+    public init(url: PostgresURL, access: RegistryAccess, maximumConnections: Int = 8) async throws {
+        self.url = url
+        var logger = Logger(label: "ocoptrace.registry.postgres")
+        logger.logLevel = .critical
+        self.logger = logger
+        var configuration = PostgresClient.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
+            tls: PostgresStore.tls(url.tls))
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.connectTimeout = .seconds(10)
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.client = client
+        running = Task { await client.run() }
+        do {
+            switch access {
+            case .readWrite: try await migrate()
+            case .readOnly: try await checkSchema()
+            }
+        } catch {
+            await close()
+            if let error = error as? RegistryError { throw error }
+            throw RegistryError.cannotOpen(location: url.description, reason: PostgresStore.describe(error))
+        }
+    }
+
+    public func close() async {
+        running.cancel()
+        await running.value
+    }
+
+    private static func tls(_ mode: PostgresURL.TLSMode) -> PostgresClient.Configuration.TLS {
+        switch mode {
+        case .disable: .disable
+        case .prefer: .prefer(.makeClientConfiguration())
+        case .require: .require(.makeClientConfiguration())
+        }
+    }
+
+    // MARK: Schema
+
+    /// The table that records which migrations have run (GRDB's `grdb_migrations` on SQLite).
+    private static let migrationsTable = "ocoptrace_migrations"
+    /// Two processes opening a new registry at once: one migrates, the other waits for it.
+    private static let migrationLock: Int64 = 0x6F63_6F70_7472_6163
+
+    private func migrate() async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(PostgresStore.migrationLock))", logger: logger)
+            try await connection.query("""
+                CREATE TABLE IF NOT EXISTS ocoptrace_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)
+                """, logger: logger)
+            let applied = try await Self.appliedMigrations(connection, logger: logger)
+            try self.refuseNewer(applied)
+            for migration in RegistryMigration.all where !applied.contains(migration.name) {
+                for statement in migration.postgresStatements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query("""
+                    INSERT INTO ocoptrace_migrations (name, applied_at) VALUES (\(migration.name), \(Timestamp.now()))
+                    """, logger: logger)
+            }
+        }
+    }
+
+    private func checkSchema() async throws {
+        let exists = try await client.query("SELECT to_regclass('ocoptrace_migrations') IS NOT NULL", logger: logger)
+            .collect().first?.decode(Bool.self) ?? false
+        guard exists else { throw RegistryError.missing(location: url.description) }
+        let applied = try await client.withConnection { connection in
+            try await Self.appliedMigrations(connection, logger: logger)
+        }
+        try refuseNewer(applied)
+    }
+
+    private static func appliedMigrations(_ connection: PostgresConnection, logger: Logger) async throws -> Set<String> {
+        var names = Set<String>()
+        for try await name in try await connection.query("SELECT name FROM ocoptrace_migrations", logger: logger).decode(String.self) {
+            names.insert(name)
+        }
+        return names
+    }
+
+    private func refuseNewer(_ applied: Set<String>) throws {
+        if !applied.subtracting(RegistryMigration.names).isEmpty {
+            throw RegistryError.newerSchema(location: url.description)
+        }
+    }
+
+    // MARK: Running statements
+
+    /// Runs `body` in one transaction on one connection: everything it writes lands together or not
+    /// at all. Errors from the server are put into words naming `operation`.
+    func transaction<T: Sendable>(_ operation: String, _ body: (PostgresConnection) async throws -> T) async throws -> T {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PSQLError {
+            throw RegistryError.failed(operation: operation, reason: PostgresStore.describe(error))
+        } catch let error as PostgresTransactionError {
+            // A stage's own error thrown inside the transaction (a batch already full, say) is the
+            // stage's to report; the server's errors are the registry's.
+            let inner = error.closureError ?? error.beginError ?? error.commitError
+            if let inner, !(inner is PSQLError) { throw inner }
+            throw RegistryError.failed(operation: operation, reason: PostgresStore.describe(inner ?? error))
+        }
+    }
+
+    /// Runs one query outside a transaction and decodes every row.
+    func rows<T: Decodable>(_ operation: String, _ query: PostgresQuery, as type: T.Type) async throws -> [T] {
+        do {
+            return try await client.query(query, logger: logger).decodeAll(T.self)
+        } catch let error as PSQLError {
+            throw RegistryError.failed(operation: operation, reason: PostgresStore.describe(error))
+        }
+    }
+
+    /// The server's own message for a failed statement (PSQLError hides it from `description`).
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] {
+                let detail = error.serverInfo?[.detail].map { " (\($0))" } ?? ""
+                return message + detail
+            }
+            if let underlying = error.underlying { return "\(underlying)" }
+            return "\(error.code)"
+        }
+        if let error = error as? PostgresTransactionError {
+            if let closure = error.closureError { return describe(closure) }
+            if let begin = error.beginError { return describe(begin) }
+            if let commit = error.commitError { return describe(commit) }
+        }
+        return "\(error)"
+    }
+}
+
+extension PostgresStore {
+    public func startJob(_ start: JobStart) async throws -> Int64 {
+        try await transaction("start a job") { connection in try await PostgresJobLog.start(connection, start, logger: logger) }
+    }
+
+    public func finishJob(id: Int64, outcome: JobOutcome, counts: JobCounts, message: String?) async throws {
+        try await transaction("finish a job") { connection in
+            try await PostgresJobLog.finish(connection, id: id, outcome: outcome, counts: counts, message: message, logger: logger)
+        }
+    }
+
+    @discardableResult
+    public func recordJob(_ start: JobStart, outcome: JobOutcome, counts: JobCounts, message: String?) async throws -> Int64 {
+        try await transaction("record a job") { connection in
+            let id = try await PostgresJobLog.start(connection, start, logger: logger)
+            try await PostgresJobLog.finish(connection, id: id, outcome: outcome, counts: counts, message: message, logger: logger)
+            return id
+        }
+    }
+
+    public func jobs(limit: Int) async throws -> [JobEntry] {
+        try await rows("list the jobs", "SELECT * FROM jobs ORDER BY id DESC LIMIT \(limit)", as: JobEntry.self)
+    }
+}
+
+/// The job log's statements on PostgreSQL, for the store's operations to record their job in their
+/// own transaction.
+enum PostgresJobLog {
+    static func start(_ connection: PostgresConnection, _ start: JobStart, logger: Logger) async throws -> Int64 {
+        try await connection.query("""
+            INSERT INTO jobs (kind, file, checksum, started_at, outcome)
+            VALUES (\(start.kind), \(start.file), \(start.checksum), \(start.startedAt), 'running') RETURNING id
+            """, logger: logger).decodeAll(Int64.self)[0]
+    }
+
+    static func finish(_ connection: PostgresConnection, id: Int64, outcome: JobOutcome, counts: JobCounts, message: String?,
+                       logger: Logger) async throws {
+        try await connection.query("""
+            UPDATE jobs SET finished_at = \(Timestamp.now()), outcome = \(outcome.rawValue), rows_read = \(counts.rowsRead),
+                inserted = \(counts.inserted), updated = \(counts.updated), unchanged = \(counts.unchanged),
+                invalid = \(counts.invalid), message = \(message)
+            WHERE id = \(id)
+            """, logger: logger)
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+
+/// The registry, whichever engine holds it: every statement the jobs run is behind one of these
+/// operations, named for what the jobs need. The stages (Catalog, Stamps, Verification, Export, the
+/// server) know no SQL and no database library; they hand the store plain values and get plain
+/// values back.
+///
+/// Two implementations: ``SQLiteStore`` (the embedded default, GRDB) and ``PostgresStore``
+/// (PostgresNIO), for a registry that several machines share. Each stage's operations are declared
+/// in a protocol of their own beside this one.
+public protocol RegistryStore: JobStore, CatalogStore, IssuanceStore, VerificationStore, ExportStore, Sendable {
+    /// Where the registry is.
+    var location: RegistryLocation { get }
+
+    /// Lets go of the registry's connections. A store is not used after this.
+    func close() async
+}
+
+/// Whether a command may change the registry.
+public enum RegistryAccess: Sendable {
+    /// Creates the registry if need be and brings its schema up to date.
+    case readWrite
+    /// Opens an existing registry and never changes it: listings, offline checks, exports.
+    case readOnly
+}
+
+public enum RegistryStores {
+    /// Opens the registry at `location`. A registry whose schema a newer ocoptrace has migrated
+    /// further is refused, for reading as for writing: this binary does not know what it would read
+    /// or write there.
+    public static func open(_ location: RegistryLocation, access: RegistryAccess) async throws -> any RegistryStore {
+        switch location {
+        case .sqlite(let path): try SQLiteStore(path: path, access: access)
+        case .postgres(let url): try await PostgresStore(url: url, access: access)
+        }
+    }
+
+    /// Opens the registry, runs `body` and closes it, whether `body` throws or not.
+    public static func with<T>(_ location: RegistryLocation, access: RegistryAccess,
+                               _ body: (any RegistryStore) async throws -> T) async throws -> T {
+        let store = try await open(location, access: access)
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+}
+
+/// What goes wrong with the registry itself, on either engine.
+public enum RegistryError: Error, Sendable, CustomStringConvertible {
+    case cannotOpen(location: String, reason: String)
+    case missing(location: String)
+    case newerSchema(location: String)
+    case badLocation(text: String, reason: String)
+    /// A statement failed: the engine's own words, and what the store was doing.
+    case failed(operation: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let location, let reason):
+            "cannot open the registry \(location): \(reason)"
+        case .missing(let location):
+            "there is no registry at \(location): run `ocoptrace import` first, or name one with --db or OCOPTRACE_DB"
+        case .newerSchema(let location):
+            "the registry \(location) was written by a newer ocoptrace: update this one before reading or writing it (nothing was changed)"
+        case .badLocation(let text, let reason):
+            "--db \(text): \(reason)"
+        case .failed(let operation, let reason):
+            "the registry could not \(operation): \(reason)"
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import GRDB
+
+/// The embedded registry: one SQLite file, no server. The default.
+///
+/// WAL mode lets inspectors read while an import or issue job writes; foreign keys are on; a busy
+/// timeout lets two jobs on one registry wait for each other instead of failing. Every operation
+/// runs on GRDB's own queues, off the caller's task.
+public final class SQLiteStore: RegistryStore {
+    public let path: String
+    /// The GRDB database pool and the schema.
+    let database: Registry
+
+    public var location: RegistryLocation { .sqlite(path: path) }
+
+    public init(path: String, access: RegistryAccess) throws {
+        self.path = path
+        switch access {
+        case .readWrite: database = try Registry(path: path)
+        case .readOnly: database = try Registry(readOnlyPath: path)
+        }
+    }
+
+    public func close() async {
+        try? database.pool.close()
+    }
+
+    /// Runs `body` in one write transaction, off the caller's thread.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await database.pool.write(body)
+    }
+
+    /// Runs `body` in one read transaction, off the caller's thread.
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await database.pool.read(body)
+    }
+}
+
+extension JobEntry: FetchableRecord {}
+
+extension SQLiteStore {
+    public func startJob(_ start: JobStart) async throws -> Int64 {
+        try await write { db in try JobLog.start(db, kind: start.kind, file: start.file, checksum: start.checksum, startedAt: start.startedAt) }
+    }
+
+    public func finishJob(id: Int64, outcome: JobOutcome, counts: JobCounts, message: String?) async throws {
+        try await write { db in try JobLog.finish(db, id: id, outcome: outcome.rawValue, counts: counts, message: message) }
+    }
+
+    @discardableResult
+    public func recordJob(_ start: JobStart, outcome: JobOutcome, counts: JobCounts, message: String?) async throws -> Int64 {
+        try await write { db in
+            try JobLog.record(db, kind: start.kind, file: start.file, checksum: start.checksum, startedAt: start.startedAt,
+                              outcome: outcome.rawValue, counts: counts, message: message)
+        }
+    }
+
+    public func jobs(limit: Int) async throws -> [JobEntry] {
+        try await read { db in try JobLog.entries(db, limit: limit) }
+    }
+}
