@@ -3,7 +3,7 @@ import Foundation
 import OCOPTrace
 
 @main
-struct Bench: ParsableCommand {
+struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ocoptrace-bench",
         abstract: "Benchmarks of ocoptrace's batch jobs, run on generated data through the real executable.",
@@ -15,7 +15,7 @@ struct Bench: ParsableCommand {
     )
 }
 
-struct ImportBench: ParsableCommand {
+struct ImportBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import a generated catalog of N products: first import, re-import, and an import with changes.",
@@ -28,9 +28,14 @@ struct ImportBench: ParsableCommand {
             With --xlsx the same rows are written as Excel workbooks by openpyxl (Python, as other tools \
             write them; scripts/setup.sh installs it) and those are imported instead.
 
+            With --db postgres://… (a PostgreSQL server) the same imports run on a fresh database there \
+            too, after the SQLite ones, and both are printed side by side; the database is dropped \
+            afterwards.
+
             Examples:
               swift run -c release ocoptrace-bench import --rows 100000
               swift run -c release ocoptrace-bench import --rows 100000 --xlsx
+              swift run -c release ocoptrace-bench import --rows 100000 --db postgres://postgres@127.0.0.1:55432/postgres
             """
     )
 
@@ -43,13 +48,17 @@ struct ImportBench: ParsableCommand {
     @Option(help: "The ocoptrace executable to measure (default: the one beside this benchmark).")
     var executable: String?
 
+    @Option(help: ArgumentHelp("A PostgreSQL server to run the same imports on as well, side by side with SQLite.", valueName: "postgres-url"))
+    var db: String?
+
     @Flag(help: "Print the results as JSON.")
     var json = false
 
     @Option(help: ArgumentHelp("Keep the generated catalogs and registry in this folder (default: a new one in output/, removed afterwards).", valueName: "folder"))
     var keep: String?
 
-    func run() throws {
+    func run() async throws {
+        let postgres = try db.map { try BenchPostgres(server: $0) }
         let folder = keep.map { URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: "output/bench-import-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -68,12 +77,17 @@ struct ImportBench: ParsableCommand {
         let db = folder.appendingPathComponent("registry.sqlite").path
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
 
+        var registries = [("SQLite", db)]
+        if let postgres { registries.append(("PostgreSQL", try await postgres.freshDatabase(label: "import"))) }
         var results: [ChildRun] = []
-        for (label, file) in [("first import", catalog), ("re-import, unchanged", catalog), ("import, every price changed", changed)] {
-            var run = try ChildRun.measure(label: label, binary: binary, arguments: ["import", "--db", db, file.path])
-            run.rowsPerSecond = Double(rows) / run.seconds
-            results.append(run)
+        for (engine, registry) in registries {
+            for (label, file) in [("first import", catalog), ("re-import, unchanged", catalog), ("import, every price changed", changed)] {
+                var run = try ChildRun.measure(label: "\(engine): \(label)", binary: binary, arguments: ["import", "--db", registry, file.path])
+                run.rowsPerSecond = Double(rows) / run.seconds
+                results.append(run)
+            }
         }
+        await postgres?.dropAll()
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -82,8 +96,8 @@ struct ImportBench: ParsableCommand {
         }
         print("catalog: \(rows) rows, \(String(format: "%.1f", Double(size) / 1_048_576)) MiB \(xlsx ? "xlsx (openpyxl)" : "CSV"); binary \(binary)")
         for run in results {
-            print(String(format: "%-30@ %7.2f s  %9.0f rows/s  peak RSS %6.1f MiB  exit %d",
-                         run.label as NSString, run.seconds, run.rowsPerSecond, Double(run.peakRSSKiB) / 1024, run.exitStatus))
+            print(run.label.padding(toLength: 42, withPad: " ", startingAt: 0) + String(format: " %7.2f s  %9.0f rows/s  peak RSS %6.1f MiB  exit %d",
+                         run.seconds, run.rowsPerSecond, Double(run.peakRSSKiB) / 1024, run.exitStatus))
         }
     }
 }

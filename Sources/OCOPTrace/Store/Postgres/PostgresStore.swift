@@ -56,6 +56,45 @@ public final class PostgresStore: RegistryStore {
         }
     }
 
+    // MARK: Databases
+
+    /// Creates an empty database on the server `server` names (benchmarks and tests make one per
+    /// run). `name` must be a plain identifier: lower-case letters, digits and underscores.
+    public static func createDatabase(_ name: String, on server: PostgresURL) async throws {
+        try await onServer(server, "create the database \(name)") { client, logger in
+            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(try identifier(name))"), logger: logger)
+        }
+    }
+
+    /// Drops a database that ``createDatabase(_:on:)`` made, if it is there.
+    public static func dropDatabase(_ name: String, on server: PostgresURL) async throws {
+        try await onServer(server, "drop the database \(name)") { client, logger in
+            try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(try identifier(name)) WITH (FORCE)"), logger: logger)
+        }
+    }
+
+    private static func identifier(_ name: String) throws -> String {
+        guard !name.isEmpty, name.count <= 63, name.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }) else {
+            throw RegistryError.badLocation(text: name, reason: "a database name here is lower-case letters, digits and underscores")
+        }
+        return name
+    }
+
+    private static func onServer(_ server: PostgresURL, _ operation: String,
+                                 _ body: @Sendable (PostgresClient, Logger) async throws -> Void) async throws {
+        let logger = Logger(label: "ocoptrace.registry.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+        let client = PostgresClient(configuration: .init(host: server.host, port: server.port, username: server.user,
+                                                         password: server.password, database: server.database, tls: tls(server.tls)),
+                                    backgroundLogger: logger)
+        let running = Task { await client.run() }
+        defer { running.cancel() }
+        do {
+            try await body(client, logger)
+        } catch {
+            throw RegistryError.failed(operation: operation, reason: describe(error))
+        }
+    }
+
     // MARK: Schema
 
     /// The table that records which migrations have run (GRDB's `grdb_migrations` on SQLite).
