@@ -6,18 +6,9 @@ import PostgresNIO
 extension PostgresStore {
     // MARK: Products
 
-    /// The columns of a ``StoredProduct``, as on SQLite.
-    private static let productSelection = """
-        SELECT p.id, p.code, p.name, p.gtin, p.price_vnd, p.unit, p.weight_g, p.length_cm, p.width_cm, p.height_cm, p.shelf_life_days, p.stock,
-               p.ocop_group, p.ocop_stars, p.ocop_decision, p.ocop_recognized_on,
-               pr.name AS producer, pr.type AS producer_type, pr.tax_id, pr.commune, pr.district, pr.province, pr.gln,
-               p.description, p.images
-        FROM products p JOIN producers pr ON pr.id = p.producer_id
-        """
-
     public func products(pageSize: Int) -> PagedSequence<StoredProduct, Int64> {
         PagedSequence(pageSize: pageSize, key: \.id) { after, limit in
-            var query = PostgresQuery(unsafeSQL: Self.productSelection)
+            var query = PostgresQuery(unsafeSQL: StoredProduct.selection)
             query.sql += " WHERE p.id > $1 ORDER BY p.id LIMIT $2"
             query.binds.append(after ?? 0)
             query.binds.append(Int64(limit))

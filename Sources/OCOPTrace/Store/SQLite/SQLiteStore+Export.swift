@@ -14,15 +14,6 @@ extension StoredProduct: FetchableRecord {
             province: row["province"], gln: row["gln"], description: row["description"], imagesJSON: row["images"])
     }
 
-    /// The columns of a ``StoredProduct``, both engines alike.
-    static let selection = """
-        SELECT p.id, p.code, p.name, p.gtin, p.price_vnd, p.unit, p.weight_g, p.length_cm, p.width_cm, p.height_cm, p.shelf_life_days, p.stock,
-               p.ocop_group, p.ocop_stars, p.ocop_decision, p.ocop_recognized_on,
-               pr.name AS producer, pr.type AS producer_type, pr.tax_id, pr.commune, pr.district, pr.province, pr.gln,
-               p.description, p.images
-        FROM products p JOIN producers pr ON pr.id = p.producer_id
-        """
-
     /// One product by its row id, for the verification page.
     static func fetchOne(_ db: Database, productRowID: Int64) throws -> StoredProduct? {
         try StoredProduct.fetchOne(db.cachedStatement(sql: selection + " WHERE p.id = ?"), arguments: [productRowID])
