@@ -54,6 +54,9 @@ private func seededRegistry(_ engine: RegistryEngine, in folder: TemporaryFolder
             encoder.outputFormatting = .sortedKeys
             files["products"] = try await String(decoding: encoder.encode(StoredProduct.list(in: registry.store)), as: UTF8.self)
             files["traceability"] = try await "\(TraceabilityCheck(store: registry.store).run().missing.sorted { $0.key < $1.key })"
+            let counts = try await registry.store.registryCounts()
+            #expect(counts.producers == 4 && counts.products == 5 && counts.issuedStamps == 29 && counts.pendingStampOrders == 0)
+            files["counts"] = "\(counts)"
             outputs.append(files)
             await registry.store.close()
         }

@@ -339,7 +339,7 @@ private let goodCatalog = """
         #expect(reports.last?.kind == .stampOrders)
         #expect(reports.contains { $0.file.hasSuffix(".xlsx") })
         let store = try SQLiteStore(path: registry.path, access: .readOnly)
-        let counts = try await store.counts()
+        let counts = try await store.registryCounts()
         #expect(counts.producers >= 4)
         #expect(counts.products >= 15)
         #expect(counts.stampOrders >= 5)

@@ -99,6 +99,6 @@ public struct Pipeline: Sendable {
             failures.append(Failure(stage: .export, item: "every marketplace", error: error))
         }
         return Summary(imports: imports, traceability: traceability, batches: batches, labels: labels, exports: exports, failures: failures,
-                       registry: try await store.counts(), seconds: Date().timeIntervalSince(started))
+                       registry: try await store.registryCounts(), seconds: Date().timeIntervalSince(started))
     }
 }

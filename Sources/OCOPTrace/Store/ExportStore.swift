@@ -14,7 +14,7 @@ public protocol ExportStore: Sendable {
     /// How many issued, unrevoked stamps each product has, by product id (products with none left out).
     func unrevokedStampCounts() async throws -> [Int64: Int]
     /// How many of each thing the registry holds.
-    func counts() async throws -> RegistryCounts
+    func registryCounts() async throws -> RegistryCounts
 
     // MARK: Stamp events (EPCIS)
 

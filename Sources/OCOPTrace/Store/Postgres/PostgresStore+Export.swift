@@ -33,7 +33,7 @@ extension PostgresStore {
         return Dictionary(counts.map { ($0.product_id, $0.count) }, uniquingKeysWith: +)
     }
 
-    public func counts() async throws -> RegistryCounts {
+    public func registryCounts() async throws -> RegistryCounts {
         let counts = try await rows("count what the registry holds", """
             SELECT (SELECT COUNT(*) FROM producers) AS producers, (SELECT COUNT(*) FROM products) AS products,
                    (SELECT COUNT(*) FROM stamp_orders) AS stamp_orders,

@@ -64,7 +64,7 @@ extension SQLiteStore {
         }
     }
 
-    public func counts() async throws -> RegistryCounts {
+    public func registryCounts() async throws -> RegistryCounts {
         try await read { db in
             RegistryCounts(
                 producers: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM producers") ?? 0,
