@@ -178,7 +178,7 @@ struct VerificationPage {
     }
 
     /// schema.org `Product`, escaped for a `<script>` data block.
-    private func jsonLD(_ product: ProductListing) -> String {
+    private func jsonLD(_ product: StoredProduct) -> String {
         var out = JSONBytes()
         out.htmlSafe = true
         out.raw("{\"@context\":\"https://schema.org\",\"@type\":\"Product\",\"name\":"); out.string(product.name)
@@ -232,7 +232,7 @@ extension Language {
 
 /// What a GTIN-level link shows: the product, and a note that only a stamp can be verified.
 struct ProductInformationPage {
-    let product: ProductListing
+    let product: StoredProduct
     let language: Language
     let pathAndQuery: String
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import OCOPTrace
 
-struct CategoriesCommand: ParsableCommand {
+struct CategoriesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "categories",
         abstract: "Search the seller centres' category trees, list products without a category, import a platform's current tree.",
@@ -71,17 +71,18 @@ struct CategoriesCommand: ParsableCommand {
         guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
     }
 
-    func run() throws {
+    func run() async throws {
         do {
             if let search, let marketplace {
-                try runSearch(search, marketplace)
+                try await runSearch(search, marketplace)
             } else if let importFile, let marketplace {
-                let imported = try CategoryTreeImport.importTree(file: URL(fileURLWithPath: importFile), platform: marketplace,
-                                                                 registry: Registry(path: registry.path))
+                let imported = try await registry.with(.readWrite) { store in
+                    try await CategoryTreeImport.importTree(file: URL(fileURLWithPath: importFile), platform: marketplace, store: store)
+                }
                 if json { Console.printJSON(TypedLine(type: "import", body: imported)); return }
                 print("\(imported.platform): \(imported.nodes) categories imported from \(imported.file) (\(imported.format)); export checks ids against this tree from now on")
             } else {
-                try runMissing()
+                try await registry.with(.readOnly) { store in try await runMissing(store) }
             }
         } catch let error as CategoryTreeImport.ImportError {
             Console.error("\(error)")
@@ -93,13 +94,16 @@ struct CategoriesCommand: ParsableCommand {
         }
     }
 
-    private func existingRegistry() throws -> Registry? {
-        FileManager.default.fileExists(atPath: registry.path) ? try Registry(readOnlyPath: registry.path) : nil
+    /// Search needs no registry: without one (no SQLite file yet) it uses the shipped trees.
+    private func runSearch(_ text: String, _ marketplace: Marketplace) async throws {
+        if case .sqlite(let path) = try registry.location, !FileManager.default.fileExists(atPath: path) {
+            return try await runSearch(text, marketplace, finder: CategoryFinder(store: nil))
+        }
+        try await registry.with(.readOnly) { store in try await runSearch(text, marketplace, finder: CategoryFinder(store: store)) }
     }
 
-    private func runSearch(_ text: String, _ marketplace: Marketplace) throws {
-        let finder = try CategoryFinder(registry: existingRegistry())
-        let (tree, nodes) = try finder.search(text, platform: marketplace, limit: limit)
+    private func runSearch(_ text: String, _ marketplace: Marketplace, finder: CategoryFinder) async throws {
+        let (tree, nodes) = try await finder.search(text, platform: marketplace, limit: limit)
         let kinds = try finder.kindMappings(text, platform: marketplace, tree: tree)
         if json {
             for kind in kinds { Console.printJSON(TypedLine(type: "kind", body: kind)) }
@@ -121,12 +125,9 @@ struct CategoriesCommand: ParsableCommand {
         }
     }
 
-    private func runMissing() throws {
+    private func runMissing(_ store: any RegistryStore) async throws {
         let platforms = marketplace.map { [$0] } ?? [.shopee, .lazada, .tiki, .tiktok]
-        guard let store = try existingRegistry() else {
-            throw ExitCodes.report(RegistryError.missing(location: registry.path))
-        }
-        let found = try CategoryFinder(registry: store).missing(platforms: platforms, mappingFile: URL(fileURLWithPath: categories), producer: producer)
+        let found = try await CategoryFinder(store: store).missing(platforms: platforms, mappingFile: URL(fileURLWithPath: categories), producer: producer)
         if json {
             for entry in found { Console.printJSON(TypedLine(type: "missing", body: entry)) }
             return

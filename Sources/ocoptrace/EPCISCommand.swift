@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import OCOPTrace
 
-struct EPCISCommand: ParsableCommand {
+struct EPCISCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "epcis",
         abstract: "Write the registry's stamp events as a GS1 EPCIS 2.0 JSON-LD document (Xuất sự kiện EPCIS 2.0).",
@@ -51,23 +51,25 @@ struct EPCISCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let filter = EPCISExport.Filter(lot: lot, producer: producer, since: since.flatMap(EPCISExport.Filter.since(parsing:)))
-        let summary: EPCISExport.Summary
-        do {
-            let url = out.map { URL(fileURLWithPath: $0) }
-            if let folder = url?.deletingLastPathComponent() {
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let out = out
+        let summary = try await registry.with(.readOnly) { store in
+            do {
+                let url = out.map { URL(fileURLWithPath: $0) }
+                if let folder = url?.deletingLastPathComponent() {
+                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                }
+                return try await EPCISExport(store: store).write(filter, to: url)
+            } catch let error as EPCISExport.ExportError {
+                Console.error("\(error)")
+                throw ExitCodes.rejected
+            } catch let error as CocoaError {
+                Console.error("cannot write \(out ?? "-"): \(error.localizedDescription)")
+                throw ExitCodes.cannotWrite
+            } catch {
+                throw ExitCodes.report(error)
             }
-            summary = try EPCISExport(registry: Registry(readOnlyPath: registry.path)).write(filter, to: url)
-        } catch let error as EPCISExport.ExportError {
-            Console.error("\(error)")
-            throw ExitCodes.rejected
-        } catch let error as CocoaError {
-            Console.error("cannot write \(out ?? "-"): \(error.localizedDescription)")
-            throw ExitCodes.cannotWrite
-        } catch {
-            throw ExitCodes.report(error)
         }
         if json {
             Console.printJSON(summary)

@@ -5,7 +5,7 @@ import OCOPTrace
 extension Marketplace: ExpressibleByArgument {}
 extension Language: ExpressibleByArgument {}
 
-struct ExportCommand: ParsableCommand {
+struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Export marketplace listings (Shopee, Lazada, Tiki, TikTok Shop, Google, schema.org) with a validation report.",
@@ -84,19 +84,26 @@ struct ExportCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let marketplaces = marketplace == "all" ? Marketplace.allCases : [Marketplace(rawValue: marketplace)!]
-        let reports: [ExportReport]
+    func run() async throws {
+        let marketplaces = marketplace == "all" ? Marketplace.allCases : Marketplace(rawValue: marketplace).map { [$0] } ?? []
         let json = json
         let progress = json ? nil : TerminalProgress()
         defer { progress?.finish() }
+        let resolved: String
         do {
-            let resolved = try StampURL.normalisedResolver(IssueOptions.resolveResolver(resolver))
-            let store = try Registry(readOnlyPath: registry.path)
-            reports = try ListingExporter(registry: store, options: ExportOptions(
-                folder: URL(fileURLWithPath: out), producer: producer, stockFromStamps: stockFromStamps, resolver: resolved,
-                googleXML: format == "xml", categoryMapping: URL(fileURLWithPath: categories),
-                imageBaseURL: imageBaseURL, language: lang ?? .fromEnvironment)).export(marketplaces) { finding in
+            resolved = try StampURL.normalisedResolver(IssueOptions.resolveResolver(resolver))
+        } catch let error as StampURL.ParseError {
+            throw ValidationError(error.description)
+        } catch {
+            throw ExitCodes.report(error)
+        }
+        let options = ExportOptions(
+            folder: URL(fileURLWithPath: out), producer: producer, stockFromStamps: stockFromStamps, resolver: resolved,
+            googleXML: format == "xml", categoryMapping: URL(fileURLWithPath: categories),
+            imageBaseURL: imageBaseURL, language: lang ?? .fromEnvironment)
+        let reports = try await registry.with(.readOnly) { store in
+            do {
+                return try await ListingExporter(store: store, options: options).export(marketplaces) { finding in
                     progress?.tick("listings checked")
                     if json { Console.printJSON(TypedLine(type: "finding", body: finding)); return }
                     guard finding.status != .ok else { return }
@@ -104,10 +111,9 @@ struct ExportCommand: ParsableCommand {
                     let line = "\(finding.platform): \(finding.product) (\(finding.producer)): \(finding.reasons.joined(separator: "; "))"
                     if finding.status == .rejected { Console.error(line) } else { Console.warning(line) }
                 }
-        } catch let error as StampURL.ParseError {
-            throw ValidationError(error.description)
-        } catch {
-            throw ExitCodes.report(error)
+            } catch {
+                throw ExitCodes.report(error)
+            }
         }
         for report in reports {
             if json { Console.printJSON(TypedLine(type: "export", body: report)); continue }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import OCOPTrace
 
-struct ProductsCommand: ParsableCommand {
+struct ProductsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "products",
         abstract: "List the products in the registry, with producer and OCOP fields.",
@@ -40,13 +40,14 @@ struct ProductsCommand: ParsableCommand {
     @Flag(help: "Print JSON Lines, one product a line (with --check-traceability: one finding a line, then the summary).")
     var json = false
 
-    func run() throws {
-        if checkTraceability { return try runTraceabilityCheck() }
-        let products: [ProductListing]
-        do {
-            products = try ProductListing.fetch(from: Registry(readOnlyPath: registry.path), producer: producer, province: province)
-        } catch {
-            throw ExitCodes.report(error)
+    func run() async throws {
+        if checkTraceability { return try await runTraceabilityCheck() }
+        let products = try await registry.with(.readOnly) { store in
+            do {
+                return try await StoredProduct.list(in: store, producer: producer, province: province)
+            } catch {
+                throw ExitCodes.report(error)
+            }
         }
         if json {
             products.forEach(Console.printJSON)
@@ -69,15 +70,14 @@ struct ProductsCommand: ParsableCommand {
 }
 
 extension ProductsCommand {
-    private func runTraceabilityCheck() throws {
+    private func runTraceabilityCheck() async throws {
         let language = lang ?? .fromEnvironment
         var rows: [[String]] = []
         // Codes in the table (sentences would be cut to the column's width), each explained once below it.
         var legend: [String: String] = [:]
-        let summary: TraceabilityCheck.Summary
-        do {
-            summary = try TraceabilityCheck(registry: Registry(readOnlyPath: registry.path))
-                .run(producer: producer, province: province, language: language) { finding in
+        let summary = try await registry.with(.readOnly) { store in
+            do {
+                return try await TraceabilityCheck(store: store).run(producer: producer, province: province, language: language) { finding in
                     if json {
                         Console.printJSON(finding)
                     } else {
@@ -86,8 +86,9 @@ extension ProductsCommand {
                         for (code, reason) in zip(finding.missing, finding.reasons) { legend[code] = reason }
                     }
                 }
-        } catch {
-            throw ExitCodes.report(error)
+            } catch {
+                throw ExitCodes.report(error)
+            }
         }
         if json {
             Console.printJSON(TraceabilityJSONSummary(summary: summary))

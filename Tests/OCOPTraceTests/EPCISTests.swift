@@ -7,10 +7,14 @@ import TestSupport
 /// A registry with a producer that has a GLN (a product with a GTIN and one without) and one that has none.
 private struct EPCISWorkspace {
     let folder = TemporaryFolder("ocoptrace-epcis")
+    let test: TestRegistry
+    /// Where today's synchronous stages issue and revoke: the registry itself on SQLite, a scratch
+    /// file copied into PostgreSQL before each export. The one place this file seeds registries.
     let registry: Registry
 
-    init() throws {
-        registry = try Registry(path: folder.path("registry.sqlite"))
+    init(_ engine: RegistryEngine) async throws {
+        test = try await TestRegistry.make(engine, in: folder)
+        registry = try Registry(path: test.scratchPath(in: folder))
         let catalog = folder.write("catalog.csv", """
             product_code,name,gtin,producer,province,price_vnd,shelf_life_days,gln
             NC-500,Nem chua hộp 500g,8938765000015,HTX Nem chua Xuân Lập,Thanh Hóa,85000,7,8938765000008
@@ -44,11 +48,17 @@ private struct EPCISWorkspace {
         }
     }
 
+    /// The registry's store, holding what the synchronous stages wrote.
+    func store() async throws -> any RegistryStore {
+        try await test.copyScratch(in: folder)
+        return test.store
+    }
+
     /// Writes the document, checks it against GS1's schema with Python jsonschema, and returns it parsed.
     func export(_ filter: EPCISExport.Filter = EPCISExport.Filter(), name: String = "epcis.jsonld")
-        throws -> (summary: EPCISExport.Summary, document: [String: Any]) {
+        async throws -> (summary: EPCISExport.Summary, document: [String: Any]) {
         let url = folder.url.appendingPathComponent(name)
-        let summary = try EPCISExport(registry: registry).write(filter, to: url)
+        let summary = try await EPCISExport(store: store()).write(filter, to: url)
         try EPCISSchema.validate(url.path)
         let document = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
         return (summary, document)
@@ -70,11 +80,12 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
 }
 
 @Suite struct EPCISTests {
-    @Test func commissioningEventsNameEveryStampWithItsDatesAndLocation() throws {
-        let workspace = try EPCISWorkspace()
+    @Test(arguments: RegistryEngine.available)
+    func commissioningEventsNameEveryStampWithItsDatesAndLocation(engine: RegistryEngine) async throws {
+        let workspace = try await EPCISWorkspace(engine)
         try workspace.issue("NC-500", lot: "NC2611A", count: 30)
         try workspace.issue("MT-200", lot: "MT2611", count: 5, expires: false)
-        let (summary, document) = try workspace.export()
+        let (summary, document) = try await workspace.export()
         #expect(document["type"] as? String == "EPCISDocument")
         #expect(document["schemaVersion"] as? String == "2.0")
         #expect((document["creationDate"] as? String)?.hasSuffix("+07:00") == true)
@@ -106,22 +117,24 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
         #expect(elements.map { $0["01"] } == Array(repeating: "08938765000015", count: 3))
     }
 
-    @Test func stampsWithoutAGTINKeepTheirResolverURI() throws {
-        let workspace = try EPCISWorkspace()
+    @Test(arguments: RegistryEngine.available)
+    func stampsWithoutAGTINKeepTheirResolverURI(engine: RegistryEngine) async throws {
+        let workspace = try await EPCISWorkspace(engine)
         try workspace.issue("NC-CHAY", lot: "Lô chay 11", count: 4)
-        let (_, document) = try workspace.export()
+        let (_, document) = try await workspace.export()
         let epcs = try #require(events(document).first?["epcList"] as? [String])
         #expect(epcs == (try workspace.serials(lot: "Lo-chay-11")).map { "https://id.ocoptrace.vn/p/NC-CHAY/10/Lo-chay-11/21/" + $0 })
     }
 
-    @Test func aRevocationIsADecommissioningEventWithItsReason() throws {
-        let workspace = try EPCISWorkspace()
+    @Test(arguments: RegistryEngine.available)
+    func aRevocationIsADecommissioningEventWithItsReason(engine: RegistryEngine) async throws {
+        let workspace = try await EPCISWorkspace(engine)
         try workspace.issue("NC-500", lot: "NC2611A", count: 10)
         let serials = try workspace.serials(lot: "NC2611A")
         let reason = "Mất cuộn tem \"số 2\" <kho>"
         _ = try Revocations(registry: workspace.registry).revoke(stampIDs: workspace.stampIDs(serials.prefix(3)), reason: reason)
         _ = try Revocations(registry: workspace.registry).revoke(stampIDs: workspace.stampIDs([serials[5]]), reason: "Hỏng khi dán")
-        let (summary, document) = try workspace.export()
+        let (summary, document) = try await workspace.export()
         #expect(summary.decommissioningEvents == 2)
         #expect(summary.decommissionedStamps == 4)
         #expect((document["@context"] as? [Any])?.count == 2)
@@ -134,29 +147,31 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
         #expect(deletes.contains { $0["epcList"] as? [String] == ["https://id.gs1.org/01/08938765000015/21/" + serials[5]] })
     }
 
-    @Test func filtersSelectLotProducerAndDate() throws {
-        let workspace = try EPCISWorkspace()
+    @Test(arguments: RegistryEngine.available)
+    func filtersSelectLotProducerAndDate(engine: RegistryEngine) async throws {
+        let workspace = try await EPCISWorkspace(engine)
         try workspace.issue("NC-500", lot: "Lô 1", count: 3)
         try workspace.issue("MT-200", lot: "MT2611", count: 2)
-        let byLot = try workspace.export(EPCISExport.Filter(lot: "Lô 1"), name: "lot.jsonld")
+        let byLot = try await workspace.export(EPCISExport.Filter(lot: "Lô 1"), name: "lot.jsonld")
         #expect(byLot.summary.commissioningEvents == 1)
         #expect((events(byLot.document).first?["ilmd"] as? [String: String])?["cbvmda:lotNumber"] == "Lo-1")
-        let byProducer = try workspace.export(EPCISExport.Filter(producer: "mam tep"), name: "producer.jsonld")
+        let byProducer = try await workspace.export(EPCISExport.Filter(producer: "mam tep"), name: "producer.jsonld")
         #expect(byProducer.summary.commissionedStamps == 2)
-        let future = try workspace.export(EPCISExport.Filter(since: Date().addingTimeInterval(3600)), name: "future.jsonld")
+        let future = try await workspace.export(EPCISExport.Filter(since: Date().addingTimeInterval(3600)), name: "future.jsonld")
         #expect(future.summary.commissioningEvents == 0)
         #expect(events(future.document).isEmpty, "an empty event list is still a valid document")
-        let past = try workspace.export(EPCISExport.Filter(since: EPCISExport.Filter.since(parsing: "2020-01-01")), name: "past.jsonld")
+        let past = try await workspace.export(EPCISExport.Filter(since: EPCISExport.Filter.since(parsing: "2020-01-01")), name: "past.jsonld")
         #expect(past.summary.commissioningEvents == 2)
         // A revocation after the date of a batch issued before it is written on its own.
         let before = Date()
         _ = try Revocations(registry: workspace.registry).revoke(lot: "MT2611", productCode: nil, reason: "Thu hồi")
-        let recent = try workspace.export(EPCISExport.Filter(since: before), name: "recent.jsonld")
+        let recent = try await workspace.export(EPCISExport.Filter(since: before), name: "recent.jsonld")
         #expect(recent.summary.commissioningEvents == 0)
         #expect(recent.summary.decommissionedStamps == 2)
-        #expect(throws: EPCISExport.ExportError.self) { try EPCISExport(registry: workspace.registry).write(EPCISExport.Filter(lot: "NOPE"), to: nil) }
-        #expect(throws: EPCISExport.ExportError.self) {
-            try EPCISExport(registry: workspace.registry).write(EPCISExport.Filter(producer: "no such"), to: nil)
+        let store = try await workspace.store()
+        await #expect(throws: EPCISExport.ExportError.self) { try await EPCISExport(store: store).write(EPCISExport.Filter(lot: "NOPE"), to: nil) }
+        await #expect(throws: EPCISExport.ExportError.self) {
+            try await EPCISExport(store: store).write(EPCISExport.Filter(producer: "no such"), to: nil)
         }
     }
 
@@ -168,12 +183,13 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
         #expect(EPCISExport.Filter.since(parsing: "last week") == nil)
     }
 
-    @Test func aLargeBatchIsStreamedIntoASchemaValidDocument() throws {
-        let workspace = try EPCISWorkspace()
+    @Test(arguments: RegistryEngine.available)
+    func aLargeBatchIsStreamedIntoASchemaValidDocument(engine: RegistryEngine) async throws {
+        let workspace = try await EPCISWorkspace(engine)
         try workspace.issue("NC-500", lot: "BIG", count: 20_000)
         let serials = try workspace.serials(lot: "BIG")
         _ = try Revocations(registry: workspace.registry).revoke(stampIDs: workspace.stampIDs(serials.suffix(100)), reason: "lost roll")
-        let (summary, document) = try workspace.export()
+        let (summary, document) = try await workspace.export()
         #expect(summary.commissionedStamps == 20_000)
         #expect(summary.decommissionedStamps == 100)
         let epcs = try #require(events(document).first?["epcList"] as? [String])
@@ -207,7 +223,7 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
         #expect(try registry.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM producers") } == 0)
     }
 
-    @Test func theGLNIsStoredWithTheProducerAndKeptWhenARowLeavesItOut() throws {
+    @Test func theGLNIsStoredWithTheProducerAndKeptWhenARowLeavesItOut() async throws {
         let folder = TemporaryFolder("ocoptrace-gln")
         let registry = try Registry(path: folder.path("registry.sqlite"))
         let first = folder.write("a.csv", """
@@ -222,7 +238,7 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
 
             """)
         #expect(try CatalogImporter(registry: registry).importFile(at: second).outcome == .succeeded)
-        let products = try ProductListing.fetch(from: registry)
+        let products = try await StoredProduct.list(in: SQLiteStore(path: registry.path, access: .readOnly))
         #expect(products.map(\.gln) == ["8938765000008", "8938765000008"])
     }
 }

@@ -30,7 +30,7 @@ import TestSupport
     }
 
     @Test func theThreeSpellingsOfFishSauceFindTheSameMappedLeaf() throws {
-        let finder = CategoryFinder(registry: nil)
+        let finder = CategoryFinder(store: nil)
         for platform in [Marketplace.shopee, .lazada] {
             let tree = try CategoryTree.shipped(platform)
             let found = try ["nuoc mam", "Nước mắm", "mắm nước"].map { try finder.kindMappings($0, platform: platform, tree: tree) }
@@ -73,12 +73,21 @@ import TestSupport
     }
 }
 
-@Suite struct CategoryImportTests {
-    private func registry(_ folder: TemporaryFolder) throws -> Registry {
-        try Registry(path: folder.path("registry.sqlite"))
-    }
+/// A registry on `engine` holding `catalog`, after `then` has run the synchronous stages (issue) on
+/// it; the import's report, for the tests that look at its warnings. The one place this file seeds
+/// registries.
+private func seededRegistry(_ engine: RegistryEngine, in folder: TemporaryFolder, catalog: URL,
+                            then prepare: (Registry) throws -> Void = { _ in }) async throws -> (TestRegistry, FileImportReport) {
+    let test = try await TestRegistry.make(engine, in: folder)
+    let registry = try Registry(path: test.scratchPath(in: folder))
+    let imported = try CatalogImporter(registry: registry).importFile(at: catalog)
+    try prepare(registry)
+    try await test.copyScratch(in: folder)
+    return (test, imported)
+}
 
-    @Test(arguments: [
+@Suite struct CategoryImportTests {
+    @Test(arguments: RegistryEngine.available, [
         (Marketplace.shopee, """
             {"request_id": "r", "error": "", "response": {"category_list": [
               {"category_id": 100629, "parent_category_id": 0, "original_category_name": "Food & Beverages", "display_category_name": "Thực phẩm và đồ uống", "has_children": true},
@@ -109,13 +118,14 @@ import TestSupport
               {"id": 11883, "parent_id": 2827, "name": "Mật ong", "is_leaf": true}]}
             """),
     ])
-    func eachPublishedShapeReplacesTheShippedTree(_ platform: Marketplace, _ json: String) throws {
+    func eachPublishedShapeReplacesTheShippedTree(engine: RegistryEngine, _ shape: (platform: Marketplace, json: String)) async throws {
+        let (platform, json) = shape
         let folder = TemporaryFolder("ocoptrace-tree")
         let file = folder.write("tree.json", json)
-        let registry = try registry(folder)
-        let imported = try CategoryTreeImport.importTree(file: file, platform: platform, registry: registry)
+        let registry = try await TestRegistry.make(engine, in: folder).store
+        let imported = try await CategoryTreeImport.importTree(file: file, platform: platform, store: registry)
         #expect(imported.nodes == 3)
-        let tree = try #require(try CategoryTreeStore.current(platform, registry: registry))
+        let tree = try #require(try await CategoryTreeStore.current(platform, store: registry))
         #expect(tree.nodes.count == 3)
         #expect(tree.source.hasPrefix("imported from "))
         let leaf = try #require(tree.nodes.last)
@@ -124,14 +134,15 @@ import TestSupport
         #expect(tree.hasChildren(tree.nodes[0]))
         // Other platforms keep the shipped tree.
         let other: Marketplace = platform == .shopee ? .tiki : .shopee
-        #expect(try CategoryTreeStore.current(other, registry: registry)?.source.hasPrefix("shipped") == true)
+        #expect(try await CategoryTreeStore.current(other, store: registry)?.source.hasPrefix("shipped") == true)
     }
 
-    @Test func aBadFileIsRefusedWithItsNameAndChangesNothing() throws {
+    @Test(arguments: RegistryEngine.available)
+    func aBadFileIsRefusedWithItsNameAndChangesNothing(engine: RegistryEngine) async throws {
         let folder = TemporaryFolder("ocoptrace-tree")
-        let registry = try registry(folder)
+        let registry = try await TestRegistry.make(engine, in: folder).store
         let good = folder.write("good.json", #"{"data": [{"id": 1, "parent_id": 0, "name": "A", "is_leaf": false}, {"id": 2, "parent_id": 1, "name": "B", "is_leaf": true}]}"#)
-        _ = try CategoryTreeImport.importTree(file: good, platform: .tiki, registry: registry)
+        _ = try await CategoryTreeImport.importTree(file: good, platform: .tiki, store: registry)
         let bad: [(String, String, String)] = [
             ("notjson.json", "{nope", "cannot be read as JSON"),
             ("other.json", #"{"rows": [{"a": 1}]}"#, "not a category tree ocoptrace knows for tiki"),
@@ -142,17 +153,18 @@ import TestSupport
         ]
         for (name, text, message) in bad {
             let file = folder.write(name, text)
-            #expect { try CategoryTreeImport.importTree(file: file, platform: .tiki, registry: registry) } throws: {
+            await #expect { try await CategoryTreeImport.importTree(file: file, platform: .tiki, store: registry) } throws: {
                 "\($0)".contains(name) && "\($0)".contains(message)
             }
         }
-        let tree = try #require(try CategoryTreeStore.current(.tiki, registry: registry))
+        let tree = try #require(try await CategoryTreeStore.current(.tiki, store: registry))
         #expect(tree.nodes.map(\.id) == ["1", "2"] && tree.source.contains("good.json"))
     }
 }
 
 @Suite struct CategoryExportTests {
-    private func export(_ folder: TemporaryFolder, mapping: String?, to marketplaces: [Marketplace] = [.shopee]) throws -> [ExportFinding] {
+    private func export(_ engine: RegistryEngine, _ folder: TemporaryFolder, mapping: String?,
+                        to marketplaces: [Marketplace] = [.shopee]) async throws -> (findings: [ExportFinding], registry: TestRegistry) {
         let catalog = folder.write("catalog.csv", """
             product_code,name,producer,province,price_vnd,weight_g,package_cm,ocop_group,images,stock
             MO,Mật ong rừng Pù Luông,HTX A,Thanh Hóa,250000,700,9x9x22,1,https://img.vn/mo.jpg,5
@@ -160,20 +172,20 @@ import TestSupport
             NM,Nước mắm cá cơm,HTX A,Thanh Hóa,90000,600,8x8x25,1,https://img.vn/nm.jpg,5
 
             """)
-        let registry = try Registry(path: folder.path("registry.sqlite"))
-        let imported = try CatalogImporter(registry: registry).importFile(at: catalog)
+        let (registry, imported) = try await seededRegistry(engine, in: folder, catalog: catalog)
         precondition(imported.outcome == .succeeded, "\(imported.problems)")
         let findings = Findings()
-        _ = try ListingExporter(registry: registry, options: ExportOptions(
+        _ = try await ListingExporter(store: registry.store, options: ExportOptions(
             folder: folder.url.appendingPathComponent("exports"), resolver: "https://id.ocoptrace.vn",
             categoryMapping: mapping.map { folder.write("categories.json", $0) }, today: CalendarDate(year: 2026, month: 11, day: 23)!))
             .export(marketplaces, onFinding: findings.add)
-        return findings.all
+        return (findings.all, registry)
     }
 
-    @Test func confidenceReachesTheReport() throws {
+    @Test(arguments: RegistryEngine.available)
+    func confidenceReachesTheReport(engine: RegistryEngine) async throws {
         let folder = TemporaryFolder("ocoptrace-confidence")
-        let findings = try export(folder, mapping: nil, to: [.shopee, .lazada, .tiktok])
+        let findings = try await export(engine, folder, mapping: nil, to: [.shopee, .lazada, .tiktok]).findings
         func finding(_ platform: String, _ product: String) throws -> ExportFinding {
             try #require(findings.first { $0.platform == platform && $0.product == product })
         }
@@ -196,11 +208,12 @@ import TestSupport
         #expect(report.contains("shopee,MO,HTX A,ok,100819 (Thực phẩm và đồ uống > Ngũ cốc & mứt > Mật ong và siro),\n"))
     }
 
-    @Test func aShopIdMustBeALeafOfTheKnownTree() throws {
+    @Test(arguments: RegistryEngine.available)
+    func aShopIdMustBeALeafOfTheKnownTree(engine: RegistryEngine) async throws {
         let folder = TemporaryFolder("ocoptrace-leaf")
         // 100804 Gia vị & Hương liệu has children; 99999999 is in no tree; Lazada 14749 (Mật ong) has an unknown leaf status.
-        let findings = try export(folder, mapping: #"{"shopee": {"product:NM": "100804", "product:MO": "99999999", "product:RU": "100825"}, "lazada": {"product:MO": "14749"}}"#,
-                                  to: [.shopee, .lazada])
+        let findings = try await export(engine, folder, mapping: #"{"shopee": {"product:NM": "100804", "product:MO": "99999999", "product:RU": "100825"}, "lazada": {"product:MO": "14749"}}"#,
+                                  to: [.shopee, .lazada]).findings
         let parent = try #require(findings.first { $0.platform == "shopee" && $0.product == "NM" })
         #expect(parent.status == .rejected && parent.codes == ["category-not-leaf"])
         #expect(parent.reasons[0].hasPrefix("category 100804 (Thực phẩm và đồ uống > Nguyên liệu nấu ăn > Gia vị & Hương liệu) (product:NM) has subcategories, and Shopee takes only a leaf: choose one of "))
@@ -215,29 +228,29 @@ import TestSupport
         #expect(unknownStatus.status == .ok)
     }
 
-    @Test func anImportedTreeIsWhatExportChecksAgainst() throws {
+    @Test(arguments: RegistryEngine.available)
+    func anImportedTreeIsWhatExportChecksAgainst(engine: RegistryEngine) async throws {
         let folder = TemporaryFolder("ocoptrace-imported")
-        _ = try export(folder, mapping: nil)
-        let registry = try Registry(path: folder.path("registry.sqlite"))
+        let registry = try await export(engine, folder, mapping: nil).registry.store
         let tree = folder.write("shopee.json", """
             {"response": {"category_list": [
               {"category_id": 1, "parent_category_id": 0, "original_category_name": "Food", "display_category_name": "Thực phẩm", "has_children": true},
               {"category_id": 100819, "parent_category_id": 1, "original_category_name": "Honey", "display_category_name": "Mật ong nguyên chất", "has_children": false}]}}
             """)
-        _ = try CategoryTreeImport.importTree(file: tree, platform: .shopee, registry: registry)
+        _ = try await CategoryTreeImport.importTree(file: tree, platform: .shopee, store: registry)
         let findings = Findings()
-        _ = try ListingExporter(registry: registry, options: ExportOptions(
+        _ = try await ListingExporter(store: registry, options: ExportOptions(
             folder: folder.url.appendingPathComponent("again"), resolver: "https://id.ocoptrace.vn", categoryMapping: nil,
             today: CalendarDate(year: 2026, month: 11, day: 23)!)).export([.shopee], onFinding: findings.add)
         #expect(findings.all.first { $0.product == "MO" }?.category == "100819 (Thực phẩm > Mật ong nguyên chất)")
         #expect(findings.all.first { $0.product == "NM" }?.codes == ["category-not-in-tree"])
     }
 
-    @Test func missingListsProductsWithoutALeafOrWithALowOneAndTheKeyToAdd() throws {
+    @Test(arguments: RegistryEngine.available)
+    func missingListsProductsWithoutALeafOrWithALowOneAndTheKeyToAdd(engine: RegistryEngine) async throws {
         let folder = TemporaryFolder("ocoptrace-missing")
-        _ = try export(folder, mapping: nil)
-        let registry = try Registry(path: folder.path("registry.sqlite"))
-        let missing = try CategoryFinder(registry: registry).missing(platforms: [.shopee, .lazada], mappingFile: nil)
+        let registry = try await export(engine, folder, mapping: nil).registry.store
+        let missing = try await CategoryFinder(store: registry).missing(platforms: [.shopee, .lazada], mappingFile: nil)
         #expect(!missing.contains { $0.platform == "shopee" && $0.product == "MO" })  // high confidence
         let liquor = try #require(missing.first { $0.platform == "shopee" && $0.product == "RU" })
         #expect(liquor.problem == .lowConfidence && liquor.key == "kind:liquor" && liquor.current?.hasPrefix("100863 (") == true)
@@ -246,19 +259,20 @@ import TestSupport
         // The shipped Lazada tree lists nothing under that parent: candidates, if any, are leaves of the branch around it.
         #expect(fishSauce.candidates.allSatisfy { $0.isLeaf != false && $0.id != "10003057" && $0.path.hasPrefix("Siêu Thị Tạp Hóa > Nguyên liệu nấu ăn & làm bánh > ") })
         // Low confidence: candidates near the guess (Tiki's fish sauce is "Đặc sản Việt Nam"), in the same branch.
-        let tiki = try CategoryFinder(registry: registry).missing(platforms: [.tiki], mappingFile: nil)
+        let tiki = try await CategoryFinder(store: registry).missing(platforms: [.tiki], mappingFile: nil)
         let tikiFishSauce = try #require(tiki.first { $0.product == "NM" })
         #expect(tikiFishSauce.problem == .lowConfidence && tikiFishSauce.current?.hasPrefix("11304 (") == true)
         #expect(tikiFishSauce.candidates.allSatisfy { $0.path.hasPrefix("Hàng Tiêu Dùng - Thực Phẩm > Thực phẩm > ") })
         // A shop mapping that gives the key takes the product off the list.
         let shopFile = folder.write("mine.json", #"{"lazada": {"kind:fish-sauce": "10003057"}}"#)
-        let after = try CategoryFinder(registry: registry).missing(platforms: [.lazada], mappingFile: shopFile)
+        let after = try await CategoryFinder(store: registry).missing(platforms: [.lazada], mappingFile: shopFile)
         #expect(after.first { $0.product == "NM" }?.problem == .notLeaf || after.first { $0.product == "NM" } == nil)
     }
 }
 
 @Suite struct SpreadsheetSafetyTests {
-    @Test func formulaLikeCellsArriveAsTextInExcelAndLibreOfficeButMachineFilesKeepThem() throws {
+    @Test(arguments: RegistryEngine.available)
+    func formulaLikeCellsArriveAsTextInExcelAndLibreOfficeButMachineFilesKeepThem(engine: RegistryEngine) async throws {
         let folder = TemporaryFolder("ocoptrace-csv-injection")
         let formula = #"=HYPERLINK("http://example.invalid","x")"#
         let catalog = folder.write("catalog.csv", """
@@ -267,8 +281,11 @@ import TestSupport
             NM,Nước mắm,@SUM(1+1)!A0,Thanh Hóa,90000,600,1,https://img.vn/nm.jpg,+84 912 345 678
 
             """)
-        let registry = try Registry(path: folder.path("registry.sqlite"))
-        let imported = try CatalogImporter(registry: registry).importFile(at: catalog)
+        var issued: BatchReport?
+        let (registry, imported) = try await seededRegistry(engine, in: folder, catalog: catalog) { registry in
+            issued = try StampIssuer(registry: registry, options: IssueOptions(outputFolder: folder.url.appendingPathComponent("out"), writePNGs: false))
+                .issue(productCode: "MO", lot: "-5+5", count: 2, producedOn: nil, expiresOn: nil)
+        }
         #expect(imported.outcome == .succeeded, "\(imported.problems)")
         // Import warns, naming row and column; "- " bullets and "+84" phone numbers are not formulas worth a warning.
         let warnings = imported.warnings.filter { $0.contains("looks like a spreadsheet formula") }
@@ -277,14 +294,12 @@ import TestSupport
         #expect(warnings.contains { $0.contains(":2:producer: ") })
         #expect(warnings.contains { $0.contains(":3:producer: \"@SUM(1+1)!A0\"") })
 
-        let issued = try StampIssuer(registry: registry, options: IssueOptions(outputFolder: folder.url.appendingPathComponent("out"), writePNGs: false))
-            .issue(productCode: "MO", lot: "-5+5", count: 2, producedOn: nil, expiresOn: nil)
-        _ = try ListingExporter(registry: registry, options: ExportOptions(
+        _ = try await ListingExporter(store: registry.store, options: ExportOptions(
             folder: folder.url.appendingPathComponent("exports"), resolver: "https://id.ocoptrace.vn", categoryMapping: nil)).export([.google])
 
         // Read back as CSV: the cells carry the text, behind the apostrophe that keeps them text.
         let report = folder.path("exports/google/report.csv")
-        let manifest = absolutePath(issued.manifest)
+        let manifest = absolutePath(try #require(issued).manifest)
         let script = """
             import csv, json, sys
             print(json.dumps([list(csv.reader(open(p, encoding='utf-8-sig'))) for p in sys.argv[1:]]))

@@ -111,22 +111,31 @@ import TestSupport
     }
 }
 
+/// A registry on `engine` holding `catalog` (its import must succeed): the one place this file
+/// seeds registries.
+private func seededRegistry(_ engine: RegistryEngine, in folder: TemporaryFolder, catalog: URL) async throws -> TestRegistry {
+    let test = try await TestRegistry.make(engine, in: folder)
+    let imported = try CatalogImporter(registry: Registry(path: test.scratchPath(in: folder))).importFile(at: catalog)
+    precondition(imported.outcome == .succeeded, "\(imported.problems)")
+    try await test.copyScratch(in: folder)
+    return test
+}
+
 @Suite struct ExportImageTests {
-    private func export(_ folder: TemporaryFolder, rows: String, to marketplaces: [Marketplace], imageBaseURL: String? = nil) throws
-        -> (reports: [ExportReport], findings: [ExportFinding]) {
+    private func export(_ engine: RegistryEngine, _ folder: TemporaryFolder, rows: String, to marketplaces: [Marketplace],
+                        imageBaseURL: String? = nil) async throws -> (reports: [ExportReport], findings: [ExportFinding], registry: TestRegistry) {
         let catalog = folder.write("catalog.csv", "product_code,name,producer,province,price_vnd,weight_g,package_cm,ocop_group,images,description\n" + rows)
-        let registry = try Registry(path: folder.path("registry.sqlite"))
-        let imported = try CatalogImporter(registry: registry).importFile(at: catalog)
-        precondition(imported.outcome == .succeeded, "\(imported.problems)")
+        let registry = try await seededRegistry(engine, in: folder, catalog: catalog)
         let mapping = folder.write("categories.json", #"{"lazada": {"group:1": "14749"}, "tiktok": {"group:1": "920328"}, "shopee": {"group:1": "100819"}}"#)
         let findings = Findings()
-        let reports = try ListingExporter(registry: registry, options: ExportOptions(
+        let reports = try await ListingExporter(store: registry.store, options: ExportOptions(
             folder: folder.url.appendingPathComponent("exports"), resolver: "https://id.ocoptrace.vn", categoryMapping: mapping,
             imageBaseURL: imageBaseURL, today: CalendarDate(year: 2026, month: 11, day: 23)!)).export(marketplaces, onFinding: findings.add)
-        return (reports, findings.all)
+        return (reports, findings.all, registry)
     }
 
-    @Test func lazadaLeavesOutImagesTooSmallTooLargeOrNotImagesAndSaysWhy() throws {
+    @Test(arguments: RegistryEngine.available)
+    func lazadaLeavesOutImagesTooSmallTooLargeOrNotImagesAndSaysWhy(engine: RegistryEngine) async throws {
         let folder = TemporaryFolder("ocoptrace-images")
         try FileManager.default.createDirectory(atPath: folder.path("img"), withIntermediateDirectories: true)
         try ImageFixture.png(folder.path("img/small.png"), width: 200, height: 200)
@@ -134,7 +143,7 @@ import TestSupport
         try ImageFixture.png(folder.path("img/heavy.png"), width: 1100, height: 1000, noise: true)
         folder.write("img/fake.jpg", "not a picture")
         try ImageFixture.jpeg(folder.path("img/good.jpg"), width: 800, height: 800)
-        let (reports, findings) = try export(folder, rows: """
+        let (reports, findings, _) = try await export(engine, folder, rows: """
             BAD,Mật ong,HTX A,Thanh Hóa,100000,500,10x10x10,1,img/small.png|img/wide.png|img/heavy.png|img/fake.jpg
             GOOD,Mật ong rừng,HTX A,Thanh Hóa,100000,500,10x10x10,1,img/small.png|img/good.jpg
 
@@ -157,12 +166,13 @@ import TestSupport
         #expect(FileManager.default.contentsEqual(atPath: folder.path("exports/lazada/images/" + copied), andPath: folder.path("img/good.jpg")))
     }
 
-    @Test func withoutABaseURLSellerCentresLeaveLocalImagesOutAndSameNamedFilesStayApart() throws {
+    @Test(arguments: RegistryEngine.available)
+    func withoutABaseURLSellerCentresLeaveLocalImagesOutAndSameNamedFilesStayApart(engine: RegistryEngine) async throws {
         let folder = TemporaryFolder("ocoptrace-images")
         for name in ["a", "b"] { try FileManager.default.createDirectory(atPath: folder.path(name), withIntermediateDirectories: true) }
         try ImageFixture.jpeg(folder.path("a/1.jpg"), width: 600, height: 600)
         try ImageFixture.png(folder.path("b/1.jpg"), width: 700, height: 700)  // a PNG named .jpg: the header decides
-        let (_, findings) = try export(folder, rows: """
+        let (_, findings, _) = try await export(engine, folder, rows: """
             A,Mật ong,HTX A,Thanh Hóa,100000,500,10x10x10,1,a/1.jpg
             B,Mật ong rừng,HTX A,Thanh Hóa,100000,500,10x10x10,1,b/1.jpg
 
@@ -176,13 +186,14 @@ import TestSupport
         for image in images { #expect(FileManager.default.fileExists(atPath: folder.path("exports/jsonld/" + image[0]))) }
     }
 
-    @Test func tiktokTriesTheNextImageWhenTheCoverIsTooWideAndWarnsUnder800Pixels() throws {
+    @Test(arguments: RegistryEngine.available)
+    func tiktokTriesTheNextImageWhenTheCoverIsTooWideAndWarnsUnder800Pixels(engine: RegistryEngine) async throws {
         let folder = TemporaryFolder("ocoptrace-images")
         try FileManager.default.createDirectory(atPath: folder.path("img"), withIntermediateDirectories: true)
         try ImageFixture.jpeg(folder.path("img/banner.jpg"), width: 1200, height: 600)
         try ImageFixture.jpeg(folder.path("img/square.jpg"), width: 600, height: 600)
         let words = Array(repeating: "mật ong rừng nguyên chất", count: 10).joined(separator: " ")
-        let (_, findings) = try export(folder, rows: """
+        let (_, findings, _) = try await export(engine, folder, rows: """
             MO,Mật ong rừng Pù Luông chai 500ml,HTX A,Thanh Hóa,250000,700,9x9x22,1,img/banner.jpg|img/square.jpg,\(words)
 
             """, to: [.tiktok], imageBaseURL: "https://cdn.example.vn/")
@@ -192,18 +203,18 @@ import TestSupport
         #expect(finding.reasons.contains { $0.contains("square.jpg is 600×600 px; TikTok Shop recommends at least 800×800") })
     }
 
-    @Test func tiktokGetsOneWorkbookPerThousandProductsAndAReExportLeavesNoStaleFile() throws {
+    @Test(arguments: RegistryEngine.available)
+    func tiktokGetsOneWorkbookPerThousandProductsAndAReExportLeavesNoStaleFile(engine: RegistryEngine) async throws {
         let folder = TemporaryFolder("ocoptrace-split")
         let rows = (1...1_001).map { "P\($0),Mật ong rừng số \($0),HTX A,Thanh Hóa,100000,500,10x10x10,1,https://img.vn/\($0).jpg," }
-        let (reports, _) = try export(folder, rows: rows.joined(separator: "\n") + "\n", to: [.tiktok])
+        let (reports, _, registry) = try await export(engine, folder, rows: rows.joined(separator: "\n") + "\n", to: [.tiktok])
         #expect(reports[0].listed == 1_001)
         #expect(reports[0].files.map { URL(fileURLWithPath: $0).lastPathComponent } == ["tiktok-upload-1.xlsx", "tiktok-upload-2.xlsx"])
         let script = "import openpyxl,sys; print(*[openpyxl.load_workbook(p).active.max_row - 3 for p in sys.argv[1:]])"
         let counts = try ExternalTools.run("python3", ["-c", script] + reports[0].files.map(absolutePath))
         #expect(counts.trimmingCharacters(in: .whitespacesAndNewlines) == "1000 1")
 
-        let registry = try Registry(path: folder.path("registry.sqlite"))
-        let again = try ListingExporter(registry: registry, options: ExportOptions(
+        let again = try await ListingExporter(store: registry.store, options: ExportOptions(
             folder: folder.url.appendingPathComponent("exports"), producer: "nobody", resolver: "https://id.ocoptrace.vn",
             categoryMapping: URL(fileURLWithPath: folder.path("categories.json")))).export([.tiktok])
         #expect(again[0].files.map { URL(fileURLWithPath: $0).lastPathComponent } == ["tiktok-upload.xlsx"])
@@ -224,7 +235,8 @@ import TestSupport
         #expect(try GTIN(parsing: gtin("9123456")).restrictedUse == nil)
     }
 
-    @Test func googleListsAnInStoreNumberWithoutItsGTINAndShopeeRefusesPromotionInNames() throws {
+    @Test(arguments: RegistryEngine.available)
+    func googleListsAnInStoreNumberWithoutItsGTINAndShopeeRefusesPromotionInNames(engine: RegistryEngine) async throws {
         let folder = TemporaryFolder("ocoptrace-rules")
         let catalog = folder.write("catalog.csv", """
             product_code,name,gtin,producer,province,price_vnd,weight_g,ocop_group,images,stock
@@ -233,11 +245,10 @@ import TestSupport
             TIKI,Mật ong rừng chính hãng như trên Tiki,,HTX A,Thanh Hóa,300000,500,1,https://img.vn/c.jpg,
 
             """)
-        let registry = try Registry(path: folder.path("registry.sqlite"))
-        _ = try CatalogImporter(registry: registry).importFile(at: catalog)
+        let registry = try await seededRegistry(engine, in: folder, catalog: catalog)
         let mapping = folder.write("categories.json", #"{"shopee": {"group:1": "100819"}}"#)
         let findings = Findings()
-        _ = try ListingExporter(registry: registry, options: ExportOptions(
+        _ = try await ListingExporter(store: registry.store, options: ExportOptions(
             folder: folder.url.appendingPathComponent("exports"), resolver: "https://id.ocoptrace.vn", categoryMapping: mapping))
             .export([.google, .shopee], onFinding: findings.add)
         let weighed = try #require(findings.all.first { $0.platform == "google" && $0.product == "CAN" })
@@ -255,17 +266,17 @@ import TestSupport
 }
 
 @Suite struct VietnameseReportTests {
-    @Test func reportsSayWhyInVietnameseWithTheSameCodes() throws {
+    @Test(arguments: RegistryEngine.available)
+    func reportsSayWhyInVietnameseWithTheSameCodes(engine: RegistryEngine) async throws {
         let folder = TemporaryFolder("ocoptrace-vi")
         let catalog = folder.write("catalog.csv", """
             product_code,name,producer,province,price_vnd,ocop_group,ocop_stars,ocop_recognized_on
             NM,Nước mắm cá cơm,HTX A,Thanh Hóa,300000,1,4,2020-01-01
 
             """)
-        let registry = try Registry(path: folder.path("registry.sqlite"))
-        _ = try CatalogImporter(registry: registry).importFile(at: catalog)
+        let registry = try await seededRegistry(engine, in: folder, catalog: catalog)
         let findings = Findings()
-        _ = try ListingExporter(registry: registry, options: ExportOptions(
+        _ = try await ListingExporter(store: registry.store, options: ExportOptions(
             folder: folder.url.appendingPathComponent("exports"), resolver: "https://id.ocoptrace.vn", categoryMapping: nil, language: .vi,
             today: CalendarDate(year: 2026, month: 11, day: 23)!)).export([.lazada], onFinding: findings.add)
         let finding = try #require(findings.all.first)

@@ -47,8 +47,21 @@ import TestSupport
     }
 }
 
+/// A registry on `engine` holding `catalog` (its import must succeed), after `then` has run the
+/// synchronous stages (issue, revoke) on it: the one place this file seeds registries.
+private func seededRegistry(_ engine: RegistryEngine, in folder: TemporaryFolder, catalog: URL,
+                            then prepare: (Registry) throws -> Void = { _ in }) async throws -> TestRegistry {
+    let test = try await TestRegistry.make(engine, in: folder)
+    let registry = try Registry(path: test.scratchPath(in: folder))
+    let imported = try CatalogImporter(registry: registry).importFile(at: catalog)
+    precondition(imported.outcome == .succeeded, "\(imported.problems)")
+    try prepare(registry)
+    try await test.copyScratch(in: folder)
+    return test
+}
+
 @Suite struct ExportTests {
-    private func workspace() throws -> (TemporaryFolder, Registry) {
+    private func workspace(_ engine: RegistryEngine) async throws -> (TemporaryFolder, TestRegistry) {
         let folder = TemporaryFolder("ocoptrace-export")
         try FileManager.default.createDirectory(atPath: folder.path("img"), withIntermediateDirectories: true)
         try ImageFixture.jpeg(folder.path("img/nem.jpg"), width: 600, height: 600)
@@ -60,10 +73,7 @@ import TestSupport
             BG-10,Bánh gai,8936008800019,Hộ Bánh gai Bà Hiền,Thanh Hóa,60000,800,4,5678/QĐ-UBND,2022-03-01,,https://img.vn/c.jpg,5
 
             """)
-        let registry = try Registry(path: folder.path("registry.sqlite"))
-        let imported = try CatalogImporter(registry: registry).importFile(at: catalog)
-        precondition(imported.outcome == .succeeded, "\(imported.problems)")
-        return (folder, registry)
+        return (folder, try await seededRegistry(engine, in: folder, catalog: catalog))
     }
 
     private func options(_ folder: TemporaryFolder, xml: Bool = false) -> ExportOptions {
@@ -71,9 +81,10 @@ import TestSupport
                       today: CalendarDate(year: 2026, month: 11, day: 23)!)
     }
 
-    @Test func theGoogleFeedHasEveryFieldAndTheReportSaysWhatWasLeftOut() throws {
-        let (folder, registry) = try workspace()
-        let report = try ListingExporter(registry: registry, options: options(folder)).export([.google])[0]
+    @Test(arguments: RegistryEngine.available)
+    func theGoogleFeedHasEveryFieldAndTheReportSaysWhatWasLeftOut(engine: RegistryEngine) async throws {
+        let (folder, registry) = try await workspace(engine)
+        let report = try await ListingExporter(store: registry.store, options: options(folder)).export([.google])[0]
         #expect(report.listed == 2)
         #expect(report.rejected == 1)
         let lines = try String(contentsOfFile: folder.path("exports/google/products.tsv"), encoding: .utf8).split(separator: "\n")
@@ -106,9 +117,10 @@ import TestSupport
         #expect(csv.contains("is a local file and Google Merchant Center takes image URLs"))
     }
 
-    @Test func theXMLFeedParsesWithTheGNamespace() throws {
-        let (folder, registry) = try workspace()
-        _ = try ListingExporter(registry: registry, options: options(folder, xml: true)).export([.google])
+    @Test(arguments: RegistryEngine.available)
+    func theXMLFeedParsesWithTheGNamespace(engine: RegistryEngine) async throws {
+        let (folder, registry) = try await workspace(engine)
+        _ = try await ListingExporter(store: registry.store, options: options(folder, xml: true)).export([.google])
         let data = try Data(contentsOf: URL(fileURLWithPath: folder.path("exports/google/products.xml")))
         final class Collector: NSObject, XMLParserDelegate {
             var elements: [String] = []
@@ -128,9 +140,10 @@ import TestSupport
         #expect(collector.elements.contains("identifier_exists"))
     }
 
-    @Test func jsonLDProductsHaveTheSchemaOrgFields() throws {
-        let (folder, registry) = try workspace()
-        let report = try ListingExporter(registry: registry, options: options(folder)).export([.jsonld])[0]
+    @Test(arguments: RegistryEngine.available)
+    func jsonLDProductsHaveTheSchemaOrgFields(engine: RegistryEngine) async throws {
+        let (folder, registry) = try await workspace(engine)
+        let report = try await ListingExporter(store: registry.store, options: options(folder)).export([.jsonld])[0]
         #expect(report.listed == 3)
         let lines = try String(contentsOfFile: folder.path("exports/jsonld/products.jsonl"), encoding: .utf8).split(separator: "\n")
         #expect(lines.count == 3)
@@ -156,7 +169,8 @@ import TestSupport
 }
 
 @Suite struct SellerCentreExportTests {
-    @Test func workbooksOpenInOpenpyxlWithTheTemplateHeadersAndOnlyAcceptedProducts() throws {
+    @Test(arguments: RegistryEngine.available)
+    func workbooksOpenInOpenpyxlWithTheTemplateHeadersAndOnlyAcceptedProducts(engine: RegistryEngine) async throws {
         let folder = TemporaryFolder("ocoptrace-xlsx")
         let catalog = folder.write("catalog.csv", """
             product_code,name,gtin,producer,province,price_vnd,weight_g,ocop_group,ocop_stars,ocop_recognized_on,images,stock,Kích thước
@@ -166,10 +180,9 @@ import TestSupport
 
             """)
         let mapping = folder.write("categories.json", #"{"shopee": {"group:1": "100855"}, "lazada": {"group:1": "10000330", "product:GIO-MAY": "10000333"}}"#)
-        let registry = try Registry(path: folder.path("registry.sqlite"))
-        _ = try CatalogImporter(registry: registry).importFile(at: catalog)
+        let registry = try await seededRegistry(engine, in: folder, catalog: catalog)
         let findings = Findings()
-        let reports = try ListingExporter(registry: registry, options: ExportOptions(
+        let reports = try await ListingExporter(store: registry.store, options: ExportOptions(
             folder: folder.url.appendingPathComponent("exports"), resolver: "https://id.ocoptrace.vn", categoryMapping: mapping,
             today: CalendarDate(year: 2026, month: 11, day: 23)!)).export([.shopee, .lazada], onFinding: findings.add)
         #expect(reports.map(\.listed) == [2, 2])
@@ -216,7 +229,8 @@ import TestSupport
 }
 
 @Suite struct StockFromStampsTests {
-    @Test func stockCanComeFromIssuedUnrevokedStamps() throws {
+    @Test(arguments: RegistryEngine.available)
+    func stockCanComeFromIssuedUnrevokedStamps(engine: RegistryEngine) async throws {
         let folder = TemporaryFolder("ocoptrace-stock")
         let catalog = folder.write("catalog.csv", """
             product_code,name,gtin,producer,province,price_vnd,ocop_group,images,stock
@@ -224,22 +238,22 @@ import TestSupport
 
             """)
         let mapping = folder.write("categories.json", #"{"tiki": {"group:1": "11304"}}"#)
-        let registry = try Registry(path: folder.path("registry.sqlite"))
-        _ = try CatalogImporter(registry: registry).importFile(at: catalog)
-        let issued = try StampIssuer(registry: registry, options: IssueOptions(outputFolder: folder.url.appendingPathComponent("out"), writePNGs: false))
-            .issue(productCode: "NC-500", lot: "L1", count: 7, producedOn: nil, expiresOn: nil)
-        let manifest = try String(contentsOfFile: absolutePath(issued.manifest), encoding: .utf8)
-        _ = try Revocations(registry: registry).revoke(stampIDs: [String(manifest.split(separator: "\n")[1].split(separator: ",")[2])], reason: "lost")
-        func stock(fromStamps: Bool) throws -> Int {
+        let registry = try await seededRegistry(engine, in: folder, catalog: catalog) { registry in
+            let issued = try StampIssuer(registry: registry, options: IssueOptions(outputFolder: folder.url.appendingPathComponent("out"), writePNGs: false))
+                .issue(productCode: "NC-500", lot: "L1", count: 7, producedOn: nil, expiresOn: nil)
+            let manifest = try String(contentsOfFile: absolutePath(issued.manifest), encoding: .utf8)
+            _ = try Revocations(registry: registry).revoke(stampIDs: [String(manifest.split(separator: "\n")[1].split(separator: ",")[2])], reason: "lost")
+        }
+        func stock(fromStamps: Bool) async throws -> Int {
             let options = ExportOptions(folder: folder.url.appendingPathComponent("exports-\(fromStamps)"), stockFromStamps: fromStamps,
                                         resolver: "https://id.ocoptrace.vn", categoryMapping: mapping)
-            _ = try ListingExporter(registry: registry, options: options).export([.tiki])
+            _ = try await ListingExporter(store: registry.store, options: options).export([.tiki])
             let script = "import openpyxl,sys; s=openpyxl.load_workbook(sys.argv[1]).active; h=[c.value for c in s[1]]; print(s.cell(row=4, column=h.index('Tồn kho')+1).value)"
             let output = try ExternalTools.run("python3", ["-c", script, folder.path("exports-\(fromStamps)/tiki/tiki-upload.xlsx")])
             return Int(Double(output.trimmingCharacters(in: .whitespacesAndNewlines))!)
         }
-        #expect(try stock(fromStamps: false) == 999)
-        #expect(try stock(fromStamps: true) == 6)  // 7 issued, 1 revoked
+        #expect(try await stock(fromStamps: false) == 999)
+        #expect(try await stock(fromStamps: true) == 6)  // 7 issued, 1 revoked
     }
 }
 

@@ -331,18 +331,19 @@ private let goodCatalog = """
 }
 
 @Suite struct ShippedCatalogTests {
-    @Test func theShippedCatalogsImportCleanlyCatalogsBeforeOrders() throws {
+    @Test func theShippedCatalogsImportCleanlyCatalogsBeforeOrders() async throws {
         let folder = TemporaryFolder()
         let registry = try Registry(path: folder.path("registry.sqlite"))
         let reports = try CatalogImporter(registry: registry).importPaths([repositoryRoot.appendingPathComponent("catalogs")])
         #expect(reports.allSatisfy { $0.outcome == .succeeded }, "\(reports.flatMap(\.problems))")
         #expect(reports.last?.kind == .stampOrders)
         #expect(reports.contains { $0.file.hasSuffix(".xlsx") })
-        let counts = try RegistryCounts.fetch(from: registry)
+        let store = try SQLiteStore(path: registry.path, access: .readOnly)
+        let counts = try await store.registryCounts()
         #expect(counts.producers >= 4)
         #expect(counts.products >= 15)
         #expect(counts.stampOrders >= 5)
-        let products = try ProductListing.fetch(from: registry)
+        let products = try await StoredProduct.list(in: store)
         #expect(Set(products.compactMap(\.ocopGroup)).count >= 3)
         #expect(Set(products.compactMap(\.ocopStars)) == [3, 4, 5])
         #expect(products.contains { $0.gtin == nil })

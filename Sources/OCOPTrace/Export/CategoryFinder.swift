@@ -31,15 +31,16 @@ public struct CategoryFinder: Sendable {
         public var candidates: [CategoryTree.Node]
     }
 
-    public let registry: Registry?
+    /// The registry, when there is one: without it, search uses the shipped trees and nothing is missing.
+    public let store: (any ExportStore)?
 
-    public init(registry: Registry?) {
-        self.registry = registry
+    public init(store: (any ExportStore)?) {
+        self.store = store
     }
 
     /// The platform's tree (imported, else shipped) and the nodes that match the text.
-    public func search(_ text: String, platform: Marketplace, limit: Int = 20) throws -> (tree: CategoryTree, nodes: [CategoryTree.Node]) {
-        guard let tree = try CategoryTreeStore.current(platform, registry: registry) else {
+    public func search(_ text: String, platform: Marketplace, limit: Int = 20) async throws -> (tree: CategoryTree, nodes: [CategoryTree.Node]) {
+        guard let tree = try await CategoryTreeStore.current(platform, store: store) else {
             throw CategoryTreeImport.ImportError.notASellerCentre(platform)
         }
         return (tree, tree.search(text, limit: limit))
@@ -74,57 +75,58 @@ public struct CategoryFinder: Sendable {
 
     /// Every product (of the producer, when given) that has no usable category on the platforms,
     /// platform by platform.
-    public func missing(platforms: [Marketplace], mappingFile: URL?, producer: String? = nil) throws -> [Missing] {
-        guard let registry else { return [] }
+    public func missing(platforms: [Marketplace], mappingFile: URL?, producer: String? = nil) async throws -> [Missing] {
+        guard let store else { return [] }
         let mapping = try CategoryMapping.load(shopFile: mappingFile)
-        let trees = try platforms.map { try CategoryTreeStore.current($0, registry: registry) }
+        var trees: [CategoryTree?] = []
+        for platform in platforms { trees.append(try await CategoryTreeStore.current(platform, store: store)) }
         let kinds = ProductKinds.shipped
         var found: [Missing] = []
         // Candidates depend on the platform and the text searched: found once per kind, not per product.
         var candidateCache: [String: [CategoryTree.Node]] = [:]
-        try registry.read { db in
-            try ProductListing.forEach(in: db, producer: producer) { product in
-                let kind = kinds.kind(ofProductNamed: product.name)
-                for (platform, tree) in zip(platforms, trees) {
-                    guard let tree else { continue }
-                    let match = mapping.category(platform: platform, productCode: product.code, kind: kind, group: product.ocopGroup)
-                    let node = match?.id.flatMap { tree.node($0) }
-                    let problem: Missing.Problem
-                    if match == nil {
-                        problem = .unmapped
-                    } else if match?.id == nil {
-                        problem = .noLeafKnown
-                    } else if let node, tree.hasChildren(node) {
-                        problem = .notLeaf
-                    } else if match?.confidence == .low {
-                        problem = .lowConfidence
-                    } else {
-                        continue
-                    }
-                    let parent = match?.parent.flatMap { tree.node($0) } ?? (problem == .notLeaf ? node : nil)
-                    let text = kind.map { $0.name + " " + $0.keywords.joined(separator: " ") } ?? product.name
-                    let cacheKey = "\(platform.rawValue)|\(parent?.id ?? "")|\(text)"
-                    let candidates = candidateCache[cacheKey] ?? {
-                        // Near what is known: the leaves under the parent where the leaf sits, else
-                        // the leaves of the branch around it (or around the low-confidence guess)
-                        // that share words with the kind; with nothing known, the whole tree.
-                        if let parent {
-                            let under = tree.leaves(under: parent.id, limit: 500)
-                            if !under.isEmpty {
-                                let named = tree.candidates(for: text, under: parent.id, limit: 3)
-                                return named.isEmpty ? Array(under.prefix(3)) : named
-                            }
-                        }
-                        guard let anchor = parent ?? node else { return tree.candidates(for: text, limit: 3) }
-                        // The parent itself is no candidate, whatever the tree says of its leaf status.
-                        return tree.candidates(for: text, under: anchor.parentID ?? anchor.id, limit: 4).filter { $0.id != parent?.id }.prefix(3).map { $0 }
-                    }()
-                    candidateCache[cacheKey] = candidates
-                    let key = kind.map { "kind:" + $0.kind } ?? product.ocopGroup.map { "group:\($0)" } ?? "product:" + product.code
-                    found.append(Missing(platform: platform.rawValue, product: product.code, name: product.name, producer: product.producer,
-                                         problem: problem, current: node?.described ?? match?.id, parent: parent?.described,
-                                         key: key, candidates: candidates))
+        let scope = ProducerScope(producer: producer, province: nil)
+        for try await product in store.products(pageSize: ListingExporter.pageSize)
+        where scope.includes(producer: product.producer, province: product.province) {
+            let kind = kinds.kind(ofProductNamed: product.name)
+            for (platform, tree) in zip(platforms, trees) {
+                guard let tree else { continue }
+                let match = mapping.category(platform: platform, productCode: product.code, kind: kind, group: product.ocopGroup)
+                let node = match?.id.flatMap { tree.node($0) }
+                let problem: Missing.Problem
+                if match == nil {
+                    problem = .unmapped
+                } else if match?.id == nil {
+                    problem = .noLeafKnown
+                } else if let node, tree.hasChildren(node) {
+                    problem = .notLeaf
+                } else if match?.confidence == .low {
+                    problem = .lowConfidence
+                } else {
+                    continue
                 }
+                let parent = match?.parent.flatMap { tree.node($0) } ?? (problem == .notLeaf ? node : nil)
+                let text = kind.map { $0.name + " " + $0.keywords.joined(separator: " ") } ?? product.name
+                let cacheKey = "\(platform.rawValue)|\(parent?.id ?? "")|\(text)"
+                let candidates = candidateCache[cacheKey] ?? {
+                    // Near what is known: the leaves under the parent where the leaf sits, else
+                    // the leaves of the branch around it (or around the low-confidence guess)
+                    // that share words with the kind; with nothing known, the whole tree.
+                    if let parent {
+                        let under = tree.leaves(under: parent.id, limit: 500)
+                        if !under.isEmpty {
+                            let named = tree.candidates(for: text, under: parent.id, limit: 3)
+                            return named.isEmpty ? Array(under.prefix(3)) : named
+                        }
+                    }
+                    guard let anchor = parent ?? node else { return tree.candidates(for: text, limit: 3) }
+                    // The parent itself is no candidate, whatever the tree says of its leaf status.
+                    return tree.candidates(for: text, under: anchor.parentID ?? anchor.id, limit: 4).filter { $0.id != parent?.id }.prefix(3).map { $0 }
+                }()
+                candidateCache[cacheKey] = candidates
+                let key = kind.map { "kind:" + $0.kind } ?? product.ocopGroup.map { "group:\($0)" } ?? "product:" + product.code
+                found.append(Missing(platform: platform.rawValue, product: product.code, name: product.name, producer: product.producer,
+                                     problem: problem, current: node?.described ?? match?.id, parent: parent?.described,
+                                     key: key, candidates: candidates))
             }
         }
         return found

@@ -43,10 +43,10 @@ public enum CategoryTreeImport {
     }
 
     /// Reads the file and replaces the platform's tree in the registry; returns what was stored.
-    public static func importTree(file url: URL, platform: Marketplace, registry: Registry) throws -> CategoryTreeStore.Imported {
+    public static func importTree(file url: URL, platform: Marketplace, store: any ExportStore) async throws -> CategoryTreeStore.Imported {
         let file = InputFiles.displayPath(url)
         let (format, entries) = try read(file: url, platform: platform)
-        return try CategoryTreeStore.store(entries, platform: platform, file: file, format: format, registry: registry)
+        return try await CategoryTreeStore.store(entries, platform: platform, file: file, format: format, store: store)
     }
 
     /// The tree in the file, with the name of its format.

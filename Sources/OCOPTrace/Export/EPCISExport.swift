@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The registry's stamps as GS1 EPCIS 2.0 events, in a JSON-LD `EPCISDocument` the national
 /// traceability portal and any EPCIS repository can take (TCVN 12850:2019 is GS1's Global
@@ -11,21 +10,26 @@ import GRDB
 /// is one `ObjectEvent` `DELETE` / `decommissioning` carrying its reason in
 /// `ocoptrace:revocationReason` (the prefix is declared in the document's `@context`).
 ///
-/// The document is written as it is read: stamps come from a cursor straight into a 64 KiB buffer,
-/// so a batch of a million stamps takes no more memory than one of ten.
+/// The document is written as it is read: stamps come from the registry a page at a time straight
+/// into a 64 KiB buffer, so a batch of a million stamps takes no more memory than one of ten, and
+/// no read transaction stays open while the file is written.
 ///
 /// Events carry no `eventID`: the CBV 2.0 event hash needs the canonical pre-hash string of every
 /// field, and an approximate hash would be worse than none.
 public struct EPCISExport: Sendable {
-    public let registry: Registry
+    public let store: any ExportStore
+
+    /// Stamps read from the registry at a time: large pages keep the round trips few (a hundred for
+    /// a million stamps), and a page of serials is under a megabyte.
+    static let pageSize = 10_000
 
     /// The EPCIS 2.0 JSON-LD context.
     public static let context = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
     /// The namespace of ocoptrace's own event fields (the `ocoptrace:` prefix).
     public static let extensionNamespace = "https://ocoptrace.vn/ns/epcis#"
 
-    public init(registry: Registry) {
-        self.registry = registry
+    public init(store: any ExportStore) {
+        self.store = store
     }
 
     /// Which events to write. Revocations follow the batch filters (lot, producer) and the date,
@@ -91,6 +95,28 @@ public struct EPCISExport: Sendable {
         var resolver: String
         var gln: GLN?
 
+        /// The batch as stored, its dates and codes read (one that does not parse is left out, as before).
+        init(_ stored: IssuedBatch) {
+            let gtin = stored.gtin.flatMap { try? GTIN(parsing: $0) }
+            self.init(id: stored.id, lot: stored.lot, issuedAt: Timestamp.date(stored.issuedAt) ?? Date(timeIntervalSince1970: 0),
+                      producedOn: stored.producedOn.flatMap(CalendarDate.init(parsing:)),
+                      expiresOn: stored.expiresOn.flatMap(CalendarDate.init(parsing:)),
+                      product: gtin.map(StampURL.ProductKey.gtin) ?? .code(stored.productCode), resolver: stored.resolver,
+                      gln: stored.gln.flatMap { try? GLN(parsing: $0) })
+        }
+
+        init(id: Int64, lot: String, issuedAt: Date, producedOn: CalendarDate?, expiresOn: CalendarDate?, product: StampURL.ProductKey,
+             resolver: String, gln: GLN?) {
+            self.id = id
+            self.lot = lot
+            self.issuedAt = issuedAt
+            self.producedOn = producedOn
+            self.expiresOn = expiresOn
+            self.product = product
+            self.resolver = resolver
+            self.gln = gln
+        }
+
         /// What every stamp's URI starts with: the canonical GS1 form with a GTIN, else the stamp's own resolver form.
         var itemPrefix: String {
             StampURL.canonicalItemPrefix(product: product) ?? StampURL.itemPrefix(resolver: resolver, product: product, lot: lot)
@@ -99,66 +125,47 @@ public struct EPCISExport: Sendable {
 
     /// Writes the document to `url` (atomically: a reader sees the old file or the whole new one),
     /// or to standard output when `url` is nil.
-    public func write(_ filter: Filter = Filter(), to url: URL?) throws -> Summary {
+    public func write(_ filter: Filter = Filter(), to url: URL?) async throws -> Summary {
         let started = Date()
+        let batches = try await selectBatches(filter)
         let sink = try Sink(url)
         var summary = Summary(file: url?.path, commissioningEvents: 0, commissionedStamps: 0, decommissioningEvents: 0,
                               decommissionedStamps: 0, batchesWithoutGLN: 0, seconds: 0)
-        try registry.read { db in
-            let batches = try Self.batches(db, filter)
-            var out = JSONBytes()
-            out.raw("{\"@context\":[")
-            out.string(Self.context)
-            out.raw(",{\"ocoptrace\":")
-            out.string(Self.extensionNamespace)
-            out.raw("}],\"type\":\"EPCISDocument\",\"schemaVersion\":\"2.0\",\"creationDate\":")
-            out.string(Timestamp.inVietnam(Date()))
-            out.raw(",\"epcisBody\":{\"eventList\":[")
-            var firstEvent = true
-            for batch in batches where filter.since.map({ batch.issuedAt >= $0 }) ?? true {
-                if !firstEvent { out.raw(44) }
-                firstEvent = false
-                summary.commissioningEvents += 1
-                if batch.gln == nil { summary.batchesWithoutGLN += 1 }
-                summary.commissionedStamps += try writeCommissioning(batch, db: db, into: &out, sink: sink)
-            }
-            for batch in batches {
-                let (events, stamps) = try writeDecommissioning(batch, since: filter.since, db: db, into: &out, sink: sink,
-                                                                firstEvent: &firstEvent)
-                summary.decommissioningEvents += events
-                summary.decommissionedStamps += stamps
-            }
-            out.raw("]}}\n")
-            try sink.write(&out)
+        var out = JSONBytes()
+        out.raw("{\"@context\":[")
+        out.string(Self.context)
+        out.raw(",{\"ocoptrace\":")
+        out.string(Self.extensionNamespace)
+        out.raw("}],\"type\":\"EPCISDocument\",\"schemaVersion\":\"2.0\",\"creationDate\":")
+        out.string(Timestamp.inVietnam(Date()))
+        out.raw(",\"epcisBody\":{\"eventList\":[")
+        var firstEvent = true
+        for batch in batches where filter.since.map({ batch.issuedAt >= $0 }) ?? true {
+            if !firstEvent { out.raw(44) }
+            firstEvent = false
+            summary.commissioningEvents += 1
+            if batch.gln == nil { summary.batchesWithoutGLN += 1 }
+            summary.commissionedStamps += try await writeCommissioning(batch, into: &out, sink: sink)
         }
+        for batch in batches {
+            let (events, stamps) = try await writeDecommissioning(batch, since: filter.since, into: &out, sink: sink, firstEvent: &firstEvent)
+            summary.decommissioningEvents += events
+            summary.decommissionedStamps += stamps
+        }
+        out.raw("]}}\n")
+        try sink.write(&out)
         try sink.commit()
         summary.seconds = Date().timeIntervalSince(started)
         return summary
     }
 
     /// The issued batches the filter's lot and producer select, oldest first.
-    static func batches(_ db: Database, _ filter: Filter) throws -> [Batch] {
+    func selectBatches(_ filter: Filter) async throws -> [Batch] {
         let lot = filter.lot.map { (try? LotNumber(transliterating: $0).code) ?? $0.trimmed }
         let scope = ProducerScope(producer: filter.producer, province: nil)
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT b.id, b.lot, b.produced_on, b.expires_on, b.resolver, COALESCE(b.completed_at, b.created_at) AS issued_at,
-                   p.code, p.gtin, pr.name AS producer, pr.province, pr.gln
-            FROM stamp_batches b JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
-            WHERE b.status = 'issued' AND (?1 IS NULL OR b.lot = ?1 OR b.lot_label = ?2)
-            ORDER BY issued_at, b.id
-            """, arguments: [lot, filter.lot?.trimmed])
-        var batches: [Batch] = []
-        while let row = try rows.next() {
-            guard scope.includes(producer: row["producer"], province: row["province"]) else { continue }
-            let issuedText: String = row["issued_at"]
-            let gtin = (row["gtin"] as String?).flatMap { try? GTIN(parsing: $0) }
-            batches.append(Batch(
-                id: row["id"], lot: row["lot"], issuedAt: Timestamp.date(issuedText) ?? Date(timeIntervalSince1970: 0),
-                producedOn: (row["produced_on"] as String?).flatMap(CalendarDate.init(parsing:)),
-                expiresOn: (row["expires_on"] as String?).flatMap(CalendarDate.init(parsing:)),
-                product: gtin.map(StampURL.ProductKey.gtin) ?? .code(row["code"]), resolver: row["resolver"],
-                gln: (row["gln"] as String?).flatMap { try? GLN(parsing: $0) }))
-        }
+        let batches = try await store.issuedBatches(lot: lot, label: filter.lot?.trimmed)
+            .filter { scope.includes(producer: $0.producer, province: $0.province) }
+            .map(Batch.init)
         if batches.isEmpty, let lot = filter.lot { throw ExportError.noSuchLot(lot) }
         if batches.isEmpty, let producer = filter.producer { throw ExportError.noSuchProducer(producer) }
         return batches
@@ -179,15 +186,14 @@ public struct EPCISExport: Sendable {
         out.raw("\",\"epcList\":[")
     }
 
-    private func writeCommissioning(_ batch: Batch, db: Database, into out: inout JSONBytes, sink: Sink) throws -> Int {
+    private func writeCommissioning(_ batch: Batch, into out: inout JSONBytes, sink: Sink) async throws -> Int {
         writeEventStart(time: batch.issuedAt, action: "ADD", bizStep: "commissioning", disposition: "active", into: &out)
         let prefix = Array(batch.itemPrefix.utf8)
         var count = 0
-        let serials = try Row.fetchCursor(db, sql: "SELECT serial FROM stamps WHERE batch_id = ? ORDER BY sequence", arguments: [batch.id])
-        while let row = try serials.next() {
+        for try await stamp in store.serials(ofBatch: batch.id, pageSize: Self.pageSize) {
             if count > 0 { out.raw(44) }
             count += 1
-            writeItem(prefix: prefix, serial: row[0], into: &out)
+            writeItem(prefix: prefix, serial: stamp.serial, into: &out)
             if out.count >= Sink.flushSize { try sink.write(&out) }
         }
         out.raw("]")
@@ -213,36 +219,27 @@ public struct EPCISExport: Sendable {
     }
 
     /// One event per revocation (stamps revoked together, with one reason) of the batch.
-    private func writeDecommissioning(_ batch: Batch, since: Date?, db: Database, into out: inout JSONBytes, sink: Sink,
-                                      firstEvent: inout Bool) throws -> (events: Int, stamps: Int) {
+    private func writeDecommissioning(_ batch: Batch, since: Date?, into out: inout JSONBytes, sink: Sink,
+                                      firstEvent: inout Bool) async throws -> (events: Int, stamps: Int) {
         let prefix = Array(batch.itemPrefix.utf8)
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT r.revoked_at, r.reason, r.job_id, s.serial FROM stamps s JOIN revocations r ON r.stamp_id = s.id
-            WHERE s.batch_id = ?1 AND (?2 IS NULL OR r.revoked_at >= ?2)
-            ORDER BY r.revoked_at, r.job_id, r.reason, s.sequence
-            """, arguments: [batch.id, since.map(Timestamp.string)])
-        var current: (revokedAt: String, reason: String, job: Int64?)?
-        var events = 0
         var stamps = 0
-        while let row = try rows.next() {
-            let key: (revokedAt: String, reason: String, job: Int64?) = (row[0], row[1], row[2])
-            if let open = current, open.revokedAt == key.revokedAt, open.reason == key.reason, open.job == key.job {
-                out.raw(44)
-            } else {
-                if let open = current { closeDecommissioning(reason: open.reason, into: &out) }
-                if !firstEvent { out.raw(44) }
-                firstEvent = false
-                current = key
-                events += 1
-                writeEventStart(time: Timestamp.date(key.revokedAt) ?? batch.issuedAt, action: "DELETE", bizStep: "decommissioning",
-                                disposition: "inactive", into: &out)
+        let revocations = try await store.revocations(ofBatch: batch.id, since: since.map(Timestamp.string))
+        for revocation in revocations {
+            if !firstEvent { out.raw(44) }
+            firstEvent = false
+            writeEventStart(time: Timestamp.date(revocation.revokedAt) ?? batch.issuedAt, action: "DELETE", bizStep: "decommissioning",
+                            disposition: "inactive", into: &out)
+            var first = true
+            for try await stamp in store.serials(of: revocation, pageSize: Self.pageSize) {
+                if !first { out.raw(44) }
+                first = false
+                stamps += 1
+                writeItem(prefix: prefix, serial: stamp.serial, into: &out)
+                if out.count >= Sink.flushSize { try sink.write(&out) }
             }
-            stamps += 1
-            writeItem(prefix: prefix, serial: row[3], into: &out)
-            if out.count >= Sink.flushSize { try sink.write(&out) }
+            closeDecommissioning(reason: revocation.reason, into: &out)
         }
-        if let open = current { closeDecommissioning(reason: open.reason, into: &out) }
-        return (events, stamps)
+        return (revocations.count, stamps)
     }
 
     private func closeDecommissioning(reason: String, into out: inout JSONBytes) {

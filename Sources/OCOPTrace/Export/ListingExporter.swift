@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Where listings go.
 public enum Marketplace: String, CaseIterable, Sendable, Codable {
@@ -84,7 +83,7 @@ struct Listing {
     var images: [String]
     var priceVND: Int
     var stock: Int?
-    var product: ProductListing
+    var product: StoredProduct
     var brand: String
     /// The product's GTIN as this platform takes it (none when the platform refuses it).
     var gtin: GTIN?
@@ -103,89 +102,80 @@ protocol ListingSink: AnyObject {
 }
 
 /// Exports the registry's products as marketplace listings, checked against each platform's rules.
-/// Products stream from the registry; the platforms are shared between two threads, each reading
-/// the products once for its platforms, so memory stays flat however large the catalog.
+/// Products come from the registry a page at a time; the platforms are shared between two lanes
+/// (two cores), each reading the products once for its platforms, so memory stays flat however
+/// large the catalog, and no read transaction stays open while the files are written.
 public struct ListingExporter: Sendable {
-    public let registry: Registry
+    public let store: any ExportStore
     public let options: ExportOptions
 
-    public init(registry: Registry, options: ExportOptions) {
-        self.registry = registry
+    /// Products read from the registry at a time: large enough that paging costs nothing next to
+    /// the listings' work, small enough to keep memory flat.
+    static let pageSize = 1_000
+
+    public init(store: any ExportStore, options: ExportOptions) {
+        self.store = store
         self.options = options
     }
 
     /// Exports to each marketplace; `onFinding` hears every product's finding on every platform as it
     /// is made (from more than one thread, one call at a time). Throws the first marketplace's failure.
-    public func export(_ marketplaces: [Marketplace], onFinding: (@Sendable (ExportFinding) -> Void)? = nil) throws -> [ExportReport] {
-        try exportEach(marketplaces, onFinding: onFinding).map { try $0.get() }
+    public func export(_ marketplaces: [Marketplace], onFinding: (@Sendable (ExportFinding) -> Void)? = nil) async throws -> [ExportReport] {
+        try await exportEach(marketplaces, onFinding: onFinding).map { try $0.get() }
     }
 
     /// Exports to each marketplace, one result each: a marketplace that fails (its folder cannot be
     /// written, say) leaves the others' listings whole. Throws only what stops every marketplace (the
     /// registry or a shipped rules file cannot be read).
     public func exportEach(_ marketplaces: [Marketplace],
-                           onFinding: (@Sendable (ExportFinding) -> Void)? = nil) throws -> [Result<ExportReport, any Error>] {
+                           onFinding: (@Sendable (ExportFinding) -> Void)? = nil) async throws -> [Result<ExportReport, any Error>] {
         let rules = try marketplaces.map { try MarketplaceRules.shipped($0.rawValue) }
+        var trees: [Marketplace: CategoryTree?] = [:]
+        for marketplace in marketplaces { trees[marketplace] = try await CategoryTreeStore.current(marketplace, store: store) }
         let context = ExportContext(
-            options: options, categories: try CategoryMapping.load(shopFile: options.categoryMapping), kinds: .shipped,
-            trees: try Dictionary(uniqueKeysWithValues: marketplaces.map { ($0, try CategoryTreeStore.current($0, registry: registry)) }),
-            stampStock: options.stockFromStamps ? try issuedStampsByProduct() : [:], sharedCodes: try sharedProductCodes(),
-            relay: FindingRelay(onFinding))
+            options: options, categories: try CategoryMapping.load(shopFile: options.categoryMapping), kinds: .shipped, trees: trees,
+            stampStock: options.stockFromStamps ? try await store.unrevokedStampCounts() : [:],
+            sharedCodes: try await store.sharedProductCodes(), relay: FindingRelay(onFinding))
         // Seller-centre workbooks cost about three times a feed; two lanes of about equal work.
         let lanes = ProcessInfo.processInfo.activeProcessorCount > 1 && marketplaces.count > 1 ? 2 : 1
         var laneOf = [Int](repeating: 0, count: marketplaces.count)
         var load = [Int](repeating: 0, count: lanes)
         for index in marketplaces.indices.sorted(by: { marketplaces[$0].isSpreadsheet && !marketplaces[$1].isSpreadsheet }) {
-            let lane = load.indices.min { load[$0] < load[$1] }!
+            let lane = load.indices.min { load[$0] < load[$1] } ?? 0
             laneOf[index] = lane
             load[lane] += marketplaces[index].isSpreadsheet ? 3 : 1
         }
-        let assignment = laneOf
-        let results = ConcurrentResults<Result<[(Int, Result<ExportReport, any Error>)], any Error>>(count: lanes)
-        DispatchQueue.concurrentPerform(iterations: lanes) { lane in
-            let mine = marketplaces.indices.filter { assignment[$0] == lane }
-            results.set(lane, Result { try exportLane(mine.map { (marketplaces[$0], rules[$0]) }, context: context).enumerated().map { (mine[$0.offset], $0.element) } })
-        }
         var reports = [Result<ExportReport, any Error>?](repeating: nil, count: marketplaces.count)
-        for lane in 0..<lanes {
-            for (index, report) in try results.value(lane).get() { reports[index] = report }
+        try await withThrowingTaskGroup(of: [(Int, Result<ExportReport, any Error>)].self) { group in
+            for lane in 0..<lanes {
+                let mine = marketplaces.indices.filter { laneOf[$0] == lane }
+                let platforms = mine.map { (marketplaces[$0], rules[$0]) }
+                group.addTask {
+                    zip(mine, try await exportLane(platforms, context: context)).map { ($0, $1) }
+                }
+            }
+            for try await results in group {
+                for (index, report) in results { reports[index] = report }
+            }
         }
-        return reports.map { $0! }
+        return reports.map { $0 ?? .failure(CancellationError()) }
     }
 
     /// One reading of the products for several marketplaces; a marketplace that fails stops
     /// receiving products, and the others go on.
-    private func exportLane(_ platforms: [(Marketplace, MarketplaceRules)], context: ExportContext) throws -> [Result<ExportReport, any Error>] {
+    private func exportLane(_ platforms: [(Marketplace, MarketplaceRules)], context: ExportContext) async throws -> [Result<ExportReport, any Error>] {
         var exports = platforms.map { platform in Result { try PlatformExport(marketplace: platform.0, rules: platform.1, context: context) } }
-        try registry.read { db in
-            try ProductListing.forEach(in: db, producer: options.producer) { product in
-                let kind = context.kinds.kind(ofProductNamed: product.name)
-                let package = ListingText.packageWorthAdding(product.unit, toName: product.name)
-                for index in exports.indices {
-                    guard case .success(let export) = exports[index] else { continue }
-                    do { try export.add(product, kind: kind, package: package) } catch { exports[index] = .failure(error) }
-                }
+        let scope = ProducerScope(producer: options.producer, province: nil)
+        for try await product in store.products(pageSize: Self.pageSize)
+        where scope.includes(producer: product.producer, province: product.province) {
+            let kind = context.kinds.kind(ofProductNamed: product.name)
+            let package = ListingText.packageWorthAdding(product.unit, toName: product.name)
+            for index in exports.indices {
+                guard case .success(let export) = exports[index] else { continue }
+                do { try export.add(product, kind: kind, package: package) } catch { exports[index] = .failure(error) }
             }
         }
         return exports.map { $0.flatMap { export in Result { try export.finish() } } }
-    }
-
-    /// Product codes that more than one producer uses: their listings get the registry id in their SKU.
-    private func sharedProductCodes() throws -> Set<String> {
-        try registry.read { db in Set(try String.fetchAll(db, sql: "SELECT code FROM products GROUP BY code HAVING COUNT(*) > 1")) }
-    }
-
-    private func issuedStampsByProduct() throws -> [Int64: Int] {
-        try registry.read { db in
-            var counts: [Int64: Int] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT b.product_id, COUNT(*) AS count FROM stamps s JOIN stamp_batches b ON b.id = s.batch_id
-                LEFT JOIN revocations r ON r.stamp_id = s.id WHERE b.status = 'issued' AND r.stamp_id IS NULL GROUP BY b.product_id
-                """) {
-                counts[row["product_id"]] = row["count"]
-            }
-            return counts
-        }
     }
 }
 

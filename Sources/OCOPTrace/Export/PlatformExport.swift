@@ -44,7 +44,7 @@ final class PlatformExport {
     }
 
     /// `package`: the package words to add to the title, if any (`ListingText.packageWorthAdding`).
-    func add(_ product: ProductListing, kind: ProductKind?, package: String?) throws {
+    func add(_ product: StoredProduct, kind: ProductKind?, package: String?) throws {
         var judgement = Judgement()
         let listing = try makeListing(product, kind: kind, package: package, judgement: &judgement)
         let status: ExportFinding.Status = judgement.rejected ? .rejected : judgement.reasons.isEmpty ? .ok : .warning
@@ -86,7 +86,7 @@ final class PlatformExport {
         mutating func reject(_ reason: ExportReason) { reasons.append(reason); rejected = true }
     }
 
-    private func makeListing(_ product: ProductListing, kind: ProductKind?, package: String?, judgement: inout Judgement) throws -> Listing {
+    private func makeListing(_ product: StoredProduct, kind: ProductKind?, package: String?, judgement: inout Judgement) throws -> Listing {
         let options = context.options
         let ocop = product.ocop.flatMap { $0.isValid(on: options.today) ? $0 : nil }
         let link = options.resolver + (product.gtin.map { "/01/" + $0 } ?? "/p/" + StampURL.percentEncoded(product.code))
@@ -165,7 +165,7 @@ final class PlatformExport {
     /// The product's category on this platform, judged: a low-confidence id is listed with a warning,
     /// an id the tree does not know with a warning (trees change), an id with children or no id at
     /// all is refused. `described`: the category as the report shows it, `id (path)`.
-    private func checkCategory(_ product: ProductListing, kind: ProductKind?, judgement: inout Judgement) -> (id: String, described: String)? {
+    private func checkCategory(_ product: StoredProduct, kind: ProductKind?, judgement: inout Judgement) -> (id: String, described: String)? {
         let match = context.categories.category(platform: marketplace, productCode: product.code, kind: kind, group: product.ocopGroup)
         guard let match, let id = match.id else {
             if rules.requiresCategory {

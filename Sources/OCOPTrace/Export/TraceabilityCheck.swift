@@ -10,10 +10,10 @@ import Foundation
 /// import, and production dates by stamp orders, so they are never missing here. Applied standards
 /// and conformity certificates have no catalog column yet and are not checked.
 public struct TraceabilityCheck: Sendable {
-    public let registry: Registry
+    public let store: any ExportStore
 
-    public init(registry: Registry) {
-        self.registry = registry
+    public init(store: any ExportStore) {
+        self.store = store
     }
 
     /// One product and what it lacks.
@@ -38,7 +38,7 @@ public struct TraceabilityCheck: Sendable {
     }
 
     /// What `product` lacks of the minimum, in a fixed order.
-    public static func gaps(of product: ProductListing) -> [ExportReason] {
+    public static func gaps(of product: StoredProduct) -> [ExportReason] {
         var gaps: [ExportReason] = []
         if product.images.isEmpty { gaps.append(.traceabilityNoImage) }
         // Since July 2025 an address is commune and province (districts were abolished); province is required at import.
@@ -52,7 +52,7 @@ public struct TraceabilityCheck: Sendable {
 
     /// Food, drinks and herbal products spoil; handicrafts, ornamental plants and tourism services
     /// have no shelf life ("if any", says the circular). A product of no stated group is asked for one.
-    static func needsShelfLife(_ product: ProductListing) -> Bool {
+    static func needsShelfLife(_ product: StoredProduct) -> Bool {
         guard let group = product.ocopGroup.flatMap(OCOPGroup.init(rawValue:)) else { return true }
         switch group {
         case .food, .drinks, .herbal: return true
@@ -63,17 +63,17 @@ public struct TraceabilityCheck: Sendable {
     /// Checks every product (of one producer or province when asked), calling `body` with each
     /// finding as it is read, and returns the counts.
     public func run(producer: String? = nil, province: String? = nil, language: Language = .en,
-                    _ body: (Finding) throws -> Void = { _ in }) throws -> Summary {
+                    _ body: (Finding) throws -> Void = { _ in }) async throws -> Summary {
         var summary = Summary(products: 0, complete: 0, missing: [:])
-        try registry.read { db in
-            try ProductListing.forEach(in: db, producer: producer, province: province) { product in
-                let gaps = Self.gaps(of: product)
-                summary.products += 1
-                if gaps.isEmpty { summary.complete += 1 }
-                for gap in gaps { summary.missing[gap.code, default: 0] += 1 }
-                try body(Finding(producer: product.producer, code: product.code, name: product.name, complete: gaps.isEmpty,
-                                 missing: gaps.map(\.code), reasons: gaps.map { $0.text(language) }))
-            }
+        let scope = ProducerScope(producer: producer, province: province)
+        for try await product in store.products(pageSize: ListingExporter.pageSize)
+        where scope.includes(producer: product.producer, province: product.province) {
+            let gaps = Self.gaps(of: product)
+            summary.products += 1
+            if gaps.isEmpty { summary.complete += 1 }
+            for gap in gaps { summary.missing[gap.code, default: 0] += 1 }
+            try body(Finding(producer: product.producer, code: product.code, name: product.name, complete: gaps.isEmpty,
+                             missing: gaps.map(\.code), reasons: gaps.map { $0.text(language) }))
         }
         return summary
     }

@@ -52,11 +52,14 @@ public struct Pipeline: Sendable {
     /// Imports the folder, then issues the stamp orders of every stamp-order file that imported.
     public func run(folder: URL, options: ImportOptions = ImportOptions(), issue: IssueOptions, reportLanguage: Language = .en,
                     progress: (@Sendable (ImportProgress) -> Void)? = nil,
-                    issueProgress: (@Sendable (IssueProgress) -> Void)? = nil) throws -> Summary {
+                    issueProgress: (@Sendable (IssueProgress) -> Void)? = nil) async throws -> Summary {
         let started = Date()
+        // The export stage reads through the store (the other stages still take the registry); its
+        // connections close when it is released at the end of the run.
+        let store = try SQLiteStore(path: registry.path, access: .readWrite)
         try FileManager.default.createDirectory(at: outputFolder, withIntermediateDirectories: true)
         let imports = try CatalogImporter(registry: registry).importPaths([folder], options: options, progress: progress)
-        let traceability = try TraceabilityCheck(registry: registry).run(language: reportLanguage)
+        let traceability = try await TraceabilityCheck(store: store).run(language: reportLanguage)
         let orders = imports.filter { $0.outcome == .succeeded || $0.outcome == .partial }.flatMap(\.stampOrderIDs)
         // Each stage goes on past a failed batch, label sheet or marketplace, and says where it failed.
         var failures: [Failure] = []
@@ -81,12 +84,12 @@ public struct Pipeline: Sendable {
             }
         }
         // Listings of every product, for the marketplaces that can be exported.
-        let exporter = ListingExporter(registry: registry, options: try ExportOptions(
+        let exporter = ListingExporter(store: store, options: try ExportOptions(
             folder: outputFolder.appendingPathComponent("exports"), resolver: StampURL.normalisedResolver(issue.resolver),
             categoryMapping: folder.appendingPathComponent("category-mapping.json"), language: reportLanguage))
         var exports: [ExportReport] = []
         do {
-            for (marketplace, result) in zip(Marketplace.allCases, try exporter.exportEach(Marketplace.allCases)) {
+            for (marketplace, result) in zip(Marketplace.allCases, try await exporter.exportEach(Marketplace.allCases)) {
                 switch result {
                 case .success(let report): exports.append(report)
                 case .failure(let error): failures.append(Failure(stage: .export, item: marketplace.rawValue, error: error))
@@ -96,6 +99,6 @@ public struct Pipeline: Sendable {
             failures.append(Failure(stage: .export, item: "every marketplace", error: error))
         }
         return Summary(imports: imports, traceability: traceability, batches: batches, labels: labels, exports: exports, failures: failures,
-                       registry: try RegistryCounts.fetch(from: registry), seconds: Date().timeIntervalSince(started))
+                       registry: try await store.registryCounts(), seconds: Date().timeIntervalSince(started))
     }
 }

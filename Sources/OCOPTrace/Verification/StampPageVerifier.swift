@@ -7,7 +7,7 @@ import GRDB
 public struct StampPage: Sendable {
     public var result: VerificationResult
     /// The product and producer of the stamp's record; nil when the serial is not ours.
-    public var product: ProductListing?
+    public var product: StoredProduct?
     /// Whether this request was recorded as a scan.
     public var counted: Bool
 }
@@ -20,7 +20,7 @@ public struct StampPageVerifier: Sendable {
     public let cloneThreshold: Int
     private let publicKeys: [PublicStampKey]
     /// Products by row id, for a few seconds: every scan of a lot shows the same product.
-    private let products = ExpiringCache<Int64, ProductListing?>(lifetime: 5)
+    private let products = ExpiringCache<Int64, StoredProduct?>(lifetime: 5)
 
     /// - Parameter publicKeys: keys given with `--public-key`, besides the registry's own.
     public init(registry: Registry, scanLog: ScanLog, publicKeys: [PublicStampKey] = [], cloneThreshold: Int = 5) throws {
@@ -33,8 +33,8 @@ public struct StampPageVerifier: Sendable {
 
     /// The product a GTIN-level link names (`/01/{GTIN}` without a serial): product information
     /// only, no verdict on any stamp.
-    public func product(gtin: GTIN) throws -> ProductListing? {
-        try registry.read { db in try ProductListing.fetchOne(db, gtin: gtin.digits) }
+    public func product(gtin: GTIN) throws -> StoredProduct? {
+        try registry.read { db in try StoredProduct.fetchOne(db, gtin: gtin.digits) }
     }
 
     /// Verifies `url`. With a `client`, the request is a person's scan: it is recorded unless the
@@ -73,7 +73,7 @@ public struct StampPageVerifier: Sendable {
         // verdict names what disagrees, and the page must not look like the genuine product's.
         let showsProduct = result.status == .genuine || result.status == .revoked || result.status == .pending
         let product = showsProduct ? try products.value(for: productRowID) {
-            try registry.read { db in try ProductListing.fetchOne(db, productRowID: productRowID) }
+            try registry.read { db in try StoredProduct.fetchOne(db, productRowID: productRowID) }
         } : nil
         return StampPage(result: result, product: product, counted: counted)
     }

@@ -1,0 +1,138 @@
+import Foundation
+
+/// A product as the registry holds it, with its producer: what `ocoptrace products` lists, what
+/// marketplace listings, traceability checks and verification pages are built from.
+public struct StoredProduct: Sendable, Codable {
+    public var id: Int64
+    public var code: String
+    public var name: String
+    public var gtin: String?
+    public var priceVND: Int
+    public var unit: String?
+    public var weightGrams: Int?
+    /// Package length, width and height in cm.
+    public var lengthCm: Double?
+    public var widthCm: Double?
+    public var heightCm: Double?
+    public var shelfLifeDays: Int?
+    public var stock: Int?
+    public var ocopGroup: Int?
+    public var ocopStars: Int?
+    public var ocopDecision: String?
+    public var ocopRecognizedOn: String?
+    public var producer: String
+    public var producerType: String?
+    public var taxID: String?
+    public var commune: String?
+    public var district: String?
+    public var province: String
+    /// The producer's Global Location Number (13 digits), when the catalog gives one.
+    public var gln: String?
+    public var description: String?
+    /// Image URLs or absolute paths, as imported.
+    public var images: [String]
+    /// The OCOP recognition, when the product is rated (read once: exports look at it per platform).
+    public private(set) var ocop: OCOPRecognition?
+
+    /// The column names, alike on both engines (what `products --json` prints, too).
+    enum CodingKeys: String, CodingKey {
+        case id, code, name, gtin
+        case priceVND = "price_vnd"
+        case unit
+        case weightGrams = "weight_g"
+        case lengthCm = "length_cm"
+        case widthCm = "width_cm"
+        case heightCm = "height_cm"
+        case shelfLifeDays = "shelf_life_days"
+        case stock
+        case ocopGroup = "ocop_group"
+        case ocopStars = "ocop_stars"
+        case ocopDecision = "ocop_decision"
+        case ocopRecognizedOn = "ocop_recognized_on"
+        case producer
+        case producerType = "producer_type"
+        case taxID = "tax_id"
+        case commune, district, province, gln, description, images
+    }
+
+    /// A product from its stored columns. `imagesJSON` is the `images` column (a JSON array of
+    /// text; unreadable or missing is no image); the OCOP recognition is read from the `ocop_`
+    /// columns in the one place that does it.
+    init(id: Int64, code: String, name: String, gtin: String?, priceVND: Int, unit: String?, weightGrams: Int?,
+         lengthCm: Double?, widthCm: Double?, heightCm: Double?, shelfLifeDays: Int?, stock: Int?, ocopGroup: Int?,
+         ocopStars: Int?, ocopDecision: String?, ocopRecognizedOn: String?, producer: String, producerType: String?,
+         taxID: String?, commune: String?, district: String?, province: String, gln: String?, description: String?,
+         imagesJSON: String?) {
+        self.id = id
+        self.code = code
+        self.name = name
+        self.gtin = gtin
+        self.priceVND = priceVND
+        self.unit = unit
+        self.weightGrams = weightGrams
+        self.lengthCm = lengthCm
+        self.widthCm = widthCm
+        self.heightCm = heightCm
+        self.shelfLifeDays = shelfLifeDays
+        self.stock = stock
+        self.ocopGroup = ocopGroup
+        self.ocopStars = ocopStars
+        self.ocopDecision = ocopDecision
+        self.ocopRecognizedOn = ocopRecognizedOn
+        self.producer = producer
+        self.producerType = producerType
+        self.taxID = taxID
+        self.commune = commune
+        self.district = district
+        self.province = province
+        self.gln = gln
+        self.description = description
+        images = (try? JSONDecoder().decode([String].self, from: Data((imagesJSON ?? "[]").utf8))) ?? []
+        ocop = OCOPRecognition(storedStars: ocopStars, decision: ocopDecision, recognizedOn: ocopRecognizedOn)
+    }
+
+    /// Reads the stored columns by name (the `images` column is JSON text, as stored).
+    public init(from decoder: any Decoder) throws {
+        let row = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            id: try row.decode(Int64.self, forKey: .id), code: try row.decode(String.self, forKey: .code),
+            name: try row.decode(String.self, forKey: .name), gtin: try row.decodeIfPresent(String.self, forKey: .gtin),
+            priceVND: try row.decode(Int.self, forKey: .priceVND), unit: try row.decodeIfPresent(String.self, forKey: .unit),
+            weightGrams: try row.decodeIfPresent(Int.self, forKey: .weightGrams),
+            lengthCm: try row.decodeIfPresent(Double.self, forKey: .lengthCm),
+            widthCm: try row.decodeIfPresent(Double.self, forKey: .widthCm),
+            heightCm: try row.decodeIfPresent(Double.self, forKey: .heightCm),
+            shelfLifeDays: try row.decodeIfPresent(Int.self, forKey: .shelfLifeDays),
+            stock: try row.decodeIfPresent(Int.self, forKey: .stock),
+            ocopGroup: try row.decodeIfPresent(Int.self, forKey: .ocopGroup),
+            ocopStars: try row.decodeIfPresent(Int.self, forKey: .ocopStars),
+            ocopDecision: try row.decodeIfPresent(String.self, forKey: .ocopDecision),
+            ocopRecognizedOn: try row.decodeIfPresent(String.self, forKey: .ocopRecognizedOn),
+            producer: try row.decode(String.self, forKey: .producer),
+            producerType: try row.decodeIfPresent(String.self, forKey: .producerType),
+            taxID: try row.decodeIfPresent(String.self, forKey: .taxID),
+            commune: try row.decodeIfPresent(String.self, forKey: .commune),
+            district: try row.decodeIfPresent(String.self, forKey: .district),
+            province: try row.decode(String.self, forKey: .province), gln: try row.decodeIfPresent(String.self, forKey: .gln),
+            description: try row.decodeIfPresent(String.self, forKey: .description),
+            imagesJSON: try row.decodeIfPresent(String.self, forKey: .images))
+    }
+}
+
+extension StoredProduct {
+    /// Every product (of the producers whose name contains `producer`, case and accents ignored, or
+    /// of one province), ordered by producer and code as `ocoptrace products` lists them: by code
+    /// point, as SQLite orders text, on either engine.
+    public static func list(in store: any ExportStore, producer: String? = nil, province: String? = nil) async throws -> [StoredProduct] {
+        let scope = ProducerScope(producer: producer, province: province)
+        var products: [StoredProduct] = []
+        for try await product in store.products(pageSize: 1_000) where scope.includes(producer: product.producer, province: product.province) {
+            products.append(product)
+        }
+        return products.sorted { first, second in
+            if first.producer != second.producer { return first.producer.utf8.lexicographicallyPrecedes(second.producer.utf8) }
+            if first.code != second.code { return first.code.utf8.lexicographicallyPrecedes(second.code.utf8) }
+            return first.id < second.id
+        }
+    }
+}
