@@ -114,13 +114,13 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
         #expect(epcs == (try workspace.serials(lot: "Lo-chay-11")).map { "https://id.ocoptrace.vn/p/NC-CHAY/10/Lo-chay-11/21/" + $0 })
     }
 
-    @Test func aRevocationIsADecommissioningEventWithItsReason() throws {
+    @Test func aRevocationIsADecommissioningEventWithItsReason() async throws {
         let workspace = try EPCISWorkspace()
         try workspace.issue("NC-500", lot: "NC2611A", count: 10)
         let serials = try workspace.serials(lot: "NC2611A")
         let reason = "Mất cuộn tem \"số 2\" <kho>"
-        _ = try Revocations(registry: workspace.registry).revoke(stampIDs: workspace.stampIDs(serials.prefix(3)), reason: reason)
-        _ = try Revocations(registry: workspace.registry).revoke(stampIDs: workspace.stampIDs([serials[5]]), reason: "Hỏng khi dán")
+        _ = try await Revocations(store: SQLiteStore(path: workspace.registry.path, access: .readWrite)).revoke(stampIDs: workspace.stampIDs(serials.prefix(3)), reason: reason)
+        _ = try await Revocations(store: SQLiteStore(path: workspace.registry.path, access: .readWrite)).revoke(stampIDs: workspace.stampIDs([serials[5]]), reason: "Hỏng khi dán")
         let (summary, document) = try workspace.export()
         #expect(summary.decommissioningEvents == 2)
         #expect(summary.decommissionedStamps == 4)
@@ -134,7 +134,7 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
         #expect(deletes.contains { $0["epcList"] as? [String] == ["https://id.gs1.org/01/08938765000015/21/" + serials[5]] })
     }
 
-    @Test func filtersSelectLotProducerAndDate() throws {
+    @Test func filtersSelectLotProducerAndDate() async throws {
         let workspace = try EPCISWorkspace()
         try workspace.issue("NC-500", lot: "Lô 1", count: 3)
         try workspace.issue("MT-200", lot: "MT2611", count: 2)
@@ -150,7 +150,7 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
         #expect(past.summary.commissioningEvents == 2)
         // A revocation after the date of a batch issued before it is written on its own.
         let before = Date()
-        _ = try Revocations(registry: workspace.registry).revoke(lot: "MT2611", productCode: nil, reason: "Thu hồi")
+        _ = try await Revocations(store: SQLiteStore(path: workspace.registry.path, access: .readWrite)).revoke(lot: "MT2611", productCode: nil, reason: "Thu hồi")
         let recent = try workspace.export(EPCISExport.Filter(since: before), name: "recent.jsonld")
         #expect(recent.summary.commissioningEvents == 0)
         #expect(recent.summary.decommissionedStamps == 2)
@@ -168,11 +168,11 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
         #expect(EPCISExport.Filter.since(parsing: "last week") == nil)
     }
 
-    @Test func aLargeBatchIsStreamedIntoASchemaValidDocument() throws {
+    @Test func aLargeBatchIsStreamedIntoASchemaValidDocument() async throws {
         let workspace = try EPCISWorkspace()
         try workspace.issue("NC-500", lot: "BIG", count: 20_000)
         let serials = try workspace.serials(lot: "BIG")
-        _ = try Revocations(registry: workspace.registry).revoke(stampIDs: workspace.stampIDs(serials.suffix(100)), reason: "lost roll")
+        _ = try await Revocations(store: SQLiteStore(path: workspace.registry.path, access: .readWrite)).revoke(stampIDs: workspace.stampIDs(serials.suffix(100)), reason: "lost roll")
         let (summary, document) = try workspace.export()
         #expect(summary.commissionedStamps == 20_000)
         #expect(summary.decommissionedStamps == 100)

@@ -216,7 +216,7 @@ import TestSupport
 }
 
 @Suite struct StockFromStampsTests {
-    @Test func stockCanComeFromIssuedUnrevokedStamps() throws {
+    @Test func stockCanComeFromIssuedUnrevokedStamps() async throws {
         let folder = TemporaryFolder("ocoptrace-stock")
         let catalog = folder.write("catalog.csv", """
             product_code,name,gtin,producer,province,price_vnd,ocop_group,images,stock
@@ -229,7 +229,7 @@ import TestSupport
         let issued = try StampIssuer(registry: registry, options: IssueOptions(outputFolder: folder.url.appendingPathComponent("out"), writePNGs: false))
             .issue(productCode: "NC-500", lot: "L1", count: 7, producedOn: nil, expiresOn: nil)
         let manifest = try String(contentsOfFile: absolutePath(issued.manifest), encoding: .utf8)
-        _ = try Revocations(registry: registry).revoke(stampIDs: [String(manifest.split(separator: "\n")[1].split(separator: ",")[2])], reason: "lost")
+        _ = try await Revocations(store: SQLiteStore(path: registry.path, access: .readWrite)).revoke(stampIDs: [String(manifest.split(separator: "\n")[1].split(separator: ",")[2])], reason: "lost")
         func stock(fromStamps: Bool) throws -> Int {
             let options = ExportOptions(folder: folder.url.appendingPathComponent("exports-\(fromStamps)"), stockFromStamps: fromStamps,
                                         resolver: "https://id.ocoptrace.vn", categoryMapping: mapping)

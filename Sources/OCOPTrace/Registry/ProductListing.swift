@@ -81,7 +81,44 @@ public struct ProductListing: Sendable, Codable, FetchableRecord {
         description = row["description"]
         let imagesJSON: String = row["images"] ?? "[]"
         images = (try? JSONDecoder().decode([String].self, from: Data(imagesJSON.utf8))) ?? []
-        ocop = ocopStars.map { OCOPRecognition(stars: $0, decision: ocopDecision, recognizedOn: ocopRecognizedOn.flatMap(CalendarDate.init(parsing:))) }
+        ocop = OCOPRecognition(storedStars: ocopStars, decision: ocopDecision, recognizedOn: ocopRecognizedOn)
+    }
+
+    /// From a PostgreSQL row (by column name, ``selection``'s columns), or from JSON: `images` is
+    /// the stored JSON text in a row, an array in JSON.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(Int64.self, forKey: .id)
+        code = try container.decode(String.self, forKey: .code)
+        name = try container.decode(String.self, forKey: .name)
+        gtin = try container.decodeIfPresent(String.self, forKey: .gtin)
+        priceVND = try container.decode(Int.self, forKey: .priceVND)
+        unit = try container.decodeIfPresent(String.self, forKey: .unit)
+        weightGrams = try container.decodeIfPresent(Int.self, forKey: .weightGrams)
+        lengthCm = try container.decodeIfPresent(Double.self, forKey: .lengthCm)
+        widthCm = try container.decodeIfPresent(Double.self, forKey: .widthCm)
+        heightCm = try container.decodeIfPresent(Double.self, forKey: .heightCm)
+        shelfLifeDays = try container.decodeIfPresent(Int.self, forKey: .shelfLifeDays)
+        stock = try container.decodeIfPresent(Int.self, forKey: .stock)
+        ocopGroup = try container.decodeIfPresent(Int.self, forKey: .ocopGroup)
+        ocopStars = try container.decodeIfPresent(Int.self, forKey: .ocopStars)
+        ocopDecision = try container.decodeIfPresent(String.self, forKey: .ocopDecision)
+        ocopRecognizedOn = try container.decodeIfPresent(String.self, forKey: .ocopRecognizedOn)
+        producer = try container.decode(String.self, forKey: .producer)
+        producerType = try container.decodeIfPresent(String.self, forKey: .producerType)
+        taxID = try container.decodeIfPresent(String.self, forKey: .taxID)
+        commune = try container.decodeIfPresent(String.self, forKey: .commune)
+        district = try container.decodeIfPresent(String.self, forKey: .district)
+        province = try container.decode(String.self, forKey: .province)
+        gln = try container.decodeIfPresent(String.self, forKey: .gln)
+        description = try container.decodeIfPresent(String.self, forKey: .description)
+        if let list = try? container.decodeIfPresent([String].self, forKey: .images) {
+            images = list
+        } else {
+            let json = try container.decodeIfPresent(String.self, forKey: .images) ?? "[]"
+            images = (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
+        }
+        ocop = OCOPRecognition(storedStars: ocopStars, decision: ocopDecision, recognizedOn: ocopRecognizedOn)
     }
 
 
@@ -92,17 +129,8 @@ public struct ProductListing: Sendable, Codable, FetchableRecord {
         return products
     }
 
-    /// One product by its row id, for the verification page.
-    static func fetchOne(_ db: Database, productRowID: Int64) throws -> ProductListing? {
-        try ProductListing.fetchOne(db.cachedStatement(sql: selection + " WHERE p.id = ?"), arguments: [productRowID])
-    }
-
-    /// One product by its GTIN-14, for the product information page.
-    static func fetchOne(_ db: Database, gtin: String) throws -> ProductListing? {
-        try ProductListing.fetchOne(db.cachedStatement(sql: selection + " WHERE p.gtin = ?"), arguments: [gtin])
-    }
-
-    private static let selection = """
+    /// The columns a product is read from, in both dialects; callers add their own `WHERE`/`ORDER BY`.
+    static let selection = """
         SELECT p.id, p.code, p.name, p.gtin, p.price_vnd, p.unit, p.weight_g, p.length_cm, p.width_cm, p.height_cm, p.shelf_life_days, p.stock,
                p.ocop_group, p.ocop_stars, p.ocop_decision, p.ocop_recognized_on,
                pr.name AS producer, pr.type AS producer_type, pr.tax_id, pr.commune, pr.district, pr.province, pr.gln,
