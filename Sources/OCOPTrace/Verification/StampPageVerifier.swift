@@ -42,16 +42,26 @@ public struct StampPageVerifier: Sendable {
     public func verify(url: String, client: ScanClient?, today: CalendarDate = .todayInVietnam(), now: Date = Date()) async throws -> StampPage {
         let judge = StampJudge(publicKeys: publicKeys, today: today, mode: "registry")
         let parsed = VerificationInput(url)
-        guard let serial = parsed.serial, let stamp = try await store.stamp(serial: serial) else {
+        let mark = scanLog.readMark()
+        guard let serial = parsed.serial, var stamp = try await store.stamp(serial: serial) else {
             return StampPage(result: judge.judge(input: url, parsed: parsed, record: nil), product: nil, counted: false)
         }
         var result = judge.judge(input: url, parsed: parsed, record: stamp.record)
         var counted = false
         var unwritten: Int
+        var consistent: Bool
         if let client {
-            (counted, unwritten) = scanLog.record(stampID: stamp.id, client: client, status: result.status, now: now)
+            (counted, unwritten, consistent) = scanLog.record(stampID: stamp.id, client: client, status: result.status, now: now, since: mark)
         } else {
-            unwritten = scanLog.unwrittenCount(stampID: stamp.id)
+            (unwritten, consistent) = scanLog.unwrittenCount(stampID: stamp.id, since: mark)
+        }
+        // The history stored plus the scans still queued is the count the page shows. When the
+        // scan log wrote this stamp's scans while the history was read, the two may overlap or
+        // miss each other: the history is read again (one read in all, nearly always).
+        for _ in 0..<2 where !consistent {
+            let again = scanLog.readMark()
+            stamp = try await store.stamp(serial: serial) ?? stamp
+            (unwritten, consistent) = scanLog.unwrittenCount(stampID: stamp.id, since: again)
         }
         var scans = stamp.scans
         let nowText = Timestamp.string(now)

@@ -98,6 +98,19 @@ public final class ScanLog: Sendable {
         var lastPruned = 0.0
         var closed = false
         var failures = 0
+        /// Batches numbered as they start being written, and the last one that finished (the writer
+        /// writes one at a time), and per stamp the last batch that held one of its scans.
+        var startedBatches = 0
+        var finishedBatches = 0
+        var lastBatch: [Int64: Int] = [:]
+        /// `lastBatch` entries up to this batch are forgotten at the next pruning.
+        var prunable = 0
+        var lastBatchPruned = 0.0
+    }
+
+    /// Where the writer was when a page began reading a stamp's history from the registry.
+    struct ReadMark {
+        fileprivate let finishedBatches: Int
     }
 
     private struct ScanKey: Hashable {
@@ -115,32 +128,49 @@ public final class ScanLog: Sendable {
         writer.withLock { $0 = Task { [self] in await writerLoop() } }
     }
 
+    /// Call before reading a stamp's history: ``record(stampID:client:status:now:since:)`` and
+    /// ``unwrittenCount(stampID:since:)`` then say whether that history and their count add up.
+    func readMark() -> ReadMark {
+        state.withLock { ReadMark(finishedBatches: $0.finishedBatches) }
+    }
+
+    /// Whether a history read since `mark` plus the stamp's unwritten scans counts each scan once:
+    /// false when a batch with the stamp's scans was written (or is being written) meanwhile, as
+    /// those scans may be in neither or in both.
+    private static func adds(_ state: State, stampID: Int64, since mark: ReadMark) -> Bool {
+        (state.lastBatch[stampID] ?? 0) <= mark.finishedBatches
+    }
+
     /// Queues a scan unless the same network counted this stamp within the reload window. Returns
-    /// whether it counts, and how many scans of the stamp are not yet stored (this one included).
-    func record(stampID: Int64, client: ScanClient, status: VerificationResult.Status, now: Date = Date()) -> (counted: Bool, unwritten: Int) {
+    /// whether it counts, how many scans of the stamp are not yet stored (this one included), and
+    /// whether the history read since `mark` adds up with them.
+    func record(stampID: Int64, client: ScanClient, status: VerificationResult.Status, now: Date = Date(),
+                since mark: ReadMark) -> (counted: Bool, unwritten: Int, consistent: Bool) {
         let seconds = now.timeIntervalSinceReferenceDate
         let reloadWindow = reloadWindow
         return state.withLock { state in
+            let consistent = ScanLog.adds(state, stampID: stampID, since: mark)
             let key = ScanKey(stamp: stampID, network: client.network)
             if let last = state.lastCounted[key], seconds - last < reloadWindow {
-                return (false, state.unwritten[stampID] ?? 0)
+                return (false, state.unwritten[stampID] ?? 0, consistent)
             }
             if seconds - state.lastPruned > reloadWindow {
                 state.lastCounted = state.lastCounted.filter { seconds - $0.value < reloadWindow }
                 state.lastPruned = seconds
             }
-            guard !state.closed else { return (false, state.unwritten[stampID] ?? 0) }
+            guard !state.closed else { return (false, state.unwritten[stampID] ?? 0, consistent) }
             state.lastCounted[key] = seconds
             state.queue.append(WebScan(stampID: stampID, scannedAt: Timestamp.string(now), network: client.network, status: status))
             let unwritten = (state.unwritten[stampID] ?? 0) + 1
             state.unwritten[stampID] = unwritten
-            return (true, unwritten)
+            return (true, unwritten, consistent)
         }
     }
 
-    /// Scans of a stamp that are queued and not yet stored.
-    func unwrittenCount(stampID: Int64) -> Int {
-        state.withLock { $0.unwritten[stampID] ?? 0 }
+    /// Scans of a stamp that are queued and not yet stored, and whether the history read since
+    /// `mark` adds up with them.
+    func unwrittenCount(stampID: Int64, since mark: ReadMark) -> (unwritten: Int, consistent: Bool) {
+        state.withLock { ($0.unwritten[stampID] ?? 0, ScanLog.adds($0, stampID: stampID, since: mark)) }
     }
 
     /// Batches that could not be written (the registry stayed locked or out of reach past the retries).
@@ -177,6 +207,19 @@ public final class ScanLog: Sendable {
     }
 
     private func write(_ batch: [WebScan]) async {
+        let now = ProcessInfo.processInfo.systemUptime
+        let number = state.withLock { state in
+            state.startedBatches += 1
+            // Forgotten only long after they finished: a page read never takes that long.
+            if now - state.lastBatchPruned > 10 {
+                let horizon = state.prunable
+                state.lastBatch = state.lastBatch.filter { $0.value > horizon }
+                state.prunable = state.finishedBatches
+                state.lastBatchPruned = now
+            }
+            for scan in batch { state.lastBatch[scan.stampID] = state.startedBatches }
+            return state.startedBatches
+        }
         var written = false
         for attempt in 1...3 where !written {
             do {
@@ -187,6 +230,7 @@ public final class ScanLog: Sendable {
             }
         }
         state.withLock { state in
+            state.finishedBatches = number
             if !written { state.failures += 1 }
             for scan in batch {
                 if let left = state.unwritten[scan.stampID], left > 1 { state.unwritten[scan.stampID] = left - 1 } else { state.unwritten[scan.stampID] = nil }
