@@ -196,6 +196,27 @@ private struct VerifyWorkspace {
     }
 }
 
+/// The salt for the verification page's client networks: one per registry, whichever server made it.
+@Suite struct ScanSaltTests {
+    @Test(arguments: RegistryEngine.available) func serversStartingTogetherShareOneSalt(engine: RegistryEngine) async throws {
+        let folder = TemporaryFolder("ocoptrace-salt")
+        let registry = try await TestRegistry.make(engine, in: folder)
+        // Two stores, as two `serve` processes would open, each loading the salt several times at once.
+        let other = try await RegistryStores.open(registry.location, access: .readWrite)
+        let salts = try await withThrowingTaskGroup(of: [UInt8].self) { group in
+            for index in 0..<8 {
+                let store: any RegistryStore = index.isMultiple(of: 2) ? registry.store : other
+                group.addTask { try await ScanSalt.load(from: store) }
+            }
+            return try await group.reduce(into: [[UInt8]]()) { $0.append($1) }
+        }
+        await other.close()
+        #expect(salts.count == 8 && Set(salts).count == 1)
+        #expect(salts.first?.count == 32)
+        #expect(try await registry.count("registry_secrets") == 1)
+    }
+}
+
 @Suite struct OfflineVerificationTests {
     @Test(arguments: RegistryEngine.available) func aSignedPackDecidesWithoutTheRegistry(engine: RegistryEngine) async throws {
         let workspace = try await VerifyWorkspace.make(engine)
