@@ -29,15 +29,22 @@ public struct ResolverServer: Sendable {
     static let allowedMethods = "GET, HEAD, OPTIONS"
     static let linksetContext = "https://ref.gs1.org/standards/resolver/1.2.0/linkset-context"
 
-    public init(registry: Registry, configuration: ServerConfiguration, logger: Logger) throws {
+    /// Serves from `store`, which stays open for the server's life: the caller closes it after ``finish()``.
+    public init(store: any RegistryStore, configuration: ServerConfiguration, logger: Logger) async throws {
         var configuration = configuration
         configuration.baseURL = try StampURL.normalisedResolver(configuration.baseURL)
         self.configuration = configuration
-        directory = ResolverDirectory(registry: registry)
-        scanLog = ScanLog(registry: registry, reloadWindow: configuration.reloadWindow)
-        verifier = try StampPageVerifier(registry: registry, scanLog: scanLog, publicKeys: configuration.publicKeys,
-                                         cloneThreshold: configuration.cloneThreshold)
-        salt = try ScanSalt.load(from: registry)
+        directory = ResolverDirectory(store: store)
+        let scanLog = ScanLog(store: store, reloadWindow: configuration.reloadWindow)
+        self.scanLog = scanLog
+        do {
+            verifier = try await StampPageVerifier(store: store, scanLog: scanLog, publicKeys: configuration.publicKeys,
+                                                   cloneThreshold: configuration.cloneThreshold)
+            salt = try await ScanSalt.load(from: store)
+        } catch {
+            await scanLog.close()
+            throw error
+        }
         self.logger = logger
     }
 
@@ -55,20 +62,20 @@ public struct ResolverServer: Sendable {
     }
 
     /// Returns once the scans counted so far are in the registry.
-    public func waitForScans() {
-        scanLog.waitUntilWritten()
+    public func waitForScans() async {
+        await scanLog.waitUntilWritten()
     }
 
     /// Writes the scans still queued; call after the application has stopped.
-    public func finish() {
-        scanLog.close()
+    public func finish() async {
+        await scanLog.close()
     }
 
     func respondAndLog(to request: Request, context: ResolverRequestContext) async -> Response {
         let started = ContinuousClock.now
         var response: Response
         do {
-            response = try respond(to: request, context: context)
+            response = try await respond(to: request, context: context)
         } catch {
             logger.error("\(request.method) \(Self.pathForLog(request.head.path)): \(error)")
             response = Self.plain(.internalServerError, "internal error: the registry could not be read\n")
@@ -88,7 +95,7 @@ public struct ResolverServer: Sendable {
         return path.count > 200 ? String(path.prefix(200)) + "…" : path
     }
 
-    func respond(to request: Request, context: ResolverRequestContext) throws -> Response {
+    func respond(to request: Request, context: ResolverRequestContext) async throws -> Response {
         let target = request.head.path ?? "/"
         let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let path = String(parts[0])
@@ -115,22 +122,22 @@ public struct ResolverServer: Sendable {
         case .malformed(let reason):
             return Self.plain(.badRequest, "400 Bad Request: \(reason)\n")
         case .certification(let gtin):
-            return try certification(gtin: gtin, request: request)
+            return try await certification(gtin: gtin, request: request)
         case .digitalLink(let link):
-            return try resolve(link, request: request, rawQuery: rawQuery, query: query)
+            return try await resolve(link, request: request, rawQuery: rawQuery, query: query)
         case .stampPage(let stampPath):
-            return try stampPage(stampPath, request: request, context: context, rawQuery: rawQuery, query: query, pagePath: path)
+            return try await stampPage(stampPath, request: request, context: context, rawQuery: rawQuery, query: query, pagePath: path)
         }
     }
 
     // MARK: Resolving
 
-    func resolve(_ link: DigitalLinkPath, request: Request, rawQuery: String?, query: QueryString) throws -> Response {
+    func resolve(_ link: DigitalLinkPath, request: Request, rawQuery: String?, query: QueryString) async throws -> Response {
         let accept = request.headers[.accept] ?? ""
         let linkType = query.value("linkType")
         let wantsLinkset = linkType == "linkset" || linkType == "all"
             || (linkType == nil && (accept.containsASCIICaseInsensitive("application/linkset+json") || Self.prefersJSON(accept)))
-        guard let entry = try directory.lookup(gtin: link.gtin, lot: link.lot, serial: link.serial, levels: wantsLinkset) else {
+        guard let entry = try await directory.lookup(gtin: link.gtin, lot: link.lot, serial: link.serial, levels: wantsLinkset) else {
             return Self.plain(.notFound, "404 Not Found: GTIN \(link.gtin.digits) is not in this registry\n")
         }
         let linkset = Linkset(baseURL: configuration.baseURL, link: link, entry: entry, pageQuery: query.without("linkType"))
@@ -177,14 +184,14 @@ public struct ResolverServer: Sendable {
     // MARK: Pages
 
     func stampPage(_ stampPath: String, request: Request, context: ResolverRequestContext, rawQuery: String?, query: QueryString,
-                   pagePath: String) throws -> Response {
+                   pagePath: String) async throws -> Response {
         let url = configuration.baseURL + stampPath + (rawQuery.map { "?" + $0 } ?? "")
         let accept = request.headers[.accept] ?? ""
         let language = Language.negotiate(query: query.value("lang"), acceptLanguage: request.headers[.acceptLanguage])
         // A GTIN-level link (a product's barcode as a Digital Link, or gs1:pip of the product)
         // names no stamp: product information, with no verdict, and no scan.
         if !Self.prefersJSON(accept), case .path(let link) = DigitalLinkPath.parse(stampPath), link.serial == nil,
-           let product = try verifier.product(gtin: link.gtin) {
+           let product = try await verifier.product(gtin: link.gtin) {
             let html = ProductInformationPage(product: product, language: language,
                                               pathAndQuery: pagePath + (rawQuery.map { "?" + $0 } ?? "")).render()
             var response = Self.bytes(.ok, html, contentType: "text/html; charset=utf-8")
@@ -199,7 +206,7 @@ public struct ResolverServer: Sendable {
         if request.method == .get, !ScanClient.isAutomated(userAgent: request.headers[.userAgent]) {
             client = ScanClient(address: clientAddress(request, context), salt: salt)
         }
-        let page = try verifier.verify(url: url, client: client)
+        let page = try await verifier.verify(url: url, client: client)
         var response: Response
         if Self.prefersJSON(accept) {
             response = Self.bytes(.ok, page.result.jsonLine + "\n", contentType: "application/json")
@@ -216,8 +223,8 @@ public struct ResolverServer: Sendable {
         return response
     }
 
-    func certification(gtin: GTIN, request: Request) throws -> Response {
-        guard let entry = try directory.lookup(gtin: gtin, lot: nil, serial: nil, levels: false), let ocop = entry.ocop else {
+    func certification(gtin: GTIN, request: Request) async throws -> Response {
+        guard let entry = try await directory.lookup(gtin: gtin, lot: nil, serial: nil, levels: false), let ocop = entry.ocop else {
             return Self.plain(.notFound, "404 Not Found: no OCOP recognition for GTIN \(gtin.digits)\n")
         }
         let language = Language.negotiate(query: nil, acceptLanguage: request.headers[.acceptLanguage])

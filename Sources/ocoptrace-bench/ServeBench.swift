@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import OCOPTrace
 
-struct ServeBench: ParsableCommand {
+struct ServeBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Load `ocoptrace serve` with wrk: verification pages (recording scans) and resolver redirects.",
@@ -38,7 +38,7 @@ struct ServeBench: ParsableCommand {
     @Option(help: ArgumentHelp("Work folder (default: a new one in output/, removed afterwards).", valueName: "folder"))
     var keep: String?
 
-    func run() throws {
+    func run() async throws {
         let folder = keep.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: "output/bench-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
@@ -77,7 +77,7 @@ struct ServeBench: ParsableCommand {
         let redirectScript = folder.appendingPathComponent("redirects.lua")
         try Self.luaScript(paths: pagePaths.path).write(to: pageScript, atomically: true, encoding: .utf8)
         try Self.luaScript(paths: redirectPaths.path).write(to: redirectScript, atomically: true, encoding: .utf8)
-        let scansBefore = try ScanLog.webScanCount(in: Registry(readOnlyPath: db))
+        let scansBefore = try await Self.webScans(db)
 
         let server = try ServerProcess(binary: binary, db: db, base: base, folder: folder)
         print("registry: \(stamps) stamps; \(ProcessInfo.processInfo.activeProcessorCount) cores; wrk -t\(threads) -c\(connections) -d\(duration)s beside the server")
@@ -96,11 +96,16 @@ struct ServeBench: ParsableCommand {
         let (exit, peakKiB) = server.stop()
         let log = (try? String(contentsOf: server.log, encoding: .utf8)) ?? ""
         let pagesAnswered = log.split(separator: "\n").filter { $0.contains(" GET /v/") && $0.contains(" 200 ") }.count
-        let scans = try ScanLog.webScanCount(in: Registry(readOnlyPath: db)) - scansBefore
+        let scans = try await Self.webScans(db) - scansBefore
         print(String(format: "server: exit %d after SIGTERM, peak RSS %.1f MiB", exit, Double(peakKiB) / 1024))
         print("scans: \(scans) recorded for \(pagesAnswered) pages answered (wrk counted \(pages.requests) completed); \(scans == pagesAnswered ? "none lost" : "MISMATCH")")
         print(String(format: "load average after: %@", Self.loadAverage() as NSString))
         if scans != pagesAnswered || exit != 0 { throw ExitCode(1) }
+    }
+
+    /// The scans the verification page has recorded in the registry at `path`.
+    static func webScans(_ path: String) async throws -> Int {
+        try await RegistryStores.with(.sqlite(path: path), access: .readOnly) { try await $0.webScanCount() }
     }
 
     /// wrk's Lua: a random stamp per request, a phone's User-Agent, and a client network of its own

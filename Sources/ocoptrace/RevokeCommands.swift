@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import OCOPTrace
 
-struct RevokeCommand: ParsableCommand {
+struct RevokeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "revoke",
         abstract: "Revoke stamps (a lost roll, a recall): they then verify as revoked, with the reason.",
@@ -40,22 +40,28 @@ struct RevokeCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let outcome: Revocations.Outcome
-        do {
-            let revocations = Revocations(registry: try Registry(path: registry.path))
-            if let lot {
-                outcome = try revocations.revoke(lot: lot, productCode: product, reason: reason)
-            } else {
-                var all = stampIDs
-                if let file { try LineReader.forEachBatch(path: file, batchSize: 4096) { all.append(contentsOf: $0) } }
-                outcome = try revocations.revoke(stampIDs: all, reason: reason)
+    func run() async throws {
+        var all = stampIDs
+        if lot == nil, let file {
+            do {
+                try await LineReader.forEachBatch(path: file, batchSize: 4096) { all.append(contentsOf: $0) }
+            } catch {
+                throw ExitCodes.report(error)
             }
-        } catch let error as Revocations.RevocationError {
-            Console.error("\(error)")
-            throw ExitCodes.rejected
-        } catch {
-            throw ExitCodes.report(error)
+        }
+        let outcome = try await registry.with(.readWrite) { store in
+            do {
+                let revocations = Revocations(store: store)
+                if let lot {
+                    return try await revocations.revoke(lot: lot, productCode: product, reason: reason)
+                }
+                return try await revocations.revoke(stampIDs: all, reason: reason)
+            } catch let error as Revocations.RevocationError {
+                Console.error("\(error)")
+                throw ExitCodes.rejected
+            } catch {
+                throw ExitCodes.report(error)
+            }
         }
         if json { Console.printJSON(outcome) } else {
             print("revoked \(outcome.revoked) stamp\(outcome.revoked == 1 ? "" : "s")" + (outcome.alreadyRevoked > 0 ? " (\(outcome.alreadyRevoked) already were)" : ""))
@@ -63,7 +69,7 @@ struct RevokeCommand: ParsableCommand {
     }
 }
 
-struct ScansCommand: ParsableCommand {
+struct ScansCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scans",
         abstract: "List the scan history of verified stamps, and suspected copies.",
@@ -88,13 +94,13 @@ struct ScansCommand: ParsableCommand {
     @Flag(help: "Print JSON Lines.")
     var json = false
 
-    func run() throws {
-        let listings: [ScanListing]
-        do {
-            listings = try ScanListing.fetch(from: Registry(readOnlyPath: registry.path), lot: lot, suspectedOnly: suspected,
-                                             cloneThreshold: cloneThreshold)
-        } catch {
-            throw ExitCodes.report(error)
+    func run() async throws {
+        let listings = try await registry.with(.readOnly) { store in
+            do {
+                return try await ScanListing.fetch(from: store, lot: lot, suspectedOnly: suspected, cloneThreshold: cloneThreshold)
+            } catch {
+                throw ExitCodes.report(error)
+            }
         }
         if json {
             listings.forEach(Console.printJSON)
@@ -107,7 +113,7 @@ struct ScansCommand: ParsableCommand {
     }
 }
 
-struct PackCommand: ParsableCommand {
+struct PackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pack",
         abstract: "Export a signed offline pack of issued stamps for inspectors without a network.",
@@ -136,15 +142,18 @@ struct PackCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The signing keys folder.", valueName: "folder"))
     var keys = "keys"
 
-    func run() throws {
-        do {
-            let store = try Registry(readOnlyPath: registry.path)
-            let key = try KeyStore(registry: store, folder: URL(fileURLWithPath: keys)).activeSigningKey()
-            let count = try OfflinePack.write(from: store, key: key, to: URL(fileURLWithPath: out), producer: producer, province: province)
-            let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
-            print("wrote \(out): \(count) stamps, \(size) bytes, signed with key \(key.keyID) (verify with \(keys)/\(key.keyID).pub)")
-        } catch {
-            throw ExitCodes.report(error)
+    func run() async throws {
+        try await registry.with(.readOnly) { store in
+            do {
+                // TODO(store-stamps): KeyStore still reads the signing keys through the SQLite
+                // Registry; once it takes the store, pass `store` and drop this second open.
+                let key = try KeyStore(registry: try Registry(readOnlyPath: registry.path), folder: URL(fileURLWithPath: keys)).activeSigningKey()
+                let count = try await OfflinePack.write(from: store, key: key, to: URL(fileURLWithPath: out), producer: producer, province: province)
+                let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
+                print("wrote \(out): \(count) stamps, \(size) bytes, signed with key \(key.keyID) (verify with \(keys)/\(key.keyID).pub)")
+            } catch {
+                throw ExitCodes.report(error)
+            }
         }
     }
 }

@@ -72,27 +72,24 @@ struct ServeCommand: AsyncParsableCommand {
             }
             do { return try PublicStampKey(fileText: text) } catch { throw CatalogError.unreadable(file: path, reason: "\(error)") }
         }
-        let opened: Registry
-        do {
-            opened = try Registry(path: registry.path)
-        } catch {
-            Console.error("\(error)")
-            throw ExitCodes.registryError
-        }
         let configuration = ServerConfiguration(host: host, port: port, baseURL: IssueOptions.resolveResolver(baseURL), name: name,
                                                 contact: contact, publicKeys: keys, cloneThreshold: cloneThreshold,
                                                 reloadWindow: reloadWindow, trustProxy: !noProxy)
-        let server = try ResolverServer(registry: opened, configuration: configuration, logger: logger)
-        let application = server.application { port in
-            logger.notice("serving \(server.configuration.baseURL) on http://\(server.configuration.host):\(port) (registry \(opened.path))")
+        let location = try registry.location
+        // The store stays open for the server's life, and is closed after the last scan is written.
+        try await registry.with(.readWrite) { store in
+            let server = try await ResolverServer(store: store, configuration: configuration, logger: logger)
+            let application = server.application { port in
+                logger.notice("serving \(server.configuration.baseURL) on http://\(server.configuration.host):\(port) (registry \(location))")
+            }
+            do {
+                try await application.runService()
+            } catch {
+                await server.finish()
+                throw error
+            }
+            await server.finish()
         }
-        do {
-            try await application.runService()
-        } catch {
-            server.finish()
-            throw error
-        }
-        server.finish()
         logger.notice("stopped; scans written")
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import OCOPTrace
 
-struct VerifyCommand: ParsableCommand {
+struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Verify stamps: scanned URLs, typed stamp IDs, or a file of them; online or offline.",
@@ -76,45 +76,66 @@ struct VerifyCommand: ParsableCommand {
         guard cloneThreshold >= 1 else { throw ValidationError("--clone-threshold must be at least 1") }
     }
 
-    func run() throws {
-        let printer = VerdictPrinter(language: lang ?? .fromEnvironment, json: json)
-        // Each batch comes back formatted, with whether every input in it was genuine.
-        let verify: ([String]) throws -> [(line: String, genuine: Bool)]
+    func run() async throws {
+        if offline {
+            try await verifyOffline()
+        } else {
+            let printer = self.printer
+            // --no-record opens the registry read-only: a check that changes nothing.
+            try await registry.with(noRecord ? .readOnly : .readWrite) { store in
+                let verifier: RegistryVerifier
+                do {
+                    verifier = try await RegistryVerifier(store: store, options: VerifyOptions(
+                        record: !noRecord, inspector: inspector, location: location, cloneThreshold: cloneThreshold))
+                } catch {
+                    throw ExitCodes.report(error)
+                }
+                try await verifyAll(printer: printer, packNote: nil) { batch in
+                    try await verifier.verify(batch).map { (printer.format($0), $0.isGenuine) }
+                }
+            }
+        }
+    }
+
+    private var printer: VerdictPrinter { VerdictPrinter(language: lang ?? .fromEnvironment, json: json) }
+
+    private func verifyOffline() async throws {
+        let printer = self.printer
+        let verifier: OfflineVerifier
         var packNote: String?
         do {
-            if offline {
-                let keys = try publicKeys.map { path in
-                    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                        throw CatalogError.unreadable(file: path, reason: "cannot read the public key file")
-                    }
-                    do { return try PublicStampKey(fileText: text) } catch { throw CatalogError.unreadable(file: path, reason: "\(error)") }
+            let keys = try publicKeys.map { path in
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                    throw CatalogError.unreadable(file: path, reason: "cannot read the public key file")
                 }
-                var loaded: OfflinePack?
-                if let pack {
-                    loaded = try OfflinePack(contentsOf: URL(fileURLWithPath: pack), publicKeys: keys)
-                    packNote = loaded.map { VerdictPrinter.packAge($0) }
-                }
-                let verifier = OfflineVerifier(pack: loaded, publicKeys: keys)
-                verify = { verifier.verify($0) { (printer.format($0), $0.isGenuine) } }
-            } else {
-                let store = noRecord ? try Registry(readOnlyPath: registry.path) : try Registry(path: registry.path)
-                let verifier = try RegistryVerifier(registry: store, options: VerifyOptions(
-                    record: !noRecord, inspector: inspector, location: location, cloneThreshold: cloneThreshold))
-                verify = { try verifier.verify($0).map { (printer.format($0), $0.isGenuine) } }
+                do { return try PublicStampKey(fileText: text) } catch { throw CatalogError.unreadable(file: path, reason: "\(error)") }
             }
+            var loaded: OfflinePack?
+            if let pack {
+                loaded = try OfflinePack(contentsOf: URL(fileURLWithPath: pack), publicKeys: keys)
+                packNote = loaded.map { VerdictPrinter.packAge($0) }
+            }
+            verifier = OfflineVerifier(pack: loaded, publicKeys: keys)
         } catch {
             throw ExitCodes.report(error)
         }
+        try await verifyAll(printer: printer, packNote: packNote) { verifier.verify($0) { (printer.format($0), $0.isGenuine) } }
+    }
+
+    /// Verifies every input (arguments, images, the file), a batch at a time, and prints each
+    /// verdict; throws the exit status when any is not genuine.
+    private func verifyAll(printer: VerdictPrinter, packNote: String?,
+                           _ verify: @escaping ([String]) async throws -> [(line: String, genuine: Bool)]) async throws {
         if let packNote, !json { FileHandle.standardError.write(Data((packNote + "\n").utf8)) }
         var allGenuine = true
-        let handle = { (batch: [String]) throws in
-            for result in try verify(batch) {
+        let handle = { (batch: [String]) async throws in
+            for result in try await verify(batch) {
                 allGenuine = allGenuine && result.genuine
                 printer.write(result.line)
             }
         }
         do {
-            if !inputs.isEmpty { try handle(inputs) }
+            if !inputs.isEmpty { try await handle(inputs) }
             for image in images {
                 let texts = try QRImageReader.decode(path: image)
                 if texts.isEmpty {
@@ -123,11 +144,11 @@ struct VerifyCommand: ParsableCommand {
                     allGenuine = false
                     printer.print(result)
                 } else {
-                    try handle(texts)
+                    try await handle(texts)
                 }
             }
             if let file {
-                try LineReader.forEachBatch(path: file, batchSize: 8192, handle)
+                try await LineReader.forEachBatch(path: file, batchSize: 8192, handle)
             }
         } catch {
             printer.flush()
@@ -140,7 +161,7 @@ struct VerifyCommand: ParsableCommand {
 
 /// Reads a file (or standard input) a batch of lines at a time, whatever its size.
 enum LineReader {
-    static func forEachBatch(path: String, batchSize: Int, _ body: ([String]) throws -> Void) throws {
+    static func forEachBatch(path: String, batchSize: Int, _ body: ([String]) async throws -> Void) async throws {
         let handle: FileHandle
         if path == "-" {
             handle = .standardInput
@@ -170,7 +191,7 @@ enum LineReader {
                     if bytes[start..<end].contains(where: { $0 > 0x20 }) {
                         batch.append(String(decoding: bytes[start..<end], as: UTF8.self))
                         if batch.count >= batchSize {
-                            try body(batch)
+                            try await body(batch)
                             batch.removeAll(keepingCapacity: true)
                         }
                     }
@@ -180,6 +201,6 @@ enum LineReader {
             }
             carry = start < count ? Array(bytes[start...]) : []
         }
-        if !batch.isEmpty { try body(batch) }
+        if !batch.isEmpty { try await body(batch) }
     }
 }

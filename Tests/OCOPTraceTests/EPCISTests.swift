@@ -132,8 +132,8 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
         try workspace.issue("NC-500", lot: "NC2611A", count: 10)
         let serials = try workspace.serials(lot: "NC2611A")
         let reason = "Mất cuộn tem \"số 2\" <kho>"
-        _ = try Revocations(registry: workspace.registry).revoke(stampIDs: workspace.stampIDs(serials.prefix(3)), reason: reason)
-        _ = try Revocations(registry: workspace.registry).revoke(stampIDs: workspace.stampIDs([serials[5]]), reason: "Hỏng khi dán")
+        _ = try await Revocations(store: SQLiteStore(path: workspace.registry.path, access: .readWrite)).revoke(stampIDs: workspace.stampIDs(serials.prefix(3)), reason: reason)
+        _ = try await Revocations(store: SQLiteStore(path: workspace.registry.path, access: .readWrite)).revoke(stampIDs: workspace.stampIDs([serials[5]]), reason: "Hỏng khi dán")
         let (summary, document) = try await workspace.export()
         #expect(summary.decommissioningEvents == 2)
         #expect(summary.decommissionedStamps == 4)
@@ -164,7 +164,7 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
         #expect(past.summary.commissioningEvents == 2)
         // A revocation after the date of a batch issued before it is written on its own.
         let before = Date()
-        _ = try Revocations(registry: workspace.registry).revoke(lot: "MT2611", productCode: nil, reason: "Thu hồi")
+        _ = try await Revocations(store: SQLiteStore(path: workspace.registry.path, access: .readWrite)).revoke(lot: "MT2611", productCode: nil, reason: "Thu hồi")
         let recent = try await workspace.export(EPCISExport.Filter(since: before), name: "recent.jsonld")
         #expect(recent.summary.commissioningEvents == 0)
         #expect(recent.summary.decommissionedStamps == 2)
@@ -188,7 +188,7 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
         let workspace = try await EPCISWorkspace(engine)
         try workspace.issue("NC-500", lot: "BIG", count: 20_000)
         let serials = try workspace.serials(lot: "BIG")
-        _ = try Revocations(registry: workspace.registry).revoke(stampIDs: workspace.stampIDs(serials.suffix(100)), reason: "lost roll")
+        _ = try await Revocations(store: SQLiteStore(path: workspace.registry.path, access: .readWrite)).revoke(stampIDs: workspace.stampIDs(serials.suffix(100)), reason: "lost roll")
         let (summary, document) = try await workspace.export()
         #expect(summary.commissionedStamps == 20_000)
         #expect(summary.decommissionedStamps == 100)

@@ -48,9 +48,9 @@ import FoundationNetworking
         var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
     }
 
-    @Test func chromiumRendersTheVerdictAt360Pixels() throws {
-        let workspace = try ServerWorkspace()
-        let server = try RunningServer(db: workspace.registry.path, folder: workspace.folder)
+    @Test func chromiumRendersTheVerdictAt360Pixels() async throws {
+        let workspace = try await ServerWorkspace.make(.sqlite)
+        let server = try RunningServer(db: workspace.registry.argument, folder: workspace.folder)
         defer { _ = server.stop() }
         let screenshots = ProcessInfo.processInfo.environment["OCOPTRACE_SCREENSHOTS"].map { URL(fileURLWithPath: $0) } ?? workspace.folder.url
         try FileManager.default.createDirectory(at: screenshots, withIntermediateDirectories: true)
@@ -81,9 +81,9 @@ import FoundationNetworking
         #expect(requests.allSatisfy { !$0.contains("127.0.0.1") && !$0.contains("?") }, "no address, no query: \(log)")
     }
 
-    @Test func sigtermFinishesAndWritesTheQueuedScans() async throws {
-        let workspace = try ServerWorkspace()
-        let server = try RunningServer(db: workspace.registry.path, folder: workspace.folder)
+    @Test(arguments: RegistryEngine.available) func sigtermFinishesAndWritesTheQueuedScans(engine: RegistryEngine) async throws {
+        let workspace = try await ServerWorkspace.make(engine)
+        let server = try RunningServer(db: workspace.registry.argument, folder: workspace.folder)
         var request = URLRequest(url: URL(string: server.url("/v" + ServerWorkspace.path(workspace.plain[11])))!)
         request.setValue("Mozilla/5.0 (Linux; Android 13) Mobile Safari/537.36", forHTTPHeaderField: "User-Agent")
         request.setValue("vi", forHTTPHeaderField: "Accept-Language")
@@ -92,6 +92,6 @@ import FoundationNetworking
         #expect(String(decoding: data, as: UTF8.self).contains("Quét lần thứ 1"))
         #expect(server.stop() == 0)
         #expect(server.logText.contains("stopped; scans written"))
-        #expect(try workspace.webScans(ServerWorkspace.serial(workspace.plain[11])) == 1)
+        #expect(try await workspace.webScans(ServerWorkspace.serial(workspace.plain[11])) == 1)
     }
 }

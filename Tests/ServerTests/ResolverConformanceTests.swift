@@ -10,8 +10,8 @@ import TestSupport
 @Suite(.serialized) struct ResolverConformanceTests {
     static let gtinPath = "/01/\(ServerWorkspace.gtin)"
 
-    @Test func optionsAnswersMethodsAndCORS() async throws {
-        let workspace = try ServerWorkspace()
+    @Test(arguments: RegistryEngine.available) func optionsAnswersMethodsAndCORS(engine: RegistryEngine) async throws {
+        let workspace = try await ServerWorkspace.make(engine)
         try await workspace.withServer { client, _ in
             let response = try await client.execute(uri: Self.gtinPath, method: .options, headers: [
                 HTTPField.Name("Origin")!: "https://ref.gs1.org/test-suites/resolver/",
@@ -33,8 +33,8 @@ import TestSupport
         }
     }
 
-    @Test func redirectsWith307ToTheDefaultLinkAndRecordsNoScan() async throws {
-        let workspace = try ServerWorkspace()
+    @Test(arguments: RegistryEngine.available) func redirectsWith307ToTheDefaultLinkAndRecordsNoScan(engine: RegistryEngine) async throws {
+        let workspace = try await ServerWorkspace.make(engine)
         let stamp = workspace.plain[0]
         try await workspace.withServer { client, server in
             let response = try await client.execute(uri: ServerWorkspace.path(stamp), method: .get, headers: phone)
@@ -44,13 +44,13 @@ import TestSupport
             let product = try await client.execute(uri: Self.gtinPath, method: .get, headers: phone)
             #expect(product.status == .temporaryRedirect)
             #expect(product.headers[.location] == ServerWorkspace.base + "/v" + Self.gtinPath)
-            server.waitForScans()
+            await server.waitForScans()
         }
-        #expect(try workspace.webScans() == 0)
+        #expect(try await workspace.webScans() == 0)
     }
 
-    @Test func theQueryStringIsPassedOnUntouched() async throws {
-        let workspace = try ServerWorkspace()
+    @Test(arguments: RegistryEngine.available) func theQueryStringIsPassedOnUntouched(engine: RegistryEngine) async throws {
+        let workspace = try await ServerWorkspace.make(engine)
         try await workspace.withServer { client, _ in
             for query in ["foo=bar", "11=261120&17=261127&foo=a;b%2Fc&x=%7E", "linkType=gs1:pip&k=v"] {
                 let response = try await client.execute(uri: Self.gtinPath + "?" + query, method: .get, headers: phone)
@@ -60,8 +60,8 @@ import TestSupport
         }
     }
 
-    @Test func theLinkHeaderPointsToTheLinksetAndNothingElse() async throws {
-        let workspace = try ServerWorkspace()
+    @Test(arguments: RegistryEngine.available) func theLinkHeaderPointsToTheLinksetAndNothingElse(engine: RegistryEngine) async throws {
+        let workspace = try await ServerWorkspace.make(engine)
         try await workspace.withServer { client, _ in
             let response = try await client.execute(uri: Self.gtinPath + "/10/NC2611A", method: .get, headers: phone)
             let link = try #require(response.headers[.link])
@@ -77,7 +77,7 @@ import TestSupport
         "/01/\(ServerWorkspace.gtin)/10/L%C3%B4", "/favicon.ico", "/v/01/12345",
     ])
     func malformedPathsAre400(_ uri: String) async throws {
-        let workspace = try ServerWorkspace()
+        let workspace = try await ServerWorkspace.make(.sqlite)
         try await workspace.withServer { client, _ in
             let response = try await client.execute(uri: uri, method: .get, headers: phone)
             #expect(response.status == .badRequest, "\(uri): \(response.text)")
@@ -87,8 +87,8 @@ import TestSupport
         }
     }
 
-    @Test func wellFormedKeysThatAreNotOursAre404() async throws {
-        let workspace = try ServerWorkspace()
+    @Test(arguments: RegistryEngine.available) func wellFormedKeysThatAreNotOursAre404(engine: RegistryEngine) async throws {
+        let workspace = try await ServerWorkspace.make(engine)
         try await workspace.withServer { client, _ in
             for uri in ["/01/09520123456788", "/01/09520123456788/10/ABC1/21/12345", "/01/9520123456788"] {
                 let response = try await client.execute(uri: uri, method: .get, headers: phone)
@@ -98,8 +98,8 @@ import TestSupport
         }
     }
 
-    @Test func aTrailingSlashIsTolerated() async throws {
-        let workspace = try ServerWorkspace()
+    @Test(arguments: RegistryEngine.available) func aTrailingSlashIsTolerated(engine: RegistryEngine) async throws {
+        let workspace = try await ServerWorkspace.make(engine)
         try await workspace.withServer { client, _ in
             for uri in [Self.gtinPath, Self.gtinPath + "/10/NC2611A"] {
                 let plain = try await client.execute(uri: uri, method: .get, headers: phone)
@@ -110,8 +110,8 @@ import TestSupport
         }
     }
 
-    @Test func headAnswersLikeGetWithoutABody() async throws {
-        let workspace = try ServerWorkspace()
+    @Test(arguments: RegistryEngine.available) func headAnswersLikeGetWithoutABody(engine: RegistryEngine) async throws {
+        let workspace = try await ServerWorkspace.make(engine)
         try await workspace.withServer { client, server in
             for uri in [Self.gtinPath, Self.gtinPath + "?linkType=linkset", ServerWorkspace.path(workspace.plain[1]), "/v" + ServerWorkspace.path(workspace.plain[1])] {
                 let get = try await client.execute(uri: uri, method: .get, headers: phone)
@@ -122,14 +122,14 @@ import TestSupport
                 #expect(head.headers[.contentType] == get.headers[.contentType])
                 #expect(head.body.readableBytes == 0)
             }
-            server.waitForScans()
+            await server.waitForScans()
         }
         // Only the one GET of the page counted.
-        #expect(try workspace.webScans() == 1)
+        #expect(try await workspace.webScans() == 1)
     }
 
-    @Test func walksUpToTheRegisteredLevels() async throws {
-        let workspace = try ServerWorkspace()
+    @Test(arguments: RegistryEngine.available) func walksUpToTheRegisteredLevels(engine: RegistryEngine) async throws {
+        let workspace = try await ServerWorkspace.make(engine)
         let fake = "\(Self.gtinPath)/10/NC2611A/21/\(Serial.random().text)"
         try await workspace.withServer { client, _ in
             // An unknown lot or serial under our GTIN still resolves, to the page, which judges it.
@@ -146,8 +146,8 @@ import TestSupport
         }
     }
 
-    @Test func linksetsByQueryAndByAcceptValidateAgainstGS1Schema() async throws {
-        let workspace = try ServerWorkspace()
+    @Test(arguments: RegistryEngine.available) func linksetsByQueryAndByAcceptValidateAgainstGS1Schema(engine: RegistryEngine) async throws {
+        let workspace = try await ServerWorkspace.make(engine)
         let stamp = workspace.plain[2]
         let path = ServerWorkspace.path(stamp)
         let withoutQuery = String(path.split(separator: "?")[0])
@@ -187,13 +187,13 @@ import TestSupport
             // The dates and the rest of the query reach the page through the links.
             let page = entries[0]["https://gs1.org/voc/pip"] as! [[String: Any]]
             #expect((page[0]["href"] as! String) == ServerWorkspace.base + "/v" + path)
-            server.waitForScans()
+            await server.waitForScans()
         }
-        #expect(try workspace.webScans() == 0, "linksets are no scans")
+        #expect(try await workspace.webScans() == 0, "linksets are no scans")
     }
 
-    @Test func linkTypesAsCURIEOrFullIRIAndUnknownOnes() async throws {
-        let workspace = try ServerWorkspace()
+    @Test(arguments: RegistryEngine.available) func linkTypesAsCURIEOrFullIRIAndUnknownOnes(engine: RegistryEngine) async throws {
+        let workspace = try await ServerWorkspace.make(engine)
         try await workspace.withServer { client, _ in
             let page = ServerWorkspace.base + "/v" + Self.gtinPath
             for linkType in ["gs1:pip", "https://gs1.org/voc/pip", "https://ref.gs1.org/voc/pip", "gs1:defaultLink"] {
@@ -214,8 +214,8 @@ import TestSupport
         }
     }
 
-    @Test func theDescriptionFileValidates() async throws {
-        let workspace = try ServerWorkspace()
+    @Test(arguments: RegistryEngine.available) func theDescriptionFileValidates(engine: RegistryEngine) async throws {
+        let workspace = try await ServerWorkspace.make(engine)
         try await workspace.withServer { client, _ in
             for uri in ["/.well-known/gs1resolver", "/.well-known/gs1resolver/"] {
                 let response = try await client.execute(uri: uri, method: .get, headers: phone)
@@ -231,8 +231,8 @@ import TestSupport
         }
     }
 
-    @Test func productCodePathsAreRoutedBeforeDigitalLinkParsing() async throws {
-        let workspace = try ServerWorkspace()
+    @Test(arguments: RegistryEngine.available) func productCodePathsAreRoutedBeforeDigitalLinkParsing(engine: RegistryEngine) async throws {
+        let workspace = try await ServerWorkspace.make(engine)
         try await workspace.withServer { client, _ in
             // A /p/ path is served as the page directly: never a GS1 400, even when it is no stamp.
             for uri in [ServerWorkspace.path(workspace.script), "/p/NO-SUCH/10/X/21/Y", "/p/only-code", "/p/x/17/261231"] {

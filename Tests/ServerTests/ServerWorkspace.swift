@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -8,10 +7,10 @@ import OCOPTrace
 import OCOPTraceServer
 import TestSupport
 
-/// A registry with every kind of stamp the page must judge, and a server on it.
+/// A registry with every kind of stamp the page must judge, on one engine, and a server on it.
 struct ServerWorkspace: Sendable {
-    let folder = TemporaryFolder("ocoptrace-serve")
-    let registry: Registry
+    let folder: TemporaryFolder
+    let registry: TestRegistry
     let publicKey: PublicStampKey
     /// Unsigned stamps of NC-500 (GTIN 08938765000015, OCOP 4 stars, valid), lot NC2611A.
     let plain: [String]
@@ -24,53 +23,67 @@ struct ServerWorkspace: Sendable {
     static let base = "https://id.ocoptrace.vn"
     static let gtin = "08938765000015"
 
-    init() throws {
-        registry = try Registry(path: folder.path("registry.sqlite"))
-        let catalog = folder.write("catalog.csv", """
-            product_code,name,gtin,producer,province,commune,district,price_vnd,shelf_life_days,ocop_stars,ocop_recognized_on,ocop_decision,images
-            NC-500,Nem chua hộp 500g,8938765000015,HTX Nem chua Xuân Lập,Thanh Hóa,Xuân Lập,Thọ Xuân,85000,7,4,2025-06-12,123/QĐ-UBND,https://cdn.example.vn/nem.jpg
-            MT-200,Mắm tép 200g,8939123400119,Công ty Mắm tép,Thanh Hóa,,,65000,365,3,2020-01-10,,
-            XSS,<script>alert(1)</script>,,"HTX ""<b>bold</b>"" & co",Thanh Hóa,,,45000,5,,,,
-
-            """)
-        let imported = try CatalogImporter(registry: registry).importFile(at: catalog)
-        precondition(imported.outcome == .succeeded, "\(imported)")
-        let keys = folder.url.appendingPathComponent("keys")
-        publicKey = try KeyStore(registry: registry, folder: keys).generate()
-        let registry = self.registry
-        let folder = self.folder
-        func issue(_ product: String, _ lot: String, _ count: Int, signed: Bool) throws -> [String] {
-            try StampFixtures.issue(registry: registry, folder: folder, keys: keys, resolver: ServerWorkspace.base,
-                                    product: product, lot: lot, count: count, signed: signed, produced: .today().adding(days: -2))
-        }
-        plain = try issue("NC-500", "NC2611A", 20, signed: false)
-        signed = try issue("MT-200", "MT-S1", 5, signed: true)
-        script = try issue("XSS", "X1", 2, signed: false)[0]
-        revoked = plain[19]
-        _ = try Revocations(registry: registry).revoke(stampIDs: [revoked], reason: "cuộn tem bị mất")
-        let pending = try StampFixtures.addPendingStamp(registry: registry, product: "NC-500")
-        pendingURL = "\(ServerWorkspace.base)/01/\(ServerWorkspace.gtin)/10/HALF/21/\(pending.text)"
+    private struct Seed {
+        var publicKey: PublicStampKey
+        var plain: [String]
+        var signed: [String]
+        var script: String
+        var pending: Serial
     }
 
+    static func make(_ engine: RegistryEngine) async throws -> ServerWorkspace {
+        let folder = TemporaryFolder("ocoptrace-serve")
+        let (registry, seed) = try await TestRegistry.seeded(engine, in: folder) { registry -> Seed in
+            let catalog = folder.write("catalog.csv", """
+                product_code,name,gtin,producer,province,commune,district,price_vnd,shelf_life_days,ocop_stars,ocop_recognized_on,ocop_decision,images
+                NC-500,Nem chua hộp 500g,8938765000015,HTX Nem chua Xuân Lập,Thanh Hóa,Xuân Lập,Thọ Xuân,85000,7,4,2025-06-12,123/QĐ-UBND,https://cdn.example.vn/nem.jpg
+                MT-200,Mắm tép 200g,8939123400119,Công ty Mắm tép,Thanh Hóa,,,65000,365,3,2020-01-10,,
+                XSS,<script>alert(1)</script>,,"HTX ""<b>bold</b>"" & co",Thanh Hóa,,,45000,5,,,,
+
+                """)
+            let imported = try CatalogImporter(registry: registry).importFile(at: catalog)
+            precondition(imported.outcome == .succeeded, "\(imported)")
+            let keys = folder.url.appendingPathComponent("keys")
+            let publicKey = try KeyStore(registry: registry, folder: keys).generate()
+            func issue(_ product: String, _ lot: String, _ count: Int, signed: Bool) throws -> [String] {
+                try StampFixtures.issue(registry: registry, folder: folder, keys: keys, resolver: ServerWorkspace.base,
+                                        product: product, lot: lot, count: count, signed: signed, produced: .today().adding(days: -2))
+            }
+            return Seed(publicKey: publicKey, plain: try issue("NC-500", "NC2611A", 20, signed: false),
+                        signed: try issue("MT-200", "MT-S1", 5, signed: true), script: try issue("XSS", "X1", 2, signed: false)[0],
+                        pending: try StampFixtures.addPendingStamp(registry: registry, product: "NC-500"))
+        }
+        let revoked = seed.plain[19]
+        _ = try await Revocations(store: registry.store).revoke(stampIDs: [revoked], reason: "cuộn tem bị mất")
+        return ServerWorkspace(folder: folder, registry: registry, publicKey: seed.publicKey, plain: seed.plain, signed: seed.signed,
+                               script: seed.script, revoked: revoked,
+                               pendingURL: "\(ServerWorkspace.base)/01/\(ServerWorkspace.gtin)/10/HALF/21/\(seed.pending.text)")
+    }
 
     /// The stamp URL's path and query, as a request to the resolver names it.
     static func path(_ url: String) -> String {
         String(url.dropFirst(base.count))
     }
 
-    func server(reloadWindow: Double = 300, publicKeys: [PublicStampKey] = []) throws -> ResolverServer {
+    func server(reloadWindow: Double = 300, publicKeys: [PublicStampKey] = []) async throws -> ResolverServer {
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        return try ResolverServer(registry: registry, configuration: ServerConfiguration(
+        return try await ResolverServer(store: registry.store, configuration: ServerConfiguration(
             port: 0, baseURL: ServerWorkspace.base, name: "Thử nghiệm", contact: "HTX Nem chua Xuân Lập",
             publicKeys: publicKeys, reloadWindow: reloadWindow), logger: logger)
     }
 
-    /// Runs `body` against a live server on a free port.
+    /// Runs `body` against a live server on a free port, then writes its queued scans.
     func withServer<T: Sendable>(reloadWindow: Double = 300, _ body: @Sendable (any TestClientProtocol, ResolverServer) async throws -> T) async throws -> T {
-        let server = try server(reloadWindow: reloadWindow)
-        defer { server.finish() }
-        return try await server.application().test(.live) { client in try await body(client, server) }
+        let server = try await server(reloadWindow: reloadWindow)
+        do {
+            let result = try await server.application().test(.live) { client in try await body(client, server) }
+            await server.finish()
+            return result
+        } catch {
+            await server.finish()
+            throw error
+        }
     }
 
     static func serial(_ url: String) -> String {
@@ -78,15 +91,11 @@ struct ServerWorkspace: Sendable {
     }
 
     /// Web scans in the registry, per serial.
-    func webScans(_ serial: String? = nil) throws -> Int {
-        try registry.read { db in
-            if let serial {
-                return try Int.fetchOne(db, sql: """
-                    SELECT COUNT(*) FROM scans c JOIN stamps s ON s.id = c.stamp_id WHERE c.channel = 'web' AND s.serial = ?
-                    """, arguments: [serial])!
-            }
-            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM scans WHERE channel = 'web'")!
+    func webScans(_ serial: String? = nil) async throws -> Int {
+        if let serial {
+            return try await registry.count("scans c JOIN stamps s ON s.id = c.stamp_id", where: "c.channel = 'web' AND s.serial = '\(serial)'")
         }
+        return try await registry.count("scans", where: "channel = 'web'")
     }
 }
 

@@ -8,8 +8,8 @@ import TestSupport
 @Suite(.serialized) struct VerificationPageTests {
     static func page(_ url: String) -> String { "/v" + ServerWorkspace.path(url) }
 
-    @Test func everyVerdictInVietnameseAndEnglish() async throws {
-        let workspace = try ServerWorkspace()
+    @Test(arguments: RegistryEngine.available) func everyVerdictInVietnameseAndEnglish(engine: RegistryEngine) async throws {
+        let workspace = try await ServerWorkspace.make(engine)
         let genuine = workspace.plain[3]
         let tampered = genuine.replacingOccurrences(of: "/10/NC2611A/", with: "/10/NC2611B/")
         let cases: [(uri: String, status: String, vietnamese: String, english: String)] = [
@@ -41,8 +41,8 @@ import TestSupport
         }
     }
 
-    @Test func theGenuinePageShowsWhatTheRulesAsk() async throws {
-        let workspace = try ServerWorkspace()
+    @Test(arguments: RegistryEngine.available) func theGenuinePageShowsWhatTheRulesAsk(engine: RegistryEngine) async throws {
+        let workspace = try await ServerWorkspace.make(engine)
         let stamp = workspace.plain[4]
         try await workspace.withServer { client, _ in
             let response = try await client.execute(uri: Self.page(stamp), method: .get, headers: phone)
@@ -62,8 +62,8 @@ import TestSupport
         }
     }
 
-    @Test func aProductLevelLinkShowsTheProductWithoutAVerdict() async throws {
-        let workspace = try ServerWorkspace()
+    @Test(arguments: RegistryEngine.available) func aProductLevelLinkShowsTheProductWithoutAVerdict(engine: RegistryEngine) async throws {
+        let workspace = try await ServerWorkspace.make(engine)
         try await workspace.withServer { client, server in
             for uri in ["/v/01/\(ServerWorkspace.gtin)", "/v/01/\(ServerWorkspace.gtin)/10/NC2611A", "/v/01/\(ServerWorkspace.gtin)/"] {
                 let response = try await client.execute(uri: uri, method: .get, headers: phone)
@@ -79,13 +79,13 @@ import TestSupport
             // A GTIN not ours is a page that says it is not a stamp of ours.
             let stranger = try await client.execute(uri: "/v/01/09520123456788", method: .get, headers: phone)
             #expect(stranger.text.contains("data-status=\"malformed\""))
-            server.waitForScans()
+            await server.waitForScans()
         }
-        #expect(try workspace.webScans() == 0)
+        #expect(try await workspace.webScans() == 0)
     }
 
-    @Test func catalogTextIsEscaped() async throws {
-        let workspace = try ServerWorkspace()
+    @Test(arguments: RegistryEngine.available) func catalogTextIsEscaped(engine: RegistryEngine) async throws {
+        let workspace = try await ServerWorkspace.make(engine)
         try await workspace.withServer { client, _ in
             let response = try await client.execute(uri: ServerWorkspace.path(workspace.script), method: .get, headers: phone)
             let html = response.text
@@ -102,8 +102,8 @@ import TestSupport
         }
     }
 
-    @Test func acceptJSONGivesTheVerifyObject() async throws {
-        let workspace = try ServerWorkspace()
+    @Test(arguments: RegistryEngine.available) func acceptJSONGivesTheVerifyObject(engine: RegistryEngine) async throws {
+        let workspace = try await ServerWorkspace.make(engine)
         let stamp = workspace.plain[5]
         try await workspace.withServer { client, _ in
             let response = try await client.execute(uri: Self.page(stamp), method: .get, headers: headers([("Accept", "application/json")]))
@@ -120,8 +120,8 @@ import TestSupport
         }
     }
 
-    @Test func scansCountOneGetPerPersonAndNothingElse() async throws {
-        let workspace = try ServerWorkspace()
+    @Test(arguments: RegistryEngine.available) func scansCountOneGetPerPersonAndNothingElse(engine: RegistryEngine) async throws {
+        let workspace = try await ServerWorkspace.make(engine)
         let stamp = workspace.plain[6]
         let serial = ServerWorkspace.serial(stamp)
         try await workspace.withServer { client, server in
@@ -142,37 +142,37 @@ import TestSupport
                           "WhatsApp/2.23.20.0", "curl/8.5.0", ""] {
                 _ = try await client.execute(uri: Self.page(stamp), method: .get, headers: [.userAgent: agent, HTTPField.Name("X-Forwarded-For")!: "198.51.100.1"])
             }
-            server.waitForScans()
-            #expect(try workspace.webScans(serial) == 1)
+            await server.waitForScans()
+            #expect(try await workspace.webScans(serial) == 1)
             // Other networks are other shoppers: each counts, and the page numbers them.
             for (index, address) in ["203.0.113.10", "198.51.100.20", "2001:db8:1::1"].enumerated() {
                 let response = try await client.execute(uri: Self.page(stamp), method: .get, headers: headers([("X-Forwarded-For", address)]))
                 #expect(response.text.contains("Quét lần thứ \(index + 2)"), "\(address)")
             }
-            server.waitForScans()
-            #expect(try workspace.webScans(serial) == 4)
+            await server.waitForScans()
+            #expect(try await workspace.webScans(serial) == 4)
             // The scan log keeps a salted hash of the network, never the address.
-            let stored = try workspace.registry.read { db in try String.fetchAll(db, sql: "SELECT client_network FROM scans WHERE channel = 'web'") }
+            let stored = try await workspace.registry.rows("SELECT client_network FROM scans WHERE channel = 'web'").compactMap { $0["client_network"] }
             #expect(stored.count == 4 && stored.allSatisfy { $0.count == 16 && !$0.contains(".") && !$0.contains(":") })
             #expect(Set(stored).count == 4)
         }
     }
 
-    @Test func aReloadAfterTheWindowCountsAgain() async throws {
-        let workspace = try ServerWorkspace()
+    @Test(arguments: RegistryEngine.available) func aReloadAfterTheWindowCountsAgain(engine: RegistryEngine) async throws {
+        let workspace = try await ServerWorkspace.make(engine)
         let stamp = workspace.plain[7]
         try await workspace.withServer(reloadWindow: 0.2) { client, server in
             _ = try await client.execute(uri: Self.page(stamp), method: .get, headers: phone)
             try await Task.sleep(for: .milliseconds(300))
             let again = try await client.execute(uri: Self.page(stamp), method: .get, headers: phone)
             #expect(again.text.contains("Quét lần thứ 2"))
-            server.waitForScans()
+            await server.waitForScans()
         }
-        #expect(try workspace.webScans() == 2)
+        #expect(try await workspace.webScans() == 2)
     }
 
-    @Test func aStampScannedOftenWarnsOfACopy() async throws {
-        let workspace = try ServerWorkspace()
+    @Test(arguments: RegistryEngine.available) func aStampScannedOftenWarnsOfACopy(engine: RegistryEngine) async throws {
+        let workspace = try await ServerWorkspace.make(engine)
         let stamp = workspace.plain[8]
         try await workspace.withServer { client, _ in
             var last = ""
@@ -185,8 +185,8 @@ import TestSupport
         }
     }
 
-    @Test func signaturesAreChecked() async throws {
-        let workspace = try ServerWorkspace()
+    @Test(arguments: RegistryEngine.available) func signaturesAreChecked(engine: RegistryEngine) async throws {
+        let workspace = try await ServerWorkspace.make(engine)
         let stamp = workspace.signed[0]
         // One character in the middle of the signature changed: the last two would not do, since
         // the top byte of an Ed25519 signature's S is often zero already.

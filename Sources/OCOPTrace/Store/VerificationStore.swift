@@ -1,5 +1,281 @@
 import Foundation
 
-/// What verifying stamps, revoking them, scans, offline packs and the resolver need of the registry.
+/// What verifying stamps (the CLI, offline packs, the server's page and resolver) and revoking
+/// them need of the registry.
 public protocol VerificationStore: Sendable {
+    /// Every public key the registry knows, retired ones included: they still verify what they signed.
+    func verificationKeys() async throws -> [PublicStampKey]
+
+    /// The registry's record of each serial (nil: never issued), with its scan history, read in one
+    /// transaction, in the order given.
+    func stamps(serials: [Serial]) async throws -> [StoredStamp?]
+
+    /// Records the CLI's verifications as scans, in one transaction.
+    func recordScans(_ scans: [InspectorScan]) async throws
+
+    /// Records a batch of the verification page's scans in one short transaction.
+    func recordWebScans(_ scans: [WebScan]) async throws
+
+    /// How many scans the verification page has recorded.
+    func webScanCount() async throws -> Int
+
+    /// The registry's secret of that name; `candidate` is stored when there is none yet. Servers
+    /// starting together on one registry all get the one that was stored first.
+    func registrySecret(named name: String, candidate: String) async throws -> String
+
+    /// Revokes the stamps with these serials, all or none, and records the job: when any serial is
+    /// unknown, nothing is changed and those are returned.
+    func revokeStamps(serials: [Serial], reason: String) async throws -> StampRevocation
+
+    /// Revokes every stamp of an issued lot (of one product when `productCode` is given) and records the job.
+    func revokeLot(_ lot: String, productCode: String?, reason: String) async throws -> StampRevocation
+
+    /// Every scanned stamp with its history, most recently scanned first (of one lot when given).
+    func scanListings(lot: String?) async throws -> [ScanListing]
+
+    /// What an offline pack holds: every issued batch with its product and producer, and the
+    /// stamps of each (serial, signed, revocation), read in one transaction. `body` is called once
+    /// per batch that `include` accepts, in batch order, so that memory holds one batch's stamps.
+    func forEachIssuedBatch(where include: @escaping @Sendable (PackBatch) -> Bool,
+                            _ body: @escaping @Sendable (PackBatch, [PackStamp]) throws -> Void) async throws
+
+    /// A product with its producer by its row id or by its GTIN-14 (the verification page, the
+    /// product information page).
+    func storedProduct(id: Int64) async throws -> StoredProduct?
+    func storedProduct(gtin: String) async throws -> StoredProduct?
+
+    /// The resolver's view of a GTIN's product; nil when no product has it.
+    func resolverProduct(gtin: String) async throws -> ResolverProduct?
+    /// Which of a request's levels are registered for the product: an issued lot, a stamp.
+    func registeredLevels(productID: Int64, lot: String?, serial: String?) async throws -> (lot: Bool, serial: Bool)
+}
+
+/// A stamp as the registry holds it for verification.
+public struct StoredStamp: Sendable {
+    /// The stamp's and its product's row ids.
+    public var id: Int64
+    public var productID: Int64
+    public var record: StampRecord
+    /// Scans recorded so far.
+    public var scans: VerificationResult.Scans
+}
+
+/// A verification by the CLI, to record as a scan.
+public struct InspectorScan: Sendable {
+    public var stampID: Int64
+    public var scannedAt: String
+    public var inspector: String?
+    public var location: String?
+    public var status: VerificationResult.Status
+
+    public init(stampID: Int64, scannedAt: String, inspector: String?, location: String?, status: VerificationResult.Status) {
+        self.stampID = stampID
+        self.scannedAt = scannedAt
+        self.inspector = inspector
+        self.location = location
+        self.status = status
+    }
+}
+
+/// One scan from the verification page, waiting to be written.
+public struct WebScan: Sendable {
+    public var stampID: Int64
+    public var scannedAt: String
+    /// The salted hash of the client's network (``ScanClient``).
+    public var network: String
+    public var status: VerificationResult.Status
+}
+
+/// What revoking did, or why it changed nothing.
+public enum StampRevocation: Sendable, Equatable {
+    case revoked(Revocations.Outcome)
+    /// Serials the registry does not know: nothing was revoked.
+    case unknownSerials([Serial])
+    /// No batch has the lot (of the product, when named).
+    case noSuchLot(String)
+    /// Several products have the lot: their codes.
+    case ambiguousLot(String, products: [String])
+    /// The lot's batch never completed.
+    case lotNotComplete(String)
+}
+
+/// A batch an offline pack lists, with its product and producer.
+public struct PackBatch: Sendable, Codable {
+    public var id: Int64
+    public var lot: String
+    public var producedOn: String?
+    public var expiresOn: String?
+    public var resolver: String
+    public var productID: Int64
+    public var code: String
+    public var name: String
+    public var gtin: String?
+    public var ocopStars: Int?
+    public var ocopDecision: String?
+    public var ocopRecognizedOn: String?
+    public var producer: String
+    public var province: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, lot, producedOn = "produced_on", expiresOn = "expires_on", resolver, productID = "product_id", code, name, gtin
+        case ocopStars = "ocop_stars", ocopDecision = "ocop_decision", ocopRecognizedOn = "ocop_recognized_on", producer, province
+    }
+}
+
+/// A stamp of a batch, as an offline pack lists it.
+public struct PackStamp: Sendable, Codable {
+    public var serial: String
+    public var signed: Bool
+    /// The revocation's reason, when revoked.
+    public var reason: String?
+}
+
+/// A GTIN's product, as the resolver links it.
+public struct ResolverProduct: Sendable, Codable {
+    public var id: Int64
+    public var name: String
+    public var producer: String
+    public var province: String
+    public var ocopStars: Int?
+    public var ocopDecision: String?
+    public var ocopRecognizedOn: String?
+
+    public var ocop: OCOPRecognition? {
+        OCOPRecognition(storedStars: ocopStars, decision: ocopDecision, recognizedOn: ocopRecognizedOn)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, producer, province
+        case ocopStars = "ocop_stars", ocopDecision = "ocop_decision", ocopRecognizedOn = "ocop_recognized_on"
+    }
+}
+
+extension VerificationStore {
+    /// The registry's record of one serial, with its scan history.
+    public func stamp(serial: Serial) async throws -> StoredStamp? {
+        try await stamps(serials: [serial])[0]
+    }
+}
+
+/// A stamp's row as both engines read it for verification (see ``StoredStamp``): the one place its
+/// columns become a ``StampRecord``.
+struct StoredStampRow: Decodable, Sendable {
+    var id: Int64
+    var productID: Int64
+    var serial: String
+    var signed: Bool
+    var status: String
+    var lot: String
+    var producedOn: String?
+    var expiresOn: String?
+    var resolver: String
+    var keyID: String?
+    var code: String
+    var name: String
+    var gtin: String?
+    var ocopStars: Int?
+    var ocopDecision: String?
+    var ocopRecognizedOn: String?
+    var producer: String
+    var province: String
+    var revocation: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, productID = "product_id", serial, signed, status, lot, producedOn = "produced_on", expiresOn = "expires_on", resolver
+        case keyID = "key_id", code, name, gtin, ocopStars = "ocop_stars", ocopDecision = "ocop_decision"
+        case ocopRecognizedOn = "ocop_recognized_on", producer, province, revocation
+    }
+
+    /// The columns, in both dialects (`signed` is 0/1 on both).
+    static let selection = """
+        SELECT s.id, b.product_id, s.serial, CASE WHEN s.signature IS NULL THEN 0 ELSE 1 END AS signed, b.status, b.lot,
+               b.produced_on, b.expires_on, b.resolver, b.key_id,
+               p.code, p.name, p.gtin, p.ocop_stars, p.ocop_decision, p.ocop_recognized_on,
+               pr.name AS producer, pr.province, r.reason AS revocation
+        FROM stamps s
+        JOIN stamp_batches b ON b.id = s.batch_id
+        JOIN products p ON p.id = b.product_id
+        JOIN producers pr ON pr.id = p.producer_id
+        LEFT JOIN revocations r ON r.stamp_id = s.id
+        """
+
+    func stored(scans: VerificationResult.Scans) -> StoredStamp {
+        var record = StampRecord(
+            serial: Serial(unchecked: serial), product: gtin.flatMap { try? GTIN(parsing: $0) }.map(StampURL.ProductKey.gtin) ?? .code(code),
+            productCode: code, productName: name, producer: producer, province: province, lot: lot,
+            producedOn: producedOn.flatMap(CalendarDate.init(parsing:)), expiresOn: expiresOn.flatMap(CalendarDate.init(parsing:)),
+            resolver: resolver, signed: signed, complete: status == "issued", revocationReason: revocation,
+            ocop: OCOPRecognition(storedStars: ocopStars, decision: ocopDecision, recognizedOn: ocopRecognizedOn))
+        record.signingKeyID = keyID
+        return StoredStamp(id: id, productID: productID, record: record, scans: scans)
+    }
+}
+
+/// A stamp's scan history as both engines aggregate it: the distinct places joined with the unit
+/// separator (U+001F), which no place name contains.
+struct ScanHistoryRow: Decodable, Sendable {
+    var count: Int
+    var first: String?
+    var last: String?
+    var locations: String?
+
+    enum CodingKeys: String, CodingKey {
+        case count, first, last, locations
+    }
+
+    var scans: VerificationResult.Scans {
+        VerificationResult.Scans(count: count, firstAt: count > 0 ? first : nil, lastAt: count > 0 ? last : nil,
+                                 locations: ScanHistoryRow.split(locations))
+    }
+
+    static func split(_ joined: String?) -> [String] {
+        joined.map { $0.split(separator: "\u{1F}").map(String.init) } ?? []
+    }
+}
+
+extension PackBatch {
+    /// Every issued batch, in batch order, in both dialects.
+    static let selection = """
+        SELECT b.id, b.lot, b.produced_on, b.expires_on, b.resolver, p.id AS product_id, p.code, p.name, p.gtin,
+               p.ocop_stars, p.ocop_decision, p.ocop_recognized_on, pr.name AS producer, pr.province
+        FROM stamp_batches b JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
+        WHERE b.status = 'issued' ORDER BY b.id
+        """
+}
+
+extension PackStamp {
+    /// The stamps of a batch; each engine adds its own `WHERE s.batch_id = …`.
+    static let selection = """
+        SELECT s.serial, CASE WHEN s.signature IS NULL THEN 0 ELSE 1 END AS signed, r.reason FROM stamps s
+        LEFT JOIN revocations r ON r.stamp_id = s.id
+        """
+}
+
+extension ResolverProduct {
+    /// Products with their producers; each engine adds its own `WHERE p.gtin = …`.
+    static let selection = """
+        SELECT p.id, p.name, p.ocop_stars, p.ocop_decision, p.ocop_recognized_on, pr.name AS producer, pr.province
+        FROM products p JOIN producers pr ON pr.id = p.producer_id
+        """
+}
+
+/// A scanned stamp's row for ``ScanListing``, as both engines aggregate it.
+struct ScanListingRow: Decodable, Sendable {
+    var serial: String
+    var product: String
+    var lot: String
+    var scans: Int
+    var firstAt: String
+    var lastAt: String
+    var locations: String?
+    var inspectors: String?
+
+    enum CodingKeys: String, CodingKey {
+        case serial, product, lot, scans, firstAt = "first_at", lastAt = "last_at", locations, inspectors
+    }
+
+    var listing: ScanListing {
+        ScanListing(serial: serial, product: product, lot: lot, scans: scans, firstAt: firstAt, lastAt: lastAt,
+                    locations: ScanHistoryRow.split(locations), inspectors: ScanHistoryRow.split(inspectors))
+    }
 }

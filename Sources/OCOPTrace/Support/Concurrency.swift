@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// One slot per parallel task, each written by its own task and read after all have finished.
 final class ConcurrentResults<Value>: @unchecked Sendable {
@@ -80,10 +81,8 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
 
 /// A small map whose entries are forgotten after `lifetime` seconds: for what the server reads on
 /// every request and changes rarely (a product, by import), so that an import shows within seconds.
-final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sendable {
-    // @unchecked: `entries` is guarded by `lock`.
-    private let lock = NSLock()
-    private var entries: [Key: (value: Value, expires: Double)] = [:]
+final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private let entries = Mutex<[Key: (value: Value, expires: Double)]>([:])
     private let lifetime: Double
     private let capacity: Int
 
@@ -92,20 +91,18 @@ final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: @unchecked
         self.capacity = capacity
     }
 
-    /// The cached value, or `load()`'s (cached unless it throws).
-    func value(for key: Key, load: () throws -> Value) rethrows -> Value {
+    /// The cached value, or `load()`'s (cached unless it throws). The lock is not held while loading.
+    func value(for key: Key, load: () async throws -> Value) async rethrows -> Value {
         let now = ProcessInfo.processInfo.systemUptime
-        lock.lock()
-        if let entry = entries[key], entry.expires > now {
-            lock.unlock()
-            return entry.value
+        if let cached = entries.withLock({ entries in entries[key].flatMap { $0.expires > now ? $0.value : nil } }) {
+            return cached
         }
-        lock.unlock()
-        let value = try load()
-        lock.lock()
-        if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-        entries[key] = (value, now + lifetime)
-        lock.unlock()
+        let value = try await load()
+        let (lifetime, capacity) = (lifetime, capacity)
+        entries.withLock { entries in
+            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            entries[key] = (value, now + lifetime)
+        }
         return value
     }
 }

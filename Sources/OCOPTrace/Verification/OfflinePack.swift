@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import GRDB
+import Synchronization
 
 /// A signed, exact list of issued stamps, for inspectors without a network.
 ///
@@ -105,47 +105,16 @@ public struct OfflinePack: Sendable {
     /// Writes a pack of every issued stamp (optionally one producer's or one province's), signed
     /// with the registry's active key. Returns the number of stamps in it.
     @discardableResult
-    public static func write(from registry: Registry, key: SigningKey, to url: URL, producer: String? = nil,
-                             province: String? = nil) throws -> Int {
-        var products: [Header.Product] = []
-        var lots: [Header.Lot] = []
-        var revocations: [String: String] = [:]
-        var entries: [(serial: (UInt64, UInt64), lot: UInt32)] = []
+    public static func write(from store: any VerificationStore, key: SigningKey, to url: URL, producer: String? = nil,
+                             province: String? = nil) async throws -> Int {
         let scope = ProducerScope(producer: producer, province: province)
-        try registry.read { db in
-            var productIndex: [Int64: Int] = [:]
-            let batches = try Row.fetchAll(db, sql: """
-                SELECT b.id, b.lot, b.produced_on, b.expires_on, b.resolver, p.id AS product_id, p.code, p.name, p.gtin,
-                       p.ocop_stars, p.ocop_decision, p.ocop_recognized_on, pr.name AS producer, pr.province
-                FROM stamp_batches b JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
-                WHERE b.status = 'issued' ORDER BY b.id
-                """).filter { row in scope.includes(producer: row["producer"], province: row["province"]) }
-            for batch in batches {
-                let productID: Int64 = batch["product_id"]
-                if productIndex[productID] == nil {
-                    productIndex[productID] = products.count
-                    products.append(Header.Product(code: batch["code"], name: batch["name"], gtin: batch["gtin"], producer: batch["producer"],
-                                                   province: batch["province"], stars: batch["ocop_stars"], decision: batch["ocop_decision"],
-                                                   recognizedOn: batch["ocop_recognized_on"]))
-                }
-                let lotIndex = UInt32(lots.count)
-                lots.append(Header.Lot(product: productIndex[productID]!, lot: batch["lot"], producedOn: batch["produced_on"],
-                                       expiresOn: batch["expires_on"], resolver: batch["resolver"]))
-                let stamps = try Row.fetchCursor(db, sql: """
-                    SELECT s.serial, s.signature IS NOT NULL AS signed, r.reason FROM stamps s
-                    LEFT JOIN revocations r ON r.stamp_id = s.id WHERE s.batch_id = ?
-                    """, arguments: [batch["id"]])
-                while let stamp = try stamps.next() {
-                    let serial: String = stamp["serial"]
-                    guard let value = OfflinePack.serialValue(serial) else { continue }
-                    var lotField = lotIndex
-                    if stamp["signed"] as Bool { lotField |= signedFlag }
-                    entries.append((value, lotField))
-                    if let reason: String = stamp["reason"] { revocations[serial] = reason }
-                }
-            }
+        let contents = Contents()
+        try await store.forEachIssuedBatch(where: { scope.includes(producer: $0.producer, province: $0.province) }) { batch, stamps in
+            contents.add(batch, stamps)
         }
-        entries.sort { $0.serial < $1.serial }
+        var read = contents.taken()
+        read.entries.sort { $0.serial < $1.serial }
+        let (products, lots, revocations, entries) = (read.products, read.lots, read.revocations, read.entries)
         let count = entries.count
         var sorted = [UInt8]()
         sorted.reserveCapacity(count * entrySize)
@@ -169,6 +138,46 @@ public struct OfflinePack: Sendable {
         body.append(contentsOf: [UInt8](signature))
         try Data(body).write(to: url, options: .atomic)
         return count
+    }
+
+    /// What the registry's batches add up to, as they are read.
+    private final class Contents: Sendable {
+        struct State {
+            var products: [Header.Product] = []
+            var lots: [Header.Lot] = []
+            var revocations: [String: String] = [:]
+            var entries: [(serial: (UInt64, UInt64), lot: UInt32)] = []
+            var productIndex: [Int64: Int] = [:]
+        }
+        private let state = Mutex(State())
+
+        func add(_ batch: PackBatch, _ stamps: [PackStamp]) {
+            state.withLock { state in
+                if state.productIndex[batch.productID] == nil {
+                    state.productIndex[batch.productID] = state.products.count
+                    state.products.append(Header.Product(code: batch.code, name: batch.name, gtin: batch.gtin, producer: batch.producer,
+                                                         province: batch.province, stars: batch.ocopStars, decision: batch.ocopDecision,
+                                                         recognizedOn: batch.ocopRecognizedOn))
+                }
+                let lotIndex = UInt32(state.lots.count)
+                state.lots.append(Header.Lot(product: state.productIndex[batch.productID] ?? 0, lot: batch.lot, producedOn: batch.producedOn,
+                                             expiresOn: batch.expiresOn, resolver: batch.resolver))
+                state.entries.reserveCapacity(state.entries.count + stamps.count)
+                for stamp in stamps {
+                    guard let value = OfflinePack.serialValue(stamp.serial) else { continue }
+                    state.entries.append((value, stamp.signed ? lotIndex | OfflinePack.signedFlag : lotIndex))
+                    if let reason = stamp.reason { state.revocations[stamp.serial] = reason }
+                }
+            }
+        }
+
+        /// Everything read, leaving nothing behind.
+        func taken() -> State {
+            state.withLock { state in
+                defer { state = State() }
+                return state
+            }
+        }
     }
 
     // MARK: - Reading a pack
@@ -227,7 +236,7 @@ public struct OfflinePack: Sendable {
                 productCode: product.code, productName: product.name, producer: product.producer, province: product.province, lot: lot.lot,
                 producedOn: lot.producedOn.flatMap(CalendarDate.init(parsing:)), expiresOn: lot.expiresOn.flatMap(CalendarDate.init(parsing:)),
                 resolver: lot.resolver, signed: false, complete: true, revocationReason: nil,
-                ocop: product.stars.map { OCOPRecognition(stars: $0, decision: product.decision, recognizedOn: product.recognizedOn.flatMap(CalendarDate.init(parsing:))) })
+                ocop: OCOPRecognition(storedStars: product.stars, decision: product.decision, recognizedOn: product.recognizedOn))
         }
     }
 

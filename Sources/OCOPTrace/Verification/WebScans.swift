@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import GRDB
+import Synchronization
 
 /// Who scanned, as far as clone detection needs it and no further: a salted hash of the client's
 /// network (IPv4 /24, IPv6 /48), never the address. Reloads from one network count once; copies of
@@ -67,46 +67,51 @@ public struct ScanClient: Sendable, Hashable {
 /// The salt for ``ScanClient``: made once per registry and kept in it, so that several servers on
 /// one registry hash alike, and a copy of the scan log alone cannot be matched against addresses.
 public enum ScanSalt {
-    public static func load(from registry: Registry) throws -> [UInt8] {
-        try registry.write { db in
-            if let stored = try String.fetchOne(db, sql: "SELECT value FROM registry_secrets WHERE name = 'scan-salt'"),
-               let salt = Base64URL.decode(stored) {
-                return salt
-            }
-            let salt = (0..<32).map { _ in UInt8.random(in: .min ... .max) }  // SystemRandomNumberGenerator: the OS's CSPRNG
-            try db.execute(sql: "INSERT OR REPLACE INTO registry_secrets (name, value, created_at) VALUES ('scan-salt', ?, ?)",
-                           arguments: [Base64URL.encode(salt), Timestamp.now()])
-            return salt
+    static let secretName = "scan-salt"
+
+    public static func load(from store: any VerificationStore) async throws -> [UInt8] {
+        let candidate = (0..<32).map { _ in UInt8.random(in: .min ... .max) }  // SystemRandomNumberGenerator: the OS's CSPRNG
+        let stored = try await store.registrySecret(named: secretName, candidate: Base64URL.encode(candidate))
+        guard let salt = Base64URL.decode(stored), !salt.isEmpty else {
+            throw RegistryError.failed(operation: "read the scan salt", reason: "the stored \(secretName) is not base64url")
         }
+        return salt
     }
 }
 
-/// One scan from the verification page, waiting to be written.
-struct WebScan: Sendable {
-    var stampRowID: Int64
-    var scannedAt: String
-    var network: String
-    var status: String
-}
-
-/// Writes the verification page's scans on a thread of its own, in short batched transactions, so
+/// Writes the verification page's scans in short batched transactions, off the page's path, so
 /// that a burst of scans never waits on (or blocks) issuing or importing. Reloads from the same
 /// network within ``reloadWindow`` count once. ``close()`` writes what is queued.
-public final class ScanLog: @unchecked Sendable {
-    // @unchecked: every mutable field is guarded by `condition`.
-    private let registry: Registry
-    private let condition = NSCondition()
-    private var queue: [WebScan] = []
-    /// Scans queued or being written, per stamp: the page counts them before they are stored.
-    private var unwritten: [Int64: Int] = [:]
-    /// When each (stamp, network) last counted, to let reloads count once.
-    private var lastCounted: [ScanKey: Double] = [:]
-    private var lastPruned = 0.0
-    private var closed = false
-    private var writerFinished = false
-    private var failures = 0
+public final class ScanLog: Sendable {
+    private let store: any VerificationStore
+    private let state = Mutex(State())
+    private let writer = Mutex<Task<Void, Never>?>(nil)
     public let reloadWindow: Double
     private let flushInterval: Double
+
+    private struct State {
+        var queue: [WebScan] = []
+        /// Scans queued or being written, per stamp: the page counts them before they are stored.
+        var unwritten: [Int64: Int] = [:]
+        /// When each (stamp, network) last counted, to let reloads count once.
+        var lastCounted: [ScanKey: Double] = [:]
+        var lastPruned = 0.0
+        var closed = false
+        var failures = 0
+        /// Batches numbered as they start being written, and the last one that finished (the writer
+        /// writes one at a time), and per stamp the last batch that held one of its scans.
+        var startedBatches = 0
+        var finishedBatches = 0
+        var lastBatch: [Int64: Int] = [:]
+        /// `lastBatch` entries up to this batch are forgotten at the next pruning.
+        var prunable = 0
+        var lastBatchPruned = 0.0
+    }
+
+    /// Where the writer was when a page began reading a stamp's history from the registry.
+    struct ReadMark {
+        fileprivate let finishedBatches: Int
+    }
 
     private struct ScanKey: Hashable {
         var stamp: Int64
@@ -116,124 +121,120 @@ public final class ScanLog: @unchecked Sendable {
     /// - Parameters:
     ///   - reloadWindow: seconds within which a second scan of a stamp from one network does not count.
     ///   - flushInterval: the longest a scan waits before it is written.
-    public init(registry: Registry, reloadWindow: Double = 300, flushInterval: Double = 0.05) {
-        self.registry = registry
+    public init(store: any VerificationStore, reloadWindow: Double = 300, flushInterval: Double = 0.05) {
+        self.store = store
         self.reloadWindow = reloadWindow
         self.flushInterval = flushInterval
-        let thread = Thread { [self] in writerLoop() }
-        thread.name = "ocoptrace.scan-log"
-        thread.start()
+        writer.withLock { $0 = Task { [self] in await writerLoop() } }
+    }
+
+    /// Call before reading a stamp's history: ``record(stampID:client:status:now:since:)`` and
+    /// ``unwrittenCount(stampID:since:)`` then say whether that history and their count add up.
+    func readMark() -> ReadMark {
+        state.withLock { ReadMark(finishedBatches: $0.finishedBatches) }
+    }
+
+    /// Whether a history read since `mark` plus the stamp's unwritten scans counts each scan once:
+    /// false when a batch with the stamp's scans was written (or is being written) meanwhile, as
+    /// those scans may be in neither or in both.
+    private static func adds(_ state: State, stampID: Int64, since mark: ReadMark) -> Bool {
+        (state.lastBatch[stampID] ?? 0) <= mark.finishedBatches
     }
 
     /// Queues a scan unless the same network counted this stamp within the reload window. Returns
-    /// whether it counts, and how many scans of the stamp are not yet stored (this one included).
-    func record(stampRowID: Int64, client: ScanClient, status: VerificationResult.Status, now: Date = Date()) -> (counted: Bool, unwritten: Int) {
+    /// whether it counts, how many scans of the stamp are not yet stored (this one included), and
+    /// whether the history read since `mark` adds up with them.
+    func record(stampID: Int64, client: ScanClient, status: VerificationResult.Status, now: Date = Date(),
+                since mark: ReadMark) -> (counted: Bool, unwritten: Int, consistent: Bool) {
         let seconds = now.timeIntervalSinceReferenceDate
-        condition.lock()
-        defer { condition.unlock() }
-        let key = ScanKey(stamp: stampRowID, network: client.network)
-        if let last = lastCounted[key], seconds - last < reloadWindow {
-            return (false, unwritten[stampRowID] ?? 0)
+        let reloadWindow = reloadWindow
+        return state.withLock { state in
+            let consistent = ScanLog.adds(state, stampID: stampID, since: mark)
+            let key = ScanKey(stamp: stampID, network: client.network)
+            if let last = state.lastCounted[key], seconds - last < reloadWindow {
+                return (false, state.unwritten[stampID] ?? 0, consistent)
+            }
+            if seconds - state.lastPruned > reloadWindow {
+                state.lastCounted = state.lastCounted.filter { seconds - $0.value < reloadWindow }
+                state.lastPruned = seconds
+            }
+            guard !state.closed else { return (false, state.unwritten[stampID] ?? 0, consistent) }
+            state.lastCounted[key] = seconds
+            state.queue.append(WebScan(stampID: stampID, scannedAt: Timestamp.string(now), network: client.network, status: status))
+            let unwritten = (state.unwritten[stampID] ?? 0) + 1
+            state.unwritten[stampID] = unwritten
+            return (true, unwritten, consistent)
         }
-        if seconds - lastPruned > reloadWindow {
-            lastCounted = lastCounted.filter { seconds - $0.value < reloadWindow }
-            lastPruned = seconds
-        }
-        guard !closed else { return (false, unwritten[stampRowID] ?? 0) }
-        lastCounted[key] = seconds
-        queue.append(WebScan(stampRowID: stampRowID, scannedAt: Timestamp.string(now), network: client.network, status: status.rawValue))
-        unwritten[stampRowID, default: 0] += 1
-        if queue.count >= 4096 { condition.signal() }
-        return (true, unwritten[stampRowID]!)
     }
 
-    /// Scans of a stamp that are queued and not yet stored.
-    func unwrittenCount(stampRowID: Int64) -> Int {
-        condition.lock()
-        defer { condition.unlock() }
-        return unwritten[stampRowID] ?? 0
+    /// Scans of a stamp that are queued and not yet stored, and whether the history read since
+    /// `mark` adds up with them.
+    func unwrittenCount(stampID: Int64, since mark: ReadMark) -> (unwritten: Int, consistent: Bool) {
+        state.withLock { ($0.unwritten[stampID] ?? 0, ScanLog.adds($0, stampID: stampID, since: mark)) }
     }
 
-    /// Batches that could not be written (the registry was locked for longer than its busy timeout).
+    /// Batches that could not be written (the registry stayed locked or out of reach past the retries).
     public var failedBatches: Int {
-        condition.lock()
-        defer { condition.unlock() }
-        return failures
+        state.withLock { $0.failures }
     }
 
     /// Returns once every scan queued so far is written (tests, benchmarks).
-    public func waitUntilWritten() {
-        condition.lock()
-        condition.signal()
-        while !unwritten.isEmpty { _ = condition.wait(until: Date(timeIntervalSinceNow: 0.01)) }
-        condition.unlock()
+    public func waitUntilWritten() async {
+        while state.withLock({ !$0.unwritten.isEmpty }) {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
     }
 
     /// Stops taking scans and returns once every queued scan is written.
-    public func close() {
-        condition.lock()
-        closed = true
-        condition.broadcast()
-        while !writerFinished { condition.wait() }
-        condition.unlock()
+    public func close() async {
+        state.withLock { $0.closed = true }
+        await writer.withLock { $0 }?.value
     }
 
-    private func writerLoop() {
+    private func writerLoop() async {
         while true {
-            condition.lock()
-            if queue.isEmpty && !closed { _ = condition.wait(until: Date(timeIntervalSinceNow: flushInterval)) }
-            let batch = queue
-            queue.removeAll(keepingCapacity: true)
-            let finishing = closed
-            condition.unlock()
-            if !batch.isEmpty { write(batch) }
-            if finishing {
-                condition.lock()
-                let more = !queue.isEmpty
-                if !more { writerFinished = true; condition.broadcast() }
-                condition.unlock()
-                if !more { return }
+            let (batch, finishing) = state.withLock { state in
+                defer { state.queue.removeAll(keepingCapacity: true) }
+                return (state.queue, state.closed)
+            }
+            if !batch.isEmpty { await write(batch) }
+            if finishing, state.withLock({ $0.queue.isEmpty }) { return }
+            if !finishing, batch.count < 4096 {
+                // Not cancellable: close() is how the writer is stopped, after it has written everything.
+                try? await Task.sleep(for: .seconds(flushInterval))
             }
         }
     }
 
-    private func write(_ batch: [WebScan]) {
-        for attempt in 1...3 {
-            if tryWrite(batch) { break }
-            if attempt == 3 {
-                condition.lock()
-                failures += 1
-                condition.unlock()
+    private func write(_ batch: [WebScan]) async {
+        let now = ProcessInfo.processInfo.systemUptime
+        let number = state.withLock { state in
+            state.startedBatches += 1
+            // Forgotten only long after they finished: a page read never takes that long.
+            if now - state.lastBatchPruned > 10 {
+                let horizon = state.prunable
+                state.lastBatch = state.lastBatch.filter { $0.value > horizon }
+                state.prunable = state.finishedBatches
+                state.lastBatchPruned = now
+            }
+            for scan in batch { state.lastBatch[scan.stampID] = state.startedBatches }
+            return state.startedBatches
+        }
+        var written = false
+        for attempt in 1...3 where !written {
+            do {
+                try await store.recordWebScans(batch)
+                written = true
+            } catch {
+                if attempt < 3 { try? await Task.sleep(for: .milliseconds(100 * attempt)) }
             }
         }
-        condition.lock()
-        for scan in batch {
-            if let left = unwritten[scan.stampRowID], left > 1 { unwritten[scan.stampRowID] = left - 1 } else { unwritten[scan.stampRowID] = nil }
-        }
-        condition.unlock()
-    }
-
-    /// One short transaction for the batch; false when the registry stayed locked past its busy timeout.
-    private func tryWrite(_ batch: [WebScan]) -> Bool {
-        do {
-            try registry.write { db in
-                let statement = try db.cachedStatement(sql: """
-                    INSERT INTO scans (stamp_id, scanned_at, status, channel, client_network) VALUES (?, ?, ?, 'web', ?)
-                    """)
-                for scan in batch {
-                    try statement.execute(arguments: [scan.stampRowID, scan.scannedAt, scan.status, scan.network])
-                }
+        state.withLock { state in
+            state.finishedBatches = number
+            if !written { state.failures += 1 }
+            for scan in batch {
+                if let left = state.unwritten[scan.stampID], left > 1 { state.unwritten[scan.stampID] = left - 1 } else { state.unwritten[scan.stampID] = nil }
             }
-            return true
-        } catch {
-            return false
         }
-    }
-}
-
-extension ScanLog {
-    /// Scans recorded by the verification page, for benchmarks and summaries.
-    public static func webScanCount(in registry: Registry) throws -> Int {
-        try registry.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM scans WHERE channel = 'web'") ?? 0 }
     }
 }

@@ -1,0 +1,46 @@
+/// A scanned stamp's history, for `ocoptrace scans`.
+public struct ScanListing: Sendable, Codable {
+    public var serial: String
+    public var stampID: String
+    public var product: String
+    public var lot: String
+    public var scans: Int
+    public var firstAt: String
+    public var lastAt: String
+    public var locations: [String]
+    public var inspectors: [String]
+    public var suspectedClone: Bool
+
+    enum CodingKeys: String, CodingKey {
+        case serial, stampID = "stamp_id", product, lot, scans, firstAt = "first_at", lastAt = "last_at", locations, inspectors
+        case suspectedClone = "suspected_clone"
+    }
+
+    init(serial: String, product: String, lot: String, scans: Int, firstAt: String, lastAt: String, locations: [String], inspectors: [String]) {
+        self.serial = serial
+        stampID = StampID(serial: Serial(unchecked: serial)).formatted
+        self.product = product
+        self.lot = lot
+        self.scans = scans
+        self.firstAt = firstAt
+        self.lastAt = lastAt
+        self.locations = locations
+        self.inspectors = inspectors
+        suspectedClone = false
+    }
+
+    /// Every scanned stamp with its history, most recently scanned first: of one lot (as typed, or
+    /// its code), or only the suspected copies.
+    public static func fetch(from store: any VerificationStore, lot: String? = nil, suspectedOnly: Bool = false,
+                             cloneThreshold: Int = CloneRule().threshold) async throws -> [ScanListing] {
+        let cloneRule = CloneRule(threshold: cloneThreshold)
+        let lotCode = lot.map { (try? LotNumber(transliterating: $0).code) ?? $0 }
+        return try await store.scanListings(lot: lotCode)
+            .map { listing in
+                var listing = listing
+                listing.suspectedClone = cloneRule.isSuspected(scans: listing.scans, locations: listing.locations)
+                return listing
+            }
+            .filter { !suspectedOnly || $0.suspectedClone }
+    }
+}
