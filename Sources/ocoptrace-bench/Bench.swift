@@ -3,7 +3,7 @@ import Foundation
 import OCOPTrace
 
 @main
-struct Bench: ParsableCommand {
+struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ocoptrace-bench",
         abstract: "Benchmarks of ocoptrace's batch jobs, run on generated data through the real executable.",

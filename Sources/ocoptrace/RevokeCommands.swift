@@ -107,7 +107,7 @@ struct ScansCommand: ParsableCommand {
     }
 }
 
-struct PackCommand: ParsableCommand {
+struct PackCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pack",
         abstract: "Export a signed offline pack of issued stamps for inspectors without a network.",
@@ -136,10 +136,17 @@ struct PackCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The signing keys folder.", valueName: "folder"))
     var keys = "keys"
 
-    func run() throws {
+    func run() async throws {
+        let key = try await registry.with(.readOnly) { store in
+            do {
+                return try await KeyStore(store: store, folder: URL(fileURLWithPath: keys)).activeSigningKey()
+            } catch {
+                throw ExitCodes.report(error)
+            }
+        }
         do {
+            // The pack itself is still read from the SQLite registry (the verification stage's own conversion).
             let store = try Registry(readOnlyPath: registry.path)
-            let key = try KeyStore(registry: store, folder: URL(fileURLWithPath: keys)).activeSigningKey()
             let count = try OfflinePack.write(from: store, key: key, to: URL(fileURLWithPath: out), producer: producer, province: province)
             let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
             print("wrote \(out): \(count) stamps, \(size) bytes, signed with key \(key.keyID) (verify with \(keys)/\(key.keyID).pub)")

@@ -23,12 +23,12 @@ private struct EPCISWorkspace {
     }
 
     @discardableResult
-    func issue(_ product: String, lot: String, count: Int, expires: Bool = true) throws -> BatchReport {
-        let issuer = StampIssuer(registry: registry, options: IssueOptions(
+    func issue(_ product: String, lot: String, count: Int, expires: Bool = true) async throws -> BatchReport {
+        let issuer = StampIssuer(store: try SQLiteStore(path: folder.path("registry.sqlite"), access: .readWrite), options: IssueOptions(
             resolver: "https://id.ocoptrace.vn", keysFolder: folder.url.appendingPathComponent("keys"),
             outputFolder: folder.url.appendingPathComponent("output"), writePNGs: false))
         let produced = CalendarDate(year: 2026, month: 11, day: 20)!
-        return try issuer.issue(productCode: product, lot: lot, count: count, producedOn: produced,
+        return try await issuer.issue(productCode: product, lot: lot, count: count, producedOn: produced,
                                 expiresOn: expires ? produced.adding(days: 7) : nil)
     }
 
@@ -70,10 +70,10 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
 }
 
 @Suite struct EPCISTests {
-    @Test func commissioningEventsNameEveryStampWithItsDatesAndLocation() throws {
+    @Test func commissioningEventsNameEveryStampWithItsDatesAndLocation() async throws {
         let workspace = try EPCISWorkspace()
-        try workspace.issue("NC-500", lot: "NC2611A", count: 30)
-        try workspace.issue("MT-200", lot: "MT2611", count: 5, expires: false)
+        try await workspace.issue("NC-500", lot: "NC2611A", count: 30)
+        try await workspace.issue("MT-200", lot: "MT2611", count: 5, expires: false)
         let (summary, document) = try workspace.export()
         #expect(document["type"] as? String == "EPCISDocument")
         #expect(document["schemaVersion"] as? String == "2.0")
@@ -106,17 +106,17 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
         #expect(elements.map { $0["01"] } == Array(repeating: "08938765000015", count: 3))
     }
 
-    @Test func stampsWithoutAGTINKeepTheirResolverURI() throws {
+    @Test func stampsWithoutAGTINKeepTheirResolverURI() async throws {
         let workspace = try EPCISWorkspace()
-        try workspace.issue("NC-CHAY", lot: "Lô chay 11", count: 4)
+        try await workspace.issue("NC-CHAY", lot: "Lô chay 11", count: 4)
         let (_, document) = try workspace.export()
         let epcs = try #require(events(document).first?["epcList"] as? [String])
         #expect(epcs == (try workspace.serials(lot: "Lo-chay-11")).map { "https://id.ocoptrace.vn/p/NC-CHAY/10/Lo-chay-11/21/" + $0 })
     }
 
-    @Test func aRevocationIsADecommissioningEventWithItsReason() throws {
+    @Test func aRevocationIsADecommissioningEventWithItsReason() async throws {
         let workspace = try EPCISWorkspace()
-        try workspace.issue("NC-500", lot: "NC2611A", count: 10)
+        try await workspace.issue("NC-500", lot: "NC2611A", count: 10)
         let serials = try workspace.serials(lot: "NC2611A")
         let reason = "Mất cuộn tem \"số 2\" <kho>"
         _ = try Revocations(registry: workspace.registry).revoke(stampIDs: workspace.stampIDs(serials.prefix(3)), reason: reason)
@@ -134,10 +134,10 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
         #expect(deletes.contains { $0["epcList"] as? [String] == ["https://id.gs1.org/01/08938765000015/21/" + serials[5]] })
     }
 
-    @Test func filtersSelectLotProducerAndDate() throws {
+    @Test func filtersSelectLotProducerAndDate() async throws {
         let workspace = try EPCISWorkspace()
-        try workspace.issue("NC-500", lot: "Lô 1", count: 3)
-        try workspace.issue("MT-200", lot: "MT2611", count: 2)
+        try await workspace.issue("NC-500", lot: "Lô 1", count: 3)
+        try await workspace.issue("MT-200", lot: "MT2611", count: 2)
         let byLot = try workspace.export(EPCISExport.Filter(lot: "Lô 1"), name: "lot.jsonld")
         #expect(byLot.summary.commissioningEvents == 1)
         #expect((events(byLot.document).first?["ilmd"] as? [String: String])?["cbvmda:lotNumber"] == "Lo-1")
@@ -168,9 +168,9 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
         #expect(EPCISExport.Filter.since(parsing: "last week") == nil)
     }
 
-    @Test func aLargeBatchIsStreamedIntoASchemaValidDocument() throws {
+    @Test func aLargeBatchIsStreamedIntoASchemaValidDocument() async throws {
         let workspace = try EPCISWorkspace()
-        try workspace.issue("NC-500", lot: "BIG", count: 20_000)
+        try await workspace.issue("NC-500", lot: "BIG", count: 20_000)
         let serials = try workspace.serials(lot: "BIG")
         _ = try Revocations(registry: workspace.registry).revoke(stampIDs: workspace.stampIDs(serials.suffix(100)), reason: "lost roll")
         let (summary, document) = try workspace.export()

@@ -258,7 +258,7 @@ import TestSupport
 }
 
 @Suite struct SpreadsheetSafetyTests {
-    @Test func formulaLikeCellsArriveAsTextInExcelAndLibreOfficeButMachineFilesKeepThem() throws {
+    @Test func formulaLikeCellsArriveAsTextInExcelAndLibreOfficeButMachineFilesKeepThem() async throws {
         let folder = TemporaryFolder("ocoptrace-csv-injection")
         let formula = #"=HYPERLINK("http://example.invalid","x")"#
         let catalog = folder.write("catalog.csv", """
@@ -277,7 +277,8 @@ import TestSupport
         #expect(warnings.contains { $0.contains(":2:producer: ") })
         #expect(warnings.contains { $0.contains(":3:producer: \"@SUM(1+1)!A0\"") })
 
-        let issued = try StampIssuer(registry: registry, options: IssueOptions(outputFolder: folder.url.appendingPathComponent("out"), writePNGs: false))
+        let issued = try await StampIssuer(store: SQLiteStore(path: folder.path("registry.sqlite"), access: .readWrite),
+                                           options: IssueOptions(outputFolder: folder.url.appendingPathComponent("out"), writePNGs: false))
             .issue(productCode: "MO", lot: "-5+5", count: 2, producedOn: nil, expiresOn: nil)
         _ = try ListingExporter(registry: registry, options: ExportOptions(
             folder: folder.url.appendingPathComponent("exports"), resolver: "https://id.ocoptrace.vn", categoryMapping: nil)).export([.google])

@@ -216,7 +216,7 @@ import TestSupport
 }
 
 @Suite struct StockFromStampsTests {
-    @Test func stockCanComeFromIssuedUnrevokedStamps() throws {
+    @Test func stockCanComeFromIssuedUnrevokedStamps() async throws {
         let folder = TemporaryFolder("ocoptrace-stock")
         let catalog = folder.write("catalog.csv", """
             product_code,name,gtin,producer,province,price_vnd,ocop_group,images,stock
@@ -226,7 +226,8 @@ import TestSupport
         let mapping = folder.write("categories.json", #"{"tiki": {"group:1": "11304"}}"#)
         let registry = try Registry(path: folder.path("registry.sqlite"))
         _ = try CatalogImporter(registry: registry).importFile(at: catalog)
-        let issued = try StampIssuer(registry: registry, options: IssueOptions(outputFolder: folder.url.appendingPathComponent("out"), writePNGs: false))
+        let issued = try await StampIssuer(store: SQLiteStore(path: folder.path("registry.sqlite"), access: .readWrite),
+                                           options: IssueOptions(outputFolder: folder.url.appendingPathComponent("out"), writePNGs: false))
             .issue(productCode: "NC-500", lot: "L1", count: 7, producedOn: nil, expiresOn: nil)
         let manifest = try String(contentsOfFile: absolutePath(issued.manifest), encoding: .utf8)
         _ = try Revocations(registry: registry).revoke(stampIDs: [String(manifest.split(separator: "\n")[1].split(separator: ",")[2])], reason: "lost")

@@ -8,13 +8,16 @@ import TestSupport
 private struct VerifyWorkspace {
     let folder = TemporaryFolder("ocoptrace-verify")
     let registry: Registry
+    /// The same registry as a store, for issuing and keys.
+    let testRegistry: TestRegistry
     let key: PublicStampKey
     let plain: [String]
     let signed: [String]
     let pendingSerial: Serial
     let today = CalendarDate(year: 2026, month: 11, day: 23)!
 
-    init() throws {
+    init() async throws {
+        testRegistry = try await TestRegistry.make(.sqlite, in: folder)
         registry = try Registry(path: folder.path("registry.sqlite"))
         let catalog = folder.write("catalog.csv", """
             product_code,name,gtin,producer,province,price_vnd,shelf_life_days,ocop_stars,ocop_recognized_on
@@ -26,17 +29,17 @@ private struct VerifyWorkspace {
         let imported = try CatalogImporter(registry: registry).importFile(at: catalog)
         precondition(imported.outcome == .succeeded)
         let keys = folder.url.appendingPathComponent("keys")
-        key = try KeyStore(registry: registry, folder: keys).generate()
-        let registry = self.registry
+        key = try await KeyStore(store: testRegistry.store, folder: keys).generate()
+        let store = testRegistry.store
         let folder = self.folder
-        func issue(_ product: String, _ lot: String, _ count: Int, signed: Bool, produced: CalendarDate?) throws -> [String] {
-            try StampFixtures.issue(registry: registry, folder: folder, keys: keys, resolver: "https://id.ocoptrace.vn",
-                                    product: product, lot: lot, count: count, signed: signed, produced: produced)
+        func issue(_ product: String, _ lot: String, _ count: Int, signed: Bool, produced: CalendarDate?) async throws -> [String] {
+            try await StampFixtures.issue(store: store, folder: folder, keys: keys, resolver: "https://id.ocoptrace.vn",
+                                          product: product, lot: lot, count: count, signed: signed, produced: produced)
         }
-        plain = try issue("NC-500", "NC2611A", 50, signed: false, produced: CalendarDate(year: 2026, month: 11, day: 20))
-        signed = try issue("MT-200", "MT-S1", 20, signed: true, produced: CalendarDate(year: 2026, month: 11, day: 2))
-        _ = try issue("NC-CHAY", "OLD", 5, signed: false, produced: CalendarDate(year: 2026, month: 1, day: 2))
-        pendingSerial = try StampFixtures.addPendingStamp(registry: registry, product: "NC-500")
+        plain = try await issue("NC-500", "NC2611A", 50, signed: false, produced: CalendarDate(year: 2026, month: 11, day: 20))
+        signed = try await issue("MT-200", "MT-S1", 20, signed: true, produced: CalendarDate(year: 2026, month: 11, day: 2))
+        _ = try await issue("NC-CHAY", "OLD", 5, signed: false, produced: CalendarDate(year: 2026, month: 1, day: 2))
+        pendingSerial = try await StampFixtures.addPendingStamp(registry: testRegistry, product: "NC-500")
     }
 
 
@@ -59,8 +62,8 @@ private struct VerifyWorkspace {
 }
 
 @Suite struct RegistryVerificationTests {
-    @Test func aGenuineStampByURLOrTypedIDWithItsFacts() throws {
-        let workspace = try VerifyWorkspace()
+    @Test func aGenuineStampByURLOrTypedIDWithItsFacts() async throws {
+        let workspace = try await VerifyWorkspace()
         let result = try workspace.verify(workspace.plain[0])
         #expect(result.status == .genuine)
         #expect(result.product == .init(code: "NC-500", name: "Nem chua hộp 500g", gtin: "08938765000015"))
@@ -73,8 +76,8 @@ private struct VerifyWorkspace {
         #expect(try workspace.verify(typed).status == .genuine)
     }
 
-    @Test func expiredProductsAndRecognitionsAreWarningsNotForgeries() throws {
-        let workspace = try VerifyWorkspace()
+    @Test func expiredProductsAndRecognitionsAreWarningsNotForgeries() async throws {
+        let workspace = try await VerifyWorkspace()
         let old = try workspace.verify(try workspace.oldStampURL)
         #expect(old.status == .genuine)
         #expect(old.productExpired)
@@ -86,8 +89,8 @@ private struct VerifyWorkspace {
         #expect(signed.warnings.contains { $0.contains("OCOP") })
     }
 
-    @Test func fieldsThatDisagreeWithTheRecordAreForgeries() throws {
-        let workspace = try VerifyWorkspace()
+    @Test func fieldsThatDisagreeWithTheRecordAreForgeries() async throws {
+        let workspace = try await VerifyWorkspace()
         let url = workspace.plain[1]
         let serial = try StampURL(parsing: url).serial.text
         let forgeries = [
@@ -104,8 +107,8 @@ private struct VerifyWorkspace {
         }
     }
 
-    @Test func signaturesStrippedAlteredOrAddedAreForgeries() throws {
-        let workspace = try VerifyWorkspace()
+    @Test func signaturesStrippedAlteredOrAddedAreForgeries() async throws {
+        let workspace = try await VerifyWorkspace()
         let signed = workspace.signed[0]
         let stripped = String(signed[..<signed.range(of: "&8030=")!.lowerBound])
         #expect(try workspace.verify(stripped).status == .forged)
@@ -119,8 +122,8 @@ private struct VerifyWorkspace {
         #expect(added.status == .forged)
     }
 
-    @Test func unknownMalformedAndPendingAreToldApart() throws {
-        let workspace = try VerifyWorkspace()
+    @Test func unknownMalformedAndPendingAreToldApart() async throws {
+        let workspace = try await VerifyWorkspace()
         let fabricated = "https://id.ocoptrace.vn/01/08938765000015/10/NC2611A/21/\(Serial.random().text)?11=261120&17=261127"
         #expect(try workspace.verify(fabricated).status == .unknown)
         #expect(try workspace.verify(StampID(serial: Serial.random()).formatted).status == .unknown)
@@ -134,8 +137,8 @@ private struct VerifyWorkspace {
         #expect(pending.status == .pending)
     }
 
-    @Test func revokedStampsSayWhy() throws {
-        let workspace = try VerifyWorkspace()
+    @Test func revokedStampsSayWhy() async throws {
+        let workspace = try await VerifyWorkspace()
         let revocations = Revocations(registry: workspace.registry)
         let id = try #require(try workspace.verify(workspace.plain[2]).stampID)
         #expect(try revocations.revoke(stampIDs: [id], reason: "cuộn tem bị mất").revoked == 1)
@@ -150,8 +153,8 @@ private struct VerifyWorkspace {
         #expect(throws: Revocations.RevocationError.self) { try revocations.revoke(stampIDs: [id], reason: "  ") }
     }
 
-    @Test func scansAreRecordedAndCopiesSuspected() throws {
-        let workspace = try VerifyWorkspace()
+    @Test func scansAreRecordedAndCopiesSuspected() async throws {
+        let workspace = try await VerifyWorkspace()
         let url = workspace.plain[4]
         let first = try workspace.verify(url, record: true, location: "Chợ Vườn Hoa")
         #expect(first.scans?.count == 1)
@@ -170,8 +173,8 @@ private struct VerifyWorkspace {
         #expect(listing.count == 2)
     }
 
-    @Test func noRecordLeavesTheRegistryUntouchedAndReadOnly() throws {
-        let workspace = try VerifyWorkspace()
+    @Test func noRecordLeavesTheRegistryUntouchedAndReadOnly() async throws {
+        let workspace = try await VerifyWorkspace()
         let readOnly = try Registry(readOnlyPath: workspace.folder.path("registry.sqlite"))
         let verifier = try RegistryVerifier(registry: readOnly, options: VerifyOptions(record: false, today: workspace.today))
         let result = try verifier.verify([workspace.plain[0]])[0]
@@ -181,11 +184,11 @@ private struct VerifyWorkspace {
 }
 
 @Suite struct OfflineVerificationTests {
-    @Test func aSignedPackDecidesWithoutTheRegistry() throws {
-        let workspace = try VerifyWorkspace()
+    @Test func aSignedPackDecidesWithoutTheRegistry() async throws {
+        let workspace = try await VerifyWorkspace()
         _ = try Revocations(registry: workspace.registry).revoke(stampIDs: [workspace.plain[7]], reason: "lost")
         let file = workspace.folder.url.appendingPathComponent("province.pack")
-        let signingKey = try KeyStore(registry: workspace.registry, folder: workspace.folder.url.appendingPathComponent("keys")).activeSigningKey()
+        let signingKey = try await KeyStore(store: workspace.testRegistry.store, folder: workspace.folder.url.appendingPathComponent("keys")).activeSigningKey()
         let count = try OfflinePack.write(from: workspace.registry, key: signingKey, to: file)
         #expect(count == 75)  // the pending batch is not in it
         let size = try FileManager.default.attributesOfItem(atPath: file.path)[.size] as! Int
@@ -206,11 +209,11 @@ private struct VerifyWorkspace {
         #expect(results[3].signature == "valid")
     }
 
-    @Test func aTamperedOrForeignPackIsRefused() throws {
-        let workspace = try VerifyWorkspace()
+    @Test func aTamperedOrForeignPackIsRefused() async throws {
+        let workspace = try await VerifyWorkspace()
         let file = workspace.folder.url.appendingPathComponent("p.pack")
-        let store = KeyStore(registry: workspace.registry, folder: workspace.folder.url.appendingPathComponent("keys"))
-        try OfflinePack.write(from: workspace.registry, key: try store.activeSigningKey(), to: file)
+        let store = KeyStore(store: workspace.testRegistry.store, folder: workspace.folder.url.appendingPathComponent("keys"))
+        try OfflinePack.write(from: workspace.registry, key: try await store.activeSigningKey(), to: file)
         var bytes = try Data(contentsOf: file)
         bytes[bytes.count / 2] ^= 0x01
         let tampered = workspace.folder.url.appendingPathComponent("tampered.pack")
@@ -219,7 +222,7 @@ private struct VerifyWorkspace {
             (error as? OfflinePack.PackError)?.reason == .badSignature && (error as? OfflinePack.PackError)?.isRefused == true
         }
         let otherFolder = TemporaryFolder()
-        let otherKey = try KeyStore(registry: try Registry(path: otherFolder.path("r.sqlite")), folder: otherFolder.url).generate()
+        let otherKey = try await KeyStore(store: TestRegistry.make(.sqlite, in: otherFolder, name: "r").store, folder: otherFolder.url).generate()
         #expect { try OfflinePack(contentsOf: file, publicKeys: [otherKey]) } throws: { error in
             (error as? OfflinePack.PackError)?.reason == .unknownKey(String(try! String(contentsOf: file, encoding: .isoLatin1).suffix(68).prefix(4)))
         }
@@ -228,8 +231,8 @@ private struct VerifyWorkspace {
         }
     }
 
-    @Test func thePublicKeyAloneVouchesForSignedStampsOnly() throws {
-        let workspace = try VerifyWorkspace()
+    @Test func thePublicKeyAloneVouchesForSignedStampsOnly() async throws {
+        let workspace = try await VerifyWorkspace()
         let verifier = OfflineVerifier(pack: nil, publicKeys: [workspace.key], today: workspace.today)
         let signed = workspace.signed[3]
         var tampered = signed.replacingOccurrences(of: "/10/MT-S1/", with: "/10/MT-S2/")
@@ -256,11 +259,11 @@ private struct VerifyWorkspace {
         }
     }
 
-    @Test func randomAndMutatedInputsNeverCrashOrPassAsGenuine() throws {
-        let workspace = try VerifyWorkspace()
+    @Test func randomAndMutatedInputsNeverCrashOrPassAsGenuine() async throws {
+        let workspace = try await VerifyWorkspace()
         let file = workspace.folder.url.appendingPathComponent("p.pack")
-        let store = KeyStore(registry: workspace.registry, folder: workspace.folder.url.appendingPathComponent("keys"))
-        try OfflinePack.write(from: workspace.registry, key: try store.activeSigningKey(), to: file)
+        let store = KeyStore(store: workspace.testRegistry.store, folder: workspace.folder.url.appendingPathComponent("keys"))
+        try OfflinePack.write(from: workspace.registry, key: try await store.activeSigningKey(), to: file)
         let offline = OfflineVerifier(pack: try OfflinePack(contentsOf: file, publicKeys: [workspace.key]), publicKeys: [workspace.key],
                                       today: workspace.today)
         let registry = try workspace.verifier(record: false)

@@ -12,6 +12,8 @@ import TestSupport
 struct ServerWorkspace: Sendable {
     let folder = TemporaryFolder("ocoptrace-serve")
     let registry: Registry
+    /// The same registry as a store, for issuing and keys.
+    let testRegistry: TestRegistry
     let publicKey: PublicStampKey
     /// Unsigned stamps of NC-500 (GTIN 08938765000015, OCOP 4 stars, valid), lot NC2611A.
     let plain: [String]
@@ -24,7 +26,8 @@ struct ServerWorkspace: Sendable {
     static let base = "https://id.ocoptrace.vn"
     static let gtin = "08938765000015"
 
-    init() throws {
+    init() async throws {
+        testRegistry = try await TestRegistry.make(.sqlite, in: folder)
         registry = try Registry(path: folder.path("registry.sqlite"))
         let catalog = folder.write("catalog.csv", """
             product_code,name,gtin,producer,province,commune,district,price_vnd,shelf_life_days,ocop_stars,ocop_recognized_on,ocop_decision,images
@@ -36,19 +39,20 @@ struct ServerWorkspace: Sendable {
         let imported = try CatalogImporter(registry: registry).importFile(at: catalog)
         precondition(imported.outcome == .succeeded, "\(imported)")
         let keys = folder.url.appendingPathComponent("keys")
-        publicKey = try KeyStore(registry: registry, folder: keys).generate()
+        publicKey = try await KeyStore(store: testRegistry.store, folder: keys).generate()
         let registry = self.registry
+        let store = testRegistry.store
         let folder = self.folder
-        func issue(_ product: String, _ lot: String, _ count: Int, signed: Bool) throws -> [String] {
-            try StampFixtures.issue(registry: registry, folder: folder, keys: keys, resolver: ServerWorkspace.base,
-                                    product: product, lot: lot, count: count, signed: signed, produced: .today().adding(days: -2))
+        func issue(_ product: String, _ lot: String, _ count: Int, signed: Bool) async throws -> [String] {
+            try await StampFixtures.issue(store: store, folder: folder, keys: keys, resolver: ServerWorkspace.base,
+                                          product: product, lot: lot, count: count, signed: signed, produced: .today().adding(days: -2))
         }
-        plain = try issue("NC-500", "NC2611A", 20, signed: false)
-        signed = try issue("MT-200", "MT-S1", 5, signed: true)
-        script = try issue("XSS", "X1", 2, signed: false)[0]
+        plain = try await issue("NC-500", "NC2611A", 20, signed: false)
+        signed = try await issue("MT-200", "MT-S1", 5, signed: true)
+        script = try await issue("XSS", "X1", 2, signed: false)[0]
         revoked = plain[19]
         _ = try Revocations(registry: registry).revoke(stampIDs: [revoked], reason: "cuộn tem bị mất")
-        let pending = try StampFixtures.addPendingStamp(registry: registry, product: "NC-500")
+        let pending = try await StampFixtures.addPendingStamp(registry: testRegistry, product: "NC-500")
         pendingURL = "\(ServerWorkspace.base)/01/\(ServerWorkspace.gtin)/10/HALF/21/\(pending.text)"
     }
 
