@@ -14,7 +14,7 @@ struct ScratchDatabase {
     static func create(on server: PostgresURL, prefix: String) async throws -> ScratchDatabase {
         let name = prefix + "_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
         // The name is made here of letters, digits and underscores only: safe to put in the statement.
-        try await withClient(server) { client in try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)")) }
+        try await withClient(server) { client in _ = try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)")) }
         return ScratchDatabase(url: server.with(database: String(name)), server: server)
     }
 
@@ -28,7 +28,7 @@ struct ScratchDatabase {
     /// Drops the database, closing what is still connected to it.
     func drop() async {
         try? await Self.withClient(server) { client in
-            try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(url.database) WITH (FORCE)"))
+            _ = try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(url.database) WITH (FORCE)"))
         }
     }
 

@@ -91,8 +91,10 @@ extension PostgresStore {
             return try await transaction("store stamps of batch #\(batchID)") { connection in
                 // The batch's row is held until this transaction ends: another process appending to
                 // the same batch waits here, then counts what this one stored.
-                let quantity = try await connection.query("SELECT quantity FROM stamp_batches WHERE id = \(batchID) FOR UPDATE",
-                                                          logger: logger).decodeAll(Int.self).first ?? 0
+                guard let quantity = try await connection.query("SELECT quantity FROM stamp_batches WHERE id = \(batchID) FOR UPDATE",
+                                                                logger: logger).decodeAll(Int.self).first else {
+                    throw RegistryError.failed(operation: "store stamps of batch #\(batchID)", reason: "there is no such batch")
+                }
                 let fill = try await connection.query("""
                     SELECT COUNT(*) AS stored, COALESCE(MAX(sequence), 0) AS last FROM stamps WHERE batch_id = \(batchID)
                     """, logger: logger).decodeAll(BatchFill.self)[0]
@@ -151,7 +153,7 @@ extension PostgresStore {
 
     public func addSigningKey(_ key: KeyStore.Record) async throws {
         try await transaction("record signing key \(key.keyID)") { connection in
-            try await connection.query("""
+            _ = try await connection.query("""
                 INSERT INTO signing_keys (key_id, public_key, created_at, retired_at)
                 VALUES (\(key.keyID), \(key.publicKey), \(key.createdAt), \(key.retiredAt))
                 """, logger: logger)

@@ -78,7 +78,9 @@ extension SQLiteStore {
 
     public func appendStamps(_ stamps: [DrawnStamp], toBatch batchID: Int64) async throws -> StampAppend {
         try await write { db in
-            let quantity = try Int.fetchOne(db, sql: "SELECT quantity FROM stamp_batches WHERE id = ?", arguments: [batchID]) ?? 0
+            guard let quantity = try Int.fetchOne(db, sql: "SELECT quantity FROM stamp_batches WHERE id = ?", arguments: [batchID]) else {
+                throw RegistryError.failed(operation: "store stamps of batch #\(batchID)", reason: "there is no such batch")
+            }
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stamps WHERE batch_id = ?", arguments: [batchID]) ?? 0
             var sequence = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(sequence), 0) FROM stamps WHERE batch_id = ?", arguments: [batchID]) ?? 0
             let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO stamps (batch_id, sequence, serial, signature) VALUES (?, ?, ?, ?)")
