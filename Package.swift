@@ -112,6 +112,9 @@ let package = Package(
                 "OCOPTrace",
                 "OCOPTraceServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // A scratch database on a PostgreSQL server, for benchmarks on both engines.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(

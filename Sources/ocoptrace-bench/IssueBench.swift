@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import OCOPTrace
 
-struct IssueBench: ParsableCommand {
+struct IssueBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "issue",
         abstract: "Issue N stamps with PNGs, side by side with the C reference program and the qrencode command.",
@@ -13,9 +13,13 @@ struct IssueBench: ParsableCommand {
             manifest) one PNG each on one core; and the `qrencode` command runs once per stamp on a sample. \
             Reports stamps/s for each, the ratios, ocoptrace's stage times, peak memory and QR versions.
 
+            With --db postgres://…, the same issue also runs on a fresh database made on that PostgreSQL \
+            server (and dropped afterwards), and both engines are reported side by side.
+
             Example:
               swift build -c release && swift run -c release ocoptrace-bench issue --stamps 100000
               swift run -c release ocoptrace-bench issue --stamps 100000 --embed-signature
+              swift run -c release ocoptrace-bench issue --stamps 100000 --db postgres://postgres@127.0.0.1:5432/postgres
             """
     )
 
@@ -37,8 +41,20 @@ struct IssueBench: ParsableCommand {
     @Option(help: ArgumentHelp("Work folder (default: a new one in output/, on the disk real stamps go to, removed afterwards).", valueName: "folder"))
     var keep: String?
 
+    @Option(help: ArgumentHelp("Also issue on PostgreSQL: a server URL; a fresh database is made on it for the run.", valueName: "url"))
+    var db: String?
+
     @Flag(help: "Print the results as JSON.")
     var json = false
+
+    /// The same issue on PostgreSQL.
+    struct PostgresRun: Codable {
+        var ocoptrace: ChildRun
+        var stampsPerSecond: Double
+        var stages: BatchReport?
+        /// PostgreSQL's time over SQLite's, end to end.
+        var timeOverSQLite: Double
+    }
 
     struct Results: Codable {
         var stamps: Int
@@ -55,16 +71,19 @@ struct IssueBench: ParsableCommand {
         var qrencodeStampsPerSecond: Double?
         var speedupOverReference: Double
         var speedupOverQrencode: Double?
+        var postgres: PostgresRun?
     }
 
-    func run() throws {
+    func run() async throws {
+        let server: PostgresURL?
+        do { server = try db.map { try PostgresURL(parsing: $0) } } catch { throw ValidationError("--db \(db ?? ""): \(error)") }
         let folder = keep.map { URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: "output/bench-issue-\(UUID().uuidString)")
         try? FileManager.default.removeItem(at: folder)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
         let binary = executable ?? Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("ocoptrace").path
-        let db = folder.appendingPathComponent("registry.sqlite").path
+        let sqlite = folder.appendingPathComponent("registry.sqlite").path
 
         // A registry with one product, as a cooperative would have.
         let catalog = folder.appendingPathComponent("catalog.csv")
@@ -73,19 +92,23 @@ struct IssueBench: ParsableCommand {
             NC-500,Nem chua Thanh Hóa hộp 500g,8938765000015,HTX Chế biến Nem chua Xuân Lập,HTX,Thanh Hóa,85000,7
 
             """.write(to: catalog, atomically: true, encoding: .utf8)
-        try ChildRun.require(binary, ["import", "--db", db, catalog.path])
-        if embedSignature {
-            try ChildRun.require(binary, ["keys", "generate", "--db", db, "--keys", folder.appendingPathComponent("keys").path])
-        }
+        try ChildRun.require(binary, ["import", "--db", sqlite, catalog.path])
 
         let output = folder.appendingPathComponent("ocoptrace-out")
-        var arguments = ["issue", "--db", db, "--product", "NC-500", "--lot", "NC2611A", "--count", String(stamps),
-                         "--produced", "2026-11-20", "--output", output.path, "--keys", folder.appendingPathComponent("keys").path, "--json"]
-        if embedSignature { arguments.append("--embed-signature") }
-        let reportFile = folder.appendingPathComponent("issue.json")
-        let ours = try ChildRun.measure(label: "ocoptrace issue", binary: binary, arguments: arguments, stdout: reportFile.path)
-        guard ours.exitStatus == 0 else { throw ValidationError("ocoptrace issue failed (exit \(ours.exitStatus))") }
-        let stages = try? JSONDecoder().decode(BatchReport.self, from: Data(contentsOf: reportFile))
+        let (ours, stages) = try issue(db: sqlite, output: output, folder: folder, binary: binary)
+
+        // The same issue on a fresh PostgreSQL database, with the same product.
+        var postgres: PostgresRun?
+        if let server {
+            let scratch = try await ScratchDatabase.create(on: server, prefix: "ocoptrace_bench")
+            do {
+                postgres = try await issueOnPostgres(scratch, folder: folder, binary: binary, sqlite: ours)
+                await scratch.drop()
+            } catch {
+                await scratch.drop()
+                throw error
+            }
+        }
 
         // The same URLs, from the manifest, for the reference program and qrencode.
         let manifest = try FileManager.default.subpathsOfDirectory(atPath: output.path).first { $0.hasSuffix("manifest.csv") }
@@ -124,7 +147,8 @@ struct IssueBench: ParsableCommand {
             stamps: stamps, signed: embedSignature, ocoptrace: ours, ocoptraceStampsPerSecond: ourRate, stages: stages,
             reference: referenceRun, referenceStampsPerSecond: referenceRate, referenceEncodeOnly: encodeOnly,
             referenceEncodeOnlyStampsPerSecond: Double(stamps) / encodeOnly.seconds, qrencodeSample: qrencodeRate.map { _ in sample.count },
-            qrencodeStampsPerSecond: qrencodeRate, speedupOverReference: ourRate / referenceRate, speedupOverQrencode: qrencodeRate.map { ourRate / $0 })
+            qrencodeStampsPerSecond: qrencodeRate, speedupOverReference: ourRate / referenceRate, speedupOverQrencode: qrencodeRate.map { ourRate / $0 },
+            postgres: postgres)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -141,6 +165,14 @@ struct IssueBench: ParsableCommand {
                          render.writeSeconds / Double(stamps) * 1e6))
             print("  QR versions: " + render.versions.sorted { $0.key < $1.key }.map { "version \($0.key): \($0.value)" }.joined(separator: ", "))
         }
+        if let postgres {
+            print(String(format: "ocoptrace issue on PostgreSQL       %8.0f stamps/s  %6.2f s  peak RSS %6.1f MiB  → %.2f× SQLite's time",
+                         postgres.stampsPerSecond, postgres.ocoptrace.seconds, Double(postgres.ocoptrace.peakRSSKiB) / 1024, postgres.timeOverSQLite))
+            if let stages = postgres.stages {
+                print(String(format: "  serials + registry                 %8.0f stamps/s  %6.2f s", Double(stamps) / stages.storeSeconds, stages.storeSeconds))
+                print(String(format: "  render (encode, PNG, files, manifest) %5.0f stamps/s  %6.2f s wall", Double(stamps) / stages.renderSeconds, stages.renderSeconds))
+            }
+        }
         print(String(format: "qr-reference.c (1 core, PNGs)       %8.0f stamps/s  %6.2f s  → ocoptrace is %.2f×", referenceRate, referenceRun.seconds, ourRate / referenceRate))
         print(String(format: "qr-reference.c --encode-only        %8.0f stamps/s  %6.2f s", Double(stamps) / encodeOnly.seconds, encodeOnly.seconds))
         if let qrencodeRate {
@@ -148,6 +180,46 @@ struct IssueBench: ParsableCommand {
         } else {
             print("qrencode command, one per stamp     skipped: not installed")
         }
+    }
+
+    /// Runs `ocoptrace issue` on the registry `db` (keys first, when signing), writing to `output`.
+    private func issue(db: String, output: URL, folder: URL, binary: String) throws -> (ChildRun, BatchReport?) {
+        let keys = folder.appendingPathComponent("keys").path
+        if embedSignature {
+            try ChildRun.require(binary, ["keys", "generate", "--db", db, "--keys", keys])
+        }
+        var arguments = ["issue", "--db", db, "--product", "NC-500", "--lot", "NC2611A", "--count", String(stamps),
+                         "--produced", "2026-11-20", "--output", output.path, "--keys", keys, "--json"]
+        if embedSignature { arguments.append("--embed-signature") }
+        let reportFile = folder.appendingPathComponent("issue-\(output.lastPathComponent).json")
+        let run = try ChildRun.measure(label: "ocoptrace issue", binary: binary, arguments: arguments, stdout: reportFile.path)
+        guard run.exitStatus == 0 else { throw ValidationError("ocoptrace issue --db \(db) failed (exit \(run.exitStatus))") }
+        return (run, try? JSONDecoder().decode(BatchReport.self, from: Data(contentsOf: reportFile)))
+    }
+
+    /// The same product as the SQLite side's catalog, written into a migrated PostgreSQL registry,
+    /// then the same issue.
+    private func issueOnPostgres(_ scratch: ScratchDatabase, folder: URL, binary: String, sqlite: ChildRun) async throws -> PostgresRun {
+        // Opening it read-write creates the schema.
+        try await RegistryStores.open(.postgres(scratch.url), access: .readWrite).close()
+        let now = "'" + Timestamp.now() + "'"
+        try await scratch.execute([
+            """
+            INSERT INTO producers (name, identity_key, type, province, created_at, updated_at)
+            VALUES ('HTX Chế biến Nem chua Xuân Lập', 'htx che bien nem chua xuan lap|thanh hoa', 'cooperative', 'Thanh Hóa', \(now), \(now))
+            """,
+            """
+            INSERT INTO products (producer_id, code, name, gtin, price_vnd, shelf_life_days, fingerprint, created_at, updated_at)
+            SELECT id, 'NC-500', 'Nem chua Thanh Hóa hộp 500g', '08938765000015', 85000, 7, 'bench', \(now), \(now) FROM producers
+            """,
+        ])
+        // Keys of its own: a key id is recorded in one registry only.
+        let postgresFolder = folder.appendingPathComponent("postgres")
+        try FileManager.default.createDirectory(at: postgresFolder, withIntermediateDirectories: true)
+        let (run, stages) = try issue(db: scratch.url.text, output: folder.appendingPathComponent("ocoptrace-postgres-out"),
+                                      folder: postgresFolder, binary: binary)
+        return PostgresRun(ocoptrace: run, stampsPerSecond: Double(stamps) / run.seconds, stages: stages,
+                           timeOverSQLite: run.seconds / sqlite.seconds)
     }
 
     static func extractURLs(from manifest: URL, to payloads: URL) throws {

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import OCOPTrace
 
-struct IssueCommand: ParsableCommand {
+struct IssueCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "issue",
         abstract: "Issue traceability stamps (tem truy xuất nguồn gốc) as QR PNGs with a manifest.",
@@ -64,37 +64,43 @@ struct IssueCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let progress = TerminalProgress()
-        var batches: [BatchReport] = []
         var importReports: [FileImportReport] = []
-        do {
-            if let orders {
-                let url = URL(fileURLWithPath: orders)
-                _ = try InputFiles.expand([url])
-                // The file's kind first, from its header: a catalog given here must change nothing.
-                guard try InputFiles.kind(of: url) == .stampOrders else {
-                    throw ValidationError("\(orders) is a catalog, not a stamp-order file: import it with `ocoptrace import \(orders)`; nothing was changed")
+        let batches: [BatchReport] = try await registry.with(.readWrite) { store in
+            do {
+                var batches: [BatchReport] = []
+                if let orders {
+                    let url = URL(fileURLWithPath: orders)
+                    _ = try InputFiles.expand([url])
+                    // The file's kind first, from its header: a catalog given here must change nothing.
+                    guard try InputFiles.kind(of: url) == .stampOrders else {
+                        throw ValidationError("\(orders) is a catalog, not a stamp-order file: import it with `ocoptrace import \(orders)`; nothing was changed")
+                    }
+                    // The importer still writes through the SQLite registry itself, until the catalog stage
+                    // takes the store too.
+                    guard case .sqlite(let path) = store.location else {
+                        throw ValidationError("--orders needs an SQLite registry for now: import the file with `ocoptrace import`, then issue its lots")
+                    }
+                    let report = try CatalogImporter(registry: Registry(path: path))
+                        .importFile(at: url, options: ImportOptions(problemsFolder: self.registry.outputFolder))
+                    importReports.append(report)
+                    if report.outcome == .succeeded {
+                        batches = try await StampIssuer(store: store, options: issuing.issueOptions)
+                            .issue(orderIDs: report.stampOrderIDs, progress: progress?.issueCallback)
+                    }
+                } else {
+                    batches = [try await StampIssuer(store: store, options: issuing.issueOptions).issue(
+                        productCode: product!, producer: producer, lot: lot!, count: count!,
+                        producedOn: produced.flatMap(CalendarDate.init(parsing:)), expiresOn: expires.flatMap(CalendarDate.init(parsing:)),
+                        progress: progress?.issueCallback)]
                 }
-                let registry = try Registry(path: self.registry.path)
-                let report = try CatalogImporter(registry: registry)
-                    .importFile(at: url, options: ImportOptions(problemsFolder: self.registry.outputFolder))
-                importReports.append(report)
-                if report.outcome == .succeeded {
-                    batches = try StampIssuer(registry: registry, options: issuing.issueOptions)
-                        .issue(orderIDs: report.stampOrderIDs, progress: progress?.issueCallback)
-                }
-            } else {
-                let registry = try Registry(path: registry.path)
-                batches = [try StampIssuer(registry: registry, options: issuing.issueOptions).issue(
-                    productCode: product!, producer: producer, lot: lot!, count: count!,
-                    producedOn: produced.flatMap(CalendarDate.init(parsing:)), expiresOn: expires.flatMap(CalendarDate.init(parsing:)),
-                    progress: progress?.issueCallback)]
+                progress?.finish()
+                return batches
+            } catch {
+                progress?.finish()
+                throw ExitCodes.report(error)
             }
-            progress?.finish()
-        } catch {
-            progress?.finish()
-            throw ExitCodes.report(error)
         }
         for report in importReports where report.outcome != .succeeded { ReportPrinter.print(report) }
         for batch in batches {
@@ -104,7 +110,7 @@ struct IssueCommand: ParsableCommand {
     }
 }
 
-struct RenderCommand: ParsableCommand {
+struct RenderCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "render",
         abstract: "Re-render an issued batch's PNGs and manifest from the registry (reprints); issues nothing.",
@@ -133,17 +139,19 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
-    func run() throws {
+    func run() async throws {
         let progress = TerminalProgress()
-        let report: BatchReport
-        do {
-            let registry = try Registry(path: registry.path)
-            let options = IssueOptions(outputFolder: URL(fileURLWithPath: output), render: rendering.renderOptions)
-            report = try StampIssuer(registry: registry, options: options).rerender(lot: lot, productCode: product, progress: progress?.issueCallback)
-            progress?.finish()
-        } catch {
-            progress?.finish()
-            throw ExitCodes.report(error)
+        let report: BatchReport = try await registry.with(.readOnly) { store in
+            do {
+                let options = IssueOptions(outputFolder: URL(fileURLWithPath: output), render: rendering.renderOptions)
+                let report = try await StampIssuer(store: store, options: options).rerender(lot: lot, productCode: product,
+                                                                                           progress: progress?.issueCallback)
+                progress?.finish()
+                return report
+            } catch {
+                progress?.finish()
+                throw ExitCodes.report(error)
+            }
         }
         if json { Console.printJSON(report) } else { ReportPrinter.print(report) }
     }

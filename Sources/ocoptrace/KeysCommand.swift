@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import OCOPTrace
 
-struct KeysCommand: ParsableCommand {
+struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
         abstract: "Manage the Ed25519 keys that sign stamps.",
@@ -13,7 +13,7 @@ struct KeysCommand: ParsableCommand {
         subcommands: [Generate.self, List.self, Retire.self]
     )
 
-    struct Generate: ParsableCommand {
+    struct Generate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a signing key: keys/{id}.key (private, mode 0600, never printed) and keys/{id}.pub for inspectors.",
             discussion: """
@@ -29,12 +29,13 @@ struct KeysCommand: ParsableCommand {
         @Flag(help: "Print the new key as JSON.")
         var json = false
 
-        func run() throws {
-            let key: PublicStampKey
-            do {
-                key = try KeyStore(registry: Registry(path: registry.path), folder: URL(fileURLWithPath: keys)).generate()
-            } catch {
-                throw ExitCodes.report(error)
+        func run() async throws {
+            let key = try await registry.with(.readWrite) { store in
+                do {
+                    return try await KeyStore(store: store, folder: URL(fileURLWithPath: keys)).generate()
+                } catch {
+                    throw ExitCodes.report(error)
+                }
             }
             let publicFile = URL(fileURLWithPath: keys).appendingPathComponent(key.keyID + ".pub").path
             if json {
@@ -45,7 +46,7 @@ struct KeysCommand: ParsableCommand {
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List the keys the registry knows.",
             discussion: """
@@ -57,12 +58,13 @@ struct KeysCommand: ParsableCommand {
         @Flag(help: "Print JSON Lines.")
         var json = false
 
-        func run() throws {
-            let records: [KeyStore.Record]
-            do {
-                records = try KeyStore(registry: Registry(readOnlyPath: registry.path), folder: URL(fileURLWithPath: "keys")).records()
-            } catch {
-                throw ExitCodes.report(error)
+        func run() async throws {
+            let records = try await registry.with(.readOnly) { store in
+                do {
+                    return try await KeyStore(store: store, folder: URL(fileURLWithPath: "keys")).records()
+                } catch {
+                    throw ExitCodes.report(error)
+                }
             }
             if json {
                 records.forEach(Console.printJSON)
@@ -74,7 +76,7 @@ struct KeysCommand: ParsableCommand {
         }
     }
 
-    struct Retire: ParsableCommand {
+    struct Retire: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Retire a key: it signs nothing new, and what it signed still verifies.",
             discussion: """
@@ -86,13 +88,15 @@ struct KeysCommand: ParsableCommand {
         @Argument(help: "The key id.")
         var keyID: String
 
-        func run() throws {
-            do {
-                try KeyStore(registry: Registry(path: registry.path), folder: URL(fileURLWithPath: "keys")).retire(keyID)
-                print("retired key \(keyID)")
-            } catch {
-                throw ExitCodes.report(error)
+        func run() async throws {
+            try await registry.with(.readWrite) { store in
+                do {
+                    try await KeyStore(store: store, folder: URL(fileURLWithPath: "keys")).retire(keyID)
+                } catch {
+                    throw ExitCodes.report(error)
+                }
             }
+            print("retired key \(keyID)")
         }
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import OCOPTrace
 
-struct LabelsCommand: ParsableCommand {
+struct LabelsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "labels",
         abstract: "Print-ready PDF label sheets of an issued batch, with vector QR codes.",
@@ -64,7 +64,7 @@ struct LabelsCommand: ParsableCommand {
         if custom > 0, layout != nil { throw ValidationError("use --layout or a custom layout, not both") }
     }
 
-    func run() throws {
+    func run() async throws {
         if listLayouts {
             if json { LabelLayout.builtIn.forEach(Console.printJSON); return }
             Console.table(header: ["Layout", "Page (mm)", "Grid", "Label (mm)", ""], rows: LabelLayout.builtIn.map {
@@ -74,16 +74,16 @@ struct LabelsCommand: ParsableCommand {
             return
         }
         let chosen = try chosenLayout()
-        let report: LabelJob.Report
-        do {
-            let store = try Registry(readOnlyPath: registry.path)
-            report = try LabelJob(registry: store, layout: chosen).write(lot: lot!, productCode: product, to: out.map { URL(fileURLWithPath: $0) },
-                                                                         outputFolder: URL(fileURLWithPath: output))
-        } catch let error as LabelLayout.LayoutError {
-            Console.error("\(error)")
-            throw ExitCodes.rejected
-        } catch {
-            throw ExitCodes.report(error)
+        let report: LabelJob.Report = try await registry.with(.readOnly) { store in
+            do {
+                return try await LabelJob(store: store, layout: chosen).write(lot: lot!, productCode: product, to: out.map { URL(fileURLWithPath: $0) },
+                                                                             outputFolder: URL(fileURLWithPath: output))
+            } catch let error as LabelLayout.LayoutError {
+                Console.error("\(error)")
+                throw ExitCodes.rejected
+            } catch {
+                throw ExitCodes.report(error)
+            }
         }
         if json { Console.printJSON(report) } else {
             print("wrote \(report.pdf): \(report.labels) labels on \(report.pages) page\(report.pages == 1 ? "" : "s") (\(report.layout), QR modules \(String(format: "%.2f", report.moduleMillimetres)) mm)")

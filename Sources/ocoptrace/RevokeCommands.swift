@@ -145,9 +145,7 @@ struct PackCommand: AsyncParsableCommand {
     func run() async throws {
         try await registry.with(.readOnly) { store in
             do {
-                // TODO(store-stamps): KeyStore still reads the signing keys through the SQLite
-                // Registry; once it takes the store, pass `store` and drop this second open.
-                let key = try KeyStore(registry: try Registry(readOnlyPath: registry.path), folder: URL(fileURLWithPath: keys)).activeSigningKey()
+                let key = try await KeyStore(store: store, folder: URL(fileURLWithPath: keys)).activeSigningKey()
                 let count = try await OfflinePack.write(from: store, key: key, to: URL(fileURLWithPath: out), producer: producer, province: province)
                 let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
                 print("wrote \(out): \(count) stamps, \(size) bytes, signed with key \(key.keyID) (verify with \(keys)/\(key.keyID).pub)")

@@ -34,19 +34,22 @@ struct RunCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let summary: Pipeline.Summary
         let progress = TerminalProgress()
-        do {
-            _ = try InputFiles.expand([URL(fileURLWithPath: folder)])
-            let registry = try Registry(path: registry.path)
-            summary = try await Pipeline(registry: registry, outputFolder: URL(fileURLWithPath: issuing.output))
-                .run(folder: URL(fileURLWithPath: folder), options: ImportOptions(problemsFolder: URL(fileURLWithPath: issuing.output)), issue: issuing.issueOptions, reportLanguage: lang ?? .fromEnvironment,
-                     progress: progress?.callback,
-                     issueProgress: progress?.issueCallback)
-            progress?.finish()
-        } catch {
-            progress?.finish()
-            throw ExitCodes.report(error)
+        let summary: Pipeline.Summary = try await registry.with(.readWrite) { store in
+            do {
+                _ = try InputFiles.expand([URL(fileURLWithPath: folder)])
+                // The stages not on the store yet still read and write the SQLite registry itself.
+                let sqlite = try Registry(path: registry.path)
+                let summary = try await Pipeline(registry: sqlite, store: store, outputFolder: URL(fileURLWithPath: issuing.output))
+                    .run(folder: URL(fileURLWithPath: folder), options: ImportOptions(problemsFolder: URL(fileURLWithPath: issuing.output)), issue: issuing.issueOptions, reportLanguage: lang ?? .fromEnvironment,
+                         progress: progress?.callback,
+                         issueProgress: progress?.issueCallback)
+                progress?.finish()
+                return summary
+            } catch {
+                progress?.finish()
+                throw ExitCodes.report(error)
+            }
         }
         if json {
             Console.printJSON(summary)

@@ -2,8 +2,33 @@ import Foundation
 import Testing
 import TestSupport
 
+/// A folder to run `ocoptrace` in, on a registry of either engine with two products.
+private struct IssueCLIWorkspace: Sendable {
+    let folder = TemporaryFolder("ocoptrace-cli-issue")
+    let registry: TestRegistry
+
+    init(_ engine: RegistryEngine) async throws {
+        registry = try await TestRegistry.make(engine, in: folder)
+        try await StampFixtures.addProducts([
+            .init(code: "NC-500", name: "Nem chua hộp 500g", gtin: "8938765000015", producer: "HTX Nem chua Xuân Lập", shelfLifeDays: 7),
+            .init(code: "MT-200", name: "Mắm tép 200g", gtin: "8939123400119", producer: "Công ty Mắm tép", priceVND: 65000,
+                  shelfLifeDays: 365),
+        ], to: registry)
+    }
+
+    /// Runs `ocoptrace arguments… --db <this registry>` in the folder.
+    func run(_ arguments: [String]) throws -> CommandResult {
+        try OCOPTraceBinary.run(arguments + ["--db", registry.argument], in: folder.url)
+    }
+
+    var url: URL { folder.url }
+    func path(_ name: String) -> String { folder.path(name) }
+}
+
 /// `ocoptrace issue`, `render` and `keys`, end to end.
 @Suite struct IssueCLITests {
+    /// The SQLite workspace the `import` command made, for the tests of `--orders` (whose import
+    /// does not write through the store yet).
     private func workspace() throws -> TemporaryFolder {
         let folder = TemporaryFolder("ocoptrace-cli-issue")
         folder.write("catalog.csv", """
@@ -21,10 +46,9 @@ import TestSupport
         try text.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
     }
 
-    @Test func issuesABatchAndPrintsItsManifestAsJSON() throws {
-        let folder = try workspace()
-        let result = try OCOPTraceBinary.run(["issue", "--product", "NC-500", "--lot", "L1", "--count", "25",
-                                              "--produced", "20/11/2026", "--json"], in: folder.url)
+    @Test(arguments: RegistryEngine.available) func issuesABatchAndPrintsItsManifestAsJSON(engine: RegistryEngine) async throws {
+        let folder = try await IssueCLIWorkspace(engine)
+        let result = try folder.run(["issue", "--product", "NC-500", "--lot", "L1", "--count", "25", "--produced", "20/11/2026", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let report = try #require(try jsonLines(result.stdout).first)
         #expect(report["new_stamps"] as? Int == 25)
@@ -36,18 +60,18 @@ import TestSupport
         #expect(text.contains("?11=261120&17=261127"))
     }
 
-    @Test func twoIssueProcessesOnOneRegistryBothSucceed() throws {
-        let folder = try workspace()
+    @Test(arguments: RegistryEngine.available) func twoIssueProcessesOnOneRegistryBothSucceed(engine: RegistryEngine) async throws {
+        let folder = try await IssueCLIWorkspace(engine)
         let results = ConcurrentCommandResults()
         DispatchQueue.concurrentPerform(iterations: 2) { index in
             let arguments = ["issue", "--product", index == 0 ? "NC-500" : "MT-200", "--lot", "C\(index)", "--count", "3000"]
-            results.set(index, try? OCOPTraceBinary.run(arguments, in: folder.url))
+            results.set(index, try? folder.run(arguments))
         }
         for index in 0..<2 {
             let result = try #require(results.get(index))
             #expect(result.status == 0, "\(result.stderr)")
         }
-        let products = try OCOPTraceBinary.run(["jobs", "--json"], in: folder.url)
+        let products = try folder.run(["jobs", "--json"])
         let issueJobs = try jsonLines(products.stdout).filter { $0["kind"] as? String == "issue" }
         #expect(issueJobs.count == 2)
         let manifests = try FileManager.default.subpathsOfDirectory(atPath: folder.path("output/stamps")).filter { $0.hasSuffix("manifest.csv") }
@@ -60,22 +84,26 @@ import TestSupport
         #expect(serials.count == 6000)
     }
 
-    @Test func twoProcessesCompletingTheSameBatchNeverOverfillIt() throws {
-        let folder = try workspace()
+    /// Two real processes of the executable complete one batch at once.
+    @Test(arguments: RegistryEngine.available) func twoProcessesCompletingTheSameBatchNeverOverfillIt(engine: RegistryEngine) async throws {
+        let folder = try await IssueCLIWorkspace(engine)
         let results = ConcurrentCommandResults()
         DispatchQueue.concurrentPerform(iterations: 2) { index in
-            results.set(index, try? OCOPTraceBinary.run(["issue", "--product", "NC-500", "--lot", "SAME", "--count", "9000"], in: folder.url))
+            results.set(index, try? folder.run(["issue", "--product", "NC-500", "--lot", "SAME", "--count", "9000"]))
         }
         #expect((0..<2).allSatisfy { results.get($0)?.status == 0 }, "\((0..<2).map { results.get($0)?.stderr ?? "" })")
         let manifest = try FileManager.default.subpathsOfDirectory(atPath: folder.path("output/stamps")).first { $0.hasSuffix("manifest.csv") }!
         let lines = try String(contentsOfFile: folder.path("output/stamps/" + manifest), encoding: .utf8).split(separator: "\n").dropFirst()
         #expect(lines.count == 9000)
         #expect(Set(lines.map { $0.split(separator: ",")[1] }).count == 9000)
+        #expect(try await folder.registry.rows("SELECT COUNT(*) AS n, COUNT(DISTINCT serial) AS d, MAX(sequence) AS m FROM stamps")
+                == [["n": "9000", "d": "9000", "m": "9000"]])
+        #expect(try await folder.registry.count("stamp_batches") == 1)
     }
 
-    @Test func aKilledIssueLeavesAPendingBatchThatTheSameCommandCompletes() throws {
-        let folder = try workspace()
-        let arguments = ["issue", "--product", "NC-500", "--lot", "KILL", "--count", "20000"]
+    @Test(arguments: RegistryEngine.available) func aKilledIssueLeavesAPendingBatchThatTheSameCommandCompletes(engine: RegistryEngine) async throws {
+        let folder = try await IssueCLIWorkspace(engine)
+        let arguments = ["issue", "--product", "NC-500", "--lot", "KILL", "--count", "20000", "--db", folder.registry.argument]
         let process = Process()
         process.executableURL = OCOPTraceBinary.url
         process.arguments = arguments
@@ -85,14 +113,14 @@ import TestSupport
         try process.run()
         // Kill it as soon as the registry shows the batch issuing with its first stamps stored:
         // 20,000 PNGs and the manifest are still to come, seconds of work after that point.
-        let registry = folder.path("output/registry.sqlite")
         let deadline = Date().addingTimeInterval(60)
         var seenIssuing = false
         while Date() < deadline, process.isRunning {
-            let state = try? ExternalTools.run("sqlite3", [registry, """
-                SELECT b.status, COUNT(s.id) FROM stamp_batches b LEFT JOIN stamps s ON s.batch_id = b.id WHERE b.lot = 'KILL' GROUP BY b.id
-                """]).trimmingCharacters(in: .whitespacesAndNewlines)
-            if let state, state.hasPrefix("issuing|"), state != "issuing|0" {
+            let state = try? await folder.registry.rows("""
+                SELECT b.status, COUNT(s.id) AS stored FROM stamp_batches b LEFT JOIN stamps s ON s.batch_id = b.id
+                WHERE b.lot = 'KILL' GROUP BY b.id, b.status
+                """).first
+            if let state, state["status"] == "issuing", state["stored"] != "0" {
                 kill(process.processIdentifier, SIGKILL)
                 seenIssuing = true
                 break
@@ -102,53 +130,52 @@ import TestSupport
         process.waitUntilExit()
         #expect(seenIssuing, "the batch was never seen issuing with stamps stored")
         #expect(process.terminationReason == .uncaughtSignal, "killed, not finished")
-        let status = try ExternalTools.run("sqlite3", [registry, "SELECT status FROM stamp_batches WHERE lot = 'KILL'"])
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(status == "issuing")
+        #expect(try await folder.registry.value("SELECT status FROM stamp_batches WHERE lot = 'KILL'") == "issuing")
         let files = (try? FileManager.default.subpathsOfDirectory(atPath: folder.path("output/stamps"))) ?? []
         #expect(!files.contains { $0.hasSuffix("/manifest.csv") }, "no manifest for a batch that did not complete")
         let rerun = try OCOPTraceBinary.run(arguments + ["--json"], in: folder.url)
         #expect(rerun.status == 0, "\(rerun.stderr)")
-        let counts = try ExternalTools.run("sqlite3", [registry, "SELECT COUNT(*), COUNT(DISTINCT serial), MAX(sequence) FROM stamps; SELECT status FROM stamp_batches"])
-        #expect(counts.split(separator: "\n") == ["20000|20000|20000", "issued"])
+        #expect(try await folder.registry.rows("SELECT COUNT(*) AS n, COUNT(DISTINCT serial) AS d, MAX(sequence) AS m FROM stamps")
+                == [["n": "20000", "d": "20000", "m": "20000"]])
+        #expect(try await folder.registry.rows("SELECT status FROM stamp_batches") == [["status": "issued"]])
     }
 
-    @Test func ordersNamingACatalogChangeNothing() throws {
-        let folder = try workspace()
-        folder.write("new-catalog.csv", """
+    @Test(arguments: RegistryEngine.available) func ordersNamingACatalogChangeNothing(engine: RegistryEngine) async throws {
+        let folder = try await IssueCLIWorkspace(engine)
+        folder.folder.write("new-catalog.csv", """
             product_code,name,producer,province,price_vnd
             MOI-1,Sản phẩm mới,HTX Mới,Thanh Hóa,10000
 
             """)
-        let registry = folder.path("output/registry.sqlite")
-        let before = try ExternalTools.run("sqlite3", [registry, "SELECT COUNT(*) FROM products; SELECT COUNT(*) FROM jobs"])
-        let result = try OCOPTraceBinary.run(["issue", "--orders", "new-catalog.csv"], in: folder.url)
+        let counts = "SELECT (SELECT COUNT(*) FROM products) AS products, (SELECT COUNT(*) FROM jobs) AS jobs"
+        let before = try await folder.registry.rows(counts)
+        let result = try folder.run(["issue", "--orders", "new-catalog.csv"])
         #expect(result.status == 64)
         #expect(result.stderr.contains("new-catalog.csv is a catalog, not a stamp-order file"), "\(result.stderr)")
-        #expect(try ExternalTools.run("sqlite3", [registry, "SELECT COUNT(*) FROM products; SELECT COUNT(*) FROM jobs"]) == before)
+        #expect(try await folder.registry.rows(counts) == before)
     }
 
-    @Test func keysGenerateSignedIssueAndRetire() throws {
-        let folder = try workspace()
-        let generated = try OCOPTraceBinary.run(["keys", "generate", "--json"], in: folder.url)
+    @Test(arguments: RegistryEngine.available) func keysGenerateSignedIssueAndRetire(engine: RegistryEngine) async throws {
+        let folder = try await IssueCLIWorkspace(engine)
+        let generated = try folder.run(["keys", "generate", "--json"])
         #expect(generated.status == 0, "\(generated.stderr)")
         let key = try #require(try jsonLines(generated.stdout).first?["key_id"] as? String)
         #expect(FileManager.default.fileExists(atPath: folder.path("keys/\(key).pub")))
         #expect(!generated.stdout.contains("private-key"))
-        let signed = try OCOPTraceBinary.run(["issue", "--product", "MT-200", "--lot", "S1", "--count", "10", "--embed-signature", "--json"],
-                                             in: folder.url)
+        let signed = try folder.run(["issue", "--product", "MT-200", "--lot", "S1", "--count", "10", "--embed-signature", "--json"])
         #expect(signed.status == 0, "\(signed.stderr)")
         #expect(try jsonLines(signed.stdout).first?["key_id"] as? String == key)
-        let retired = try OCOPTraceBinary.run(["keys", "retire", key], in: folder.url)
+        let retired = try folder.run(["keys", "retire", key])
         #expect(retired.status == 0)
-        let refused = try OCOPTraceBinary.run(["issue", "--product", "MT-200", "--lot", "S2", "--count", "10", "--embed-signature"],
-                                              in: folder.url)
+        let refused = try folder.run(["issue", "--product", "MT-200", "--lot", "S2", "--count", "10", "--embed-signature"])
         #expect(refused.status == 1)
         #expect(refused.stderr.contains("keys generate"))
-        let listed = try OCOPTraceBinary.run(["keys", "list", "--json"], in: folder.url)
+        let listed = try folder.run(["keys", "list", "--json"])
         #expect(try jsonLines(listed.stdout).first?["retired_at"] is String)
     }
 
+    /// SQLite only for now: `--orders` imports the file, and the importer does not write through
+    /// the store yet.
     @Test func issueFromAnOrdersFileThenRenderAgain() throws {
         let folder = try workspace()
         folder.write("orders.csv", "Mã sản phẩm,Số lô,Số lượng tem,Ngày sản xuất\nNC-500,Lô 1,12,2026-11-20\nMT-200,Lô 2,8,2026-11-20\n")
@@ -193,28 +220,21 @@ private final class ConcurrentCommandResults: @unchecked Sendable {
 
 /// `ocoptrace labels` and the run stage, end to end.
 @Suite struct LabelsCLITests {
-    @Test func listsLayoutsWritesAPDFAndRefusesTinyModules() throws {
-        let folder = TemporaryFolder("ocoptrace-cli-labels")
-        folder.write("catalog.csv", """
-            product_code,name,gtin,producer,province,price_vnd,shelf_life_days
-            NC-500,Nem chua hộp 500g,8938765000015,HTX Nem chua Xuân Lập,Thanh Hóa,85000,7
-
-            """)
-        for arguments in [["import", "catalog.csv"], ["issue", "--product", "NC-500", "--lot", "L1", "--count", "30", "--no-png"]] {
-            let result = try OCOPTraceBinary.run(arguments, in: folder.url)
-            precondition(result.status == 0, result.stderr)
-        }
-        let list = try OCOPTraceBinary.run(["labels", "--list-layouts"], in: folder.url)
+    @Test(arguments: RegistryEngine.available) func listsLayoutsWritesAPDFAndRefusesTinyModules(engine: RegistryEngine) async throws {
+        let folder = try await IssueCLIWorkspace(engine)
+        let issued = try folder.run(["issue", "--product", "NC-500", "--lot", "L1", "--count", "30", "--no-png"])
+        #expect(issued.status == 0, "\(issued.stderr)")
+        let list = try folder.run(["labels", "--list-layouts"])
         for name in ["a4-5x13", "a4-4x10", "a4-3x8", "roll-50x30", "roll-40x30"] { #expect(list.stdout.contains(name)) }
-        let written = try OCOPTraceBinary.run(["labels", "--lot", "L1", "--layout", "roll-50x30", "--out", "roll.pdf", "--json"], in: folder.url)
+        let written = try folder.run(["labels", "--lot", "L1", "--layout", "roll-50x30", "--out", "roll.pdf", "--json"])
         #expect(written.status == 0, "\(written.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(written.stdout.utf8)) as! [String: Any]
         #expect(report["pages"] as? Int == 30)
         #expect(try Data(contentsOf: URL(fileURLWithPath: folder.path("roll.pdf"))).starts(with: Data("%PDF".utf8)))
-        let tiny = try OCOPTraceBinary.run(["labels", "--lot", "L1", "--page-size", "60x40", "--grid", "4x4", "--label-size", "15x10"], in: folder.url)
+        let tiny = try folder.run(["labels", "--lot", "L1", "--page-size", "60x40", "--grid", "4x4", "--label-size", "15x10"])
         #expect(tiny.status == 1)
         #expect(tiny.stderr.contains("0.25 mm"))
-        let unknown = try OCOPTraceBinary.run(["labels", "--lot", "L1", "--layout", "a5-1x1"], in: folder.url)
+        let unknown = try folder.run(["labels", "--lot", "L1", "--layout", "a5-1x1"])
         #expect(unknown.status == 64)
     }
 

@@ -27,12 +27,12 @@ private struct EPCISWorkspace {
     }
 
     @discardableResult
-    func issue(_ product: String, lot: String, count: Int, expires: Bool = true) throws -> BatchReport {
-        let issuer = StampIssuer(registry: registry, options: IssueOptions(
+    func issue(_ product: String, lot: String, count: Int, expires: Bool = true) async throws -> BatchReport {
+        let issuer = StampIssuer(store: try SQLiteStore(path: folder.path("registry.sqlite"), access: .readWrite), options: IssueOptions(
             resolver: "https://id.ocoptrace.vn", keysFolder: folder.url.appendingPathComponent("keys"),
             outputFolder: folder.url.appendingPathComponent("output"), writePNGs: false))
         let produced = CalendarDate(year: 2026, month: 11, day: 20)!
-        return try issuer.issue(productCode: product, lot: lot, count: count, producedOn: produced,
+        return try await issuer.issue(productCode: product, lot: lot, count: count, producedOn: produced,
                                 expiresOn: expires ? produced.adding(days: 7) : nil)
     }
 

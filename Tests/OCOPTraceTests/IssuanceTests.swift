@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Testing
 import TestSupport
 @testable import OCOPTrace
@@ -7,25 +6,31 @@ import TestSupport
 /// A registry with two products (one with a GTIN, one without) and a keys folder.
 private struct IssueWorkspace {
     let folder = TemporaryFolder("ocoptrace-issue")
-    let registry: Registry
+    let registry: TestRegistry
+    var store: any RegistryStore { registry.store }
 
-    init() throws {
-        registry = try Registry(path: folder.path("registry.sqlite"))
-        let catalog = folder.write("catalog.csv", """
-            product_code,name,gtin,producer,province,price_vnd,shelf_life_days
-            NC-500,Nem chua hộp 500g,8938765000015,HTX Nem chua Xuân Lập,Thanh Hóa,85000,7
-            NC-CHAY,Nem chay,,HTX Nem chua Xuân Lập,Thanh Hóa,45000,5
-
-            """)
-        let report = try CatalogImporter(registry: registry).importFile(at: catalog)
-        precondition(report.outcome == .succeeded)
+    init(_ engine: RegistryEngine) async throws {
+        registry = try await TestRegistry.make(engine, in: folder)
+        try await StampFixtures.addProducts([
+            .init(code: "NC-500", name: "Nem chua hộp 500g", gtin: "8938765000015", producer: "HTX Nem chua Xuân Lập", shelfLifeDays: 7),
+            .init(code: "NC-CHAY", name: "Nem chay", producer: "HTX Nem chua Xuân Lập", priceVND: 45000, shelfLifeDays: 5),
+        ], to: registry)
     }
 
     func issuer(signed: Bool = false, render: RenderOptions = RenderOptions()) -> StampIssuer {
-        StampIssuer(registry: registry, options: IssueOptions(
+        StampIssuer(store: store, options: IssueOptions(
             resolver: "https://id.ocoptrace.vn", embedSignature: signed, keysFolder: folder.url.appendingPathComponent("keys"),
             outputFolder: folder.url.appendingPathComponent("output"), render: render))
     }
+
+    /// The catalog importer, on SQLite (it does not write through the store yet); nil on
+    /// PostgreSQL, where a test writes what the file holds directly.
+    func sqliteImporter() throws -> CatalogImporter? {
+        guard case .sqlite(let path) = registry.location else { return nil }
+        return CatalogImporter(registry: try Registry(path: path))
+    }
+
+    var keys: KeyStore { KeyStore(store: store, folder: folder.url.appendingPathComponent("keys")) }
 
     /// The manifest's rows as dictionaries, header names as keys.
     func manifest(_ report: BatchReport) throws -> [[String: String]] {
@@ -41,15 +46,15 @@ private struct IssueWorkspace {
         URL(fileURLWithPath: report.manifest).deletingLastPathComponent()
     }
 
-    func count(_ sql: String) throws -> Int {
-        try registry.read { try Int.fetchOne($0, sql: sql)! }
+    func count(_ sql: String) async throws -> Int {
+        Int(try await registry.value(sql) ?? "") ?? -1
     }
 }
 
 @Suite struct IssuanceTests {
-    @Test func everyStampPNGDecodesToExactlyItsURL() throws {
-        let workspace = try IssueWorkspace()
-        let report = try workspace.issuer().issue(productCode: "NC-500", lot: "Lô 11/2026", count: 1200,
+    @Test(arguments: RegistryEngine.available) func everyStampPNGDecodesToExactlyItsURL(engine: RegistryEngine) async throws {
+        let workspace = try await IssueWorkspace(engine)
+        let report = try await workspace.issuer().issue(productCode: "NC-500", lot: "Lô 11/2026", count: 1200,
                                                   producedOn: CalendarDate(year: 2026, month: 11, day: 20), expiresOn: nil)
         #expect(report.quantity == 1200)
         #expect(report.newStamps == 1200)
@@ -68,18 +73,18 @@ private struct IssueWorkspace {
         #expect(first["url"] == "https://id.ocoptrace.vn/01/08938765000015/10/Lo-11%2F2026/21/\(first["serial"]!)?11=261120&17=261127")
         #expect(first["stamp_id"] == StampID(serial: Serial(exactly: first["serial"]!)!).formatted)
         #expect(report.render?.versions.keys.max() ?? 99 <= 5)
-        #expect(try workspace.count("SELECT COUNT(*) FROM stamp_batches WHERE status = 'issued'") == 1)
+        #expect(try await workspace.count("SELECT COUNT(*) FROM stamp_batches WHERE status = 'issued'") == 1)
     }
 
-    @Test func urlsWithAGTINAreGS1DigitalLinksAndOthersUseTheProductCodePath() throws {
-        let workspace = try IssueWorkspace()
-        let withGTIN = try workspace.issuer().issue(productCode: "NC-500", lot: "A1", count: 20, producedOn: nil, expiresOn: nil)
+    @Test(arguments: RegistryEngine.available) func urlsWithAGTINAreGS1DigitalLinksAndOthersUseTheProductCodePath(engine: RegistryEngine) async throws {
+        let workspace = try await IssueWorkspace(engine)
+        let withGTIN = try await workspace.issuer().issue(productCode: "NC-500", lot: "A1", count: 20, producedOn: nil, expiresOn: nil)
         let urls = try workspace.manifest(withGTIN).map { $0["url"]! }
         let elements = try ExternalTools.gs1ElementStrings(urls)
         #expect(elements.count == 20)
         #expect(elements.allSatisfy { $0["01"] == "08938765000015" && $0["10"] == "A1" && $0["21"]?.count == 16 })
 
-        let withoutGTIN = try workspace.issuer().issue(productCode: "NC-CHAY", lot: "C1", count: 5,
+        let withoutGTIN = try await workspace.issuer().issue(productCode: "NC-CHAY", lot: "C1", count: 5,
                                                        producedOn: CalendarDate(year: 2026, month: 11, day: 1), expiresOn: nil)
         let row = try #require(try workspace.manifest(withoutGTIN).first)
         #expect(row["url"]!.hasPrefix("https://id.ocoptrace.vn/p/NC-CHAY/10/C1/21/"))
@@ -87,11 +92,10 @@ private struct IssueWorkspace {
         #expect(try StampURL(parsing: row["url"]!).product == .code("NC-CHAY"))
     }
 
-    @Test func signedStampsCarryAnEd25519SignatureThatVerifiesOffline() throws {
-        let workspace = try IssueWorkspace()
-        let store = KeyStore(registry: workspace.registry, folder: workspace.folder.url.appendingPathComponent("keys"))
-        let key = try store.generate()
-        let report = try workspace.issuer(signed: true).issue(productCode: "NC-500", lot: "S1", count: 60,
+    @Test(arguments: RegistryEngine.available) func signedStampsCarryAnEd25519SignatureThatVerifiesOffline(engine: RegistryEngine) async throws {
+        let workspace = try await IssueWorkspace(engine)
+        let key = try await workspace.keys.generate()
+        let report = try await workspace.issuer(signed: true).issue(productCode: "NC-500", lot: "S1", count: 60,
                                                               producedOn: CalendarDate(year: 2026, month: 11, day: 20), expiresOn: nil)
         #expect(report.signed)
         #expect(report.keyID == key.keyID)
@@ -110,115 +114,135 @@ private struct IssueWorkspace {
         #expect(decoded.values.allSatisfy { $0.count == 1 && $0[0].contains("8030=\(key.keyID)") })
     }
 
-    @Test func aProductCanAskForSignedStampsByDefault() throws {
-        let workspace = try IssueWorkspace()
+    @Test(arguments: RegistryEngine.available) func aProductCanAskForSignedStampsByDefault(engine: RegistryEngine) async throws {
+        let workspace = try await IssueWorkspace(engine)
         let catalog = workspace.folder.write("signed.csv", """
             Mã sản phẩm,Tên sản phẩm,Chủ thể,Tỉnh,Giá bán,Ký số trên tem
             TGCL,Trà giảo cổ lam,HTX Dược liệu,Thanh Hóa,120000,có
 
             """)
-        #expect(try CatalogImporter(registry: workspace.registry).importFile(at: catalog).outcome == .succeeded)
-        _ = try KeyStore(registry: workspace.registry, folder: workspace.folder.url.appendingPathComponent("keys")).generate()
-        let signed = try workspace.issuer().issue(productCode: "TGCL", lot: "D1", count: 3, producedOn: nil, expiresOn: nil)
+        let product = StampFixtures.Product(code: "TGCL", name: "Trà giảo cổ lam", producer: "HTX Dược liệu", priceVND: 120000,
+                                            embedSignature: true)
+        if let importer = try workspace.sqliteImporter() {
+            #expect(try importer.importFile(at: catalog).outcome == .succeeded)
+        } else {
+            try await StampFixtures.addProducts([product], to: workspace.registry)
+        }
+        _ = try await workspace.keys.generate()
+        let signed = try await workspace.issuer().issue(productCode: "TGCL", lot: "D1", count: 3, producedOn: nil, expiresOn: nil)
         #expect(signed.signed)
         #expect(try workspace.manifest(signed).allSatisfy { $0["url"]!.contains("8030=") })
-        let unsigned = try workspace.issuer().issue(productCode: "NC-CHAY", lot: "D1", count: 3, producedOn: nil, expiresOn: nil)
+        let unsigned = try await workspace.issuer().issue(productCode: "NC-CHAY", lot: "D1", count: 3, producedOn: nil, expiresOn: nil)
         #expect(!unsigned.signed)
     }
 
-    @Test func signingWithoutAKeySaysHowToMakeOne() throws {
-        let workspace = try IssueWorkspace()
-        #expect(throws: KeyError.self) {
-            try workspace.issuer(signed: true).issue(productCode: "NC-500", lot: "S1", count: 5, producedOn: nil, expiresOn: nil)
+    @Test(arguments: RegistryEngine.available) func signingWithoutAKeySaysHowToMakeOne(engine: RegistryEngine) async throws {
+        let workspace = try await IssueWorkspace(engine)
+        await #expect(throws: KeyError.self) {
+            try await workspace.issuer(signed: true).issue(productCode: "NC-500", lot: "S1", count: 5, producedOn: nil, expiresOn: nil)
         }
-        #expect(try workspace.count("SELECT COUNT(*) FROM stamp_batches") == 0)
+        #expect(try await workspace.count("SELECT COUNT(*) FROM stamp_batches") == 0)
     }
 
-    @Test func rerunningAnIssuedBatchIssuesNothingNew() throws {
-        let workspace = try IssueWorkspace()
-        let first = try workspace.issuer().issue(productCode: "NC-500", lot: "R1", count: 30, producedOn: nil, expiresOn: nil)
+    @Test(arguments: RegistryEngine.available) func rerunningAnIssuedBatchIssuesNothingNew(engine: RegistryEngine) async throws {
+        let workspace = try await IssueWorkspace(engine)
+        let first = try await workspace.issuer().issue(productCode: "NC-500", lot: "R1", count: 30, producedOn: nil, expiresOn: nil)
         let manifest = try workspace.manifest(first)
-        let again = try workspace.issuer().issue(productCode: "NC-500", lot: "R1", count: 30, producedOn: nil, expiresOn: nil)
+        let again = try await workspace.issuer().issue(productCode: "NC-500", lot: "R1", count: 30, producedOn: nil, expiresOn: nil)
         #expect(again.alreadyIssued)
         #expect(again.newStamps == 0)
         #expect(try workspace.manifest(again) == manifest)
-        #expect(try workspace.count("SELECT COUNT(*) FROM stamps") == 30)
-        #expect(throws: IssueError.self) {
-            try workspace.issuer().issue(productCode: "NC-500", lot: "R1", count: 31, producedOn: nil, expiresOn: nil)
+        #expect(try await workspace.count("SELECT COUNT(*) FROM stamps") == 30)
+        await #expect(throws: IssueError.self) {
+            try await workspace.issuer().issue(productCode: "NC-500", lot: "R1", count: 31, producedOn: nil, expiresOn: nil)
         }
     }
 
-    @Test func anInterruptedBatchIsPendingAndARerunCompletesItExactly() throws {
-        let workspace = try IssueWorkspace()
+    @Test(arguments: RegistryEngine.available) func anInterruptedBatchIsPendingAndARerunCompletesItExactly(engine: RegistryEngine) async throws {
+        let workspace = try await IssueWorkspace(engine)
         // What a crash after the first transactions of a batch leaves: a batch still issuing, some stamps, no manifest.
-        try workspace.registry.write { db in
-            let productID = try Int64.fetchOne(db, sql: "SELECT id FROM products WHERE code = 'NC-500'")!
-            try db.execute(sql: """
-                INSERT INTO stamp_batches (product_id, lot, lot_label, quantity, resolver, status, folder, created_at)
-                VALUES (?, 'K1', 'K1', 5000, 'https://id.ocoptrace.vn', 'issuing', 'stamps/x/NC-500/K1', '2026-11-23T00:00:00Z')
-                """, arguments: [productID])
-            let batchID = db.lastInsertedRowID
-            for sequence in 1...1234 {
-                try db.execute(sql: "INSERT INTO stamps (batch_id, sequence, serial) VALUES (?, ?, ?)",
-                               arguments: [batchID, sequence, Serial.random().text])
-            }
-        }
-        #expect(try workspace.count("SELECT COUNT(*) FROM stamp_batches WHERE status = 'issuing'") == 1)
-        let report = try workspace.issuer().issue(productCode: "NC-500", lot: "K1", count: 5000, producedOn: nil, expiresOn: nil)
+        try await workspace.registry.execute("""
+            INSERT INTO stamp_batches (product_id, lot, lot_label, quantity, resolver, status, folder, created_at)
+            SELECT id, 'K1', 'K1', 5000, 'https://id.ocoptrace.vn', 'issuing', 'stamps/x/NC-500/K1', '2026-11-23T00:00:00Z'
+            FROM products WHERE code = 'NC-500'
+            """)
+        let batchID = try #require(try await workspace.registry.value("SELECT id FROM stamp_batches WHERE lot = 'K1'"))
+        let stamps = (1...1234).map { "(\(batchID), \($0), '\(Serial.random().text)')" }.joined(separator: ", ")
+        try await workspace.registry.execute("INSERT INTO stamps (batch_id, sequence, serial) VALUES \(stamps)")
+        #expect(try await workspace.count("SELECT COUNT(*) FROM stamp_batches WHERE status = 'issuing'") == 1)
+        let report = try await workspace.issuer().issue(productCode: "NC-500", lot: "K1", count: 5000, producedOn: nil, expiresOn: nil)
         #expect(report.newStamps == 5000 - 1234)
-        #expect(try workspace.count("SELECT COUNT(*) FROM stamps") == 5000)
-        #expect(try workspace.count("SELECT COUNT(DISTINCT serial) FROM stamps") == 5000)
-        #expect(try workspace.count("SELECT MAX(sequence) FROM stamps") == 5000)
+        #expect(try await workspace.count("SELECT COUNT(*) FROM stamps") == 5000)
+        #expect(try await workspace.count("SELECT COUNT(DISTINCT serial) FROM stamps") == 5000)
+        #expect(try await workspace.count("SELECT MAX(sequence) FROM stamps") == 5000)
         #expect(try workspace.manifest(report).count == 5000)
-        #expect(try workspace.count("SELECT COUNT(*) FROM stamp_batches WHERE status = 'issued'") == 1)
+        #expect(try await workspace.count("SELECT COUNT(*) FROM stamp_batches WHERE status = 'issued'") == 1)
     }
 
-    @Test func ordersAreIssuedOnceAndMarkedIssued() throws {
-        let workspace = try IssueWorkspace()
+    @Test(arguments: RegistryEngine.available) func ordersAreIssuedOnceAndMarkedIssued(engine: RegistryEngine) async throws {
+        let workspace = try await IssueWorkspace(engine)
         let orders = workspace.folder.write("orders.csv", """
             product_code,lot,quantity,produced_on
             NC-500,O1,40,2026-11-20
             NC-CHAY,O2,15,2026-11-21
 
             """)
-        let imported = try CatalogImporter(registry: workspace.registry).importFile(at: orders)
-        #expect(imported.stampOrderIDs.count == 2)
-        let batches = try workspace.issuer().issue(orderIDs: imported.stampOrderIDs)
+        let importer = try workspace.sqliteImporter()
+        let orderIDs: [Int64]
+        if let importer {
+            orderIDs = try importer.importFile(at: orders).stampOrderIDs
+        } else {
+            // The same orders as the file, as the importer would store them.
+            try await workspace.registry.execute("""
+                INSERT INTO stamp_orders (product_id, lot, lot_label, quantity, produced_on, expires_on, created_at, updated_at)
+                SELECT id, CASE code WHEN 'NC-500' THEN 'O1' ELSE 'O2' END, CASE code WHEN 'NC-500' THEN 'O1' ELSE 'O2' END,
+                       CASE code WHEN 'NC-500' THEN 40 ELSE 15 END, CASE code WHEN 'NC-500' THEN '2026-11-20' ELSE '2026-11-21' END,
+                       CASE code WHEN 'NC-500' THEN '2026-11-27' ELSE '2026-11-26' END, '2026-11-23T00:00:00Z', '2026-11-23T00:00:00Z'
+                FROM products ORDER BY id
+                """)
+            orderIDs = try await workspace.registry.rows("SELECT id FROM stamp_orders ORDER BY id").compactMap { $0["id"].flatMap { Int64($0) } }
+        }
+        #expect(orderIDs.count == 2)
+        let batches = try await workspace.issuer().issue(orderIDs: orderIDs)
         #expect(batches.map(\.newStamps) == [40, 15])
-        #expect(try workspace.count("SELECT COUNT(*) FROM stamp_orders WHERE status = 'issued'") == 2)
-        let again = try CatalogImporter(registry: workspace.registry).importFile(at: orders)
-        #expect(again.unchanged == 2)
-        let rerun = try workspace.issuer().issue(orderIDs: again.stampOrderIDs)
+        #expect(try await workspace.count("SELECT COUNT(*) FROM stamp_orders WHERE status = 'issued'") == 2)
+        var againIDs = orderIDs
+        if let importer {
+            let again = try importer.importFile(at: orders)
+            #expect(again.unchanged == 2)
+            againIDs = again.stampOrderIDs
+        }
+        let rerun = try await workspace.issuer().issue(orderIDs: againIDs)
         #expect(rerun.allSatisfy { $0.alreadyIssued && $0.newStamps == 0 })
-        #expect(try workspace.count("SELECT COUNT(*) FROM stamps") == 55)
-        let jobs = try JobLog.entries(in: workspace.registry)
+        #expect(try await workspace.count("SELECT COUNT(*) FROM stamps") == 55)
+        let jobs = try await workspace.store.jobs(limit: 50)
         #expect(jobs.filter { $0.kind == "issue" }.count == 2)
     }
 
-    @Test func renderRedrawsAnIssuedBatchWithoutIssuing() throws {
-        let workspace = try IssueWorkspace()
-        let issued = try workspace.issuer().issue(productCode: "NC-500", lot: "P1", count: 12, producedOn: nil, expiresOn: nil)
+    @Test(arguments: RegistryEngine.available) func renderRedrawsAnIssuedBatchWithoutIssuing(engine: RegistryEngine) async throws {
+        let workspace = try await IssueWorkspace(engine)
+        let issued = try await workspace.issuer().issue(productCode: "NC-500", lot: "P1", count: 12, producedOn: nil, expiresOn: nil)
         let before = try workspace.manifest(issued)
-        let big = try workspace.issuer(render: RenderOptions(moduleSize: 8, correction: .high)).rerender(lot: "P1", productCode: nil)
+        let big = try await workspace.issuer(render: RenderOptions(moduleSize: 8, correction: .high)).rerender(lot: "P1", productCode: nil)
         #expect(try workspace.manifest(big).map { $0["url"] } == before.map { $0["url"] })
-        #expect(try workspace.count("SELECT COUNT(*) FROM stamps") == 12)
+        #expect(try await workspace.count("SELECT COUNT(*) FROM stamps") == 12)
         let path = workspace.manifestFolder(big).appendingPathComponent(before[0]["png"]!).path
         let png = try Data(contentsOf: URL(fileURLWithPath: path))
         let width = png[16..<20].reduce(0) { $0 << 8 | Int($1) }
         #expect(width % 8 == 0 && width >= (33 + 8) * 8)
         #expect(try ExternalTools.decodeQR([path])[path] == [before[0]["url"]!])
-        #expect(throws: IssueError.self) { try workspace.issuer().rerender(lot: "NOPE", productCode: nil) }
+        await #expect(throws: IssueError.self) { try await workspace.issuer().rerender(lot: "NOPE", productCode: nil) }
     }
 
-    @Test func lotsOutsideTheGS1CharacterSetAreRejectedClearly() throws {
-        let workspace = try IssueWorkspace()
-        #expect {
-            try workspace.issuer().issue(productCode: "NC-500", lot: "LOT#1", count: 1, producedOn: nil, expiresOn: nil)
+    @Test(arguments: RegistryEngine.available) func lotsOutsideTheGS1CharacterSetAreRejectedClearly(engine: RegistryEngine) async throws {
+        let workspace = try await IssueWorkspace(engine)
+        await #expect {
+            try await workspace.issuer().issue(productCode: "NC-500", lot: "LOT#1", count: 1, producedOn: nil, expiresOn: nil)
         } throws: { error in
             "\(error)".contains("\"#\"")
         }
-        #expect(throws: IssueError.self) {
-            try workspace.issuer().issue(productCode: "NOPE", lot: "L", count: 1, producedOn: nil, expiresOn: nil)
+        await #expect(throws: IssueError.self) {
+            try await workspace.issuer().issue(productCode: "NOPE", lot: "L", count: 1, producedOn: nil, expiresOn: nil)
         }
     }
 }

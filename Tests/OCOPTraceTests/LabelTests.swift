@@ -7,28 +7,26 @@ import TestSupport
 @Suite struct LabelTests {
     private struct Batch {
         let folder = TemporaryFolder("ocoptrace-labels")
-        let registry: Registry
+        let registry: TestRegistry
         let urls: [String]
 
-        init(count: Int, name: String = "Nem chua Thanh Hóa hộp 500g", stars: String = "4", recognized: String = "2024-06-12") throws {
-            registry = try Registry(path: folder.path("registry.sqlite"))
-            let catalog = folder.write("catalog.csv", """
-                product_code,name,gtin,producer,province,price_vnd,shelf_life_days,ocop_stars,ocop_recognized_on
-                NC-500,"\(name)",8938765000015,HTX Chế biến Nem chua Xuân Lập,Thanh Hóa,85000,7,\(stars),\(recognized)
-
-                """)
-            let imported = try CatalogImporter(registry: registry).importFile(at: catalog)
-            precondition(imported.outcome == .succeeded, "\(imported.problems)")
-            let report = try StampIssuer(registry: registry, options: IssueOptions(
+        init(_ engine: RegistryEngine, count: Int, name: String = "Nem chua Thanh Hóa hộp 500g", stars: Int = 4,
+             recognized: String = "2024-06-12") async throws {
+            registry = try await TestRegistry.make(engine, in: folder)
+            try await StampFixtures.addProducts([
+                .init(code: "NC-500", name: name, gtin: "8938765000015", producer: "HTX Chế biến Nem chua Xuân Lập", shelfLifeDays: 7,
+                      ocopStars: stars, ocopRecognizedOn: recognized),
+            ], to: registry)
+            let report = try await StampIssuer(store: registry.store, options: IssueOptions(
                 outputFolder: folder.url.appendingPathComponent("output"), writePNGs: false))
                 .issue(productCode: "NC-500", lot: "Lô 11/2026", count: count, producedOn: CalendarDate(year: 2026, month: 11, day: 20), expiresOn: nil)
             let manifest = try String(contentsOfFile: absolutePath(report.manifest), encoding: .utf8)
             urls = manifest.split(separator: "\n").dropFirst().map { String($0.split(separator: ",")[3]) }
         }
 
-        func labels(_ layout: LabelLayout) throws -> (LabelJob.Report, URL) {
+        func labels(_ layout: LabelLayout) async throws -> (LabelJob.Report, URL) {
             let pdf = folder.url.appendingPathComponent("labels-\(layout.name).pdf")
-            return (try LabelJob(registry: registry, layout: layout).write(lot: "Lô 11/2026", productCode: nil, to: pdf), pdf)
+            return (try await LabelJob(store: registry.store, layout: layout).write(lot: "Lô 11/2026", productCode: nil, to: pdf), pdf)
         }
     }
 
@@ -71,10 +69,10 @@ import TestSupport
         return try ExternalTools.decodeQR(cells).values.flatMap { $0 }
     }
 
-    @Test func everyStampOfTheBatchIsOnTheSheetsExactlyOnce() throws {
-        let batch = try Batch(count: 70)
+    @Test(arguments: RegistryEngine.available) func everyStampOfTheBatchIsOnTheSheetsExactlyOnce(engine: RegistryEngine) async throws {
+        let batch = try await Batch(engine, count: 70)
         let layout = LabelLayout.named("a4-5x13")!
-        let (report, pdf) = try batch.labels(layout)
+        let (report, pdf) = try await batch.labels(layout)
         #expect(report.pages == 2)
         #expect(report.moduleMillimetres >= 0.25)
         let decoded = try decodeCells(pdf, layout: layout, in: batch.folder)
@@ -85,18 +83,18 @@ import TestSupport
         #expect(bytes.range(of: Data("/Subtype /Image".utf8)) == nil)
     }
 
-    @Test(arguments: ["roll-40x30", "roll-50x30", "a4-3x8", "a4-4x10"])
-    func everyLayoutPrintsReadableLabels(_ name: String) throws {
-        let batch = try Batch(count: 5)
+    @Test(arguments: RegistryEngine.available, ["roll-40x30", "roll-50x30", "a4-3x8", "a4-4x10"])
+    func everyLayoutPrintsReadableLabels(engine: RegistryEngine, _ name: String) async throws {
+        let batch = try await Batch(engine, count: 5)
         let layout = LabelLayout.named(name)!
-        let (_, pdf) = try batch.labels(layout)
+        let (_, pdf) = try await batch.labels(layout)
         let decoded = try decodeCells(pdf, layout: layout, in: batch.folder)
         #expect(decoded.sorted() == batch.urls.sorted())
     }
 
-    @Test func labelsCarryVietnameseTextDatesStarsAndTheCallToScan() throws {
-        let batch = try Batch(count: 2)
-        let (_, pdf) = try batch.labels(LabelLayout.named("a4-3x8")!)
+    @Test(arguments: RegistryEngine.available) func labelsCarryVietnameseTextDatesStarsAndTheCallToScan(engine: RegistryEngine) async throws {
+        let batch = try await Batch(engine, count: 2)
+        let (_, pdf) = try await batch.labels(LabelLayout.named("a4-3x8")!)
         let text = try ExternalTools.run("pdftotext", [pdf.path, "-"]).precomposedStringWithCanonicalMapping
         for expected in ["Quét mã QR để truy xuất", "gốc", "Nem chua Thanh Hóa", "HTX Chế biến Nem chua", "Lô: Lô 11/2026",
                          "NSX: 20/11/2026", "HSD: 27/11/2026", "OCOP ★★★★"] {
@@ -106,17 +104,17 @@ import TestSupport
         #expect(text.contains(StampID(serial: stampID).formatted))
     }
 
-    @Test func anExpiredRecognitionShowsNoStars() throws {
-        let batch = try Batch(count: 1, recognized: "2021-01-01")
-        let (_, pdf) = try batch.labels(LabelLayout.named("a4-3x8")!)
+    @Test(arguments: RegistryEngine.available) func anExpiredRecognitionShowsNoStars(engine: RegistryEngine) async throws {
+        let batch = try await Batch(engine, count: 1, recognized: "2021-01-01")
+        let (_, pdf) = try await batch.labels(LabelLayout.named("a4-3x8")!)
         #expect(!(try ExternalTools.run("pdftotext", [pdf.path, "-"])).contains("★"))
     }
 
-    @Test func longNamesAreWrappedOrShortenedInsideTheLabel() throws {
+    @Test(arguments: RegistryEngine.available) func longNamesAreWrappedOrShortenedInsideTheLabel(engine: RegistryEngine) async throws {
         let long = "Nem chua Thanh Hóa đặc biệt gói lá ổi rừng ủ men truyền thống của làng nghề Xuân Lập loại thượng hạng hộp quà Tết 1000g"
-        let batch = try Batch(count: 3, name: long)
+        let batch = try await Batch(engine, count: 3, name: long)
         let layout = LabelLayout.named("a4-5x13")!
-        let (_, pdf) = try batch.labels(layout)
+        let (_, pdf) = try await batch.labels(layout)
         let html = try ExternalTools.run("pdftotext", ["-bbox", pdf.path, "-"])
         #expect(html.contains("…"))
         // Every word box lies inside its label cell (in points).
@@ -136,11 +134,11 @@ import TestSupport
         #expect(words > 20)
     }
 
-    @Test func layoutsThatDoNotFitOrMakeModulesTooSmallAreRefused() throws {
-        let batch = try Batch(count: 1)
+    @Test(arguments: RegistryEngine.available) func layoutsThatDoNotFitOrMakeModulesTooSmallAreRefused(engine: RegistryEngine) async throws {
+        let batch = try await Batch(engine, count: 1)
         let tiny = LabelLayout(name: "custom", description: "", pageWidth: 60, pageHeight: 40, columns: 4, rows: 4, labelWidth: 15, labelHeight: 10)
-        #expect {
-            try batch.labels(tiny)
+        await #expect {
+            try await batch.labels(tiny)
         } throws: { error in
             "\(error)".contains("0.25 mm")
         }

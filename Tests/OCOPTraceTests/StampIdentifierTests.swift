@@ -117,26 +117,26 @@ import TestSupport
 }
 
 @Suite struct SigningKeyTests {
-    @Test func keysAreFilesWithSafeModesAndARegistryRecord() throws {
+    @Test(arguments: RegistryEngine.available) func keysAreFilesWithSafeModesAndARegistryRecord(engine: RegistryEngine) async throws {
         let folder = TemporaryFolder()
-        let registry = try Registry(path: folder.path("registry.sqlite"))
-        let store = KeyStore(registry: registry, folder: folder.url.appendingPathComponent("keys"))
-        let key = try store.generate()
+        let registry = try await TestRegistry.make(engine, in: folder)
+        let store = KeyStore(store: registry.store, folder: folder.url.appendingPathComponent("keys"))
+        let key = try await store.generate()
         let privatePath = folder.path("keys/\(key.keyID).key")
         let mode = try FileManager.default.attributesOfItem(atPath: privatePath)[.posixPermissions] as! Int
         #expect(mode & 0o777 == 0o600)
         let publicText = try String(contentsOfFile: folder.path("keys/\(key.keyID).pub"), encoding: .utf8)
         #expect(try PublicStampKey(fileText: publicText) == key)
         #expect(!publicText.contains("private"))
-        #expect(try store.records().map(\.keyID) == [key.keyID])
-        #expect(try store.activeSigningKey().keyID == key.keyID)
+        #expect(try await store.records().map(\.keyID) == [key.keyID])
+        #expect(try await store.activeSigningKey().keyID == key.keyID)
     }
 
-    @Test func aSignatureCoversEveryIdentifyingField() throws {
+    @Test(arguments: RegistryEngine.available) func aSignatureCoversEveryIdentifyingField(engine: RegistryEngine) async throws {
         let folder = TemporaryFolder()
-        let store = KeyStore(registry: try Registry(path: folder.path("registry.sqlite")), folder: folder.url.appendingPathComponent("keys"))
-        _ = try store.generate()
-        let key = try store.activeSigningKey()
+        let store = KeyStore(store: try await TestRegistry.make(engine, in: folder).store, folder: folder.url.appendingPathComponent("keys"))
+        _ = try await store.generate()
+        let key = try await store.activeSigningKey()
         let fields = SignedStampFields(product: .gtin(try GTIN(parsing: "8938765000015")), lot: "NC2611A", serial: Serial.random(),
                                        producedOn: CalendarDate(year: 2026, month: 11, day: 20), expiresOn: CalendarDate(year: 2026, month: 11, day: 27))
         let signature = try key.sign(fields)
@@ -157,18 +157,18 @@ import TestSupport
         #expect(!key.publicKey.isValid(otherKeyID, for: fields))
     }
 
-    @Test func aRetiredKeySignsNothingNewButStillVerifies() throws {
+    @Test(arguments: RegistryEngine.available) func aRetiredKeySignsNothingNewButStillVerifies(engine: RegistryEngine) async throws {
         let folder = TemporaryFolder()
-        let store = KeyStore(registry: try Registry(path: folder.path("registry.sqlite")), folder: folder.url.appendingPathComponent("keys"))
-        let old = try store.generate()
+        let store = KeyStore(store: try await TestRegistry.make(engine, in: folder).store, folder: folder.url.appendingPathComponent("keys"))
+        let old = try await store.generate()
         let fields = SignedStampFields(product: .code("A"), lot: "L", serial: Serial.random(), producedOn: nil, expiresOn: nil)
-        let signature = try store.activeSigningKey().sign(fields)
-        try store.retire(old.keyID)
-        #expect(throws: KeyError.self) { try store.activeSigningKey() }
-        let new = try store.generate()
-        #expect(try store.activeSigningKey().keyID == new.keyID)
-        let verifier = try #require(try store.publicKeys().first { $0.keyID == old.keyID })
+        let signature = try await store.activeSigningKey().sign(fields)
+        try await store.retire(old.keyID)
+        await #expect(throws: KeyError.self) { try await store.activeSigningKey() }
+        let new = try await store.generate()
+        #expect(try await store.activeSigningKey().keyID == new.keyID)
+        let verifier = try #require(try await store.publicKeys().first { $0.keyID == old.keyID })
         #expect(verifier.isValid(signature, for: fields))
-        #expect(throws: KeyError.self) { try store.retire("nope") }
+        await #expect(throws: KeyError.self) { try await store.retire("nope") }
     }
 }

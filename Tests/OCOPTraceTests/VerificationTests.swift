@@ -254,7 +254,7 @@ private struct VerifyWorkspace {
             (error as? OfflinePack.PackError)?.reason == .badSignature && (error as? OfflinePack.PackError)?.isRefused == true
         }
         let otherFolder = TemporaryFolder()
-        let otherKey = try KeyStore(registry: try Registry(path: otherFolder.path("r.sqlite")), folder: otherFolder.url).generate()
+        let otherKey = try await KeyStore(store: TestRegistry.make(.sqlite, in: otherFolder, name: "r").store, folder: otherFolder.url).generate()
         #expect { try OfflinePack(contentsOf: file, publicKeys: [otherKey]) } throws: { error in
             (error as? OfflinePack.PackError)?.reason == .unknownKey(String(try! String(contentsOf: file, encoding: .isoLatin1).suffix(68).prefix(4)))
         }

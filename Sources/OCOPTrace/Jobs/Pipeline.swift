@@ -4,10 +4,13 @@ import Foundation
 /// orders: import, the traceability minimum check, stamp issuance, label sheets, then marketplace listings.
 public struct Pipeline: Sendable {
     public let registry: Registry
+    /// The registry for the stages on the store (issuing, labels).
+    public let store: any RegistryStore
     public let outputFolder: URL
 
-    public init(registry: Registry, outputFolder: URL) {
+    public init(registry: Registry, store: any RegistryStore, outputFolder: URL) {
         self.registry = registry
+        self.store = store
         self.outputFolder = outputFolder
     }
 
@@ -64,7 +67,7 @@ public struct Pipeline: Sendable {
         // Each stage goes on past a failed batch, label sheet or marketplace, and says where it failed.
         var failures: [Failure] = []
         var batches: [BatchReport] = []
-        for outcome in try StampIssuer(registry: registry, options: issue).issueEach(orderIDs: orders, progress: issueProgress) {
+        for outcome in try await StampIssuer(store: store, options: issue).issueEach(orderIDs: orders, progress: issueProgress) {
             switch outcome.result {
             case .success(let batch): batches.append(batch)
             case .failure(let error):
@@ -72,13 +75,13 @@ public struct Pipeline: Sendable {
             }
         }
         // Label sheets for every batch that has none yet, in the default layout.
-        let labelJob = LabelJob(registry: registry, layout: LabelLayout.named(LabelLayout.defaultName)!)
+        let labelJob = LabelJob(store: store, layout: LabelLayout.named(LabelLayout.defaultName)!)
         var labels: [LabelJob.Report] = []
         for batch in batches {
             let pdf = URL(fileURLWithPath: batch.folder).appendingPathComponent("labels-\(labelJob.layout.name).pdf")
             guard !FileManager.default.fileExists(atPath: pdf.path) else { continue }
             do {
-                labels.append(try labelJob.write(batchID: batch.batchID, to: pdf))
+                labels.append(try await labelJob.write(batchID: batch.batchID, to: pdf))
             } catch {
                 failures.append(Failure(stage: .labels, item: "lot \(batch.lot) of \(batch.product)", error: error))
             }

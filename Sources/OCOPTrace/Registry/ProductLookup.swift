@@ -32,20 +32,26 @@ enum ProductLookup {
             SELECT p.id, p.shelf_life_days, pr.name, pr.province FROM products p
             JOIN producers pr ON pr.id = p.producer_id WHERE p.code = ?
             """, arguments: [code])
-        let matching = candidates.filter { candidate in
-            let name = (candidate["name"] as String).matchingKey
-            switch filter {
-            case .named(let producer, let province):
-                return (producer.map { $0.matchingKey == name } ?? true)
-                    && (province.map { $0.matchingKey == (candidate["province"] as String).matchingKey } ?? true)
-            case .nameContains(let part):
-                return part.map { name.contains($0.matchingKey) } ?? true
-            }
-        }
+        let matching = ProductLookup.matching(candidates, filter, name: { $0["name"] }, province: { $0["province"] })
         switch matching.count {
         case 1: return .found(Match(id: matching[0]["id"], shelfLifeDays: matching[0]["shelf_life_days"], producer: matching[0]["name"]))
         case 0: return candidates.isEmpty ? .unknown : .notForProducer
         default: return .ambiguous(matching.map { $0["name"] })
+        }
+    }
+
+    /// The candidates a producer filter keeps, whichever engine read them.
+    static func matching<Candidate>(_ candidates: [Candidate], _ filter: ProducerFilter, name: (Candidate) -> String,
+                                    province: (Candidate) -> String) -> [Candidate] {
+        candidates.filter { candidate in
+            let key = name(candidate).matchingKey
+            switch filter {
+            case .named(let producer, let wanted):
+                return (producer.map { $0.matchingKey == key } ?? true)
+                    && (wanted.map { $0.matchingKey == province(candidate).matchingKey } ?? true)
+            case .nameContains(let part):
+                return part.map { key.contains($0.matchingKey) } ?? true
+            }
         }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Draws every stamp of a batch as a PNG file and writes the batch's manifest.
 ///
@@ -9,7 +8,7 @@ import GRDB
 /// manifest in stamp order as the chunks arrive. The queue between them is bounded: memory holds a
 /// few chunks at most, whatever the batch size.
 struct BatchRenderer {
-    let registry: Registry
+    let store: any RegistryStore
     let batch: StampBatch
     let options: RenderOptions
     let writePNGs: Bool
@@ -27,48 +26,76 @@ struct BatchRenderer {
         case chunk(RenderedChunk)
     }
 
-    func run(progress: (@Sendable (IssueProgress) -> Void)?) throws -> RenderTimings {
+    func run(progress: (@Sendable (IssueProgress) -> Void)?) async throws -> RenderTimings {
         try options.validate()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let chunkCount = (batch.quantity + StampIssuer.stampsPerFolder - 1) / StampIssuer.stampsPerFolder
         let queue = BoundedQueue<RenderedChunk>(capacity: 4)
         let writer = ManifestAndFileWriter(folder: folder, chunkCount: chunkCount, total: batch.quantity, lot: batch.lot, progress: progress)
-        let writerDone = DispatchSemaphore(value: 0)
-        Thread.detachNewThread {
-            writer.consume(queue)
-            writerDone.signal()
-        }
-
-        let failures = ConcurrentResults<(any Error)?>(count: chunkCount)
-        let registry = self.registry
-        let batch = self.batch
-        let options = self.options
-        let writePNGs = self.writePNGs
-        DispatchQueue.concurrentPerform(iterations: chunkCount) { index in
-            do {
-                try queue.push(BatchRenderer.render(chunk: index, batch: batch, registry: registry, options: options, writePNGs: writePNGs))
-                failures.set(index, nil)
-            } catch {
-                failures.set(index, error)
-                queue.close()
+        async let written: Void = withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                writer.consume(queue)
+                continuation.resume()
             }
         }
+        let failures = await renderChunks(chunkCount, into: queue)
         queue.finish()
-        writerDone.wait()
+        await written
         if let error = writer.failure { throw error }
-        for index in 0..<chunkCount {
-            if let error = failures.value(index), !(error is BoundedQueue<RenderedChunk>.Closed) { throw error }
-        }
+        for error in failures.compactMap({ $0 }) where !(error is BoundedQueue<RenderedChunk>.Closed) { throw error }
         var timings = RenderTimings()
         timings.add(writer.timings)
         return timings
     }
 
-    private static func render(chunk index: Int, batch: StampBatch, registry: Registry, options: RenderOptions,
+    /// Renders every chunk, as many at once as there are cores; each reads its stamps from the
+    /// store first. Returns each chunk's failure, if any: after the first, the queue is closed and
+    /// no further chunk is started.
+    ///
+    /// A chunk's task may wait in `push` for the writer to make room: the writer is a thread of its
+    /// own, not one of Swift's, so it always drains the queue and the wait is short.
+    private func renderChunks(_ chunkCount: Int, into queue: BoundedQueue<RenderedChunk>) async -> [(any Error)?] {
+        let store = self.store
+        let batch = self.batch
+        let options = self.options
+        let writePNGs = self.writePNGs
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        var failures = [(any Error)?](repeating: nil, count: chunkCount)
+        await withTaskGroup(of: (Int, (any Error)?).self) { group in
+            var next = 0
+            var failed = false
+            func start(_ index: Int) {
+                group.addTask {
+                    do {
+                        let first = index * StampIssuer.stampsPerFolder + 1
+                        let last = min(batch.quantity, first + StampIssuer.stampsPerFolder - 1)
+                        let stamps = try await store.stamps(batchID: batch.id, sequences: first...last)
+                        try queue.push(BatchRenderer.render(chunk: index, stamps: stamps, batch: batch, options: options, writePNGs: writePNGs))
+                        return (index, nil)
+                    } catch {
+                        queue.close()
+                        return (index, error)
+                    }
+                }
+            }
+            while next < min(workers, chunkCount) {
+                start(next)
+                next += 1
+            }
+            while let (index, error) = await group.next() {
+                failures[index] = error
+                if error != nil { failed = true }
+                if !failed, next < chunkCount {
+                    start(next)
+                    next += 1
+                }
+            }
+        }
+        return failures
+    }
+
+    private static func render(chunk index: Int, stamps: [IssuedStamp], batch: StampBatch, options: RenderOptions,
                                writePNGs: Bool) throws -> RenderedChunk {
-        let first = index * StampIssuer.stampsPerFolder + 1
-        let last = min(batch.quantity, first + StampIssuer.stampsPerFolder - 1)
-        let stamps = try registry.read { db in try StampIssuer.stamps(db, batchID: batch.id, sequences: first...last) }
         let png = StampPNGWriter(options: options)
         let folderName = StampIssuer.chunkFolderName(index)
         var files: [(name: String, png: Data)] = []

@@ -1,15 +1,14 @@
 import Foundation
-import GRDB
 
 /// Makes the printable label PDF of an issued batch.
 public struct LabelJob: Sendable {
-    public let registry: Registry
+    public let store: any RegistryStore
     public let layout: LabelLayout
     public var correction: QRErrorCorrection = .medium
     public var quietZone = 4
 
-    public init(registry: Registry, layout: LabelLayout, correction: QRErrorCorrection = .medium, quietZone: Int = 4) {
-        self.registry = registry
+    public init(store: any RegistryStore, layout: LabelLayout, correction: QRErrorCorrection = .medium, quietZone: Int = 4) {
+        self.store = store
         self.layout = layout
         self.correction = correction
         self.quietZone = quietZone
@@ -32,32 +31,25 @@ public struct LabelJob: Sendable {
 
     /// Writes the labels of the batch of `lot` (of `productCode`, when several products share the lot).
     public func write(lot lotLabel: String, productCode: String?, to output: URL?, outputFolder: URL = URL(fileURLWithPath: "output"),
-                      today: CalendarDate = .today()) throws -> Report {
-        let batch = try registry.read { db in try StampBatch.issued(db, lot: lotLabel, productCode: productCode) }
+                      today: CalendarDate = .today()) async throws -> Report {
+        let batch = try await store.issuedBatch(lot: lotLabel, productCode: productCode)
         let pdf = output ?? outputFolder.appendingPathComponent(batch.folder).appendingPathComponent("labels-\(layout.name).pdf")
-        return try write(batch: batch, to: pdf, today: today)
+        return try await write(batch: batch, to: pdf, today: today)
     }
 
     /// Writes the labels of a batch known by id (as `issue` reports it).
-    public func write(batchID: Int64, to pdf: URL, today: CalendarDate = .today()) throws -> Report {
-        guard let batch = try registry.read({ try StampBatch.fetch($0, id: batchID) }) else { throw IssueError.noBatch(lot: "#\(batchID)") }
-        guard batch.status == "issued" else { throw IssueError.notComplete(lot: batch.lot) }
-        return try write(batch: batch, to: pdf, today: today)
+    public func write(batchID: Int64, to pdf: URL, today: CalendarDate = .today()) async throws -> Report {
+        guard let batch = try await store.batch(id: batchID) else { throw IssueError.noBatch(lot: "#\(batchID)") }
+        guard batch.status == .issued else { throw IssueError.notComplete(lot: batch.lot) }
+        return try await write(batch: batch, to: pdf, today: today)
     }
 
-    func write(batch: StampBatch, to pdf: URL, today: CalendarDate) throws -> Report {
+    func write(batch: StampBatch, to pdf: URL, today: CalendarDate) async throws -> Report {
         try layout.validate()
         let started = Date()
-        let ocopStars: Int? = try registry.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT ocop_stars, ocop_decision, ocop_recognized_on FROM products WHERE id = ?",
-                                             arguments: [batch.productID]),
-                  let stars: Int = row["ocop_stars"] else { return nil }
-            let recognition = OCOPRecognition(stars: stars, decision: row["ocop_decision"],
-                                              recognizedOn: (row["ocop_recognized_on"] as String?).flatMap(CalendarDate.init(parsing:)))
-            return recognition.isValid(on: today) ? stars : nil
-        }
+        let ocopStars = try await store.recognition(productID: batch.productID).flatMap { $0.isValid(on: today) ? $0.stars : nil }
         // Refuse a layout whose modules would be too small for this batch's largest symbol.
-        let sample = try registry.read { db in try StampIssuer.stamps(db, batchID: batch.id, sequences: 1...1) }
+        let sample = try await store.stamps(batchID: batch.id, sequences: 1...1)
         guard let first = sample.first else { throw IssueError.noBatch(lot: batch.lot) }
         let firstMatrix = try encode(batch.url(serial: first.serial, signature: first.signature).text)
         let module = LabelSheet.moduleSize(for: firstMatrix.width, layout: layout, quietZone: quietZone)
@@ -71,37 +63,31 @@ public struct LabelJob: Sendable {
         let chunk = 1000
         var smallestModule = module
         let correction = self.correction
-        let registry = self.registry
-        // QR symbols for the next thousand labels are encoded on the other core while cairo draws
-        // these on this one.
-        func encodeAhead(_ start: Int) throws -> (stamps: [IssuedStamp], matrices: ConcurrentResults<Result<QRMatrix, any Error>>, done: DispatchSemaphore)? {
+        let store = self.store
+        // QR symbols for the next thousand labels are encoded in a task of their own (on the other
+        // core) while cairo draws these in this one.
+        func encodeAhead(_ start: Int) async throws -> (stamps: [IssuedStamp], matrices: Task<[Result<QRMatrix, any Error>], Never>)? {
             guard start <= batch.quantity else { return nil }
-            let stamps = try registry.read { db in
-                try StampIssuer.stamps(db, batchID: batch.id, sequences: start...min(batch.quantity, start + chunk - 1))
-            }
-            let matrices = ConcurrentResults<Result<QRMatrix, any Error>>(count: stamps.count)
-            let done = DispatchSemaphore(value: 0)
-            DispatchQueue.global().async {
-                for (index, stamp) in stamps.enumerated() {
-                    let url = batch.url(serial: stamp.serial, signature: stamp.signature).text
-                    matrices.set(index, Result { try QRMatrix(encoding: url, correction: correction) })
+            let stamps = try await store.stamps(batchID: batch.id, sequences: start...min(batch.quantity, start + chunk - 1))
+            let matrices = Task.detached {
+                stamps.map { stamp in
+                    Result { try QRMatrix(encoding: batch.url(serial: stamp.serial, signature: stamp.signature).text, correction: correction) }
                 }
-                done.signal()
             }
-            return (stamps, matrices, done)
+            return (stamps, matrices)
         }
         do {
-            var pending = try encodeAhead(1)
+            var pending = try await encodeAhead(1)
             var start = 1
             while let current = pending {
-                current.done.wait()
+                let matrices = await current.matrices.value
                 start += chunk
-                pending = try encodeAhead(start)
-                for (index, stamp) in current.stamps.enumerated() {
-                    let matrix = try current.matrices.value(index).get()
+                pending = try await encodeAhead(start)
+                for (stamp, matrix) in zip(current.stamps, matrices) {
+                    let matrix = try matrix.get()
                     smallestModule = min(smallestModule, LabelSheet.moduleSize(for: matrix.width, layout: layout, quietZone: quietZone))
                     guard smallestModule >= LabelSheet.minimumModule else {
-                        pending?.done.wait()
+                        _ = await pending?.matrices.value
                         throw LabelLayout.LayoutError.modulesTooSmall(layout: layout.name, moduleMillimetres: smallestModule,
                                                                        minimum: LabelSheet.minimumModule)
                     }

@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import GRDB
 
 /// An Ed25519 key pair that signs stamps, kept as two files in the keys folder:
 /// `{key id}.key` (the private key, mode 0600, never printed) and `{key id}.pub` (the public key, in
@@ -191,15 +190,16 @@ public enum KeyError: Error, Sendable, CustomStringConvertible, Equatable {
 
 /// The keys folder and the registry's record of keys: generation, rotation, retirement.
 public struct KeyStore: Sendable {
-    public let registry: Registry
+    public let store: any RegistryStore
     public let folder: URL
 
-    public init(registry: Registry, folder: URL) {
-        self.registry = registry
+    public init(store: any RegistryStore, folder: URL) {
+        self.store = store
         self.folder = folder
     }
 
-    public struct Record: Sendable, Codable, FetchableRecord {
+    /// A key as the registry records it.
+    public struct Record: Sendable, Codable, Hashable {
         public var keyID: String
         public var publicKey: String
         public var createdAt: String
@@ -209,12 +209,19 @@ public struct KeyStore: Sendable {
             case keyID = "key_id", publicKey = "public_key", createdAt = "created_at", retiredAt = "retired_at"
         }
 
+        public init(keyID: String, publicKey: String, createdAt: String, retiredAt: String? = nil) {
+            self.keyID = keyID
+            self.publicKey = publicKey
+            self.createdAt = createdAt
+            self.retiredAt = retiredAt
+        }
+
         public var isActive: Bool { retiredAt == nil }
     }
 
     /// Creates a key pair: the private key file first (mode 0600, never overwritten), then the
     /// public key file, then the registry record.
-    public func generate() throws -> PublicStampKey {
+    public func generate() async throws -> PublicStampKey {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let privateKey = Curve25519.Signing.PrivateKey()
         let raw = [UInt8](privateKey.publicKey.rawRepresentation)
@@ -224,29 +231,23 @@ public struct KeyStore: Sendable {
         let privateText = "ocoptrace-private-key 1\nalgorithm: Ed25519\nkey-id: \(publicKey.keyID)\nprivate-key: \(Base64URL.encode(privateKey.rawRepresentation))\n"
         try KeyStore.writeNew(privatePath, privateText, mode: 0o600)
         try KeyStore.writeNew(folder.appendingPathComponent(publicKey.keyID + ".pub").path, publicKey.fileText(created: created), mode: 0o644)
-        try registry.write { db in
-            try db.execute(sql: "INSERT INTO signing_keys (key_id, public_key, created_at) VALUES (?, ?, ?)",
-                           arguments: [publicKey.keyID, Base64URL.encode(raw), created])
-        }
+        try await store.addSigningKey(Record(keyID: publicKey.keyID, publicKey: Base64URL.encode(raw), createdAt: created))
         return publicKey
     }
 
     /// Every key the registry knows, newest first.
-    public func records() throws -> [Record] {
-        try registry.read { try Record.fetchAll($0, sql: "SELECT * FROM signing_keys ORDER BY created_at DESC, rowid DESC") }
+    public func records() async throws -> [Record] {
+        try await store.signingKeys()
     }
 
     /// Stops a key from signing anything new; what it signed keeps verifying.
-    public func retire(_ keyID: String) throws {
-        try registry.write { db in
-            try db.execute(sql: "UPDATE signing_keys SET retired_at = COALESCE(retired_at, ?) WHERE key_id = ?", arguments: [Timestamp.now(), keyID])
-            guard db.changesCount == 1 else { throw KeyError.unknownKey(keyID) }
-        }
+    public func retire(_ keyID: String) async throws {
+        guard try await store.retireSigningKey(keyID, at: Timestamp.now()) else { throw KeyError.unknownKey(keyID) }
     }
 
     /// The newest active key whose private key is in the folder.
-    public func activeSigningKey() throws -> SigningKey {
-        for record in try records() where record.isActive {
+    public func activeSigningKey() async throws -> SigningKey {
+        for record in try await records() where record.isActive {
             let path = folder.appendingPathComponent(record.keyID + ".key").path
             guard FileManager.default.fileExists(atPath: path) else { continue }
             return try loadPrivateKey(path, expectedKeyID: record.keyID)
@@ -262,8 +263,8 @@ public struct KeyStore: Sendable {
     }
 
     /// Every public key in the registry, retired ones included: they still verify what they signed.
-    public func publicKeys() throws -> [PublicStampKey] {
-        try records().compactMap { record in
+    public func publicKeys() async throws -> [PublicStampKey] {
+        try await records().compactMap { record in
             Base64URL.decode(record.publicKey).map { PublicStampKey(keyID: record.keyID, rawKey: $0) }
         }
     }

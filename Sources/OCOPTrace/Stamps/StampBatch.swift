@@ -1,8 +1,12 @@
 import Foundation
-import GRDB
 
 /// A lot's stamps as the registry records them, with what is needed to rebuild each URL.
-public struct StampBatch: Sendable, Codable, FetchableRecord {
+public struct StampBatch: Sendable, Codable {
+    /// `issuing` until every stamp, PNG and the manifest exist; then `issued`.
+    public enum Status: String, Sendable, Codable {
+        case issuing, issued
+    }
+
     public var id: Int64
     public var productID: Int64
     public var orderID: Int64?
@@ -13,7 +17,7 @@ public struct StampBatch: Sendable, Codable, FetchableRecord {
     public var expiresOn: String?
     public var resolver: String
     public var keyID: String?
-    public var status: String
+    public var status: Status
     public var folder: String
     public var productCode: String
     public var productName: String
@@ -26,11 +30,6 @@ public struct StampBatch: Sendable, Codable, FetchableRecord {
         case producedOn = "produced_on", expiresOn = "expires_on", resolver, keyID = "key_id", status, folder
         case productCode = "product_code", productName = "product_name", gtin, producer
     }
-
-    static let selectSQL = """
-        SELECT b.*, p.code AS product_code, p.name AS product_name, p.gtin, pr.name AS producer
-        FROM stamp_batches b JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
-        """
 
     public var productKey: StampURL.ProductKey {
         if let gtin, let parsed = try? GTIN(parsing: gtin) { return .gtin(parsed) }
@@ -50,28 +49,54 @@ public struct StampBatch: Sendable, Codable, FetchableRecord {
         SignedStampFields(product: productKey, lot: lot, serial: serial, producedOn: produced, expiresOn: expires)
     }
 
-    /// The issued batch of a lot (as people write it: `Lô 1` finds `Lo-1`), of one product when
-    /// several share the lot number.
-    static func issued(_ db: Database, lot lotLabel: String, productCode: String?) throws -> StampBatch {
-        let lot = (try? LotNumber(transliterating: lotLabel).code) ?? lotLabel
-        var batches = try StampBatch.fetchAll(db, sql: selectSQL + " WHERE b.lot = ?", arguments: [lot])
+    /// A lot as people write it (`Lô 1`) as the registry keeps it (`Lo-1`).
+    static func lotCode(_ lotLabel: String) -> String {
+        (try? LotNumber(transliterating: lotLabel).code) ?? lotLabel
+    }
+
+    /// The issued batch among a lot's batches, of one product when several share the lot number.
+    static func issued(among batches: [StampBatch], lot: String, productCode: String?) throws -> StampBatch {
+        var batches = batches
         if let productCode { batches = batches.filter { $0.productCode == productCode } }
         guard let first = batches.first else { throw IssueError.noBatch(lot: lot) }
         guard batches.count == 1 else { throw IssueError.ambiguousLot(lot: lot, products: batches.map(\.productCode)) }
-        guard first.status == "issued" else { throw IssueError.notComplete(lot: lot) }
+        guard first.status == .issued else { throw IssueError.notComplete(lot: lot) }
         return first
     }
+}
 
-    static func fetch(_ db: Database, id: Int64) throws -> StampBatch? {
-        try StampBatch.fetchOne(db, sql: selectSQL + " WHERE b.id = ?", arguments: [id])
+extension IssuanceStore {
+    /// The issued batch of a lot (as people write it: `Lô 1` finds `Lo-1`), of one product when
+    /// several share the lot number.
+    public func issuedBatch(lot lotLabel: String, productCode: String?) async throws -> StampBatch {
+        let lot = StampBatch.lotCode(lotLabel)
+        return try StampBatch.issued(among: try await batches(lot: lot), lot: lot, productCode: productCode)
     }
 }
 
 /// One stamp of a batch.
-public struct IssuedStamp: Sendable {
+public struct IssuedStamp: Sendable, Decodable {
     public var sequence: Int
     public var serial: Serial
     public var signature: EmbeddedSignature?
 
     public var stampID: StampID { StampID(serial: serial) }
+
+    init(sequence: Int, serial: Serial, signature: EmbeddedSignature?) {
+        self.sequence = sequence
+        self.serial = serial
+        self.signature = signature
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case sequence, serial, signature
+    }
+
+    /// From the stored columns: the serial and signature as the registry wrote them.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(sequence: try container.decode(Int.self, forKey: .sequence),
+                  serial: Serial(unchecked: try container.decode(String.self, forKey: .serial)),
+                  signature: try container.decodeIfPresent(String.self, forKey: .signature).flatMap(EmbeddedSignature.init(text:)))
+    }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// What `issue` does and where it writes.
 public struct IssueOptions: Sendable {
@@ -105,30 +104,31 @@ public enum IssueError: Error, Sendable, CustomStringConvertible {
 /// and rerunning completes it to exactly its quantity. Stamps are added in short transactions that
 /// count what is there first, so two processes completing one batch never overfill it.
 public struct StampIssuer: Sendable {
-    public let registry: Registry
+    public let store: any RegistryStore
     public let options: IssueOptions
     /// Stamps generated, signed and stored per transaction.
     static let storeChunk = 4096
     /// Stamps per folder and per rendering task.
     public static let stampsPerFolder = 1000
 
-    public init(registry: Registry, options: IssueOptions) {
-        self.registry = registry
+    public init(store: any RegistryStore, options: IssueOptions) {
+        self.store = store
         self.options = options
     }
 
     /// Issues every given stamp order that is not issued yet (finishing any that were interrupted).
-    public func issue(orderIDs: [Int64], progress: (@Sendable (IssueProgress) -> Void)? = nil) throws -> [BatchReport] {
-        try orderIDs.map { orderID in
-            let batchID: Int64 = try registry.write { db in
-                guard let order = try Row.fetchOne(db, sql: "SELECT * FROM stamp_orders WHERE id = ?", arguments: [orderID]) else {
-                    throw IssueError.noBatch(lot: "#\(orderID)")
-                }
-                return try createBatch(db, productID: order["product_id"], orderID: orderID, lot: order["lot"], lotLabel: order["lot_label"],
-                                       quantity: order["quantity"], producedOn: order["produced_on"], expiresOn: order["expires_on"])
+    public func issue(orderIDs: [Int64], progress: (@Sendable (IssueProgress) -> Void)? = nil) async throws -> [BatchReport] {
+        var reports: [BatchReport] = []
+        for orderID in orderIDs {
+            guard let order = try await store.stampOrder(id: orderID),
+                  let product = try await store.issuableProduct(id: order.productID) else {
+                throw IssueError.noBatch(lot: "#\(orderID)")
             }
-            return try complete(batchID: batchID, progress: progress)
+            let batchID = try await createBatch(product: product, orderID: orderID, lot: order.lot, lotLabel: order.lotLabel,
+                                                quantity: order.quantity, producedOn: order.producedOn, expiresOn: order.expiresOn)
+            reports.append(try await complete(batchID: batchID, progress: progress))
         }
+        return reports
     }
 
     /// What became of one stamp order issued by `issueEach`.
@@ -143,99 +143,93 @@ public struct StampIssuer: Sendable {
     /// Issues each order on its own, so that one that fails (a lot conflict, a missing signing
     /// key, a full disk) is reported with its lot and the others are still issued. Only a registry
     /// that cannot be read throws.
-    public func issueEach(orderIDs: [Int64], progress: (@Sendable (IssueProgress) -> Void)? = nil) throws -> [OrderOutcome] {
-        try orderIDs.map { orderID in
-            let names = try registry.read { db in
-                try Row.fetchOne(db, sql: """
-                    SELECT o.lot_label, p.code FROM stamp_orders o JOIN products p ON p.id = o.product_id WHERE o.id = ?
-                    """, arguments: [orderID])
+    public func issueEach(orderIDs: [Int64], progress: (@Sendable (IssueProgress) -> Void)? = nil) async throws -> [OrderOutcome] {
+        var outcomes: [OrderOutcome] = []
+        for orderID in orderIDs {
+            let order = try await store.stampOrder(id: orderID)
+            let result: Result<BatchReport, any Error>
+            do {
+                result = .success(try await issue(orderIDs: [orderID], progress: progress)[0])
+            } catch {
+                result = .failure(error)
             }
-            let result = Result<BatchReport, any Error> { try issue(orderIDs: [orderID], progress: progress)[0] }
-            return OrderOutcome(orderID: orderID, lot: names?["lot_label"] ?? "#\(orderID)", product: names?["code"] ?? "?", result: result)
+            outcomes.append(OrderOutcome(orderID: orderID, lot: order?.lotLabel ?? "#\(orderID)", product: order?.productCode ?? "?",
+                                         result: result))
         }
+        return outcomes
     }
 
     /// Issues one batch ad hoc.
     public func issue(productCode: String, producer: String? = nil, lot lotLabel: String, count: Int,
                       producedOn: CalendarDate?, expiresOn: CalendarDate?,
-                      progress: (@Sendable (IssueProgress) -> Void)? = nil) throws -> BatchReport {
+                      progress: (@Sendable (IssueProgress) -> Void)? = nil) async throws -> BatchReport {
         guard (1...RowParser.maximumStampsPerOrder).contains(count) else { throw IssueError.badCount(count) }
         let lot: LotNumber
         do { lot = try LotNumber(transliterating: lotLabel) } catch { throw IssueError.invalidLot(error.description) }
-        let batchID: Int64 = try registry.write { db in
-            let product = try StampIssuer.findProduct(db, code: productCode, producer: producer)
-            var expires = expiresOn
-            if expires == nil, let producedOn, let days = product.shelfLifeDays { expires = producedOn.adding(days: days) }
-            if let producedOn, let expires, expires < producedOn {
-                throw IssueError.badDates("the expiry date \(expires.iso) is before the production date \(producedOn.iso)")
-            }
-            return try createBatch(db, productID: product.id, orderID: nil, lot: lot.code, lotLabel: lotLabel, quantity: count,
-                                   producedOn: producedOn?.iso, expiresOn: expires?.iso)
+        let product = try await findProduct(code: productCode, producer: producer)
+        var expires = expiresOn
+        if expires == nil, let producedOn, let days = product.shelfLifeDays { expires = producedOn.adding(days: days) }
+        if let producedOn, let expires, expires < producedOn {
+            throw IssueError.badDates("the expiry date \(expires.iso) is before the production date \(producedOn.iso)")
         }
-        return try complete(batchID: batchID, progress: progress)
+        let batchID = try await createBatch(product: product, orderID: nil, lot: lot.code, lotLabel: lotLabel, quantity: count,
+                                            producedOn: producedOn?.iso, expiresOn: expires?.iso)
+        return try await complete(batchID: batchID, progress: progress)
     }
 
     /// Redraws a batch's PNGs and manifest from the registry (for reprints), issuing nothing.
-    public func rerender(lot lotLabel: String, productCode: String?, progress: (@Sendable (IssueProgress) -> Void)? = nil) throws -> BatchReport {
-        let batch = try registry.read { db in try StampBatch.issued(db, lot: lotLabel, productCode: productCode) }
+    public func rerender(lot lotLabel: String, productCode: String?, progress: (@Sendable (IssueProgress) -> Void)? = nil) async throws -> BatchReport {
+        let batch = try await store.issuedBatch(lot: lotLabel, productCode: productCode)
         var report = makeReport(batch, newStamps: 0, alreadyIssued: true)
-        try renderAndWriteManifest(batch, report: &report, progress: progress)
+        try await renderAndWriteManifest(batch, report: &report, progress: progress)
         return report
     }
 
     // MARK: - Steps
 
-    private func createBatch(_ db: Database, productID: Int64, orderID: Int64?, lot: String, lotLabel: String, quantity: Int,
-                             producedOn: String?, expiresOn: String?) throws -> Int64 {
-        if let existing = try Row.fetchOne(db, sql: "SELECT id, quantity FROM stamp_batches WHERE product_id = ? AND lot = ?",
-                                           arguments: [productID, lot]) {
-            let existingQuantity: Int = existing["quantity"]
-            guard existingQuantity == quantity else {
-                throw IssueError.quantityConflict(lot: lot, existing: existingQuantity, requested: quantity)
-            }
-            return existing["id"]
+    /// The product's batch of the lot: the one that exists (of the same quantity), else a new one.
+    private func createBatch(product: IssuableProduct, orderID: Int64?, lot: String, lotLabel: String, quantity: Int,
+                             producedOn: String?, expiresOn: String?) async throws -> Int64 {
+        if let existing = try await store.batch(productID: product.id, lot: lot) {
+            return try Self.sameQuantity(existing.id, existing: existing.quantity, requested: quantity, lot: lot)
         }
-        let signs = try options.embedSignature
-            || (Bool.fetchOne(db, sql: "SELECT embed_signature FROM products WHERE id = ?", arguments: [productID]) ?? false)
-        let keyID = signs ? try KeyStore(registry: registry, folder: options.keysFolder).activeSigningKey().keyID : nil
+        // A signing key is needed only for a new batch: an interrupted one keeps the key it started with.
+        let signs = options.embedSignature || product.embedSignature
+        let keyID = signs ? try await KeyStore(store: store, folder: options.keysFolder).activeSigningKey().keyID : nil
         let resolver: String
         do { resolver = try StampURL.normalisedResolver(options.resolver) } catch { throw IssueError.invalidLot(error.description) }
-        let product = try Row.fetchOne(db, sql: """
-            SELECT p.code, pr.name FROM products p JOIN producers pr ON pr.id = p.producer_id WHERE p.id = ?
-            """, arguments: [productID])!
-        let folder = ["stamps", FileName.slug(product["name"]), FileName.slug(product["code"]), FileName.slug(lot)]
-            .joined(separator: "/")
-        try db.execute(sql: """
-            INSERT INTO stamp_batches (product_id, order_id, lot, lot_label, quantity, produced_on, expires_on, resolver, key_id,
-                                       status, folder, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'issuing', ?, ?)
-            """, arguments: [productID, orderID, lot, lotLabel, quantity, producedOn, expiresOn, resolver, keyID, folder, Timestamp.now()])
-        if let orderID {
-            try db.execute(sql: "UPDATE stamp_orders SET status = 'issuing' WHERE id = ? AND status = 'pending'", arguments: [orderID])
+        let folder = ["stamps", FileName.slug(product.producer), FileName.slug(product.code), FileName.slug(lot)].joined(separator: "/")
+        let creation = try await store.createBatch(NewStampBatch(
+            productID: product.id, orderID: orderID, lot: lot, lotLabel: lotLabel, quantity: quantity, producedOn: producedOn,
+            expiresOn: expiresOn, resolver: resolver, keyID: keyID, folder: folder, createdAt: Timestamp.now()))
+        switch creation {
+        case .created(let id): return id
+        // Another run created it meanwhile.
+        case .existing(let id, let existing): return try Self.sameQuantity(id, existing: existing, requested: quantity, lot: lot)
         }
-        return db.lastInsertedRowID
+    }
+
+    private static func sameQuantity(_ id: Int64, existing: Int, requested: Int, lot: String) throws -> Int64 {
+        guard existing == requested else { throw IssueError.quantityConflict(lot: lot, existing: existing, requested: requested) }
+        return id
     }
 
     /// Brings a batch to `issued`: missing stamps, every PNG, the manifest, then the status.
-    private func complete(batchID: Int64, progress: (@Sendable (IssueProgress) -> Void)?) throws -> BatchReport {
-        guard let batch = try registry.read({ try StampBatch.fetch($0, id: batchID) }) else { throw IssueError.noBatch(lot: "#\(batchID)") }
-        if batch.status == "issued" {
+    private func complete(batchID: Int64, progress: (@Sendable (IssueProgress) -> Void)?) async throws -> BatchReport {
+        guard let batch = try await store.batch(id: batchID) else { throw IssueError.noBatch(lot: "#\(batchID)") }
+        if batch.status == .issued {
             return makeReport(batch, newStamps: 0, alreadyIssued: true)
         }
         let storeStarted = Date()
-        let newStamps = try fillStamps(batch, progress: progress)
+        let newStamps = try await fillStamps(batch, progress: progress)
         var report = makeReport(batch, newStamps: newStamps, alreadyIssued: false)
         report.storeSeconds = Date().timeIntervalSince(storeStarted)
-        try renderAndWriteManifest(batch, report: &report, progress: progress)
-        try registry.write { db in
-            try db.execute(sql: "UPDATE stamp_batches SET status = 'issued', completed_at = ? WHERE id = ?", arguments: [Timestamp.now(), batch.id])
-            if let orderID = batch.orderID {
-                try db.execute(sql: "UPDATE stamp_orders SET status = 'issued' WHERE id = ?", arguments: [orderID])
-            }
-            try JobLog.record(db, kind: "issue", file: report.manifest, startedAt: Timestamp.string(storeStarted), outcome: "succeeded",
-                              counts: JobLog.Counts(rowsRead: batch.quantity, inserted: newStamps, unchanged: batch.quantity - newStamps),
-                              message: "\(batch.productCode) lot \(batch.lot)" + (batch.keyID.map { ", signed with \($0)" } ?? ""))
-        }
+        try await renderAndWriteManifest(batch, report: &report, progress: progress)
+        try await store.completeBatch(
+            id: batch.id, orderID: batch.orderID,
+            job: JobStart(kind: "issue", file: report.manifest, startedAt: Timestamp.string(storeStarted)),
+            counts: JobCounts(rowsRead: batch.quantity, inserted: newStamps, unchanged: batch.quantity - newStamps),
+            message: "\(batch.productCode) lot \(batch.lot)" + (batch.keyID.map { ", signed with \($0)" } ?? ""))
         return report
     }
 
@@ -248,36 +242,26 @@ public struct StampIssuer: Sendable {
     }
 
     /// Adds stamps until the batch holds its quantity. Serials are drawn (and signed) outside the
-    /// transaction; inside it, the count is taken again so that concurrent runs never overfill.
-    private func fillStamps(_ batch: StampBatch, progress: (@Sendable (IssueProgress) -> Void)?) throws -> Int {
-        let key = try batch.keyID.map { try KeyStore(registry: registry, folder: options.keysFolder).signingKey($0) }
+    /// transaction; the store counts again inside it, so that concurrent runs never overfill.
+    private func fillStamps(_ batch: StampBatch, progress: (@Sendable (IssueProgress) -> Void)?) async throws -> Int {
+        let key = try batch.keyID.map { try KeyStore(store: store, folder: options.keysFolder).signingKey($0) }
         var added = 0
+        var existing = try await store.stampCount(batchID: batch.id)
         while true {
-            let existing = try registry.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM stamps WHERE batch_id = ?", arguments: [batch.id]) ?? 0 }
             let wanted = min(StampIssuer.storeChunk, batch.quantity - existing)
             if wanted <= 0 { return added }
             let drafts = try StampIssuer.draw(wanted, batch: batch, key: key)
-            let inserted: Int = try registry.write { db in
-                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stamps WHERE batch_id = ?", arguments: [batch.id]) ?? 0
-                var sequence = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(sequence), 0) FROM stamps WHERE batch_id = ?", arguments: [batch.id]) ?? 0
-                let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO stamps (batch_id, sequence, serial, signature) VALUES (?, ?, ?, ?)")
-                var inserted = 0
-                for draft in drafts.prefix(max(0, batch.quantity - count)) {
-                    sequence += 1
-                    try statement.execute(arguments: [batch.id, sequence, draft.serial.text, draft.signature?.text])
-                    if db.changesCount == 1 { inserted += 1 } else { sequence -= 1 }  // a serial already taken: drawn again next round
-                }
-                return inserted
-            }
-            added += inserted
-            progress?(IssueProgress(stage: .store, lot: batch.lot, done: existing + inserted, total: batch.quantity))
+            let append = try await store.appendStamps(drafts, toBatch: batch.id)
+            added += append.inserted
+            existing = append.stored
+            progress?(IssueProgress(stage: .store, lot: batch.lot, done: append.stored, total: batch.quantity))
         }
     }
 
     /// Random serials, signed on both cores when the batch is signed.
-    private static func draw(_ count: Int, batch: StampBatch, key: SigningKey?) throws -> [IssuedStamp] {
+    private static func draw(_ count: Int, batch: StampBatch, key: SigningKey?) throws -> [DrawnStamp] {
         var generator = SystemRandomNumberGenerator()
-        var stamps = (0..<count).map { _ in IssuedStamp(sequence: 0, serial: Serial.random(using: &generator), signature: nil) }
+        var stamps = (0..<count).map { _ in DrawnStamp(serial: Serial.random(using: &generator), signature: nil) }
         guard let key else { return stamps }
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         let signatures = ConcurrentResults<[EmbeddedSignature]>(count: workers)
@@ -295,10 +279,10 @@ public struct StampIssuer: Sendable {
     }
 
     private func renderAndWriteManifest(_ batch: StampBatch, report: inout BatchReport,
-                                        progress: (@Sendable (IssueProgress) -> Void)?) throws {
+                                        progress: (@Sendable (IssueProgress) -> Void)?) async throws {
         let started = Date()
-        let timings = try BatchRenderer(registry: registry, batch: batch, options: options.render, writePNGs: options.writePNGs,
-                                        folder: options.outputFolder.appendingPathComponent(batch.folder)).run(progress: progress)
+        let timings = try await BatchRenderer(store: store, batch: batch, options: options.render, writePNGs: options.writePNGs,
+                                              folder: options.outputFolder.appendingPathComponent(batch.folder)).run(progress: progress)
         report.render = timings
         report.renderSeconds = Date().timeIntervalSince(started)
         if batch.keyID == nil, let largest = timings.versions.keys.max(), largest > 5, options.render.correction == .medium {
@@ -308,28 +292,20 @@ public struct StampIssuer: Sendable {
 
     // MARK: - Helpers
 
-    static func stamps(_ db: Database, batchID: Int64, sequences: ClosedRange<Int>) throws -> [IssuedStamp] {
-        try Row.fetchAll(db, sql: "SELECT sequence, serial, signature FROM stamps WHERE batch_id = ? AND sequence BETWEEN ? AND ? ORDER BY sequence",
-                         arguments: [batchID, sequences.lowerBound, sequences.upperBound]).map(stamp(from:))
-    }
-
-    static func stamp(from row: Row) -> IssuedStamp {
-        IssuedStamp(sequence: row["sequence"], serial: Serial(unchecked: row["serial"]),
-                    signature: (row["signature"] as String?).flatMap(EmbeddedSignature.init(text:)))
-    }
-
     /// `0001`, `0002`, ...: one folder per thousand stamps.
     static func chunkFolderName(_ chunk: Int) -> String {
         let digits = String(chunk + 1)
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 
-    static func findProduct(_ db: Database, code: String, producer: String?) throws -> ProductLookup.Match {
-        switch try ProductLookup.find(db, code: code, producer: .nameContains(producer)) {
-        case .found(let match): return match
-        case .unknown: throw IssueError.unknownProduct(code)
-        case .notForProducer: throw IssueError.productNotForProducer(code: code, producer: producer ?? "")
-        case .ambiguous(let producers): throw IssueError.ambiguousProduct(code: code, producers: producers)
+    /// The product `issue --product CODE [--producer NAME]` means.
+    private func findProduct(code: String, producer: String?) async throws -> IssuableProduct {
+        let candidates = try await store.issuableProducts(code: code)
+        let matching = ProductLookup.matching(candidates, .nameContains(producer), name: \.producer, province: \.province)
+        switch matching.count {
+        case 1: return matching[0]
+        case 0: throw candidates.isEmpty ? IssueError.unknownProduct(code) : IssueError.productNotForProducer(code: code, producer: producer ?? "")
+        default: throw IssueError.ambiguousProduct(code: code, producers: matching.map(\.producer))
         }
     }
 }

@@ -1,0 +1,161 @@
+import Foundation
+import GRDB
+
+extension StampBatch: FetchableRecord {}
+extension StampBatch.Status: DatabaseValueConvertible {}
+extension IssuableProduct: FetchableRecord {}
+extension StampOrderToIssue: FetchableRecord {}
+extension KeyStore.Record: FetchableRecord {}
+
+/// Issuing on SQLite. Every write runs in GRDB's one writer, so a batch's stamps are counted and
+/// appended with no other process between: the single writer is the lock PostgreSQL takes explicitly.
+extension SQLiteStore {
+    // MARK: Products and orders
+
+    private static let issuableProductSQL = """
+        SELECT p.id, p.code, p.shelf_life_days, p.embed_signature, pr.name AS producer, pr.province
+        FROM products p JOIN producers pr ON pr.id = p.producer_id
+        """
+
+    public func issuableProducts(code: String) async throws -> [IssuableProduct] {
+        try await read { db in
+            try IssuableProduct.fetchAll(db, sql: SQLiteStore.issuableProductSQL + " WHERE p.code = ? ORDER BY p.id", arguments: [code])
+        }
+    }
+
+    public func issuableProduct(id: Int64) async throws -> IssuableProduct? {
+        try await read { db in try IssuableProduct.fetchOne(db, sql: SQLiteStore.issuableProductSQL + " WHERE p.id = ?", arguments: [id]) }
+    }
+
+    public func stampOrder(id: Int64) async throws -> StampOrderToIssue? {
+        try await read { db in
+            try StampOrderToIssue.fetchOne(db, sql: """
+                SELECT o.id, o.product_id, p.code AS product_code, o.lot, o.lot_label, o.quantity, o.produced_on, o.expires_on
+                FROM stamp_orders o JOIN products p ON p.id = o.product_id WHERE o.id = ?
+                """, arguments: [id])
+        }
+    }
+
+    // MARK: Batches
+
+    public func batch(productID: Int64, lot: String) async throws -> StampBatch? {
+        try await read { db in
+            try StampBatch.fetchOne(db, sql: StampBatch.selectSQL + " WHERE b.product_id = ? AND b.lot = ?", arguments: [productID, lot])
+        }
+    }
+
+    public func createBatch(_ batch: NewStampBatch) async throws -> BatchCreation {
+        try await write { db in
+            if let existing = try Row.fetchOne(db, sql: "SELECT id, quantity FROM stamp_batches WHERE product_id = ? AND lot = ?",
+                                               arguments: [batch.productID, batch.lot]) {
+                return .existing(id: existing["id"], quantity: existing["quantity"])
+            }
+            try db.execute(sql: """
+                INSERT INTO stamp_batches (product_id, order_id, lot, lot_label, quantity, produced_on, expires_on, resolver, key_id,
+                                           status, folder, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'issuing', ?, ?)
+                """, arguments: [batch.productID, batch.orderID, batch.lot, batch.lotLabel, batch.quantity, batch.producedOn,
+                                 batch.expiresOn, batch.resolver, batch.keyID, batch.folder, batch.createdAt])
+            let id = db.lastInsertedRowID
+            if let orderID = batch.orderID {
+                try db.execute(sql: "UPDATE stamp_orders SET status = 'issuing' WHERE id = ? AND status = 'pending'", arguments: [orderID])
+            }
+            return .created(id: id)
+        }
+    }
+
+    public func batch(id: Int64) async throws -> StampBatch? {
+        try await read { db in try StampBatch.fetchOne(db, sql: StampBatch.selectSQL + " WHERE b.id = ?", arguments: [id]) }
+    }
+
+    public func batches(lot: String) async throws -> [StampBatch] {
+        try await read { db in try StampBatch.fetchAll(db, sql: StampBatch.selectSQL + " WHERE b.lot = ? ORDER BY b.id", arguments: [lot]) }
+    }
+
+    public func stampCount(batchID: Int64) async throws -> Int {
+        try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stamps WHERE batch_id = ?", arguments: [batchID]) ?? 0 }
+    }
+
+    public func appendStamps(_ stamps: [DrawnStamp], toBatch batchID: Int64) async throws -> StampAppend {
+        try await write { db in
+            guard let quantity = try Int.fetchOne(db, sql: "SELECT quantity FROM stamp_batches WHERE id = ?", arguments: [batchID]) else {
+                throw RegistryError.failed(operation: "store stamps of batch #\(batchID)", reason: "there is no such batch")
+            }
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stamps WHERE batch_id = ?", arguments: [batchID]) ?? 0
+            var sequence = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(sequence), 0) FROM stamps WHERE batch_id = ?", arguments: [batchID]) ?? 0
+            let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO stamps (batch_id, sequence, serial, signature) VALUES (?, ?, ?, ?)")
+            var inserted = 0
+            for stamp in stamps.prefix(max(0, quantity - count)) {
+                sequence += 1
+                try statement.execute(arguments: [batchID, sequence, stamp.serial.text, stamp.signature?.text])
+                if db.changesCount == 1 { inserted += 1 } else { sequence -= 1 }  // a serial already taken: drawn again next round
+            }
+            return StampAppend(inserted: inserted, stored: count + inserted)
+        }
+    }
+
+    public func completeBatch(id: Int64, orderID: Int64?, job: JobStart, counts: JobCounts, message: String?) async throws {
+        try await write { db in
+            try db.execute(sql: "UPDATE stamp_batches SET status = 'issued', completed_at = ? WHERE id = ?", arguments: [Timestamp.now(), id])
+            if let orderID {
+                try db.execute(sql: "UPDATE stamp_orders SET status = 'issued' WHERE id = ?", arguments: [orderID])
+            }
+            try JobLog.record(db, kind: job.kind, file: job.file, checksum: job.checksum, startedAt: job.startedAt, outcome: "succeeded",
+                              counts: counts, message: message)
+        }
+    }
+
+    public func stamps(batchID: Int64, sequences: ClosedRange<Int>) async throws -> [IssuedStamp] {
+        try await read { db in
+            // Read by hand, not decoded: rendering reads every stamp of every batch this way.
+            try Row.fetchAll(db, sql: "SELECT sequence, serial, signature FROM stamps WHERE batch_id = ? AND sequence BETWEEN ? AND ? ORDER BY sequence",
+                             arguments: [batchID, sequences.lowerBound, sequences.upperBound]).map { row in
+                IssuedStamp(sequence: row["sequence"], serial: Serial(unchecked: row["serial"]),
+                            signature: (row["signature"] as String?).flatMap(EmbeddedSignature.init(text:)))
+            }
+        }
+    }
+
+    public func recognition(productID: Int64) async throws -> OCOPRecognition? {
+        try await read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT ocop_stars, ocop_decision, ocop_recognized_on FROM products WHERE id = ?",
+                                             arguments: [productID]) else { return nil }
+            return OCOPRecognition(storedStars: row["ocop_stars"], decision: row["ocop_decision"], recognizedOn: row["ocop_recognized_on"])
+        }
+    }
+
+    // MARK: Signing keys
+
+    public func addSigningKey(_ key: KeyStore.Record) async throws {
+        try await write { db in
+            try db.execute(sql: "INSERT INTO signing_keys (key_id, public_key, created_at, retired_at) VALUES (?, ?, ?, ?)",
+                           arguments: [key.keyID, key.publicKey, key.createdAt, key.retiredAt])
+        }
+    }
+
+    public func signingKeys() async throws -> [KeyStore.Record] {
+        try await read { db in try KeyStore.Record.fetchAll(db, sql: "SELECT * FROM signing_keys ORDER BY created_at DESC, rowid DESC") }
+    }
+
+    public func retireSigningKey(_ keyID: String, at time: String) async throws -> Bool {
+        try await write { db in
+            try db.execute(sql: "UPDATE signing_keys SET retired_at = COALESCE(retired_at, ?) WHERE key_id = ?", arguments: [time, keyID])
+            return db.changesCount == 1
+        }
+    }
+}
+
+extension StampBatch {
+    static let selectSQL = """
+        SELECT b.*, p.code AS product_code, p.name AS product_name, p.gtin, pr.name AS producer
+        FROM stamp_batches b JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
+        """
+
+    /// The issued batch of a lot inside a transaction of its own (revoking a lot reads it and
+    /// revokes its stamps together).
+    static func issued(_ db: Database, lot lotLabel: String, productCode: String?) throws -> StampBatch {
+        let lot = lotCode(lotLabel)
+        let batches = try StampBatch.fetchAll(db, sql: selectSQL + " WHERE b.lot = ? ORDER BY b.id", arguments: [lot])
+        return try issued(among: batches, lot: lot, productCode: productCode)
+    }
+}
