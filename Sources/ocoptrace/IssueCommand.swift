@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import OCOPTrace
 
-struct IssueCommand: ParsableCommand {
+struct IssueCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "issue",
         abstract: "Issue traceability stamps (tem truy xuất nguồn gốc) as QR PNGs with a manifest.",
@@ -64,7 +64,7 @@ struct IssueCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let progress = TerminalProgress()
         var batches: [BatchReport] = []
         var importReports: [FileImportReport] = []
@@ -77,8 +77,11 @@ struct IssueCommand: ParsableCommand {
                     throw ValidationError("\(orders) is a catalog, not a stamp-order file: import it with `ocoptrace import \(orders)`; nothing was changed")
                 }
                 let registry = try Registry(path: self.registry.path)
-                let report = try CatalogImporter(registry: registry)
+                // The importer works on the store; the issuer still on the SQLite registry itself.
+                let store = try SQLiteStore(path: self.registry.path, access: .readWrite)
+                let report = try await CatalogImporter(store: store)
                     .importFile(at: url, options: ImportOptions(problemsFolder: self.registry.outputFolder))
+                await store.close()
                 importReports.append(report)
                 if report.outcome == .succeeded {
                     batches = try StampIssuer(registry: registry, options: issuing.issueOptions)
@@ -133,7 +136,7 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
-    func run() throws {
+    func run() async throws {
         let progress = TerminalProgress()
         let report: BatchReport
         do {

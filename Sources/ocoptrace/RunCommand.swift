@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import OCOPTrace
 
-struct RunCommand: ParsableCommand {
+struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "The main job: run every stage on a folder of catalogs and stamp orders.",
@@ -33,13 +33,13 @@ struct RunCommand: ParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
-    func run() throws {
+    func run() async throws {
         let summary: Pipeline.Summary
         let progress = TerminalProgress()
         do {
             _ = try InputFiles.expand([URL(fileURLWithPath: folder)])
             let registry = try Registry(path: registry.path)
-            summary = try Pipeline(registry: registry, outputFolder: URL(fileURLWithPath: issuing.output))
+            summary = try await Pipeline(registry: registry, outputFolder: URL(fileURLWithPath: issuing.output))
                 .run(folder: URL(fileURLWithPath: folder), options: ImportOptions(problemsFolder: URL(fileURLWithPath: issuing.output)), issue: issuing.issueOptions, reportLanguage: lang ?? .fromEnvironment,
                      progress: progress?.callback,
                      issueProgress: progress?.issueCallback)

@@ -9,7 +9,7 @@ private struct EPCISWorkspace {
     let folder = TemporaryFolder("ocoptrace-epcis")
     let registry: Registry
 
-    init() throws {
+    init() async throws {
         registry = try Registry(path: folder.path("registry.sqlite"))
         let catalog = folder.write("catalog.csv", """
             product_code,name,gtin,producer,province,price_vnd,shelf_life_days,gln
@@ -18,7 +18,7 @@ private struct EPCISWorkspace {
             MT-200,Mắm tép 200g,8939123400119,Công ty Mắm tép Hậu Lộc,Thanh Hóa,65000,365,
 
             """)
-        let report = try CatalogImporter(registry: registry).importFile(at: catalog)
+        let report = try await CatalogImporter(registry: registry).importFile(at: catalog)
         precondition(report.outcome == .succeeded, "\(report.problems)")
     }
 
@@ -70,8 +70,8 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
 }
 
 @Suite struct EPCISTests {
-    @Test func commissioningEventsNameEveryStampWithItsDatesAndLocation() throws {
-        let workspace = try EPCISWorkspace()
+    @Test func commissioningEventsNameEveryStampWithItsDatesAndLocation() async throws {
+        let workspace = try await EPCISWorkspace()
         try workspace.issue("NC-500", lot: "NC2611A", count: 30)
         try workspace.issue("MT-200", lot: "MT2611", count: 5, expires: false)
         let (summary, document) = try workspace.export()
@@ -106,16 +106,16 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
         #expect(elements.map { $0["01"] } == Array(repeating: "08938765000015", count: 3))
     }
 
-    @Test func stampsWithoutAGTINKeepTheirResolverURI() throws {
-        let workspace = try EPCISWorkspace()
+    @Test func stampsWithoutAGTINKeepTheirResolverURI() async throws {
+        let workspace = try await EPCISWorkspace()
         try workspace.issue("NC-CHAY", lot: "Lô chay 11", count: 4)
         let (_, document) = try workspace.export()
         let epcs = try #require(events(document).first?["epcList"] as? [String])
         #expect(epcs == (try workspace.serials(lot: "Lo-chay-11")).map { "https://id.ocoptrace.vn/p/NC-CHAY/10/Lo-chay-11/21/" + $0 })
     }
 
-    @Test func aRevocationIsADecommissioningEventWithItsReason() throws {
-        let workspace = try EPCISWorkspace()
+    @Test func aRevocationIsADecommissioningEventWithItsReason() async throws {
+        let workspace = try await EPCISWorkspace()
         try workspace.issue("NC-500", lot: "NC2611A", count: 10)
         let serials = try workspace.serials(lot: "NC2611A")
         let reason = "Mất cuộn tem \"số 2\" <kho>"
@@ -134,8 +134,8 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
         #expect(deletes.contains { $0["epcList"] as? [String] == ["https://id.gs1.org/01/08938765000015/21/" + serials[5]] })
     }
 
-    @Test func filtersSelectLotProducerAndDate() throws {
-        let workspace = try EPCISWorkspace()
+    @Test func filtersSelectLotProducerAndDate() async throws {
+        let workspace = try await EPCISWorkspace()
         try workspace.issue("NC-500", lot: "Lô 1", count: 3)
         try workspace.issue("MT-200", lot: "MT2611", count: 2)
         let byLot = try workspace.export(EPCISExport.Filter(lot: "Lô 1"), name: "lot.jsonld")
@@ -168,8 +168,8 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
         #expect(EPCISExport.Filter.since(parsing: "last week") == nil)
     }
 
-    @Test func aLargeBatchIsStreamedIntoASchemaValidDocument() throws {
-        let workspace = try EPCISWorkspace()
+    @Test func aLargeBatchIsStreamedIntoASchemaValidDocument() async throws {
+        let workspace = try await EPCISWorkspace()
         try workspace.issue("NC-500", lot: "BIG", count: 20_000)
         let serials = try workspace.serials(lot: "BIG")
         _ = try Revocations(registry: workspace.registry).revoke(stampIDs: workspace.stampIDs(serials.suffix(100)), reason: "lost roll")
@@ -191,7 +191,7 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
         #expect(throws: GLN.ParseError.allZero) { try GLN(parsing: "0000000000000") }
     }
 
-    @Test func aCatalogWithAWrongGLNIsRejectedNamingRowAndColumn() throws {
+    @Test func aCatalogWithAWrongGLNIsRejectedNamingRowAndColumn() async throws {
         let folder = TemporaryFolder("ocoptrace-gln")
         let registry = try Registry(path: folder.path("registry.sqlite"))
         let catalog = folder.write("catalog.csv", """
@@ -200,14 +200,14 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
             MT-200,Mắm tép 200g,Công ty Mắm tép,Thanh Hóa,65000,8938765000007
 
             """)
-        let report = try CatalogImporter(registry: registry).importFile(at: catalog)
+        let report = try await CatalogImporter(registry: registry).importFile(at: catalog)
         #expect(report.outcome == .rejected)
         let problems = report.problems.map { "\($0.row):\($0.column ?? ""): \($0.message)" }
         #expect(problems == ["3:Mã địa điểm toàn cầu (GLN): \"8938765000007\": wrong check digit 7: the digits before it need 8"], "\(problems)")
         #expect(try registry.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM producers") } == 0)
     }
 
-    @Test func theGLNIsStoredWithTheProducerAndKeptWhenARowLeavesItOut() throws {
+    @Test func theGLNIsStoredWithTheProducerAndKeptWhenARowLeavesItOut() async throws {
         let folder = TemporaryFolder("ocoptrace-gln")
         let registry = try Registry(path: folder.path("registry.sqlite"))
         let first = folder.write("a.csv", """
@@ -215,13 +215,13 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
             NC-500,Nem chua hộp 500g,HTX Nem chua Xuân Lập,Thanh Hóa,85000,8938765000008
 
             """)
-        #expect(try CatalogImporter(registry: registry).importFile(at: first).outcome == .succeeded)
+        #expect(try await CatalogImporter(registry: registry).importFile(at: first).outcome == .succeeded)
         let second = folder.write("b.csv", """
             product_code,name,producer,province,price_vnd
             NC-300,Nem chua 300g,HTX Nem chua Xuân Lập,Thanh Hóa,52000
 
             """)
-        #expect(try CatalogImporter(registry: registry).importFile(at: second).outcome == .succeeded)
+        #expect(try await CatalogImporter(registry: registry).importFile(at: second).outcome == .succeeded)
         let products = try ProductListing.fetch(from: registry)
         #expect(products.map(\.gln) == ["8938765000008", "8938765000008"])
     }

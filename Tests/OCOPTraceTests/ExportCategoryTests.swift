@@ -152,7 +152,7 @@ import TestSupport
 }
 
 @Suite struct CategoryExportTests {
-    private func export(_ folder: TemporaryFolder, mapping: String?, to marketplaces: [Marketplace] = [.shopee]) throws -> [ExportFinding] {
+    private func export(_ folder: TemporaryFolder, mapping: String?, to marketplaces: [Marketplace] = [.shopee]) async throws -> [ExportFinding] {
         let catalog = folder.write("catalog.csv", """
             product_code,name,producer,province,price_vnd,weight_g,package_cm,ocop_group,images,stock
             MO,Mật ong rừng Pù Luông,HTX A,Thanh Hóa,250000,700,9x9x22,1,https://img.vn/mo.jpg,5
@@ -161,7 +161,7 @@ import TestSupport
 
             """)
         let registry = try Registry(path: folder.path("registry.sqlite"))
-        let imported = try CatalogImporter(registry: registry).importFile(at: catalog)
+        let imported = try await CatalogImporter(registry: registry).importFile(at: catalog)
         precondition(imported.outcome == .succeeded, "\(imported.problems)")
         let findings = Findings()
         _ = try ListingExporter(registry: registry, options: ExportOptions(
@@ -171,9 +171,9 @@ import TestSupport
         return findings.all
     }
 
-    @Test func confidenceReachesTheReport() throws {
+    @Test func confidenceReachesTheReport() async throws {
         let folder = TemporaryFolder("ocoptrace-confidence")
-        let findings = try export(folder, mapping: nil, to: [.shopee, .lazada, .tiktok])
+        let findings = try await export(folder, mapping: nil, to: [.shopee, .lazada, .tiktok])
         func finding(_ platform: String, _ product: String) throws -> ExportFinding {
             try #require(findings.first { $0.platform == platform && $0.product == product })
         }
@@ -196,10 +196,10 @@ import TestSupport
         #expect(report.contains("shopee,MO,HTX A,ok,100819 (Thực phẩm và đồ uống > Ngũ cốc & mứt > Mật ong và siro),\n"))
     }
 
-    @Test func aShopIdMustBeALeafOfTheKnownTree() throws {
+    @Test func aShopIdMustBeALeafOfTheKnownTree() async throws {
         let folder = TemporaryFolder("ocoptrace-leaf")
         // 100804 Gia vị & Hương liệu has children; 99999999 is in no tree; Lazada 14749 (Mật ong) has an unknown leaf status.
-        let findings = try export(folder, mapping: #"{"shopee": {"product:NM": "100804", "product:MO": "99999999", "product:RU": "100825"}, "lazada": {"product:MO": "14749"}}"#,
+        let findings = try await export(folder, mapping: #"{"shopee": {"product:NM": "100804", "product:MO": "99999999", "product:RU": "100825"}, "lazada": {"product:MO": "14749"}}"#,
                                   to: [.shopee, .lazada])
         let parent = try #require(findings.first { $0.platform == "shopee" && $0.product == "NM" })
         #expect(parent.status == .rejected && parent.codes == ["category-not-leaf"])
@@ -215,9 +215,9 @@ import TestSupport
         #expect(unknownStatus.status == .ok)
     }
 
-    @Test func anImportedTreeIsWhatExportChecksAgainst() throws {
+    @Test func anImportedTreeIsWhatExportChecksAgainst() async throws {
         let folder = TemporaryFolder("ocoptrace-imported")
-        _ = try export(folder, mapping: nil)
+        _ = try await export(folder, mapping: nil)
         let registry = try Registry(path: folder.path("registry.sqlite"))
         let tree = folder.write("shopee.json", """
             {"response": {"category_list": [
@@ -233,9 +233,9 @@ import TestSupport
         #expect(findings.all.first { $0.product == "NM" }?.codes == ["category-not-in-tree"])
     }
 
-    @Test func missingListsProductsWithoutALeafOrWithALowOneAndTheKeyToAdd() throws {
+    @Test func missingListsProductsWithoutALeafOrWithALowOneAndTheKeyToAdd() async throws {
         let folder = TemporaryFolder("ocoptrace-missing")
-        _ = try export(folder, mapping: nil)
+        _ = try await export(folder, mapping: nil)
         let registry = try Registry(path: folder.path("registry.sqlite"))
         let missing = try CategoryFinder(registry: registry).missing(platforms: [.shopee, .lazada], mappingFile: nil)
         #expect(!missing.contains { $0.platform == "shopee" && $0.product == "MO" })  // high confidence
@@ -258,7 +258,7 @@ import TestSupport
 }
 
 @Suite struct SpreadsheetSafetyTests {
-    @Test func formulaLikeCellsArriveAsTextInExcelAndLibreOfficeButMachineFilesKeepThem() throws {
+    @Test func formulaLikeCellsArriveAsTextInExcelAndLibreOfficeButMachineFilesKeepThem() async throws {
         let folder = TemporaryFolder("ocoptrace-csv-injection")
         let formula = #"=HYPERLINK("http://example.invalid","x")"#
         let catalog = folder.write("catalog.csv", """
@@ -268,7 +268,7 @@ import TestSupport
 
             """)
         let registry = try Registry(path: folder.path("registry.sqlite"))
-        let imported = try CatalogImporter(registry: registry).importFile(at: catalog)
+        let imported = try await CatalogImporter(registry: registry).importFile(at: catalog)
         #expect(imported.outcome == .succeeded, "\(imported.problems)")
         // Import warns, naming row and column; "- " bullets and "+84" phone numbers are not formulas worth a warning.
         let warnings = imported.warnings.filter { $0.contains("looks like a spreadsheet formula") }

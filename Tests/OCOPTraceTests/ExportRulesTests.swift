@@ -98,25 +98,25 @@ import TestSupport
         #expect(throws: FieldParsers.Invalid.self) { try FieldParsers.packageSize("to lắm") }
     }
 
-    @Test func aBadSizeNamesFileRowAndColumn() throws {
+    @Test func aBadSizeNamesFileRowAndColumn() async throws {
         let folder = TemporaryFolder("ocoptrace-size")
         let catalog = folder.write("catalog.csv", """
             product_code,name,producer,province,price_vnd,Kích thước đóng gói (cm)
             A,Mật ong,HTX A,Thanh Hóa,100000,20x15
 
             """)
-        let report = try CatalogImporter(registry: Registry(path: folder.path("registry.sqlite"))).importFile(at: catalog)
+        let report = try await CatalogImporter(registry: Registry(path: folder.path("registry.sqlite"))).importFile(at: catalog)
         #expect(report.outcome == .rejected)
         #expect(report.problems.first?.description.contains("catalog.csv:2:Kích thước đóng gói (cm): \"20x15\" is not a package size") == true)
     }
 }
 
 @Suite struct ExportImageTests {
-    private func export(_ folder: TemporaryFolder, rows: String, to marketplaces: [Marketplace], imageBaseURL: String? = nil) throws
+    private func export(_ folder: TemporaryFolder, rows: String, to marketplaces: [Marketplace], imageBaseURL: String? = nil) async throws
         -> (reports: [ExportReport], findings: [ExportFinding]) {
         let catalog = folder.write("catalog.csv", "product_code,name,producer,province,price_vnd,weight_g,package_cm,ocop_group,images,description\n" + rows)
         let registry = try Registry(path: folder.path("registry.sqlite"))
-        let imported = try CatalogImporter(registry: registry).importFile(at: catalog)
+        let imported = try await CatalogImporter(registry: registry).importFile(at: catalog)
         precondition(imported.outcome == .succeeded, "\(imported.problems)")
         let mapping = folder.write("categories.json", #"{"lazada": {"group:1": "14749"}, "tiktok": {"group:1": "920328"}, "shopee": {"group:1": "100819"}}"#)
         let findings = Findings()
@@ -126,7 +126,7 @@ import TestSupport
         return (reports, findings.all)
     }
 
-    @Test func lazadaLeavesOutImagesTooSmallTooLargeOrNotImagesAndSaysWhy() throws {
+    @Test func lazadaLeavesOutImagesTooSmallTooLargeOrNotImagesAndSaysWhy() async throws {
         let folder = TemporaryFolder("ocoptrace-images")
         try FileManager.default.createDirectory(atPath: folder.path("img"), withIntermediateDirectories: true)
         try ImageFixture.png(folder.path("img/small.png"), width: 200, height: 200)
@@ -134,7 +134,7 @@ import TestSupport
         try ImageFixture.png(folder.path("img/heavy.png"), width: 1100, height: 1000, noise: true)
         folder.write("img/fake.jpg", "not a picture")
         try ImageFixture.jpeg(folder.path("img/good.jpg"), width: 800, height: 800)
-        let (reports, findings) = try export(folder, rows: """
+        let (reports, findings) = try await export(folder, rows: """
             BAD,Mật ong,HTX A,Thanh Hóa,100000,500,10x10x10,1,img/small.png|img/wide.png|img/heavy.png|img/fake.jpg
             GOOD,Mật ong rừng,HTX A,Thanh Hóa,100000,500,10x10x10,1,img/small.png|img/good.jpg
 
@@ -157,12 +157,12 @@ import TestSupport
         #expect(FileManager.default.contentsEqual(atPath: folder.path("exports/lazada/images/" + copied), andPath: folder.path("img/good.jpg")))
     }
 
-    @Test func withoutABaseURLSellerCentresLeaveLocalImagesOutAndSameNamedFilesStayApart() throws {
+    @Test func withoutABaseURLSellerCentresLeaveLocalImagesOutAndSameNamedFilesStayApart() async throws {
         let folder = TemporaryFolder("ocoptrace-images")
         for name in ["a", "b"] { try FileManager.default.createDirectory(atPath: folder.path(name), withIntermediateDirectories: true) }
         try ImageFixture.jpeg(folder.path("a/1.jpg"), width: 600, height: 600)
         try ImageFixture.png(folder.path("b/1.jpg"), width: 700, height: 700)  // a PNG named .jpg: the header decides
-        let (_, findings) = try export(folder, rows: """
+        let (_, findings) = try await export(folder, rows: """
             A,Mật ong,HTX A,Thanh Hóa,100000,500,10x10x10,1,a/1.jpg
             B,Mật ong rừng,HTX A,Thanh Hóa,100000,500,10x10x10,1,b/1.jpg
 
@@ -176,13 +176,13 @@ import TestSupport
         for image in images { #expect(FileManager.default.fileExists(atPath: folder.path("exports/jsonld/" + image[0]))) }
     }
 
-    @Test func tiktokTriesTheNextImageWhenTheCoverIsTooWideAndWarnsUnder800Pixels() throws {
+    @Test func tiktokTriesTheNextImageWhenTheCoverIsTooWideAndWarnsUnder800Pixels() async throws {
         let folder = TemporaryFolder("ocoptrace-images")
         try FileManager.default.createDirectory(atPath: folder.path("img"), withIntermediateDirectories: true)
         try ImageFixture.jpeg(folder.path("img/banner.jpg"), width: 1200, height: 600)
         try ImageFixture.jpeg(folder.path("img/square.jpg"), width: 600, height: 600)
         let words = Array(repeating: "mật ong rừng nguyên chất", count: 10).joined(separator: " ")
-        let (_, findings) = try export(folder, rows: """
+        let (_, findings) = try await export(folder, rows: """
             MO,Mật ong rừng Pù Luông chai 500ml,HTX A,Thanh Hóa,250000,700,9x9x22,1,img/banner.jpg|img/square.jpg,\(words)
 
             """, to: [.tiktok], imageBaseURL: "https://cdn.example.vn/")
@@ -192,10 +192,10 @@ import TestSupport
         #expect(finding.reasons.contains { $0.contains("square.jpg is 600×600 px; TikTok Shop recommends at least 800×800") })
     }
 
-    @Test func tiktokGetsOneWorkbookPerThousandProductsAndAReExportLeavesNoStaleFile() throws {
+    @Test func tiktokGetsOneWorkbookPerThousandProductsAndAReExportLeavesNoStaleFile() async throws {
         let folder = TemporaryFolder("ocoptrace-split")
         let rows = (1...1_001).map { "P\($0),Mật ong rừng số \($0),HTX A,Thanh Hóa,100000,500,10x10x10,1,https://img.vn/\($0).jpg," }
-        let (reports, _) = try export(folder, rows: rows.joined(separator: "\n") + "\n", to: [.tiktok])
+        let (reports, _) = try await export(folder, rows: rows.joined(separator: "\n") + "\n", to: [.tiktok])
         #expect(reports[0].listed == 1_001)
         #expect(reports[0].files.map { URL(fileURLWithPath: $0).lastPathComponent } == ["tiktok-upload-1.xlsx", "tiktok-upload-2.xlsx"])
         let script = "import openpyxl,sys; print(*[openpyxl.load_workbook(p).active.max_row - 3 for p in sys.argv[1:]])"
@@ -224,7 +224,7 @@ import TestSupport
         #expect(try GTIN(parsing: gtin("9123456")).restrictedUse == nil)
     }
 
-    @Test func googleListsAnInStoreNumberWithoutItsGTINAndShopeeRefusesPromotionInNames() throws {
+    @Test func googleListsAnInStoreNumberWithoutItsGTINAndShopeeRefusesPromotionInNames() async throws {
         let folder = TemporaryFolder("ocoptrace-rules")
         let catalog = folder.write("catalog.csv", """
             product_code,name,gtin,producer,province,price_vnd,weight_g,ocop_group,images,stock
@@ -234,7 +234,7 @@ import TestSupport
 
             """)
         let registry = try Registry(path: folder.path("registry.sqlite"))
-        _ = try CatalogImporter(registry: registry).importFile(at: catalog)
+        _ = try await CatalogImporter(registry: registry).importFile(at: catalog)
         let mapping = folder.write("categories.json", #"{"shopee": {"group:1": "100819"}}"#)
         let findings = Findings()
         _ = try ListingExporter(registry: registry, options: ExportOptions(
@@ -255,7 +255,7 @@ import TestSupport
 }
 
 @Suite struct VietnameseReportTests {
-    @Test func reportsSayWhyInVietnameseWithTheSameCodes() throws {
+    @Test func reportsSayWhyInVietnameseWithTheSameCodes() async throws {
         let folder = TemporaryFolder("ocoptrace-vi")
         let catalog = folder.write("catalog.csv", """
             product_code,name,producer,province,price_vnd,ocop_group,ocop_stars,ocop_recognized_on
@@ -263,7 +263,7 @@ import TestSupport
 
             """)
         let registry = try Registry(path: folder.path("registry.sqlite"))
-        _ = try CatalogImporter(registry: registry).importFile(at: catalog)
+        _ = try await CatalogImporter(registry: registry).importFile(at: catalog)
         let findings = Findings()
         _ = try ListingExporter(registry: registry, options: ExportOptions(
             folder: folder.url.appendingPathComponent("exports"), resolver: "https://id.ocoptrace.vn", categoryMapping: nil, language: .vi,

@@ -48,7 +48,7 @@ import TestSupport
 }
 
 @Suite struct ExportTests {
-    private func workspace() throws -> (TemporaryFolder, Registry) {
+    private func workspace() async throws -> (TemporaryFolder, Registry) {
         let folder = TemporaryFolder("ocoptrace-export")
         try FileManager.default.createDirectory(atPath: folder.path("img"), withIntermediateDirectories: true)
         try ImageFixture.jpeg(folder.path("img/nem.jpg"), width: 600, height: 600)
@@ -61,7 +61,7 @@ import TestSupport
 
             """)
         let registry = try Registry(path: folder.path("registry.sqlite"))
-        let imported = try CatalogImporter(registry: registry).importFile(at: catalog)
+        let imported = try await CatalogImporter(registry: registry).importFile(at: catalog)
         precondition(imported.outcome == .succeeded, "\(imported.problems)")
         return (folder, registry)
     }
@@ -71,8 +71,8 @@ import TestSupport
                       today: CalendarDate(year: 2026, month: 11, day: 23)!)
     }
 
-    @Test func theGoogleFeedHasEveryFieldAndTheReportSaysWhatWasLeftOut() throws {
-        let (folder, registry) = try workspace()
+    @Test func theGoogleFeedHasEveryFieldAndTheReportSaysWhatWasLeftOut() async throws {
+        let (folder, registry) = try await workspace()
         let report = try ListingExporter(registry: registry, options: options(folder)).export([.google])[0]
         #expect(report.listed == 2)
         #expect(report.rejected == 1)
@@ -106,8 +106,8 @@ import TestSupport
         #expect(csv.contains("is a local file and Google Merchant Center takes image URLs"))
     }
 
-    @Test func theXMLFeedParsesWithTheGNamespace() throws {
-        let (folder, registry) = try workspace()
+    @Test func theXMLFeedParsesWithTheGNamespace() async throws {
+        let (folder, registry) = try await workspace()
         _ = try ListingExporter(registry: registry, options: options(folder, xml: true)).export([.google])
         let data = try Data(contentsOf: URL(fileURLWithPath: folder.path("exports/google/products.xml")))
         final class Collector: NSObject, XMLParserDelegate {
@@ -128,8 +128,8 @@ import TestSupport
         #expect(collector.elements.contains("identifier_exists"))
     }
 
-    @Test func jsonLDProductsHaveTheSchemaOrgFields() throws {
-        let (folder, registry) = try workspace()
+    @Test func jsonLDProductsHaveTheSchemaOrgFields() async throws {
+        let (folder, registry) = try await workspace()
         let report = try ListingExporter(registry: registry, options: options(folder)).export([.jsonld])[0]
         #expect(report.listed == 3)
         let lines = try String(contentsOfFile: folder.path("exports/jsonld/products.jsonl"), encoding: .utf8).split(separator: "\n")
@@ -156,7 +156,7 @@ import TestSupport
 }
 
 @Suite struct SellerCentreExportTests {
-    @Test func workbooksOpenInOpenpyxlWithTheTemplateHeadersAndOnlyAcceptedProducts() throws {
+    @Test func workbooksOpenInOpenpyxlWithTheTemplateHeadersAndOnlyAcceptedProducts() async throws {
         let folder = TemporaryFolder("ocoptrace-xlsx")
         let catalog = folder.write("catalog.csv", """
             product_code,name,gtin,producer,province,price_vnd,weight_g,ocop_group,ocop_stars,ocop_recognized_on,images,stock,Kích thước
@@ -167,7 +167,7 @@ import TestSupport
             """)
         let mapping = folder.write("categories.json", #"{"shopee": {"group:1": "100855"}, "lazada": {"group:1": "10000330", "product:GIO-MAY": "10000333"}}"#)
         let registry = try Registry(path: folder.path("registry.sqlite"))
-        _ = try CatalogImporter(registry: registry).importFile(at: catalog)
+        _ = try await CatalogImporter(registry: registry).importFile(at: catalog)
         let findings = Findings()
         let reports = try ListingExporter(registry: registry, options: ExportOptions(
             folder: folder.url.appendingPathComponent("exports"), resolver: "https://id.ocoptrace.vn", categoryMapping: mapping,
@@ -216,7 +216,7 @@ import TestSupport
 }
 
 @Suite struct StockFromStampsTests {
-    @Test func stockCanComeFromIssuedUnrevokedStamps() throws {
+    @Test func stockCanComeFromIssuedUnrevokedStamps() async throws {
         let folder = TemporaryFolder("ocoptrace-stock")
         let catalog = folder.write("catalog.csv", """
             product_code,name,gtin,producer,province,price_vnd,ocop_group,images,stock
@@ -225,7 +225,7 @@ import TestSupport
             """)
         let mapping = folder.write("categories.json", #"{"tiki": {"group:1": "11304"}}"#)
         let registry = try Registry(path: folder.path("registry.sqlite"))
-        _ = try CatalogImporter(registry: registry).importFile(at: catalog)
+        _ = try await CatalogImporter(registry: registry).importFile(at: catalog)
         let issued = try StampIssuer(registry: registry, options: IssueOptions(outputFolder: folder.url.appendingPathComponent("out"), writePNGs: false))
             .issue(productCode: "NC-500", lot: "L1", count: 7, producedOn: nil, expiresOn: nil)
         let manifest = try String(contentsOfFile: absolutePath(issued.manifest), encoding: .utf8)

@@ -9,7 +9,7 @@ private struct IssueWorkspace {
     let folder = TemporaryFolder("ocoptrace-issue")
     let registry: Registry
 
-    init() throws {
+    init() async throws {
         registry = try Registry(path: folder.path("registry.sqlite"))
         let catalog = folder.write("catalog.csv", """
             product_code,name,gtin,producer,province,price_vnd,shelf_life_days
@@ -17,7 +17,7 @@ private struct IssueWorkspace {
             NC-CHAY,Nem chay,,HTX Nem chua Xuân Lập,Thanh Hóa,45000,5
 
             """)
-        let report = try CatalogImporter(registry: registry).importFile(at: catalog)
+        let report = try await CatalogImporter(registry: registry).importFile(at: catalog)
         precondition(report.outcome == .succeeded)
     }
 
@@ -47,8 +47,8 @@ private struct IssueWorkspace {
 }
 
 @Suite struct IssuanceTests {
-    @Test func everyStampPNGDecodesToExactlyItsURL() throws {
-        let workspace = try IssueWorkspace()
+    @Test func everyStampPNGDecodesToExactlyItsURL() async throws {
+        let workspace = try await IssueWorkspace()
         let report = try workspace.issuer().issue(productCode: "NC-500", lot: "Lô 11/2026", count: 1200,
                                                   producedOn: CalendarDate(year: 2026, month: 11, day: 20), expiresOn: nil)
         #expect(report.quantity == 1200)
@@ -71,8 +71,8 @@ private struct IssueWorkspace {
         #expect(try workspace.count("SELECT COUNT(*) FROM stamp_batches WHERE status = 'issued'") == 1)
     }
 
-    @Test func urlsWithAGTINAreGS1DigitalLinksAndOthersUseTheProductCodePath() throws {
-        let workspace = try IssueWorkspace()
+    @Test func urlsWithAGTINAreGS1DigitalLinksAndOthersUseTheProductCodePath() async throws {
+        let workspace = try await IssueWorkspace()
         let withGTIN = try workspace.issuer().issue(productCode: "NC-500", lot: "A1", count: 20, producedOn: nil, expiresOn: nil)
         let urls = try workspace.manifest(withGTIN).map { $0["url"]! }
         let elements = try ExternalTools.gs1ElementStrings(urls)
@@ -87,8 +87,8 @@ private struct IssueWorkspace {
         #expect(try StampURL(parsing: row["url"]!).product == .code("NC-CHAY"))
     }
 
-    @Test func signedStampsCarryAnEd25519SignatureThatVerifiesOffline() throws {
-        let workspace = try IssueWorkspace()
+    @Test func signedStampsCarryAnEd25519SignatureThatVerifiesOffline() async throws {
+        let workspace = try await IssueWorkspace()
         let store = KeyStore(registry: workspace.registry, folder: workspace.folder.url.appendingPathComponent("keys"))
         let key = try store.generate()
         let report = try workspace.issuer(signed: true).issue(productCode: "NC-500", lot: "S1", count: 60,
@@ -110,14 +110,14 @@ private struct IssueWorkspace {
         #expect(decoded.values.allSatisfy { $0.count == 1 && $0[0].contains("8030=\(key.keyID)") })
     }
 
-    @Test func aProductCanAskForSignedStampsByDefault() throws {
-        let workspace = try IssueWorkspace()
+    @Test func aProductCanAskForSignedStampsByDefault() async throws {
+        let workspace = try await IssueWorkspace()
         let catalog = workspace.folder.write("signed.csv", """
             Mã sản phẩm,Tên sản phẩm,Chủ thể,Tỉnh,Giá bán,Ký số trên tem
             TGCL,Trà giảo cổ lam,HTX Dược liệu,Thanh Hóa,120000,có
 
             """)
-        #expect(try CatalogImporter(registry: workspace.registry).importFile(at: catalog).outcome == .succeeded)
+        #expect(try await CatalogImporter(registry: workspace.registry).importFile(at: catalog).outcome == .succeeded)
         _ = try KeyStore(registry: workspace.registry, folder: workspace.folder.url.appendingPathComponent("keys")).generate()
         let signed = try workspace.issuer().issue(productCode: "TGCL", lot: "D1", count: 3, producedOn: nil, expiresOn: nil)
         #expect(signed.signed)
@@ -126,16 +126,16 @@ private struct IssueWorkspace {
         #expect(!unsigned.signed)
     }
 
-    @Test func signingWithoutAKeySaysHowToMakeOne() throws {
-        let workspace = try IssueWorkspace()
+    @Test func signingWithoutAKeySaysHowToMakeOne() async throws {
+        let workspace = try await IssueWorkspace()
         #expect(throws: KeyError.self) {
             try workspace.issuer(signed: true).issue(productCode: "NC-500", lot: "S1", count: 5, producedOn: nil, expiresOn: nil)
         }
         #expect(try workspace.count("SELECT COUNT(*) FROM stamp_batches") == 0)
     }
 
-    @Test func rerunningAnIssuedBatchIssuesNothingNew() throws {
-        let workspace = try IssueWorkspace()
+    @Test func rerunningAnIssuedBatchIssuesNothingNew() async throws {
+        let workspace = try await IssueWorkspace()
         let first = try workspace.issuer().issue(productCode: "NC-500", lot: "R1", count: 30, producedOn: nil, expiresOn: nil)
         let manifest = try workspace.manifest(first)
         let again = try workspace.issuer().issue(productCode: "NC-500", lot: "R1", count: 30, producedOn: nil, expiresOn: nil)
@@ -148,8 +148,8 @@ private struct IssueWorkspace {
         }
     }
 
-    @Test func anInterruptedBatchIsPendingAndARerunCompletesItExactly() throws {
-        let workspace = try IssueWorkspace()
+    @Test func anInterruptedBatchIsPendingAndARerunCompletesItExactly() async throws {
+        let workspace = try await IssueWorkspace()
         // What a crash after the first transactions of a batch leaves: a batch still issuing, some stamps, no manifest.
         try workspace.registry.write { db in
             let productID = try Int64.fetchOne(db, sql: "SELECT id FROM products WHERE code = 'NC-500'")!
@@ -173,20 +173,20 @@ private struct IssueWorkspace {
         #expect(try workspace.count("SELECT COUNT(*) FROM stamp_batches WHERE status = 'issued'") == 1)
     }
 
-    @Test func ordersAreIssuedOnceAndMarkedIssued() throws {
-        let workspace = try IssueWorkspace()
+    @Test func ordersAreIssuedOnceAndMarkedIssued() async throws {
+        let workspace = try await IssueWorkspace()
         let orders = workspace.folder.write("orders.csv", """
             product_code,lot,quantity,produced_on
             NC-500,O1,40,2026-11-20
             NC-CHAY,O2,15,2026-11-21
 
             """)
-        let imported = try CatalogImporter(registry: workspace.registry).importFile(at: orders)
+        let imported = try await CatalogImporter(registry: workspace.registry).importFile(at: orders)
         #expect(imported.stampOrderIDs.count == 2)
         let batches = try workspace.issuer().issue(orderIDs: imported.stampOrderIDs)
         #expect(batches.map(\.newStamps) == [40, 15])
         #expect(try workspace.count("SELECT COUNT(*) FROM stamp_orders WHERE status = 'issued'") == 2)
-        let again = try CatalogImporter(registry: workspace.registry).importFile(at: orders)
+        let again = try await CatalogImporter(registry: workspace.registry).importFile(at: orders)
         #expect(again.unchanged == 2)
         let rerun = try workspace.issuer().issue(orderIDs: again.stampOrderIDs)
         #expect(rerun.allSatisfy { $0.alreadyIssued && $0.newStamps == 0 })
@@ -195,8 +195,8 @@ private struct IssueWorkspace {
         #expect(jobs.filter { $0.kind == "issue" }.count == 2)
     }
 
-    @Test func renderRedrawsAnIssuedBatchWithoutIssuing() throws {
-        let workspace = try IssueWorkspace()
+    @Test func renderRedrawsAnIssuedBatchWithoutIssuing() async throws {
+        let workspace = try await IssueWorkspace()
         let issued = try workspace.issuer().issue(productCode: "NC-500", lot: "P1", count: 12, producedOn: nil, expiresOn: nil)
         let before = try workspace.manifest(issued)
         let big = try workspace.issuer(render: RenderOptions(moduleSize: 8, correction: .high)).rerender(lot: "P1", productCode: nil)
@@ -210,8 +210,8 @@ private struct IssueWorkspace {
         #expect(throws: IssueError.self) { try workspace.issuer().rerender(lot: "NOPE", productCode: nil) }
     }
 
-    @Test func lotsOutsideTheGS1CharacterSetAreRejectedClearly() throws {
-        let workspace = try IssueWorkspace()
+    @Test func lotsOutsideTheGS1CharacterSetAreRejectedClearly() async throws {
+        let workspace = try await IssueWorkspace()
         #expect {
             try workspace.issuer().issue(productCode: "NC-500", lot: "LOT#1", count: 1, producedOn: nil, expiresOn: nil)
         } throws: { error in

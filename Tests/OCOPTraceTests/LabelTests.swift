@@ -10,14 +10,14 @@ import TestSupport
         let registry: Registry
         let urls: [String]
 
-        init(count: Int, name: String = "Nem chua Thanh Hóa hộp 500g", stars: String = "4", recognized: String = "2024-06-12") throws {
+        init(count: Int, name: String = "Nem chua Thanh Hóa hộp 500g", stars: String = "4", recognized: String = "2024-06-12") async throws {
             registry = try Registry(path: folder.path("registry.sqlite"))
             let catalog = folder.write("catalog.csv", """
                 product_code,name,gtin,producer,province,price_vnd,shelf_life_days,ocop_stars,ocop_recognized_on
                 NC-500,"\(name)",8938765000015,HTX Chế biến Nem chua Xuân Lập,Thanh Hóa,85000,7,\(stars),\(recognized)
 
                 """)
-            let imported = try CatalogImporter(registry: registry).importFile(at: catalog)
+            let imported = try await CatalogImporter(registry: registry).importFile(at: catalog)
             precondition(imported.outcome == .succeeded, "\(imported.problems)")
             let report = try StampIssuer(registry: registry, options: IssueOptions(
                 outputFolder: folder.url.appendingPathComponent("output"), writePNGs: false))
@@ -71,8 +71,8 @@ import TestSupport
         return try ExternalTools.decodeQR(cells).values.flatMap { $0 }
     }
 
-    @Test func everyStampOfTheBatchIsOnTheSheetsExactlyOnce() throws {
-        let batch = try Batch(count: 70)
+    @Test func everyStampOfTheBatchIsOnTheSheetsExactlyOnce() async throws {
+        let batch = try await Batch(count: 70)
         let layout = LabelLayout.named("a4-5x13")!
         let (report, pdf) = try batch.labels(layout)
         #expect(report.pages == 2)
@@ -86,16 +86,16 @@ import TestSupport
     }
 
     @Test(arguments: ["roll-40x30", "roll-50x30", "a4-3x8", "a4-4x10"])
-    func everyLayoutPrintsReadableLabels(_ name: String) throws {
-        let batch = try Batch(count: 5)
+    func everyLayoutPrintsReadableLabels(_ name: String) async throws {
+        let batch = try await Batch(count: 5)
         let layout = LabelLayout.named(name)!
         let (_, pdf) = try batch.labels(layout)
         let decoded = try decodeCells(pdf, layout: layout, in: batch.folder)
         #expect(decoded.sorted() == batch.urls.sorted())
     }
 
-    @Test func labelsCarryVietnameseTextDatesStarsAndTheCallToScan() throws {
-        let batch = try Batch(count: 2)
+    @Test func labelsCarryVietnameseTextDatesStarsAndTheCallToScan() async throws {
+        let batch = try await Batch(count: 2)
         let (_, pdf) = try batch.labels(LabelLayout.named("a4-3x8")!)
         let text = try ExternalTools.run("pdftotext", [pdf.path, "-"]).precomposedStringWithCanonicalMapping
         for expected in ["Quét mã QR để truy xuất", "gốc", "Nem chua Thanh Hóa", "HTX Chế biến Nem chua", "Lô: Lô 11/2026",
@@ -106,15 +106,15 @@ import TestSupport
         #expect(text.contains(StampID(serial: stampID).formatted))
     }
 
-    @Test func anExpiredRecognitionShowsNoStars() throws {
-        let batch = try Batch(count: 1, recognized: "2021-01-01")
+    @Test func anExpiredRecognitionShowsNoStars() async throws {
+        let batch = try await Batch(count: 1, recognized: "2021-01-01")
         let (_, pdf) = try batch.labels(LabelLayout.named("a4-3x8")!)
         #expect(!(try ExternalTools.run("pdftotext", [pdf.path, "-"])).contains("★"))
     }
 
-    @Test func longNamesAreWrappedOrShortenedInsideTheLabel() throws {
+    @Test func longNamesAreWrappedOrShortenedInsideTheLabel() async throws {
         let long = "Nem chua Thanh Hóa đặc biệt gói lá ổi rừng ủ men truyền thống của làng nghề Xuân Lập loại thượng hạng hộp quà Tết 1000g"
-        let batch = try Batch(count: 3, name: long)
+        let batch = try await Batch(count: 3, name: long)
         let layout = LabelLayout.named("a4-5x13")!
         let (_, pdf) = try batch.labels(layout)
         let html = try ExternalTools.run("pdftotext", ["-bbox", pdf.path, "-"])
@@ -136,8 +136,8 @@ import TestSupport
         #expect(words > 20)
     }
 
-    @Test func layoutsThatDoNotFitOrMakeModulesTooSmallAreRefused() throws {
-        let batch = try Batch(count: 1)
+    @Test func layoutsThatDoNotFitOrMakeModulesTooSmallAreRefused() async throws {
+        let batch = try await Batch(count: 1)
         let tiny = LabelLayout(name: "custom", description: "", pageWidth: 60, pageHeight: 40, columns: 4, rows: 4, labelWidth: 15, labelHeight: 10)
         #expect {
             try batch.labels(tiny)

@@ -14,7 +14,7 @@ private struct VerifyWorkspace {
     let pendingSerial: Serial
     let today = CalendarDate(year: 2026, month: 11, day: 23)!
 
-    init() throws {
+    init() async throws {
         registry = try Registry(path: folder.path("registry.sqlite"))
         let catalog = folder.write("catalog.csv", """
             product_code,name,gtin,producer,province,price_vnd,shelf_life_days,ocop_stars,ocop_recognized_on
@@ -23,7 +23,7 @@ private struct VerifyWorkspace {
             NC-CHAY,Nem chay,,HTX Nem chua Xuân Lập,Thanh Hóa,45000,5,,
 
             """)
-        let imported = try CatalogImporter(registry: registry).importFile(at: catalog)
+        let imported = try await CatalogImporter(registry: registry).importFile(at: catalog)
         precondition(imported.outcome == .succeeded)
         let keys = folder.url.appendingPathComponent("keys")
         key = try KeyStore(registry: registry, folder: keys).generate()
@@ -59,8 +59,8 @@ private struct VerifyWorkspace {
 }
 
 @Suite struct RegistryVerificationTests {
-    @Test func aGenuineStampByURLOrTypedIDWithItsFacts() throws {
-        let workspace = try VerifyWorkspace()
+    @Test func aGenuineStampByURLOrTypedIDWithItsFacts() async throws {
+        let workspace = try await VerifyWorkspace()
         let result = try workspace.verify(workspace.plain[0])
         #expect(result.status == .genuine)
         #expect(result.product == .init(code: "NC-500", name: "Nem chua hộp 500g", gtin: "08938765000015"))
@@ -73,8 +73,8 @@ private struct VerifyWorkspace {
         #expect(try workspace.verify(typed).status == .genuine)
     }
 
-    @Test func expiredProductsAndRecognitionsAreWarningsNotForgeries() throws {
-        let workspace = try VerifyWorkspace()
+    @Test func expiredProductsAndRecognitionsAreWarningsNotForgeries() async throws {
+        let workspace = try await VerifyWorkspace()
         let old = try workspace.verify(try workspace.oldStampURL)
         #expect(old.status == .genuine)
         #expect(old.productExpired)
@@ -86,8 +86,8 @@ private struct VerifyWorkspace {
         #expect(signed.warnings.contains { $0.contains("OCOP") })
     }
 
-    @Test func fieldsThatDisagreeWithTheRecordAreForgeries() throws {
-        let workspace = try VerifyWorkspace()
+    @Test func fieldsThatDisagreeWithTheRecordAreForgeries() async throws {
+        let workspace = try await VerifyWorkspace()
         let url = workspace.plain[1]
         let serial = try StampURL(parsing: url).serial.text
         let forgeries = [
@@ -104,8 +104,8 @@ private struct VerifyWorkspace {
         }
     }
 
-    @Test func signaturesStrippedAlteredOrAddedAreForgeries() throws {
-        let workspace = try VerifyWorkspace()
+    @Test func signaturesStrippedAlteredOrAddedAreForgeries() async throws {
+        let workspace = try await VerifyWorkspace()
         let signed = workspace.signed[0]
         let stripped = String(signed[..<signed.range(of: "&8030=")!.lowerBound])
         #expect(try workspace.verify(stripped).status == .forged)
@@ -119,8 +119,8 @@ private struct VerifyWorkspace {
         #expect(added.status == .forged)
     }
 
-    @Test func unknownMalformedAndPendingAreToldApart() throws {
-        let workspace = try VerifyWorkspace()
+    @Test func unknownMalformedAndPendingAreToldApart() async throws {
+        let workspace = try await VerifyWorkspace()
         let fabricated = "https://id.ocoptrace.vn/01/08938765000015/10/NC2611A/21/\(Serial.random().text)?11=261120&17=261127"
         #expect(try workspace.verify(fabricated).status == .unknown)
         #expect(try workspace.verify(StampID(serial: Serial.random()).formatted).status == .unknown)
@@ -134,8 +134,8 @@ private struct VerifyWorkspace {
         #expect(pending.status == .pending)
     }
 
-    @Test func revokedStampsSayWhy() throws {
-        let workspace = try VerifyWorkspace()
+    @Test func revokedStampsSayWhy() async throws {
+        let workspace = try await VerifyWorkspace()
         let revocations = Revocations(registry: workspace.registry)
         let id = try #require(try workspace.verify(workspace.plain[2]).stampID)
         #expect(try revocations.revoke(stampIDs: [id], reason: "cuộn tem bị mất").revoked == 1)
@@ -150,8 +150,8 @@ private struct VerifyWorkspace {
         #expect(throws: Revocations.RevocationError.self) { try revocations.revoke(stampIDs: [id], reason: "  ") }
     }
 
-    @Test func scansAreRecordedAndCopiesSuspected() throws {
-        let workspace = try VerifyWorkspace()
+    @Test func scansAreRecordedAndCopiesSuspected() async throws {
+        let workspace = try await VerifyWorkspace()
         let url = workspace.plain[4]
         let first = try workspace.verify(url, record: true, location: "Chợ Vườn Hoa")
         #expect(first.scans?.count == 1)
@@ -170,8 +170,8 @@ private struct VerifyWorkspace {
         #expect(listing.count == 2)
     }
 
-    @Test func noRecordLeavesTheRegistryUntouchedAndReadOnly() throws {
-        let workspace = try VerifyWorkspace()
+    @Test func noRecordLeavesTheRegistryUntouchedAndReadOnly() async throws {
+        let workspace = try await VerifyWorkspace()
         let readOnly = try Registry(readOnlyPath: workspace.folder.path("registry.sqlite"))
         let verifier = try RegistryVerifier(registry: readOnly, options: VerifyOptions(record: false, today: workspace.today))
         let result = try verifier.verify([workspace.plain[0]])[0]
@@ -181,8 +181,8 @@ private struct VerifyWorkspace {
 }
 
 @Suite struct OfflineVerificationTests {
-    @Test func aSignedPackDecidesWithoutTheRegistry() throws {
-        let workspace = try VerifyWorkspace()
+    @Test func aSignedPackDecidesWithoutTheRegistry() async throws {
+        let workspace = try await VerifyWorkspace()
         _ = try Revocations(registry: workspace.registry).revoke(stampIDs: [workspace.plain[7]], reason: "lost")
         let file = workspace.folder.url.appendingPathComponent("province.pack")
         let signingKey = try KeyStore(registry: workspace.registry, folder: workspace.folder.url.appendingPathComponent("keys")).activeSigningKey()
@@ -206,8 +206,8 @@ private struct VerifyWorkspace {
         #expect(results[3].signature == "valid")
     }
 
-    @Test func aTamperedOrForeignPackIsRefused() throws {
-        let workspace = try VerifyWorkspace()
+    @Test func aTamperedOrForeignPackIsRefused() async throws {
+        let workspace = try await VerifyWorkspace()
         let file = workspace.folder.url.appendingPathComponent("p.pack")
         let store = KeyStore(registry: workspace.registry, folder: workspace.folder.url.appendingPathComponent("keys"))
         try OfflinePack.write(from: workspace.registry, key: try store.activeSigningKey(), to: file)
@@ -228,8 +228,8 @@ private struct VerifyWorkspace {
         }
     }
 
-    @Test func thePublicKeyAloneVouchesForSignedStampsOnly() throws {
-        let workspace = try VerifyWorkspace()
+    @Test func thePublicKeyAloneVouchesForSignedStampsOnly() async throws {
+        let workspace = try await VerifyWorkspace()
         let verifier = OfflineVerifier(pack: nil, publicKeys: [workspace.key], today: workspace.today)
         let signed = workspace.signed[3]
         var tampered = signed.replacingOccurrences(of: "/10/MT-S1/", with: "/10/MT-S2/")
@@ -256,8 +256,8 @@ private struct VerifyWorkspace {
         }
     }
 
-    @Test func randomAndMutatedInputsNeverCrashOrPassAsGenuine() throws {
-        let workspace = try VerifyWorkspace()
+    @Test func randomAndMutatedInputsNeverCrashOrPassAsGenuine() async throws {
+        let workspace = try await VerifyWorkspace()
         let file = workspace.folder.url.appendingPathComponent("p.pack")
         let store = KeyStore(registry: workspace.registry, folder: workspace.folder.url.appendingPathComponent("keys"))
         try OfflinePack.write(from: workspace.registry, key: try store.activeSigningKey(), to: file)

@@ -48,8 +48,8 @@ import FoundationNetworking
         var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
     }
 
-    @Test func chromiumRendersTheVerdictAt360Pixels() throws {
-        let workspace = try ServerWorkspace()
+    @Test func chromiumRendersTheVerdictAt360Pixels() async throws {
+        let workspace = try await ServerWorkspace()
         let server = try RunningServer(db: workspace.registry.path, folder: workspace.folder)
         defer { _ = server.stop() }
         let screenshots = ProcessInfo.processInfo.environment["OCOPTRACE_SCREENSHOTS"].map { URL(fileURLWithPath: $0) } ?? workspace.folder.url
@@ -82,7 +82,7 @@ import FoundationNetworking
     }
 
     @Test func sigtermFinishesAndWritesTheQueuedScans() async throws {
-        let workspace = try ServerWorkspace()
+        let workspace = try await ServerWorkspace()
         let server = try RunningServer(db: workspace.registry.path, folder: workspace.folder)
         var request = URLRequest(url: URL(string: server.url("/v" + ServerWorkspace.path(workspace.plain[11])))!)
         request.setValue("Mozilla/5.0 (Linux; Android 13) Mobile Safari/537.36", forHTTPHeaderField: "User-Agent")

@@ -11,7 +11,7 @@ import TestSupport
     static let gtinPath = "/01/\(ServerWorkspace.gtin)"
 
     @Test func optionsAnswersMethodsAndCORS() async throws {
-        let workspace = try ServerWorkspace()
+        let workspace = try await ServerWorkspace()
         try await workspace.withServer { client, _ in
             let response = try await client.execute(uri: Self.gtinPath, method: .options, headers: [
                 HTTPField.Name("Origin")!: "https://ref.gs1.org/test-suites/resolver/",
@@ -34,7 +34,7 @@ import TestSupport
     }
 
     @Test func redirectsWith307ToTheDefaultLinkAndRecordsNoScan() async throws {
-        let workspace = try ServerWorkspace()
+        let workspace = try await ServerWorkspace()
         let stamp = workspace.plain[0]
         try await workspace.withServer { client, server in
             let response = try await client.execute(uri: ServerWorkspace.path(stamp), method: .get, headers: phone)
@@ -50,7 +50,7 @@ import TestSupport
     }
 
     @Test func theQueryStringIsPassedOnUntouched() async throws {
-        let workspace = try ServerWorkspace()
+        let workspace = try await ServerWorkspace()
         try await workspace.withServer { client, _ in
             for query in ["foo=bar", "11=261120&17=261127&foo=a;b%2Fc&x=%7E", "linkType=gs1:pip&k=v"] {
                 let response = try await client.execute(uri: Self.gtinPath + "?" + query, method: .get, headers: phone)
@@ -61,7 +61,7 @@ import TestSupport
     }
 
     @Test func theLinkHeaderPointsToTheLinksetAndNothingElse() async throws {
-        let workspace = try ServerWorkspace()
+        let workspace = try await ServerWorkspace()
         try await workspace.withServer { client, _ in
             let response = try await client.execute(uri: Self.gtinPath + "/10/NC2611A", method: .get, headers: phone)
             let link = try #require(response.headers[.link])
@@ -77,7 +77,7 @@ import TestSupport
         "/01/\(ServerWorkspace.gtin)/10/L%C3%B4", "/favicon.ico", "/v/01/12345",
     ])
     func malformedPathsAre400(_ uri: String) async throws {
-        let workspace = try ServerWorkspace()
+        let workspace = try await ServerWorkspace()
         try await workspace.withServer { client, _ in
             let response = try await client.execute(uri: uri, method: .get, headers: phone)
             #expect(response.status == .badRequest, "\(uri): \(response.text)")
@@ -88,7 +88,7 @@ import TestSupport
     }
 
     @Test func wellFormedKeysThatAreNotOursAre404() async throws {
-        let workspace = try ServerWorkspace()
+        let workspace = try await ServerWorkspace()
         try await workspace.withServer { client, _ in
             for uri in ["/01/09520123456788", "/01/09520123456788/10/ABC1/21/12345", "/01/9520123456788"] {
                 let response = try await client.execute(uri: uri, method: .get, headers: phone)
@@ -99,7 +99,7 @@ import TestSupport
     }
 
     @Test func aTrailingSlashIsTolerated() async throws {
-        let workspace = try ServerWorkspace()
+        let workspace = try await ServerWorkspace()
         try await workspace.withServer { client, _ in
             for uri in [Self.gtinPath, Self.gtinPath + "/10/NC2611A"] {
                 let plain = try await client.execute(uri: uri, method: .get, headers: phone)
@@ -111,7 +111,7 @@ import TestSupport
     }
 
     @Test func headAnswersLikeGetWithoutABody() async throws {
-        let workspace = try ServerWorkspace()
+        let workspace = try await ServerWorkspace()
         try await workspace.withServer { client, server in
             for uri in [Self.gtinPath, Self.gtinPath + "?linkType=linkset", ServerWorkspace.path(workspace.plain[1]), "/v" + ServerWorkspace.path(workspace.plain[1])] {
                 let get = try await client.execute(uri: uri, method: .get, headers: phone)
@@ -129,7 +129,7 @@ import TestSupport
     }
 
     @Test func walksUpToTheRegisteredLevels() async throws {
-        let workspace = try ServerWorkspace()
+        let workspace = try await ServerWorkspace()
         let fake = "\(Self.gtinPath)/10/NC2611A/21/\(Serial.random().text)"
         try await workspace.withServer { client, _ in
             // An unknown lot or serial under our GTIN still resolves, to the page, which judges it.
@@ -147,7 +147,7 @@ import TestSupport
     }
 
     @Test func linksetsByQueryAndByAcceptValidateAgainstGS1Schema() async throws {
-        let workspace = try ServerWorkspace()
+        let workspace = try await ServerWorkspace()
         let stamp = workspace.plain[2]
         let path = ServerWorkspace.path(stamp)
         let withoutQuery = String(path.split(separator: "?")[0])
@@ -193,7 +193,7 @@ import TestSupport
     }
 
     @Test func linkTypesAsCURIEOrFullIRIAndUnknownOnes() async throws {
-        let workspace = try ServerWorkspace()
+        let workspace = try await ServerWorkspace()
         try await workspace.withServer { client, _ in
             let page = ServerWorkspace.base + "/v" + Self.gtinPath
             for linkType in ["gs1:pip", "https://gs1.org/voc/pip", "https://ref.gs1.org/voc/pip", "gs1:defaultLink"] {
@@ -215,7 +215,7 @@ import TestSupport
     }
 
     @Test func theDescriptionFileValidates() async throws {
-        let workspace = try ServerWorkspace()
+        let workspace = try await ServerWorkspace()
         try await workspace.withServer { client, _ in
             for uri in ["/.well-known/gs1resolver", "/.well-known/gs1resolver/"] {
                 let response = try await client.execute(uri: uri, method: .get, headers: phone)
@@ -232,7 +232,7 @@ import TestSupport
     }
 
     @Test func productCodePathsAreRoutedBeforeDigitalLinkParsing() async throws {
-        let workspace = try ServerWorkspace()
+        let workspace = try await ServerWorkspace()
         try await workspace.withServer { client, _ in
             // A /p/ path is served as the page directly: never a GS1 400, even when it is no stamp.
             for uri in [ServerWorkspace.path(workspace.script), "/p/NO-SUCH/10/X/21/Y", "/p/only-code", "/p/x/17/261231"] {

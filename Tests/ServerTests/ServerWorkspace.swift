@@ -24,7 +24,7 @@ struct ServerWorkspace: Sendable {
     static let base = "https://id.ocoptrace.vn"
     static let gtin = "08938765000015"
 
-    init() throws {
+    init() async throws {
         registry = try Registry(path: folder.path("registry.sqlite"))
         let catalog = folder.write("catalog.csv", """
             product_code,name,gtin,producer,province,commune,district,price_vnd,shelf_life_days,ocop_stars,ocop_recognized_on,ocop_decision,images
@@ -33,7 +33,7 @@ struct ServerWorkspace: Sendable {
             XSS,<script>alert(1)</script>,,"HTX ""<b>bold</b>"" & co",Thanh Hóa,,,45000,5,,,,
 
             """)
-        let imported = try CatalogImporter(registry: registry).importFile(at: catalog)
+        let imported = try await CatalogImporter(registry: registry).importFile(at: catalog)
         precondition(imported.outcome == .succeeded, "\(imported)")
         let keys = folder.url.appendingPathComponent("keys")
         publicKey = try KeyStore(registry: registry, folder: keys).generate()

@@ -9,7 +9,7 @@ import TestSupport
     static func page(_ url: String) -> String { "/v" + ServerWorkspace.path(url) }
 
     @Test func everyVerdictInVietnameseAndEnglish() async throws {
-        let workspace = try ServerWorkspace()
+        let workspace = try await ServerWorkspace()
         let genuine = workspace.plain[3]
         let tampered = genuine.replacingOccurrences(of: "/10/NC2611A/", with: "/10/NC2611B/")
         let cases: [(uri: String, status: String, vietnamese: String, english: String)] = [
@@ -42,7 +42,7 @@ import TestSupport
     }
 
     @Test func theGenuinePageShowsWhatTheRulesAsk() async throws {
-        let workspace = try ServerWorkspace()
+        let workspace = try await ServerWorkspace()
         let stamp = workspace.plain[4]
         try await workspace.withServer { client, _ in
             let response = try await client.execute(uri: Self.page(stamp), method: .get, headers: phone)
@@ -63,7 +63,7 @@ import TestSupport
     }
 
     @Test func aProductLevelLinkShowsTheProductWithoutAVerdict() async throws {
-        let workspace = try ServerWorkspace()
+        let workspace = try await ServerWorkspace()
         try await workspace.withServer { client, server in
             for uri in ["/v/01/\(ServerWorkspace.gtin)", "/v/01/\(ServerWorkspace.gtin)/10/NC2611A", "/v/01/\(ServerWorkspace.gtin)/"] {
                 let response = try await client.execute(uri: uri, method: .get, headers: phone)
@@ -85,7 +85,7 @@ import TestSupport
     }
 
     @Test func catalogTextIsEscaped() async throws {
-        let workspace = try ServerWorkspace()
+        let workspace = try await ServerWorkspace()
         try await workspace.withServer { client, _ in
             let response = try await client.execute(uri: ServerWorkspace.path(workspace.script), method: .get, headers: phone)
             let html = response.text
@@ -103,7 +103,7 @@ import TestSupport
     }
 
     @Test func acceptJSONGivesTheVerifyObject() async throws {
-        let workspace = try ServerWorkspace()
+        let workspace = try await ServerWorkspace()
         let stamp = workspace.plain[5]
         try await workspace.withServer { client, _ in
             let response = try await client.execute(uri: Self.page(stamp), method: .get, headers: headers([("Accept", "application/json")]))
@@ -121,7 +121,7 @@ import TestSupport
     }
 
     @Test func scansCountOneGetPerPersonAndNothingElse() async throws {
-        let workspace = try ServerWorkspace()
+        let workspace = try await ServerWorkspace()
         let stamp = workspace.plain[6]
         let serial = ServerWorkspace.serial(stamp)
         try await workspace.withServer { client, server in
@@ -159,7 +159,7 @@ import TestSupport
     }
 
     @Test func aReloadAfterTheWindowCountsAgain() async throws {
-        let workspace = try ServerWorkspace()
+        let workspace = try await ServerWorkspace()
         let stamp = workspace.plain[7]
         try await workspace.withServer(reloadWindow: 0.2) { client, server in
             _ = try await client.execute(uri: Self.page(stamp), method: .get, headers: phone)
@@ -172,7 +172,7 @@ import TestSupport
     }
 
     @Test func aStampScannedOftenWarnsOfACopy() async throws {
-        let workspace = try ServerWorkspace()
+        let workspace = try await ServerWorkspace()
         let stamp = workspace.plain[8]
         try await workspace.withServer { client, _ in
             var last = ""
@@ -186,7 +186,7 @@ import TestSupport
     }
 
     @Test func signaturesAreChecked() async throws {
-        let workspace = try ServerWorkspace()
+        let workspace = try await ServerWorkspace()
         let stamp = workspace.signed[0]
         // One character in the middle of the signature changed: the last two would not do, since
         // the top byte of an Ed25519 signature's S is often zero already.

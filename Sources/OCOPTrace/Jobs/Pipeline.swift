@@ -52,10 +52,13 @@ public struct Pipeline: Sendable {
     /// Imports the folder, then issues the stamp orders of every stamp-order file that imported.
     public func run(folder: URL, options: ImportOptions = ImportOptions(), issue: IssueOptions, reportLanguage: Language = .en,
                     progress: (@Sendable (ImportProgress) -> Void)? = nil,
-                    issueProgress: (@Sendable (IssueProgress) -> Void)? = nil) throws -> Summary {
+                    issueProgress: (@Sendable (IssueProgress) -> Void)? = nil) async throws -> Summary {
         let started = Date()
         try FileManager.default.createDirectory(at: outputFolder, withIntermediateDirectories: true)
-        let imports = try CatalogImporter(registry: registry).importPaths([folder], options: options, progress: progress)
+        // The importer works on the store; the later stages still on the SQLite registry itself.
+        let store = try SQLiteStore(path: registry.path, access: .readWrite)
+        let imports = try await CatalogImporter(store: store).importPaths([folder], options: options, progress: progress)
+        await store.close()
         let traceability = try TraceabilityCheck(registry: registry).run(language: reportLanguage)
         let orders = imports.filter { $0.outcome == .succeeded || $0.outcome == .partial }.flatMap(\.stampOrderIDs)
         // Each stage goes on past a failed batch, label sheet or marketplace, and says where it failed.

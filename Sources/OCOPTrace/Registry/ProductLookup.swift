@@ -1,5 +1,3 @@
-import GRDB
-
 /// Finding a product by its code, which is unique per producer only: one place for stamp-order
 /// files and for `issue`, each of which turns the outcome into its own kind of error.
 enum ProductLookup {
@@ -11,11 +9,7 @@ enum ProductLookup {
         case nameContains(String?)
     }
 
-    struct Match {
-        var id: Int64
-        var shelfLifeDays: Int?
-        var producer: String
-    }
+    typealias Match = ProductCandidate
 
     enum Outcome {
         case found(Match)
@@ -27,25 +21,22 @@ enum ProductLookup {
         case ambiguous([String])
     }
 
-    static func find(_ db: Database, code: String, producer filter: ProducerFilter) throws -> Outcome {
-        let candidates = try Row.fetchAll(db, sql: """
-            SELECT p.id, p.shelf_life_days, pr.name, pr.province FROM products p
-            JOIN producers pr ON pr.id = p.producer_id WHERE p.code = ?
-            """, arguments: [code])
+    /// The one of `candidates` (every product with the code) that the filter means.
+    static func choose(among candidates: [ProductCandidate], producer filter: ProducerFilter) -> Outcome {
         let matching = candidates.filter { candidate in
-            let name = (candidate["name"] as String).matchingKey
+            let name = candidate.producer.matchingKey
             switch filter {
             case .named(let producer, let province):
                 return (producer.map { $0.matchingKey == name } ?? true)
-                    && (province.map { $0.matchingKey == (candidate["province"] as String).matchingKey } ?? true)
+                    && (province.map { $0.matchingKey == candidate.province.matchingKey } ?? true)
             case .nameContains(let part):
                 return part.map { name.contains($0.matchingKey) } ?? true
             }
         }
         switch matching.count {
-        case 1: return .found(Match(id: matching[0]["id"], shelfLifeDays: matching[0]["shelf_life_days"], producer: matching[0]["name"]))
+        case 1: return .found(matching[0])
         case 0: return candidates.isEmpty ? .unknown : .notForProducer
-        default: return .ambiguous(matching.map { $0["name"] })
+        default: return .ambiguous(matching.map(\.producer))
         }
     }
 }
