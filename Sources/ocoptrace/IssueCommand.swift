@@ -136,7 +136,7 @@ struct RenderCommand: ParsableCommand {
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
-    func run() async throws {
+    func run() throws {
         let progress = TerminalProgress()
         let report: BatchReport
         do {
