@@ -246,6 +246,24 @@ private let goodCatalog = """
         #expect(problem.message.hasPrefix("HTX A has tax_id \"2801876543\" on row 2"))
     }
 
+    @Test(arguments: RegistryEngine.available)
+    func twoImportsAtOnceNamingANewProducerCreateItOnce(engine: RegistryEngine) async throws {
+        let workspace = try await Workspace(engine)
+        let files = (1...4).map { index in
+            workspace.folder.write("part\(index).csv", "product_code,name,producer,tax_id,province,price_vnd\n"
+                + (1...600).map { "P\(index)-\($0),Sản phẩm \($0),HTX Mới,2801876543,Thanh Hóa,10000" }.joined(separator: "\n") + "\n")
+        }
+        let outcomes = try await withThrowingTaskGroup(of: FileImportReport.Outcome.self) { group in
+            for file in files {
+                group.addTask { try await workspace.importer.importFile(at: file, options: ImportOptions(today: workspace.today)).outcome }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes == Array(repeating: .succeeded, count: 4))
+        #expect(try await workspace.count("producers") == 1)
+        #expect(try await workspace.count("products") == 2400)
+    }
+
     @Test(arguments: RegistryEngine.available) func recognitionWithoutStarsOrInTheFutureIsAnError(engine: RegistryEngine) async throws {
         let workspace = try await Workspace(engine)
         let text = """
