@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import OCOPTrace
 
-struct ImportCommand: ParsableCommand {
+struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import producer catalogs and stamp orders (CSV or .xlsx) into the registry.",
@@ -37,23 +37,27 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Print one JSON report per file (JSON Lines) instead of text.")
     var json = false
 
-    func run() throws {
+    func run() async throws {
         let reports: [FileImportReport]
         let progress = TerminalProgress()
+        let urls = paths.map { URL(fileURLWithPath: $0) }
         do {
-            let urls = paths.map { URL(fileURLWithPath: $0) }
             // Inputs are checked before the registry is opened, so a typo creates no registry.
             _ = try InputFiles.expand(urls)
-            let registry = try Registry(path: self.registry.path)
-            let importer = CatalogImporter(registry: registry)
-            reports = try importer.importPaths(urls,
-                                               options: ImportOptions(skipInvalid: skipInvalid, dryRun: dryRun,
-                                                                      problemsFolder: self.registry.outputFolder),
-                                               progress: progress?.callback)
-            progress?.finish()
         } catch {
-            progress?.finish()
             throw ExitCodes.report(error)
+        }
+        reports = try await registry.with(.readWrite) { store in
+            do {
+                let reports = try await CatalogImporter(store: store).importPaths(
+                    urls, options: ImportOptions(skipInvalid: skipInvalid, dryRun: dryRun, problemsFolder: self.registry.outputFolder),
+                    progress: progress?.callback)
+                progress?.finish()
+                return reports
+            } catch {
+                progress?.finish()
+                throw ExitCodes.report(error)
+            }
         }
         for report in reports {
             if json { Console.printJSON(report) } else { ReportPrinter.print(report) }

@@ -77,12 +77,7 @@ struct IssueCommand: AsyncParsableCommand {
                     guard try InputFiles.kind(of: url) == .stampOrders else {
                         throw ValidationError("\(orders) is a catalog, not a stamp-order file: import it with `ocoptrace import \(orders)`; nothing was changed")
                     }
-                    // The importer still writes through the SQLite registry itself, until the catalog stage
-                    // takes the store too.
-                    guard case .sqlite(let path) = store.location else {
-                        throw ValidationError("--orders needs an SQLite registry for now: import the file with `ocoptrace import`, then issue its lots")
-                    }
-                    let report = try CatalogImporter(registry: Registry(path: path))
+                    let report = try await CatalogImporter(store: store)
                         .importFile(at: url, options: ImportOptions(problemsFolder: self.registry.outputFolder))
                     importReports.append(report)
                     if report.outcome == .succeeded {

@@ -38,9 +38,7 @@ struct RunCommand: AsyncParsableCommand {
         let summary: Pipeline.Summary = try await registry.with(.readWrite) { store in
             do {
                 _ = try InputFiles.expand([URL(fileURLWithPath: folder)])
-                // The stages not on the store yet still read and write the SQLite registry itself.
-                let sqlite = try Registry(path: registry.path)
-                let summary = try await Pipeline(registry: sqlite, store: store, outputFolder: URL(fileURLWithPath: issuing.output))
+                let summary = try await Pipeline(store: store, outputFolder: URL(fileURLWithPath: issuing.output))
                     .run(folder: URL(fileURLWithPath: folder), options: ImportOptions(problemsFolder: URL(fileURLWithPath: issuing.output)), issue: issuing.issueOptions, reportLanguage: lang ?? .fromEnvironment,
                          progress: progress?.callback,
                          issueProgress: progress?.issueCallback)

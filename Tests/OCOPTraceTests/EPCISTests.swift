@@ -22,7 +22,7 @@ private struct EPCISWorkspace {
             MT-200,Mắm tép 200g,8939123400119,Công ty Mắm tép Hậu Lộc,Thanh Hóa,65000,365,
 
             """)
-        let report = try CatalogImporter(registry: registry).importFile(at: catalog)
+        let report = try await CatalogImporter(registry: registry).importFile(at: catalog)
         precondition(report.outcome == .succeeded, "\(report.problems)")
     }
 
@@ -207,7 +207,7 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
         #expect(throws: GLN.ParseError.allZero) { try GLN(parsing: "0000000000000") }
     }
 
-    @Test func aCatalogWithAWrongGLNIsRejectedNamingRowAndColumn() throws {
+    @Test func aCatalogWithAWrongGLNIsRejectedNamingRowAndColumn() async throws {
         let folder = TemporaryFolder("ocoptrace-gln")
         let registry = try Registry(path: folder.path("registry.sqlite"))
         let catalog = folder.write("catalog.csv", """
@@ -216,7 +216,7 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
             MT-200,Mắm tép 200g,Công ty Mắm tép,Thanh Hóa,65000,8938765000007
 
             """)
-        let report = try CatalogImporter(registry: registry).importFile(at: catalog)
+        let report = try await CatalogImporter(registry: registry).importFile(at: catalog)
         #expect(report.outcome == .rejected)
         let problems = report.problems.map { "\($0.row):\($0.column ?? ""): \($0.message)" }
         #expect(problems == ["3:Mã địa điểm toàn cầu (GLN): \"8938765000007\": wrong check digit 7: the digits before it need 8"], "\(problems)")
@@ -231,7 +231,7 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
             NC-500,Nem chua hộp 500g,HTX Nem chua Xuân Lập,Thanh Hóa,85000,8938765000008
 
             """)
-        #expect(try CatalogImporter(registry: registry).importFile(at: first).outcome == .succeeded)
+        #expect(try await CatalogImporter(registry: registry).importFile(at: first).outcome == .succeeded)
         let second = folder.write("b.csv", """
             product_code,name,producer,province,price_vnd
             NC-300,Nem chua 300g,HTX Nem chua Xuân Lập,Thanh Hóa,52000

@@ -98,14 +98,14 @@ import TestSupport
         #expect(throws: FieldParsers.Invalid.self) { try FieldParsers.packageSize("to lắm") }
     }
 
-    @Test func aBadSizeNamesFileRowAndColumn() throws {
+    @Test func aBadSizeNamesFileRowAndColumn() async throws {
         let folder = TemporaryFolder("ocoptrace-size")
         let catalog = folder.write("catalog.csv", """
             product_code,name,producer,province,price_vnd,Kích thước đóng gói (cm)
             A,Mật ong,HTX A,Thanh Hóa,100000,20x15
 
             """)
-        let report = try CatalogImporter(registry: Registry(path: folder.path("registry.sqlite"))).importFile(at: catalog)
+        let report = try await CatalogImporter(registry: Registry(path: folder.path("registry.sqlite"))).importFile(at: catalog)
         #expect(report.outcome == .rejected)
         #expect(report.problems.first?.description.contains("catalog.csv:2:Kích thước đóng gói (cm): \"20x15\" is not a package size") == true)
     }

@@ -4,39 +4,42 @@ import Testing
 import TestSupport
 @testable import OCOPTrace
 
-/// A registry in a temporary folder, with catalogs written beside it.
+/// A registry (on one engine) with catalogs written in a temporary folder beside it.
 private struct Workspace {
     let folder = TemporaryFolder()
-    let registry: Registry
+    let registry: TestRegistry
     let importer: CatalogImporter
     let today = CalendarDate(year: 2026, month: 11, day: 23)!
 
-    init() throws {
-        registry = try Registry(path: folder.path("registry.sqlite"))
-        importer = CatalogImporter(registry: registry)
+    init(_ engine: RegistryEngine) async throws {
+        registry = try await TestRegistry.make(engine, in: folder)
+        importer = CatalogImporter(store: registry.store)
     }
 
     func importFile(_ name: String, _ text: String, byteOrderMark: Bool = false, skipInvalid: Bool = false,
-                    dryRun: Bool = false) throws -> FileImportReport {
+                    dryRun: Bool = false) async throws -> FileImportReport {
         let file = folder.write(name, text, byteOrderMark: byteOrderMark)
-        return try importer.importFile(at: file, options: ImportOptions(skipInvalid: skipInvalid, dryRun: dryRun, today: today))
+        return try await importer.importFile(at: file, options: ImportOptions(skipInvalid: skipInvalid, dryRun: dryRun, today: today))
     }
 
-    func count(_ table: String) throws -> Int {
-        try registry.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM \(table)")! }
+    func count(_ table: String) async throws -> Int {
+        try await registry.count(table)
     }
 
-    /// Every product row, for comparing the registry before and after.
-    func snapshot() throws -> [[String]] {
-        try registry.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM products ORDER BY id").map { row in row.databaseValues.map(\.description) }
-                + Row.fetchAll(db, sql: "SELECT * FROM producers ORDER BY id").map { row in row.databaseValues.map(\.description) }
-                + Row.fetchAll(db, sql: "SELECT * FROM stamp_orders ORDER BY id").map { row in row.databaseValues.map(\.description) }
-        }
+    /// Every product, producer and order row, for comparing the registry before and after.
+    func snapshot() async throws -> [[String: String]] {
+        try await registry.rows("SELECT * FROM products ORDER BY id")
+            + registry.rows("SELECT * FROM producers ORDER BY id")
+            + registry.rows("SELECT * FROM stamp_orders ORDER BY id")
     }
 
-    func product(_ code: String) throws -> Row? {
-        try registry.read { try Row.fetchOne($0, sql: "SELECT * FROM products WHERE code = ?", arguments: [code]) }
+    /// The product's columns as text (NULLs left out).
+    func product(_ code: String) async throws -> [String: String]? {
+        try await registry.rows("SELECT * FROM products WHERE code = '\(code)'").first
+    }
+
+    func jobs() async throws -> [JobEntry] {
+        try await registry.store.jobs(limit: 50)
     }
 }
 
@@ -49,29 +52,29 @@ private let goodCatalog = """
     """
 
 @Suite struct ImportTests {
-    @Test func importsACatalogWithEveryField() throws {
-        let workspace = try Workspace()
-        let report = try workspace.importFile("nem.csv", goodCatalog)
+    @Test(arguments: RegistryEngine.available) func importsACatalogWithEveryField(engine: RegistryEngine) async throws {
+        let workspace = try await Workspace(engine)
+        let report = try await workspace.importFile("nem.csv", goodCatalog)
         #expect(report.outcome == .succeeded)
         #expect(report.kind == .catalog)
         #expect((report.rows, report.inserted, report.invalidRows) == (2, 2, 0))
-        let product = try #require(try workspace.product("NC-500"))
+        let product = try #require(try await workspace.product("NC-500"))
         #expect(product["gtin"] == "08938765000015")
-        #expect(product["price_vnd"] == 85000)
-        #expect(product["ocop_stars"] == 4)
+        #expect(product["price_vnd"] == "85000")
+        #expect(product["ocop_stars"] == "4")
         #expect(product["ocop_recognized_on"] == "2024-06-12")
         #expect(product["description"] == "Nem chua; ngon, \"đặc sản\"\ndòng hai")
         #expect(product["images"] == #"["https://img.vn/a.jpg","https://img.vn/b.jpg"]"#)
-        let producer = try workspace.registry.read { try Row.fetchOne($0, sql: "SELECT * FROM producers")! }
+        let producer = try #require(try await workspace.registry.rows("SELECT * FROM producers").first)
         #expect(producer["type"] == "cooperative")
         #expect(producer["tax_id"] == "2801876543")
-        #expect(try workspace.count("producers") == 1)
+        #expect(try await workspace.count("producers") == 1)
     }
 
-    @Test func rejectsAFileWithBadRowsListingEveryOneAndChangingNothing() throws {
-        let workspace = try Workspace()
-        _ = try workspace.importFile("nem.csv", goodCatalog)
-        let before = try workspace.snapshot()
+    @Test(arguments: RegistryEngine.available) func rejectsAFileWithBadRowsListingEveryOneAndChangingNothing(engine: RegistryEngine) async throws {
+        let workspace = try await Workspace(engine)
+        _ = try await workspace.importFile("nem.csv", goodCatalog)
+        let before = try await workspace.snapshot()
         let bad = """
             Mã sản phẩm;Tên sản phẩm;Mã vạch (GTIN);Chủ thể;Loại hình;Mã số thuế;Tỉnh;Nhóm sản phẩm;Hạng sao;Ngày công nhận;Giá bán;Khối lượng (g);Hạn sử dụng (ngày);Tồn kho;Hình ảnh
             OK-1;Sản phẩm tốt;;HTX Mới;HTX;;Thanh Hóa;1;;;50000;;;;
@@ -86,7 +89,7 @@ private let goodCatalog = """
             B-8;Trùng GTIN;8938765000015;HTX Mới;;;Thanh Hóa;;;;50000;;;;
             B-9;;;;;;;;;;;;;;
             """
-        let report = try workspace.importFile("bad.csv", bad)
+        let report = try await workspace.importFile("bad.csv", bad)
         #expect(report.outcome == .rejected)
         #expect(report.rows == 11)
         #expect(report.invalidRows == 10)
@@ -109,16 +112,16 @@ private let goodCatalog = """
         ] {
             #expect(lines.contains { $0.hasPrefix(expected) }, "missing: \(expected)\nin:\n\(lines.joined(separator: "\n"))")
         }
-        #expect(try workspace.snapshot() == before)
-        let job = try #require(try JobLog.entries(in: workspace.registry).first)
+        #expect(try await workspace.snapshot() == before)
+        let job = try #require(try await workspace.jobs().first)
         #expect(job.outcome == .rejected)
         #expect(job.invalid == 10)
         #expect(job.file?.hasSuffix("bad.csv") == true)
     }
 
-    @Test func reportsEveryRepeatedCodeGTINAndLotEvenWhenTheFirstRowIsInvalid() throws {
-        let workspace = try Workspace()
-        let catalog = try workspace.importFile("repeats.csv", """
+    @Test(arguments: RegistryEngine.available) func reportsEveryRepeatedCodeGTINAndLotEvenWhenTheFirstRowIsInvalid(engine: RegistryEngine) async throws {
+        let workspace = try await Workspace(engine)
+        let catalog = try await workspace.importFile("repeats.csv", """
             product_code,name,gtin,producer,province,price_vnd
             A,Một,8938765000015,HTX A,Thanh Hóa,mười nghìn
             A,Một lần nữa,,htx a,THANH HOA,10000
@@ -135,8 +138,8 @@ private let goodCatalog = """
         #expect(!problems.contains { $0.hasPrefix("5:") }, "another producer may use the same code")
         #expect(catalog.invalidRows == 4)
 
-        _ = try workspace.importFile("ok.csv", "product_code,name,producer,province,price_vnd\nA,Một,HTX A,Thanh Hóa,10000\n")
-        let orders = try workspace.importFile("orders.csv", """
+        _ = try await workspace.importFile("ok.csv", "product_code,name,producer,province,price_vnd\nA,Một,HTX A,Thanh Hóa,10000\n")
+        let orders = try await workspace.importFile("orders.csv", """
             product_code,lot,quantity,produced_on
             A,L1,ten,2026-11-01
             A,L1,10,2026-11-01
@@ -148,94 +151,94 @@ private let goodCatalog = """
         #expect(orders.invalidRows == 2)
     }
 
-    @Test func skipInvalidImportsTheGoodRowsOnly() throws {
-        let workspace = try Workspace()
+    @Test(arguments: RegistryEngine.available) func skipInvalidImportsTheGoodRowsOnly(engine: RegistryEngine) async throws {
+        let workspace = try await Workspace(engine)
         let text = """
             product_code,name,producer,province,price_vnd
             A,Một,HTX A,Thanh Hóa,10000
             B,Hai,HTX A,Thanh Hóa,mười nghìn
             C,Ba,HTX A,Thanh Hóa,30.000
             """
-        let report = try workspace.importFile("a.csv", text, skipInvalid: true)
+        let report = try await workspace.importFile("a.csv", text, skipInvalid: true)
         #expect(report.outcome == .partial)
         #expect((report.inserted, report.invalidRows) == (2, 1))
         #expect(report.problems.map(\.row) == [3])
-        #expect(try workspace.count("products") == 2)
+        #expect(try await workspace.count("products") == 2)
     }
 
-    @Test func dryRunValidatesAndWritesNothing() throws {
-        let workspace = try Workspace()
-        let report = try workspace.importFile("nem.csv", goodCatalog, dryRun: true)
+    @Test(arguments: RegistryEngine.available) func dryRunValidatesAndWritesNothing(engine: RegistryEngine) async throws {
+        let workspace = try await Workspace(engine)
+        let report = try await workspace.importFile("nem.csv", goodCatalog, dryRun: true)
         #expect(report.outcome == .validated)
         #expect(report.inserted == 2)
-        #expect(try workspace.count("products") == 0)
-        #expect(try workspace.count("jobs") == 0)
+        #expect(try await workspace.count("products") == 0)
+        #expect(try await workspace.count("jobs") == 0)
     }
 
-    @Test func reimportChangesNothingAndAChangedRowUpdatesItsProduct() throws {
-        let workspace = try Workspace()
-        _ = try workspace.importFile("nem.csv", goodCatalog)
-        let before = try workspace.snapshot()
-        let again = try workspace.importFile("nem.csv", goodCatalog)
+    @Test(arguments: RegistryEngine.available) func reimportChangesNothingAndAChangedRowUpdatesItsProduct(engine: RegistryEngine) async throws {
+        let workspace = try await Workspace(engine)
+        _ = try await workspace.importFile("nem.csv", goodCatalog)
+        let before = try await workspace.snapshot()
+        let again = try await workspace.importFile("nem.csv", goodCatalog)
         #expect((again.inserted, again.updated, again.unchanged) == (0, 0, 2))
-        #expect(try workspace.snapshot() == before)
+        #expect(try await workspace.snapshot() == before)
 
-        let changed = try workspace.importFile("nem.csv", goodCatalog.replacingOccurrences(of: "45000", with: "47.000"))
+        let changed = try await workspace.importFile("nem.csv", goodCatalog.replacingOccurrences(of: "45000", with: "47.000"))
         #expect((changed.inserted, changed.updated, changed.unchanged) == (0, 1, 1))
-        #expect(try workspace.product("NC-CHAY")?["price_vnd"] == 47000)
-        #expect(try workspace.count("products") == 2)
-        let jobs = try JobLog.entries(in: workspace.registry)
+        #expect(try await workspace.product("NC-CHAY")?["price_vnd"] == "47000")
+        #expect(try await workspace.count("products") == 2)
+        let jobs = try await workspace.jobs()
         #expect(jobs.map(\.outcome) == [.succeeded, .succeeded, .succeeded])
         #expect(jobs[0].checksum != jobs[1].checksum)
         #expect(jobs[1].checksum == jobs[2].checksum)
     }
 
-    @Test func storesNFDCatalogsAsNFCAndMatchesTheirHeaders() throws {
-        let workspace = try Workspace()
+    @Test(arguments: RegistryEngine.available) func storesNFDCatalogsAsNFCAndMatchesTheirHeaders(engine: RegistryEngine) async throws {
+        let workspace = try await Workspace(engine)
         let nfd = goodCatalog.replacingOccurrences(of: "product_code,name", with: "Mã sản phẩm,Tên sản phẩm")
             .decomposedStringWithCanonicalMapping
-        let report = try workspace.importFile("nfd.csv", nfd)
+        let report = try await workspace.importFile("nfd.csv", nfd)
         #expect(report.outcome == .succeeded, "\(report.problems)")
-        let name: String = try #require(try workspace.product("NC-500")?["name"])
+        let name: String = try #require(try await workspace.product("NC-500")?["name"])
         #expect(name.unicodeScalars.elementsEqual("Nem chua hộp 500g".precomposedStringWithCanonicalMapping.unicodeScalars))
         // The same catalog in NFC is the same data: nothing changes.
-        let nfc = try workspace.importFile("nfd.csv", nfd.precomposedStringWithCanonicalMapping)
+        let nfc = try await workspace.importFile("nfd.csv", nfd.precomposedStringWithCanonicalMapping)
         #expect(nfc.unchanged == 2)
     }
 
-    @Test func readsSemicolonCRLFCatalogsWithAByteOrderMark() throws {
-        let workspace = try Workspace()
+    @Test(arguments: RegistryEngine.available) func readsSemicolonCRLFCatalogsWithAByteOrderMark(engine: RegistryEngine) async throws {
+        let workspace = try await Workspace(engine)
         let text = "Mã sản phẩm;Tên sản phẩm;Chủ thể;Tỉnh;Giá bán;Mô tả\r\nMT-1;Mắm tép;Công ty Mắm;Thanh Hóa;65.000 ₫;\"Dòng 1;\r\nDòng 2\"\r\nMT-2;Ruốc;Công ty Mắm;Thanh Hóa;48,000;\r\n"
-        let report = try workspace.importFile("mam.csv", text, byteOrderMark: true)
+        let report = try await workspace.importFile("mam.csv", text, byteOrderMark: true)
         #expect(report.outcome == .succeeded, "\(report.problems)")
         #expect(report.inserted == 2)
-        #expect(try workspace.product("MT-1")?["description"] == "Dòng 1;\nDòng 2")
-        #expect(try workspace.product("MT-2")?["price_vnd"] == 48000)
+        #expect(try await workspace.product("MT-1")?["description"] == "Dòng 1;\nDòng 2")
+        #expect(try await workspace.product("MT-2")?["price_vnd"] == "48000")
     }
 
-    @Test func importsAnXLSXCatalog() throws {
-        let workspace = try Workspace()
+    @Test(arguments: RegistryEngine.available) func importsAnXLSXCatalog(engine: RegistryEngine) async throws {
+        let workspace = try await Workspace(engine)
         let file = workspace.folder.url.appendingPathComponent("book.xlsx")
         try XLSXFixture(rows: [
             ["Mã sản phẩm", "Tên sản phẩm", "Mã vạch (GTIN)", "Chủ thể", "Tỉnh", "Giá bán", "Hạng sao", "Ngày công nhận"].map { .shared($0) },
             [.shared("TGCL"), .shared("Trà giảo cổ lam"), .number("8938007700017"), .shared("HTX Dược liệu"),
              .inline("Thanh Hóa"), .number("120000"), .number("4"), .date(45265)],
         ]).write(to: file)
-        let report = try workspace.importer.importFile(at: file, options: ImportOptions(today: workspace.today))
+        let report = try await workspace.importer.importFile(at: file, options: ImportOptions(today: workspace.today))
         #expect(report.outcome == .succeeded, "\(report.problems)")
-        let product = try #require(try workspace.product("TGCL"))
+        let product = try #require(try await workspace.product("TGCL"))
         #expect(product["gtin"] == "08938007700017")
         #expect(product["ocop_recognized_on"] == "2023-12-05")
     }
 
-    @Test func aProducerDescribedTwoWaysInOneFileIsAnError() throws {
-        let workspace = try Workspace()
+    @Test(arguments: RegistryEngine.available) func aProducerDescribedTwoWaysInOneFileIsAnError(engine: RegistryEngine) async throws {
+        let workspace = try await Workspace(engine)
         let text = """
             product_code,name,producer,tax_id,province,price_vnd
             A,Một,HTX A,2801876543,Thanh Hóa,10000
             B,Hai,HTX A,2801999888,Thanh Hóa,20000
             """
-        let report = try workspace.importFile("a.csv", text)
+        let report = try await workspace.importFile("a.csv", text)
         #expect(report.outcome == .rejected)
         let problem = try #require(report.problems.first)
         #expect(problem.file.hasSuffix("a.csv"))
@@ -243,44 +246,61 @@ private let goodCatalog = """
         #expect(problem.message.hasPrefix("HTX A has tax_id \"2801876543\" on row 2"))
     }
 
-    @Test func recognitionWithoutStarsOrInTheFutureIsAnError() throws {
-        let workspace = try Workspace()
+    @Test(arguments: RegistryEngine.available)
+    func twoImportsAtOnceNamingANewProducerCreateItOnce(engine: RegistryEngine) async throws {
+        let workspace = try await Workspace(engine)
+        let files = (1...4).map { index in
+            workspace.folder.write("part\(index).csv", "product_code,name,producer,tax_id,province,price_vnd\n"
+                + (1...600).map { "P\(index)-\($0),Sản phẩm \($0),HTX Mới,2801876543,Thanh Hóa,10000" }.joined(separator: "\n") + "\n")
+        }
+        let outcomes = try await withThrowingTaskGroup(of: FileImportReport.Outcome.self) { group in
+            for file in files {
+                group.addTask { try await workspace.importer.importFile(at: file, options: ImportOptions(today: workspace.today)).outcome }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes == Array(repeating: .succeeded, count: 4))
+        #expect(try await workspace.count("producers") == 1)
+        #expect(try await workspace.count("products") == 2400)
+    }
+
+    @Test(arguments: RegistryEngine.available) func recognitionWithoutStarsOrInTheFutureIsAnError(engine: RegistryEngine) async throws {
+        let workspace = try await Workspace(engine)
         let text = """
             product_code,name,producer,province,price_vnd,ocop_stars,ocop_recognized_on
             A,Một,HTX A,Thanh Hóa,10000,,2024-01-01
             B,Hai,HTX A,Thanh Hóa,10000,4,2027-01-01
             """
-        let report = try workspace.importFile("a.csv", text)
+        let report = try await workspace.importFile("a.csv", text)
         #expect(report.problems.map(\.row) == [2, 3])
     }
 }
 
 @Suite struct StampOrderImportTests {
-    private func workspaceWithCatalog() throws -> Workspace {
-        let workspace = try Workspace()
-        _ = try workspace.importFile("nem.csv", goodCatalog)
+    private func workspaceWithCatalog(_ engine: RegistryEngine) async throws -> Workspace {
+        let workspace = try await Workspace(engine)
+        _ = try await workspace.importFile("nem.csv", goodCatalog)
         return workspace
     }
 
-    @Test func importsOrdersAndDerivesExpiryFromShelfLife() throws {
-        let workspace = try workspaceWithCatalog()
-        let report = try workspace.importFile("orders.csv", """
+    @Test(arguments: RegistryEngine.available) func importsOrdersAndDerivesExpiryFromShelfLife(engine: RegistryEngine) async throws {
+        let workspace = try await workspaceWithCatalog(engine)
+        let report = try await workspace.importFile("orders.csv", """
             Mã sản phẩm,Số lô,Số lượng tem,Ngày sản xuất,Hạn dùng
             NC-500,Lô 11/2026,300,20/11/2026,
             NC-CHAY,NC-CHAY-01,1.000,2026-11-20,2026-11-30
             """)
         #expect(report.kind == .stampOrders)
         #expect(report.outcome == .succeeded, "\(report.problems)")
-        let orders = try workspace.registry.read {
-            try Row.fetchAll($0, sql: "SELECT lot, lot_label, quantity, produced_on, expires_on, status FROM stamp_orders ORDER BY id")
-        }
+        let orders = try await workspace.registry.rows(
+            "SELECT lot, lot_label, quantity, produced_on, expires_on, status FROM stamp_orders ORDER BY id")
         #expect(orders[0]["lot"] == "Lo-11/2026")
         #expect(orders[0]["lot_label"] == "Lô 11/2026")
         #expect(orders[0]["expires_on"] == "2026-11-27")
-        #expect(orders[1]["quantity"] == 1000)
+        #expect(orders[1]["quantity"] == "1000")
         #expect(orders[1]["expires_on"] == "2026-11-30")
         #expect(orders[1]["status"] == "pending")
-        let again = try workspace.importFile("orders.csv", """
+        let again = try await workspace.importFile("orders.csv", """
             Mã sản phẩm,Số lô,Số lượng tem,Ngày sản xuất,Hạn dùng
             NC-500,Lô 11/2026,300,20/11/2026,
             NC-CHAY,NC-CHAY-01,1.000,2026-11-20,2026-11-30
@@ -288,9 +308,9 @@ private let goodCatalog = """
         #expect(again.unchanged == 2)
     }
 
-    @Test func rejectsOrdersForUnknownProductsAndBadLots() throws {
-        let workspace = try workspaceWithCatalog()
-        let report = try workspace.importFile("orders.csv", """
+    @Test(arguments: RegistryEngine.available) func rejectsOrdersForUnknownProductsAndBadLots(engine: RegistryEngine) async throws {
+        let workspace = try await workspaceWithCatalog(engine)
+        let report = try await workspace.importFile("orders.csv", """
             product_code,lot,quantity,produced_on,expires_on
             NOPE,L1,10,2026-11-20,
             NC-500,LOT#1,10,2026-11-20,
@@ -303,28 +323,28 @@ private let goodCatalog = """
         #expect(report.problems.map(\.row) == [2, 3, 4, 5, 7])
         #expect(report.problems[0].description.contains("no product \"NOPE\""))
         #expect(report.problems[1].description.contains("\"#\""))
-        #expect(try workspace.count("stamp_orders") == 0)
+        #expect(try await workspace.count("stamp_orders") == 0)
     }
 
-    @Test func anAmbiguousProductCodeNeedsAProducerColumn() throws {
-        let workspace = try workspaceWithCatalog()
-        _ = try workspace.importFile("other.csv", """
+    @Test(arguments: RegistryEngine.available) func anAmbiguousProductCodeNeedsAProducerColumn(engine: RegistryEngine) async throws {
+        let workspace = try await workspaceWithCatalog(engine)
+        _ = try await workspace.importFile("other.csv", """
             product_code,name,producer,province,price_vnd
             NC-500,Nem khác,HTX Khác,Nghệ An,70000
             """)
-        let ambiguous = try workspace.importFile("orders.csv", "product_code,lot,quantity,produced_on\nNC-500,L1,10,2026-11-20\n")
+        let ambiguous = try await workspace.importFile("orders.csv", "product_code,lot,quantity,produced_on\nNC-500,L1,10,2026-11-20\n")
         #expect(ambiguous.problems.first?.message.contains("several producers") == true)
-        let named = try workspace.importFile("orders.csv", "product_code,producer,lot,quantity,produced_on\nNC-500,HTX Khác,L1,10,2026-11-20\n")
+        let named = try await workspace.importFile("orders.csv", "product_code,producer,lot,quantity,produced_on\nNC-500,HTX Khác,L1,10,2026-11-20\n")
         #expect(named.outcome == .succeeded, "\(named.problems)")
     }
 
-    @Test func anIssuedLotCannotBeChangedByANewOrder() throws {
-        let workspace = try workspaceWithCatalog()
-        _ = try workspace.importFile("orders.csv", "product_code,lot,quantity,produced_on\nNC-500,L1,10,2026-11-20\n")
-        try workspace.registry.write { try $0.execute(sql: "UPDATE stamp_orders SET status = 'issued'") }
-        let unchanged = try workspace.importFile("orders.csv", "product_code,lot,quantity,produced_on\nNC-500,L1,10,2026-11-20\n")
+    @Test(arguments: RegistryEngine.available) func anIssuedLotCannotBeChangedByANewOrder(engine: RegistryEngine) async throws {
+        let workspace = try await workspaceWithCatalog(engine)
+        _ = try await workspace.importFile("orders.csv", "product_code,lot,quantity,produced_on\nNC-500,L1,10,2026-11-20\n")
+        try await workspace.registry.execute("UPDATE stamp_orders SET status = 'issued'")
+        let unchanged = try await workspace.importFile("orders.csv", "product_code,lot,quantity,produced_on\nNC-500,L1,10,2026-11-20\n")
         #expect(unchanged.unchanged == 1)
-        let changed = try workspace.importFile("orders.csv", "product_code,lot,quantity,produced_on\nNC-500,L1,20,2026-11-20\n")
+        let changed = try await workspace.importFile("orders.csv", "product_code,lot,quantity,produced_on\nNC-500,L1,20,2026-11-20\n")
         #expect(changed.outcome == .rejected)
         #expect(changed.problems.first?.message.contains("already issued") == true)
     }
@@ -333,8 +353,8 @@ private let goodCatalog = """
 @Suite struct ShippedCatalogTests {
     @Test func theShippedCatalogsImportCleanlyCatalogsBeforeOrders() async throws {
         let folder = TemporaryFolder()
-        let registry = try Registry(path: folder.path("registry.sqlite"))
-        let reports = try CatalogImporter(registry: registry).importPaths([repositoryRoot.appendingPathComponent("catalogs")])
+        let registry = try await TestRegistry.make(engine, in: folder)
+        let reports = try await CatalogImporter(store: registry.store).importPaths([repositoryRoot.appendingPathComponent("catalogs")])
         #expect(reports.allSatisfy { $0.outcome == .succeeded }, "\(reports.flatMap(\.problems))")
         #expect(reports.last?.kind == .stampOrders)
         #expect(reports.contains { $0.file.hasSuffix(".xlsx") })

@@ -108,7 +108,8 @@ private func rows(of reader: some TableReader) throws -> [RawRow] {
         }
     }
 
-    @Test func readsALargeWorkbookWrittenByOpenpyxlAsAStream() throws {
+    @Test(arguments: RegistryEngine.available)
+    func readsALargeWorkbookWrittenByOpenpyxlAsAStream(engine: RegistryEngine) async throws {
         // 30,000 rows is about 19 MB of sheet XML: more than the XML parser takes in one piece.
         let folder = TemporaryFolder()
         let file = folder.url.appendingPathComponent("large.xlsx")
@@ -122,11 +123,11 @@ private func rows(of reader: some TableReader) throws -> [RawRow] {
                               "Đặc sản xứ Thanh, gói lá chuối, ăn kèm lá đinh lăng & tỏi ớt <ngon>"])
             book.save(sys.argv[1])
             """, file.path])
-        let registry = try Registry(path: folder.path("registry.sqlite"))
-        let report = try CatalogImporter(registry: registry).importFile(at: file)
+        let registry = try await TestRegistry.make(engine, in: folder)
+        let report = try await CatalogImporter(store: registry.store).importFile(at: file)
         #expect(report.outcome == .succeeded, "\(report.problems.prefix(3))")
         #expect(report.inserted == 30_000)
-        let last = try registry.read { try String.fetchOne($0, sql: "SELECT description FROM products WHERE code = 'SP-29999'") }
+        let last = try await registry.value("SELECT description FROM products WHERE code = 'SP-29999'")
         #expect(last == "Đặc sản xứ Thanh, gói lá chuối, ăn kèm lá đinh lăng & tỏi ớt <ngon>")
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Imports producer catalogs and stamp orders into the registry.
 ///
@@ -8,16 +7,16 @@ import GRDB
 /// good rows). A rejected file leaves the catalog tables exactly as they were; the attempt itself
 /// is kept in the job log. Importing the same file again changes nothing.
 public struct CatalogImporter: Sendable {
-    public let registry: Registry
+    public let store: any RegistryStore
 
-    public init(registry: Registry) {
-        self.registry = registry
+    public init(store: any RegistryStore) {
+        self.store = store
     }
 
     /// Imports files and folders: folders are searched for `.csv` and `.xlsx` files, and every
     /// catalog is imported before any stamp-order file, since orders name catalog products.
     public func importPaths(_ paths: [URL], options: ImportOptions = ImportOptions(),
-                            progress: (@Sendable (ImportProgress) -> Void)? = nil) throws -> [FileImportReport] {
+                            progress: (@Sendable (ImportProgress) -> Void)? = nil) async throws -> [FileImportReport] {
         let files = try InputFiles.expand(paths)
         var catalogs: [URL] = []
         var orders: [URL] = []
@@ -30,32 +29,32 @@ public struct CatalogImporter: Sendable {
                 catalogs.append(file)
             }
         }
-        return try (catalogs + orders).map { file in
+        var reports: [FileImportReport] = []
+        for file in catalogs + orders {
             do {
-                return try importFile(at: file, options: options, progress: progress)
+                reports.append(try await importFile(at: file, options: options, progress: progress))
             } catch let error as CatalogError {
                 // One unreadable file is reported, and the others are still imported.
-                return try recordUnreadable(file, error: error, options: options)
+                reports.append(try await recordUnreadable(file, error: error, options: options))
             }
         }
+        return reports
     }
 
-    private func recordUnreadable(_ url: URL, error: CatalogError, options: ImportOptions) throws -> FileImportReport {
+    private func recordUnreadable(_ url: URL, error: CatalogError, options: ImportOptions) async throws -> FileImportReport {
         let file = InputFiles.displayPath(url)
         var report = FileImportReport(file: file, kind: nil, checksum: try? Digest.sha256(ofFile: url), outcome: .unreadable)
         report.failure = error.description
         guard !options.dryRun else { return report }
-        report.jobID = try registry.write { db in
-            try JobLog.record(db, kind: "import", file: file, checksum: report.checksum, startedAt: Timestamp.now(),
-                              outcome: "failed", message: error.description)
-        }
+        report.jobID = try await store.recordJob(JobStart(kind: "import", file: file, checksum: report.checksum), outcome: .failed,
+                                                 counts: JobCounts(), message: error.description)
         return report
     }
 
     /// Imports one file as one batch. Problems with the data come back in the report (outcome
     /// `rejected`); a file that cannot be read at all, or has no usable header, throws.
     public func importFile(at url: URL, options: ImportOptions = ImportOptions(),
-                           progress: (@Sendable (ImportProgress) -> Void)? = nil) throws -> FileImportReport {
+                           progress: (@Sendable (ImportProgress) -> Void)? = nil) async throws -> FileImportReport {
         let started = Date()
         let file = InputFiles.displayPath(url)
         let checksum: String
@@ -65,104 +64,12 @@ public struct CatalogImporter: Sendable {
             throw CatalogError.unreadable(file: file, reason: (error as NSError).localizedDescription)
         }
         let reader = try InputFiles.reader(for: url)
-        let stamp = Timestamp.now()
-
-        let attempt: (Database) throws -> FileImportReport = { db in
-            var report = FileImportReport(file: file, kind: nil, checksum: checksum, outcome: .succeeded)
-            var jobID: Int64?
-            if !options.dryRun {
-                jobID = try JobLog.start(db, kind: "import", file: file, checksum: checksum, startedAt: stamp)
-            }
-            var header: HeaderMap?
-            var repeats: RepeatedKeys?
-            var catalogWriter: CatalogWriter?
-            var orderWriter: StampOrderWriter?
-            var lastReported = 0
-            let stream = ParsedRowStream(reader: reader, file: file, folder: url.deletingLastPathComponent(), today: options.today)
-            defer { stream.stop() }
-
-            func record(_ change: Result<RowChange, RowErrors>) {
-                report.rows += 1
-                switch change {
-                case .success(.inserted): report.inserted += 1
-                case .success(.updated): report.updated += 1
-                case .success(.unchanged): report.unchanged += 1
-                case .failure(let errors):
-                    report.invalidRows += 1
-                    report.problems.append(contentsOf: errors.problems)
-                }
-            }
-            func reportProgress(_ position: ReadPosition) {
-                guard let progress, report.rows - lastReported >= 2048 else { return }
-                lastReported = report.rows
-                progress(ImportProgress(file: file, rows: report.rows, position: position,
-                                        elapsedSeconds: Date().timeIntervalSince(started)))
-            }
-
-            while let event = stream.next() {
-                switch event {
-                case .failed(let error):
-                    throw error
-                case .header(let map, let row):
-                    header = map
-                    repeats = RepeatedKeys(file: file, header: map)
-                    report.kind = map.kind
-                    if !map.ignoredHeaders.isEmpty {
-                        report.warnings.append("\(file):\(row): ignored column\(map.ignoredHeaders.count > 1 ? "s" : "") "
-                            + map.ignoredHeaders.map { "\"\($0)\"" }.joined(separator: ", "))
-                    }
-                    switch map.kind {
-                    case .catalog: catalogWriter = CatalogWriter(db: db, file: file, header: map, jobID: jobID, now: stamp)
-                    case .stampOrders: orderWriter = StampOrderWriter(db: db, file: file, header: map, jobID: jobID, now: stamp)
-                    }
-                case .products(let rows, let position):
-                    for parsed in rows {
-                        switch repeats!.check(parsed) {
-                        case .failure(let errors): record(.failure(errors))
-                        case .success(let draft): record(try RowErrors.catching { try catalogWriter!.apply(draft, row: parsed.row) })
-                        }
-                    }
-                    reportProgress(position)
-                case .stampOrders(let rows, let position):
-                    for parsed in rows {
-                        switch repeats!.check(parsed) {
-                        case .failure(let errors): record(.failure(errors))
-                        case .success(let draft): record(try RowErrors.catching { try orderWriter!.apply(draft, row: parsed.row) })
-                        }
-                    }
-                    reportProgress(position)
-                }
-            }
-            guard header != nil else { throw CatalogError.missingHeader(file: file) }
-            report.warnings.append(contentsOf: catalogWriter?.warnings ?? [])
-            report.stampOrderIDs = orderWriter?.orderIDs ?? []
-            report.jobID = jobID
-            report.seconds = Date().timeIntervalSince(started)
-            if options.dryRun {
-                report.outcome = .validated
-            } else if report.invalidRows > 0 && !options.skipInvalid {
-                report.outcome = .rejected
-                throw RejectedImport(report: report)
-            } else {
-                report.outcome = report.invalidRows > 0 ? .partial : .succeeded
-                try report.finishJob(db, id: jobID!)
-            }
-            return report
-        }
-
-        var report: FileImportReport
-        do {
-            report = options.dryRun ? try registry.writeAndRollBack(attempt) : try registry.write(attempt)
-        } catch let rejection as RejectedImport {
-            // The data rolled back; the attempt still belongs in the job log.
-            report = rejection.report
-            let rejected = report
-            report.jobID = try registry.write { db in
-                let id = try JobLog.start(db, kind: "import", file: file, checksum: checksum, startedAt: stamp)
-                try rejected.finishJob(db, id: id)
-                return id
-            }
-        }
+        let stream = ParsedRowStream(reader: reader, file: file, folder: url.deletingLastPathComponent(), today: options.today)
+        defer { stream.stop() }
+        let feed = ImportFeed(stream: stream, file: file, checksum: checksum, options: options, started: started, progress: progress)
+        let jobID = try await store.importFile(JobStart(kind: "import", file: file, checksum: checksum), dryRun: options.dryRun, rows: feed)
+        var report = feed.finishedReport()
+        report.jobID = jobID
         if let folder = options.problemsFolder, !report.problems.isEmpty {
             do {
                 report.problemsFile = try ProblemLog.write(report.problems, for: file, in: folder)
@@ -174,21 +81,188 @@ public struct CatalogImporter: Sendable {
     }
 }
 
-extension FileImportReport {
-    /// Ends the file's job-log entry with its outcome, counts and first problems.
-    func finishJob(_ db: Database, id: Int64) throws {
-        let message: String? = problems.isEmpty ? nil
-            : problems.prefix(20).map(\.description).joined(separator: "\n")
-                + (problems.count > 20 ? "\n… and \(problems.count - 20) more" : "")
-        try JobLog.finish(db, id: id, outcome: outcome.rawValue,
-                          counts: JobLog.Counts(rowsRead: rows, inserted: inserted, updated: updated, unchanged: unchanged, invalid: invalidRows),
-                          message: message)
+/// One file's rows on their way to the store: reads the parsed chunks, checks each row against the
+/// rest of the file, hands the store the good ones, and counts what the store did with them.
+private final class ImportFeed: CatalogImportFeed, @unchecked Sendable {
+    // @unchecked: the store calls `next` and `ending` from one task at a time, in order, and the
+    // importer reads the report only once the store is done (CatalogStore.importFile's contract).
+
+    private let stream: ParsedRowStream
+    private let file: String
+    private let options: ImportOptions
+    private let started: Date
+    private let progress: (@Sendable (ImportProgress) -> Void)?
+    private var report: FileImportReport
+    private var repeats: RepeatedKeys?
+    private var catalogWriter: CatalogWriter?
+    private var orderWriter: StampOrderWriter?
+    private var lastReported = 0
+
+    /// The chunk being written: each row's result, nil while the store's answer is awaited.
+    private var results: [Result<RowChange, RowErrors>?] = []
+    private var position = ReadPosition(bytesRead: 0, totalBytes: 0)
+    /// The chunk's rows that went to the store, with their place in `results`.
+    private var products: [(index: Int, row: Int, draft: ProductDraft)] = []
+    private var orders: [(index: Int, row: Int, draft: StampOrderDraft)] = []
+
+    init(stream: ParsedRowStream, file: String, checksum: String, options: ImportOptions, started: Date,
+         progress: (@Sendable (ImportProgress) -> Void)?) {
+        self.stream = stream
+        self.file = file
+        self.options = options
+        self.started = started
+        self.progress = progress
+        report = FileImportReport(file: file, kind: nil, checksum: checksum, outcome: .succeeded)
+    }
+
+    func next(after answer: CatalogAnswer?) throws -> CatalogRequest? {
+        switch answer {
+        case nil:
+            break
+        case .productsWritten(let outcomes):
+            try expectOne(outcomes.count, per: products.count)
+            for (written, outcome) in zip(products, outcomes) {
+                results[written.index] = catalogWriter?.change(outcome, of: written.draft, row: written.row)
+            }
+            finishChunk()
+        case .productsFound(let candidates):
+            let byCode = Dictionary(grouping: candidates, by: \.code)
+            var writes: [StampOrderWrite] = []
+            var written: [(index: Int, row: Int, draft: StampOrderDraft)] = []
+            for order in orders {
+                switch orderWriter?.prepare(order.draft, row: order.row, candidates: byCode[order.draft.productCode] ?? []) {
+                case .success(let write)?:
+                    writes.append(write)
+                    written.append(order)
+                case .failure(let errors)?: results[order.index] = .failure(errors)
+                case nil: break
+                }
+            }
+            orders = written
+            if !writes.isEmpty { return .writeStampOrders(writes) }
+            finishChunk()
+        case .stampOrdersWritten(let outcomes):
+            try expectOne(outcomes.count, per: orders.count)
+            for (written, outcome) in zip(orders, outcomes) {
+                results[written.index] = orderWriter?.change(outcome, of: written.draft, row: written.row)
+            }
+            finishChunk()
+        }
+
+        while let event = stream.next() {
+            switch event {
+            case .failed(let error):
+                throw error
+            case .header(let map, let row):
+                repeats = RepeatedKeys(file: file, header: map)
+                report.kind = map.kind
+                if !map.ignoredHeaders.isEmpty {
+                    report.warnings.append("\(file):\(row): ignored column\(map.ignoredHeaders.count > 1 ? "s" : "") "
+                        + map.ignoredHeaders.map { "\"\($0)\"" }.joined(separator: ", "))
+                }
+                switch map.kind {
+                case .catalog: catalogWriter = CatalogWriter(file: file, header: map)
+                case .stampOrders: orderWriter = StampOrderWriter(file: file, header: map)
+                }
+            case .products(let rows, let position):
+                guard let catalogWriter, repeats != nil else { throw CatalogError.missingHeader(file: file) }
+                self.position = position
+                var writes: [CatalogProductWrite] = []
+                for parsed in rows {
+                    switch repeats?.check(parsed).flatMap({ catalogWriter.prepare($0, row: parsed.row) }) {
+                    case .success(let write)?:
+                        products.append((results.count, parsed.row, write.product))
+                        writes.append(write)
+                        results.append(nil)
+                    case .failure(let errors)?: results.append(.failure(errors))
+                    case nil: break
+                    }
+                }
+                if !writes.isEmpty { return .writeProducts(writes) }
+                finishChunk()
+            case .stampOrders(let rows, let position):
+                guard orderWriter != nil, repeats != nil else { throw CatalogError.missingHeader(file: file) }
+                self.position = position
+                var codes: [String] = []
+                for parsed in rows {
+                    switch repeats?.check(parsed) {
+                    case .success(let draft)?:
+                        orders.append((results.count, parsed.row, draft))
+                        codes.append(draft.productCode)
+                        results.append(nil)
+                    case .failure(let errors)?: results.append(.failure(errors))
+                    case nil: break
+                    }
+                }
+                if !codes.isEmpty { return .findProducts(codes: Array(Set(codes)).sorted()) }
+                finishChunk()
+            }
+        }
+        guard report.kind != nil else { throw CatalogError.missingHeader(file: file) }
+        return nil
+    }
+
+    private func expectOne(_ answered: Int, per asked: Int) throws {
+        guard answered == asked else {
+            throw RegistryError.failed(operation: "import \(file)", reason: "it answered \(answered) of \(asked) rows")
+        }
+    }
+
+    /// Counts the chunk's rows in row order, and tells how far the file is.
+    private func finishChunk() {
+        for result in results {
+            report.rows += 1
+            switch result {
+            case .success(.inserted)?: report.inserted += 1
+            case .success(.updated)?: report.updated += 1
+            case .success(.unchanged)?: report.unchanged += 1
+            case .failure(let errors)?:
+                report.invalidRows += 1
+                report.problems.append(contentsOf: errors.problems)
+            case nil:
+                break // Every row given to the store is answered (`expectOne`).
+            }
+        }
+        results.removeAll(keepingCapacity: true)
+        products.removeAll(keepingCapacity: true)
+        orders.removeAll(keepingCapacity: true)
+        guard let progress, report.rows - lastReported >= 2048 else { return }
+        lastReported = report.rows
+        progress(ImportProgress(file: file, rows: report.rows, position: position, elapsedSeconds: Date().timeIntervalSince(started)))
+    }
+
+    func ending() -> CatalogImportEnding {
+        let counts = JobCounts(rowsRead: report.rows, inserted: report.inserted, updated: report.updated,
+                               unchanged: report.unchanged, invalid: report.invalidRows)
+        if options.dryRun {
+            report.outcome = .validated
+            return .rollBack
+        }
+        if report.invalidRows > 0 && !options.skipInvalid {
+            report.outcome = .rejected
+            return .reject(counts: counts, message: report.jobMessage)
+        }
+        report.outcome = report.invalidRows > 0 ? .partial : .succeeded
+        return .commit(outcome: report.outcome == .partial ? .partial : .succeeded, counts: counts, message: report.jobMessage)
+    }
+
+    /// The file's report, once the store is done with it.
+    func finishedReport() -> FileImportReport {
+        var finished = report
+        finished.warnings.append(contentsOf: catalogWriter?.warnings ?? [])
+        finished.stampOrderIDs = orderWriter?.orderIDs ?? []
+        finished.seconds = Date().timeIntervalSince(started)
+        return finished
     }
 }
 
-/// Carries a rejected file's report out of its transaction, which rolls it back.
-private struct RejectedImport: Error {
-    var report: FileImportReport
+extension FileImportReport {
+    /// The job log's message for the file: its first problems.
+    var jobMessage: String? {
+        problems.isEmpty ? nil
+            : problems.prefix(20).map(\.description).joined(separator: "\n")
+                + (problems.count > 20 ? "\n… and \(problems.count - 20) more" : "")
+    }
 }
 
 enum RowChange {

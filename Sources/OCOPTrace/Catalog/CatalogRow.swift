@@ -17,6 +17,18 @@ public struct ProducerDraft: Hashable, Sendable {
     static func identityKey(name: String, province: String) -> String {
         name.matchingKey + "\u{1F}" + province.matchingKey
     }
+
+    /// The producer with what a later row adds: a row fills in attributes, it never blanks one;
+    /// the name and province (the identity) stay as first written.
+    func filledIn(by later: ProducerDraft) -> ProducerDraft {
+        var merged = self
+        merged.type = later.type ?? type
+        merged.taxID = later.taxID ?? taxID
+        merged.commune = later.commune ?? commune
+        merged.district = later.district ?? district
+        merged.gln = later.gln ?? gln
+        return merged
+    }
 }
 
 /// A validated catalog row: one product of one producer.
@@ -91,201 +103,6 @@ public struct StampOrderDraft: Hashable, Sendable {
     public var producedOn: CalendarDate
     public var expiresOn: CalendarDate?
 }
-
-/// Turns raw rows into drafts, collecting every problem of a row rather than stopping at the first.
-struct RowParser: Sendable {
-    let file: String
-    let header: HeaderMap
-    let folder: URL
-    let today: CalendarDate
-
-    /// Most stamps in one order line: a province issues about half a million a year.
-    static let maximumStampsPerOrder = 1_000_000
-
-    private final class Collector {
-        var problems: [RowProblem] = []
-    }
-
-    /// Lookups by the text as written: a catalog repeats a few spellings on every row, and
-    /// normalising a spelling is the slow part.
-    final class Memo: @unchecked Sendable {
-        // @unchecked: a RowParser, and so its memo, is used by one thread at a time.
-        var producerTypes: [String: ProducerType?] = [:]
-        var groups: [String: OCOPGroup?] = [:]
-        var identityKeys: [WrittenProducer: String] = [:]
-
-        struct WrittenProducer: Hashable {
-            var name: String
-            var province: String
-        }
-
-        func identityKey(name: String, province: String) -> String {
-            let written = WrittenProducer(name: name, province: province)
-            if let known = identityKeys[written] { return known }
-            let key = ProducerDraft.identityKey(name: name, province: province)
-            identityKeys[written] = key
-            return key
-        }
-    }
-    let memo = Memo()
-
-    func product(from row: RawRow) -> ParsedRow<ProductDraft> {
-        let collector = Collector()
-        func problem(_ column: Column?, _ message: String) {
-            collector.problems.append(RowProblem(file: file, row: row.number, column: column.map(header.header(of:)), message: message))
-        }
-        func text(_ column: Column) -> String? {
-            let value = header.cell(column, in: row).nfc.collapsingWhitespace
-            return value.isEmpty ? nil : value
-        }
-        func required(_ column: Column) -> String {
-            guard let value = text(column) else {
-                problem(column, "\(column.displayName) is required")
-                return ""
-            }
-            return value
-        }
-        func parse<T>(_ column: Column, _ parser: (String) throws(FieldParsers.Invalid) -> T) -> T? {
-            guard let value = text(column) else { return nil }
-            do { return try parser(value) } catch { problem(column, error.message); return nil }
-        }
-
-        let code = required(.productCode)
-        if code.count > 64 { problem(.productCode, "the product code has \(code.count) characters; keep it under 64") }
-        let name = required(.name)
-        if name.count > 255 { problem(.name, "the product name has \(name.count) characters; keep it under 255") }
-        let producerName = required(.producer)
-        let province = required(.province)
-        let gtin = parse(.gtin) { text throws(FieldParsers.Invalid) in
-            do { return try GTIN(parsing: text) } catch { throw FieldParsers.Invalid("\"\(text)\": \(error)") }
-        }
-        let producerType = parse(.producerType) { text throws(FieldParsers.Invalid) in
-            let type = memo.producerTypes[text] ?? ProducerType(parsing: text)
-            memo.producerTypes[text] = type
-            guard let type else {
-                throw FieldParsers.Invalid("\"\(text)\" is not a producer type: write cooperative (HTX), company (Doanh nghiệp), cooperative_group (Tổ hợp tác) or household (Hộ kinh doanh)")
-            }
-            return type
-        }
-        let taxID = parse(.taxID, FieldParsers.taxID)
-        let gln = parse(.gln) { text throws(FieldParsers.Invalid) in
-            do { return try GLN(parsing: text) } catch { throw FieldParsers.Invalid("\"\(text)\": \(error)") }
-        }
-        let group = parse(.ocopGroup) { text throws(FieldParsers.Invalid) in
-            let group = memo.groups[text] ?? OCOPGroup(parsing: text)
-            memo.groups[text] = group
-            guard let group else {
-                throw FieldParsers.Invalid("\"\(text)\" is not an OCOP group: write 1 to 6 or the group's name (Thực phẩm, Đồ uống, Dược liệu..., Thủ công mỹ nghệ, Sinh vật cảnh, Dịch vụ du lịch...)")
-            }
-            return group
-        }
-        let stars = parse(.ocopStars, FieldParsers.stars)
-        let decision = text(.ocopDecision)
-        let recognizedOn = parse(.ocopRecognizedOn, FieldParsers.date)
-        if let recognizedOn, recognizedOn > today {
-            problem(.ocopRecognizedOn, "the recognition date \(recognizedOn.iso) is in the future")
-        }
-        if stars == nil, text(.ocopStars) == nil, decision != nil || recognizedOn != nil {
-            problem(.ocopStars, "a recognition decision or date is given but no star rating: add 3, 4 or 5 stars, or clear the recognition")
-        }
-        let price = parse(.priceVND, FieldParsers.priceVND)
-        if text(.priceVND) == nil { problem(.priceVND, "\(Column.priceVND.displayName) is required") }
-        let weight = parse(.weightGrams, FieldParsers.weightGrams)
-        let packageSize = parse(.packageSize, FieldParsers.packageSize)
-        let shelfLife = parse(.shelfLifeDays, FieldParsers.shelfLifeDays)
-        let stock = parse(.stock) { text throws(FieldParsers.Invalid) in
-            do { return try FieldParsers.count(text, allowZero: true) } catch {
-                throw FieldParsers.Invalid("\"\(text)\" is not a stock count: write a whole number of units, 0 or more")
-            }
-        }
-        let images = parse(.images) { text throws(FieldParsers.Invalid) in try FieldParsers.images(text, relativeTo: folder) } ?? []
-        let embedSignature = parse(.embedSignature, FieldParsers.yesNo) ?? false
-        var description = header.cell(.description, in: row).nfc
-        if description.utf8.contains(0x0D) {
-            description = description.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        }
-        description = description.trimmed
-
-        var uniqueKeys: [UniqueKey] = []
-        if !code.isEmpty, !producerName.isEmpty, !province.isEmpty {
-            uniqueKeys.append(UniqueKey(kind: .productCode, scope: memo.identityKey(name: producerName, province: province),
-                                        value: code, owner: producerName))
-        }
-        if let gtin { uniqueKeys.append(UniqueKey(kind: .gtin, scope: "", value: gtin.digits)) }
-        guard collector.problems.isEmpty, let price else {
-            return ParsedRow(row: row.number, draft: .failure(RowErrors(problems: collector.problems)), uniqueKeys: uniqueKeys)
-        }
-        return ParsedRow(row: row.number, draft: .success(ProductDraft(
-            producer: ProducerDraft(name: producerName, type: producerType, taxID: taxID, commune: text(.commune),
-                                    district: text(.district), province: province, gln: gln),
-            code: code, name: name, gtin: gtin, ocopGroup: group,
-            ocop: stars.map { OCOPRecognition(stars: $0, decision: decision, recognizedOn: recognizedOn) },
-            priceVND: price, unit: text(.unit), weightGrams: weight, shelfLifeDays: shelfLife,
-            description: description.isEmpty ? nil : description, images: images, stock: stock,
-            embedSignature: embedSignature, packageSize: packageSize)), uniqueKeys: uniqueKeys)
-    }
-
-    func stampOrder(from row: RawRow) -> ParsedRow<StampOrderDraft> {
-        let collector = Collector()
-        func problem(_ column: Column?, _ message: String) {
-            collector.problems.append(RowProblem(file: file, row: row.number, column: column.map(header.header(of:)), message: message))
-        }
-        func text(_ column: Column) -> String? {
-            let value = header.cell(column, in: row).nfc.collapsingWhitespace
-            return value.isEmpty ? nil : value
-        }
-        func required(_ column: Column) -> String? {
-            guard let value = text(column) else {
-                problem(column, "\(column.displayName) is required")
-                return nil
-            }
-            return value
-        }
-        let code = required(.productCode)
-        let lotLabel = required(.lot)
-        var lot: LotNumber?
-        if let lotLabel {
-            do { lot = try LotNumber(transliterating: lotLabel) } catch { problem(.lot, error.description) }
-        }
-        var quantity: Int?
-        if let quantityText = required(.quantity) {
-            do {
-                let value = try FieldParsers.count(quantityText, unitWords: ["tem", "stamps"], allowZero: false)
-                if value > RowParser.maximumStampsPerOrder {
-                    problem(.quantity, "\(value) stamps in one order line is more than \(RowParser.maximumStampsPerOrder); split the lot")
-                } else {
-                    quantity = value
-                }
-            } catch {
-                problem(.quantity, "\"\(quantityText)\" is not a number of stamps: write a whole number above 0")
-            }
-        }
-        var producedOn: CalendarDate?
-        if let producedText = required(.producedOn) {
-            do { producedOn = try FieldParsers.date(producedText) } catch { problem(.producedOn, error.message) }
-        }
-        var expiresOn: CalendarDate?
-        if let expiresText = text(.expiresOn) {
-            do { expiresOn = try FieldParsers.date(expiresText) } catch { problem(.expiresOn, error.message) }
-        }
-        if let producedOn, let expiresOn, expiresOn < producedOn {
-            problem(.expiresOn, "the expiry date \(expiresOn.iso) is before the production date \(producedOn.iso)")
-        }
-        var uniqueKeys: [UniqueKey] = []
-        if let code, let lot {
-            // The producer narrows the product only when the file names one.
-            let producer = text(.producer).map { memo.identityKey(name: $0, province: text(.province) ?? "") } ?? ""
-            uniqueKeys.append(UniqueKey(kind: .lot, scope: code + "\u{1F}" + producer, value: lot.code, owner: code))
-        }
-        guard collector.problems.isEmpty, let code, let lotLabel, let lot, let quantity, let producedOn else {
-            return ParsedRow(row: row.number, draft: .failure(RowErrors(problems: collector.problems)), uniqueKeys: uniqueKeys)
-        }
-        return ParsedRow(row: row.number, draft: .success(StampOrderDraft(productCode: code, producerName: text(.producer), province: text(.province),
-                                        lotLabel: lotLabel, lot: lot, quantity: quantity,
-                                        producedOn: producedOn, expiresOn: expiresOn)), uniqueKeys: uniqueKeys)
-    }
-}
-
 /// Every problem found in one row.
 struct RowErrors: Error {
     var problems: [RowProblem]

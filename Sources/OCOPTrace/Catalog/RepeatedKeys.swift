@@ -19,7 +19,7 @@ struct UniqueKey: Sendable {
     /// Whose it is, for the message: the producer's name for a code, the product code for a lot.
     var owner: String = ""
 
-    var column: Column {
+    var column: CatalogColumn {
         switch kind {
         case .productCode: .productCode
         case .gtin: .gtin

@@ -78,8 +78,8 @@ extension ExportReason {
 
     static func noPackageSize(platform: String) -> ExportReason {
         ExportReason(code: "no-package-size",
-                     english: "no package size: \(platform) needs the package length, width and height in cm (column \(Column.packageSize.displayName))",
-                     vietnamese: "thiếu kích thước: \(platform) yêu cầu chiều dài, rộng, cao của gói hàng tính bằng cm (cột \(Column.packageSize.vietnameseHeader))")
+                     english: "no package size: \(platform) needs the package length, width and height in cm (column \(CatalogColumn.packageSize.displayName))",
+                     vietnamese: "thiếu kích thước: \(platform) yêu cầu chiều dài, rộng, cao của gói hàng tính bằng cm (cột \(CatalogColumn.packageSize.vietnameseHeader))")
     }
 
     static func priceTooLow(_ price: Int, minimum: Int) -> ExportReason {
@@ -93,8 +93,8 @@ extension ExportReason {
     }
 
     static func noStock() -> ExportReason {
-        ExportReason(code: "no-stock", english: "no stock in the catalog (column \(Column.stock.displayName)): uploaded as 0, so buyers cannot order it",
-                     vietnamese: "danh mục không có tồn kho (cột \(Column.stock.vietnameseHeader)): tải lên là 0, người mua không đặt được")
+        ExportReason(code: "no-stock", english: "no stock in the catalog (column \(CatalogColumn.stock.displayName)): uploaded as 0, so buyers cannot order it",
+                     vietnamese: "danh mục không có tồn kho (cột \(CatalogColumn.stock.vietnameseHeader)): tải lên là 0, người mua không đặt được")
     }
 
     static func idShortened(to length: Int) -> ExportReason {

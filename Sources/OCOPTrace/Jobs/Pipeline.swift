@@ -3,13 +3,10 @@ import Foundation
 /// The main job, `ocoptrace run`: every stage that exists, on a folder of catalogs and stamp
 /// orders: import, the traceability minimum check, stamp issuance, label sheets, then marketplace listings.
 public struct Pipeline: Sendable {
-    public let registry: Registry
-    /// The registry for the stages on the store (issuing, labels).
     public let store: any RegistryStore
     public let outputFolder: URL
 
-    public init(registry: Registry, store: any RegistryStore, outputFolder: URL) {
-        self.registry = registry
+    public init(store: any RegistryStore, outputFolder: URL) {
         self.store = store
         self.outputFolder = outputFolder
     }
@@ -57,11 +54,8 @@ public struct Pipeline: Sendable {
                     progress: (@Sendable (ImportProgress) -> Void)? = nil,
                     issueProgress: (@Sendable (IssueProgress) -> Void)? = nil) async throws -> Summary {
         let started = Date()
-        // The export stage reads through the store (the other stages still take the registry); its
-        // connections close when it is released at the end of the run.
-        let store = try SQLiteStore(path: registry.path, access: .readWrite)
         try FileManager.default.createDirectory(at: outputFolder, withIntermediateDirectories: true)
-        let imports = try CatalogImporter(registry: registry).importPaths([folder], options: options, progress: progress)
+        let imports = try await CatalogImporter(store: store).importPaths([folder], options: options, progress: progress)
         let traceability = try await TraceabilityCheck(store: store).run(language: reportLanguage)
         let orders = imports.filter { $0.outcome == .succeeded || $0.outcome == .partial }.flatMap(\.stampOrderIDs)
         // Each stage goes on past a failed batch, label sheet or marketplace, and says where it failed.

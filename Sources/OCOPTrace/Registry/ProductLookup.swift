@@ -1,5 +1,3 @@
-import GRDB
-
 /// Finding a product by its code, which is unique per producer only: one place for stamp-order
 /// files and for `issue`, each of which turns the outcome into its own kind of error.
 enum ProductLookup {
@@ -11,11 +9,7 @@ enum ProductLookup {
         case nameContains(String?)
     }
 
-    struct Match {
-        var id: Int64
-        var shelfLifeDays: Int?
-        var producer: String
-    }
+    typealias Match = ProductCandidate
 
     enum Outcome {
         case found(Match)
@@ -27,20 +21,17 @@ enum ProductLookup {
         case ambiguous([String])
     }
 
-    static func find(_ db: Database, code: String, producer filter: ProducerFilter) throws -> Outcome {
-        let candidates = try Row.fetchAll(db, sql: """
-            SELECT p.id, p.shelf_life_days, pr.name, pr.province FROM products p
-            JOIN producers pr ON pr.id = p.producer_id WHERE p.code = ?
-            """, arguments: [code])
-        let matching = ProductLookup.matching(candidates, filter, name: { $0["name"] }, province: { $0["province"] })
-        switch matching.count {
-        case 1: return .found(Match(id: matching[0]["id"], shelfLifeDays: matching[0]["shelf_life_days"], producer: matching[0]["name"]))
+    /// The one of `candidates` (every product with the code) that the filter means.
+    static func choose(among candidates: [ProductCandidate], producer filter: ProducerFilter) -> Outcome {
+        let kept = matching(candidates, filter, name: \.producer, province: \.province)
+        switch kept.count {
+        case 1: return .found(kept[0])
         case 0: return candidates.isEmpty ? .unknown : .notForProducer
-        default: return .ambiguous(matching.map { $0["name"] })
+        default: return .ambiguous(kept.map(\.producer))
         }
     }
 
-    /// The candidates a producer filter keeps, whichever engine read them.
+    /// The candidates a producer filter keeps (stamp-order rows and `issue --product` alike).
     static func matching<Candidate>(_ candidates: [Candidate], _ filter: ProducerFilter, name: (Candidate) -> String,
                                     province: (Candidate) -> String) -> [Candidate] {
         candidates.filter { candidate in

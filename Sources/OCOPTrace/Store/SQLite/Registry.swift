@@ -79,18 +79,6 @@ public final class Registry: Sendable {
         try pool.write(body)
     }
 
-    /// Runs `body` in a transaction that is always rolled back: for dry runs.
-    func writeAndRollBack<T>(_ body: (Database) throws -> T) throws -> T {
-        try pool.writeWithoutTransaction { db in
-            var result: T?
-            try db.inTransaction(.immediate) {
-                result = try body(db)
-                return .rollback
-            }
-            return result!
-        }
-    }
-
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
         try pool.read(body)
     }

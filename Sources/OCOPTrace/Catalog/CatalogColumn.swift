@@ -1,6 +1,6 @@
 /// A column of a producer catalog or a stamp-order file, with the English and Vietnamese headers
 /// (and common variants) it is recognised by.
-public enum Column: String, CaseIterable, Sendable, Codable {
+public enum CatalogColumn: String, CaseIterable, Sendable, Codable {
     case productCode = "product_code"
     case name
     case gtin
@@ -98,9 +98,9 @@ public enum Column: String, CaseIterable, Sendable, Codable {
     /// How this column is named in messages: both headers, so either reader recognises it.
     public var displayName: String { "\(rawValue) (\(vietnameseHeader))" }
 
-    static let headerIndex: [String: Column] = {
-        var index: [String: Column] = [:]
-        for column in Column.allCases {
+    static let headerIndex: [String: CatalogColumn] = {
+        var index: [String: CatalogColumn] = [:]
+        for column in CatalogColumn.allCases {
             for header in [column.rawValue, column.vietnameseHeader] + column.aliases {
                 index[header.matchingKey] = column
             }
@@ -111,80 +111,7 @@ public enum Column: String, CaseIterable, Sendable, Codable {
     /// The column a header names, ignoring case, surrounding and repeated spaces, underscores,
     /// Unicode normalisation form and Vietnamese diacritics.
     public init?(header: String) {
-        guard let column = Column.headerIndex[header.matchingKey] else { return nil }
+        guard let column = CatalogColumn.headerIndex[header.matchingKey] else { return nil }
         self = column
-    }
-}
-
-/// What an input file holds, told apart by its columns.
-public enum InputKind: String, Sendable, Codable {
-    case catalog
-    case stampOrders = "stamp_orders"
-
-    public var requiredColumns: [Column] {
-        switch self {
-        case .catalog: [.productCode, .name, .producer, .province, .priceVND]
-        case .stampOrders: [.productCode, .lot, .quantity, .producedOn]
-        }
-    }
-
-    public var allowedColumns: Set<Column> {
-        switch self {
-        case .catalog: Set(Column.allCases).subtracting([.lot, .quantity, .producedOn, .expiresOn])
-        case .stampOrders: [.productCode, .producer, .province, .lot, .quantity, .producedOn, .expiresOn, .name, .gtin]
-        }
-    }
-}
-
-/// The columns found in a header row: where each one is and how the file spells it.
-public struct HeaderMap: Sendable {
-    public let kind: InputKind
-    private var positions: [Column: (index: Int, header: String)] = [:]
-    /// Headers that name no known column; their cells are ignored.
-    public private(set) var ignoredHeaders: [String] = []
-
-    public init(header: RawRow, file: String) throws {
-        var positions: [Column: (index: Int, header: String)] = [:]
-        var ignored: [String] = []
-        for (index, text) in header.cells.enumerated() {
-            let trimmed = text.nfc.collapsingWhitespace
-            guard !trimmed.isEmpty else { continue }
-            guard let column = Column(header: trimmed) else {
-                ignored.append(trimmed)
-                continue
-            }
-            if let first = positions[column] {
-                throw CatalogError.duplicateColumn(file: file, column: column.displayName, first: first.header, second: trimmed)
-            }
-            positions[column] = (index, trimmed)
-        }
-        let isOrders = positions[.lot] != nil || positions[.quantity] != nil
-        let isCatalog = positions[.priceVND] != nil || positions[.name] != nil && !isOrders
-        guard isOrders || isCatalog else { throw CatalogError.unknownKind(file: file) }
-        let kind: InputKind = isOrders ? .stampOrders : .catalog
-        let missing = kind.requiredColumns.filter { positions[$0] == nil }
-        guard missing.isEmpty else {
-            throw CatalogError.missingColumns(file: file, columns: missing.map(\.displayName))
-        }
-        for (column, position) in positions where !kind.allowedColumns.contains(column) {
-            ignored.append(position.header)
-            positions[column] = nil
-        }
-        self.kind = kind
-        self.positions = positions
-        self.ignoredHeaders = ignored
-    }
-
-    public func contains(_ column: Column) -> Bool { positions[column] != nil }
-
-    /// The header as the file writes it, for messages.
-    public func header(of column: Column) -> String {
-        positions[column]?.header ?? column.rawValue
-    }
-
-    /// The cell of `column` in `row`, or "" when the file has no such column.
-    public func cell(_ column: Column, in row: RawRow) -> String {
-        guard let position = positions[column] else { return "" }
-        return row[position.index]
     }
 }

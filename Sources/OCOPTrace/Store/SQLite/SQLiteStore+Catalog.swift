@@ -1,0 +1,206 @@
+import Foundation
+import GRDB
+
+extension ProductCandidate: FetchableRecord {}
+
+extension SQLiteStore {
+    public func importFile(_ job: JobStart, dryRun: Bool, rows feed: any CatalogImportFeed) async throws -> Int64? {
+        do {
+            // The whole file inside one write closure: SQLite answers each row in-process, so the
+            // rows are written one by one, with no hop between threads per row.
+            return try await write { db in
+                let jobID = dryRun ? nil
+                    : try JobLog.start(db, kind: job.kind, file: job.file, checksum: job.checksum, startedAt: job.startedAt)
+                let tables = SQLiteCatalogTables(db: db, jobID: jobID, now: job.startedAt)
+                var answer: CatalogAnswer?
+                while let request = try feed.next(after: answer) {
+                    answer = try tables.answer(request)
+                }
+                let ending = feed.ending()
+                guard let jobID, case .commit(let outcome, let counts, let message) = ending else {
+                    throw CatalogRollBack(ending: ending)
+                }
+                try JobLog.finish(db, id: jobID, outcome: outcome.rawValue, counts: counts, message: message)
+                return jobID
+            }
+        } catch let rollBack as CatalogRollBack {
+            guard case .reject(let counts, let message) = rollBack.ending, !dryRun else { return nil }
+            // The data rolled back; the attempt still belongs in the job log.
+            return try await write { db in
+                try JobLog.record(db, kind: job.kind, file: job.file, checksum: job.checksum, startedAt: job.startedAt,
+                                  outcome: JobOutcome.rejected.rawValue, counts: counts, message: message)
+            }
+        }
+    }
+
+    /// Every product with the code, whichever its producer, oldest first.
+    static func productCandidates(_ db: Database, code: String) throws -> [ProductCandidate] {
+        try ProductCandidate.fetchAll(db, sql: """
+            SELECT p.id, p.code, p.shelf_life_days, pr.name AS producer, pr.province FROM products p
+            JOIN producers pr ON pr.id = p.producer_id WHERE p.code = ? ORDER BY p.id
+            """, arguments: [code])
+    }
+}
+
+/// An import's statements inside its one SQLite transaction, with what it has learnt of the
+/// registry so far: a catalog repeats its producer on every row, and a producer's products are
+/// read once.
+private final class SQLiteCatalogTables {
+    private let db: Database
+    private let jobID: Int64?
+    private let now: String
+
+    private struct ProducerState {
+        var id: Int64
+        var stored: ProducerDraft
+    }
+
+    private var producers: [String: ProducerState] = [:]
+    /// Existing products of each producer met so far: code → (id, fingerprint).
+    private var products: [Int64: [String: (id: Int64, fingerprint: String)]] = [:]
+    /// The producer of the previous row: catalogs list a producer's products together, and the
+    /// same description as the row before needs no merging again.
+    private var previousProducer: (draft: ProducerDraft, id: Int64)?
+
+    init(db: Database, jobID: Int64?, now: String) {
+        self.db = db
+        self.jobID = jobID
+        self.now = now
+    }
+
+    func answer(_ request: CatalogRequest) throws -> CatalogAnswer {
+        switch request {
+        case .writeProducts(let writes):
+            .productsWritten(try writes.map(write))
+        case .findProducts(let codes):
+            .productsFound(try codes.flatMap { try SQLiteStore.productCandidates(db, code: $0) })
+        case .writeStampOrders(let writes):
+            .stampOrdersWritten(try writes.map(write))
+        }
+    }
+
+    // MARK: Products
+
+    private func write(_ write: CatalogProductWrite) throws -> ProductWriteOutcome {
+        let draft = write.product
+        let producerID: Int64
+        if let previous = previousProducer, previous.draft == draft.producer {
+            producerID = previous.id
+        } else {
+            producerID = try producer(for: draft.producer, key: write.producerKey)
+            previousProducer = (draft.producer, producerID)
+        }
+
+        let existing = try existingProducts(of: producerID)[draft.code]
+        let fingerprint = draft.fingerprint
+        if let existing, existing.fingerprint == fingerprint { return .unchanged }
+        do {
+            if let existing {
+                try db.cachedStatement(sql: """
+                    UPDATE products SET name = ?, gtin = ?, ocop_group = ?, ocop_stars = ?, ocop_decision = ?,
+                        ocop_recognized_on = ?, price_vnd = ?, unit = ?, weight_g = ?, shelf_life_days = ?,
+                        description = ?, images = ?, stock = ?, embed_signature = ?, length_cm = ?, width_cm = ?, height_cm = ?, fingerprint = ?, job_id = ?, updated_at = ?
+                    WHERE id = ?
+                    """).execute(arguments: productValues(draft) + [fingerprint, jobID, now, existing.id])
+                products[producerID]![draft.code] = (existing.id, fingerprint)
+                return .updated
+            }
+            try db.cachedStatement(sql: """
+                INSERT INTO products (name, gtin, ocop_group, ocop_stars, ocop_decision, ocop_recognized_on,
+                    price_vnd, unit, weight_g, shelf_life_days, description, images, stock, embed_signature, length_cm, width_cm, height_cm, fingerprint, job_id,
+                    updated_at, created_at, producer_id, code)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: productValues(draft) + [fingerprint, jobID, now, now, producerID, draft.code])
+            products[producerID]![draft.code] = (db.lastInsertedRowID, fingerprint)
+            return .inserted
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            // The one unique key a valid row can break is the GTIN (codes are unique per producer,
+            // and this producer's were read above): SQLite undid the statement, not the transaction.
+            guard let gtin = draft.gtin,
+                  let owner = try Row.fetchOne(db, sql: """
+                      SELECT p.code, pr.name AS producer FROM products p JOIN producers pr ON pr.id = p.producer_id
+                      WHERE p.gtin = ?
+                      """, arguments: [gtin.digits])
+            else { throw error }
+            return .gtinTaken(code: owner["code"], producer: owner["producer"])
+        }
+    }
+
+    private func productValues(_ draft: ProductDraft) -> StatementArguments {
+        [
+            draft.name, draft.gtin?.digits, draft.ocopGroup?.rawValue, draft.ocop?.stars, draft.ocop?.decision,
+            draft.ocop?.recognizedOn?.iso, draft.priceVND, draft.unit, draft.weightGrams, draft.shelfLifeDays,
+            draft.description, draft.imagesJSON, draft.stock, draft.embedSignature,
+            draft.packageSize?.lengthCm, draft.packageSize?.widthCm, draft.packageSize?.heightCm,
+        ]
+    }
+
+    private func existingProducts(of producerID: Int64) throws -> [String: (id: Int64, fingerprint: String)] {
+        if let known = products[producerID] { return known }
+        var loaded: [String: (id: Int64, fingerprint: String)] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, code, fingerprint FROM products WHERE producer_id = ?", arguments: [producerID])
+        while let row = try rows.next() {
+            loaded[row["code"]] = (row["id"], row["fingerprint"])
+        }
+        products[producerID] = loaded
+        return loaded
+    }
+
+    /// The producer's id, inserting the producer, or filling in what the row adds to it.
+    private func producer(for draft: ProducerDraft, key: String) throws -> Int64 {
+        var state: ProducerState
+        if let known = producers[key] {
+            state = known
+        } else if let stored = try Row.fetchOne(db, sql: "SELECT * FROM producers WHERE identity_key = ?", arguments: [key]) {
+            state = ProducerState(id: stored["id"], stored: ProducerDraft(
+                name: stored["name"], type: (stored["type"] as String?).flatMap(ProducerType.init(rawValue:)),
+                taxID: stored["tax_id"], commune: stored["commune"], district: stored["district"], province: stored["province"],
+                gln: (stored["gln"] as String?).flatMap { try? GLN(parsing: $0) }))
+        } else {
+            try db.execute(sql: """
+                INSERT INTO producers (name, identity_key, type, tax_id, commune, district, province, gln, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [draft.name, key, draft.type?.rawValue, draft.taxID, draft.commune, draft.district,
+                                 draft.province, draft.gln?.digits, now, now])
+            state = ProducerState(id: db.lastInsertedRowID, stored: draft)
+        }
+        let merged = state.stored.filledIn(by: draft)
+        if merged != state.stored {
+            try db.execute(sql: """
+                UPDATE producers SET type = ?, tax_id = ?, commune = ?, district = ?, gln = ?, updated_at = ? WHERE id = ?
+                """, arguments: [merged.type?.rawValue, merged.taxID, merged.commune, merged.district, merged.gln?.digits, now, state.id])
+            state.stored = merged
+        }
+        producers[key] = state
+        return state.id
+    }
+
+    // MARK: Stamp orders
+
+    private func write(_ write: StampOrderWrite) throws -> StampOrderWriteOutcome {
+        let existing = try Row.fetchOne(db, sql: """
+            SELECT id, lot_label, quantity, produced_on, expires_on, status FROM stamp_orders WHERE product_id = ? AND lot = ?
+            """, arguments: [write.productID, write.lot])
+        if let existing {
+            let id: Int64 = existing["id"]
+            let same = existing["quantity"] == write.quantity
+                && existing["produced_on"] == write.producedOn.iso
+                && existing["expires_on"] == write.expiresOn?.iso
+                && existing["lot_label"] == write.lotLabel
+            if same { return .unchanged(id: id) }
+            let status = StampOrderStatus(rawValue: existing["status"]) ?? .issued
+            guard status == .pending else { return .locked(id: id, status: status) }
+            try db.execute(sql: """
+                UPDATE stamp_orders SET lot_label = ?, quantity = ?, produced_on = ?, expires_on = ?, job_id = ?, updated_at = ?
+                WHERE id = ?
+                """, arguments: [write.lotLabel, write.quantity, write.producedOn.iso, write.expiresOn?.iso, jobID, now, id])
+            return .updated(id: id)
+        }
+        try db.execute(sql: """
+            INSERT INTO stamp_orders (product_id, lot, lot_label, quantity, produced_on, expires_on, job_id, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [write.productID, write.lot, write.lotLabel, write.quantity, write.producedOn.iso,
+                             write.expiresOn?.iso, jobID, now, now])
+        return .inserted(id: db.lastInsertedRowID)
+    }
+}
