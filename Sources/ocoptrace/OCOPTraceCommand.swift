@@ -38,8 +38,6 @@ struct RegistryOptions: ParsableArguments {
         valueName: "path|url"))
     var db: String?
 
-    var path: String { Registry.resolvePath(db) }
-
     /// Where the registry is. A malformed PostgreSQL URL is a usage error.
     var location: RegistryLocation {
         get throws {
@@ -75,7 +73,7 @@ struct RegistryOptions: ParsableArguments {
     }
 
     /// The folder the registry is in (`output/` by default), where reports beside it go.
-    var outputFolder: URL { ((try? location) ?? .sqlite(path: Registry.defaultPath)).outputFolder }
+    var outputFolder: URL { ((try? location) ?? .sqlite(path: RegistryLocation.defaultPath)).outputFolder }
 }
 
 /// Exit codes, documented in the README.

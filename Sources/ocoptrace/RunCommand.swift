@@ -60,7 +60,7 @@ struct RunCommand: AsyncParsableCommand {
             for failure in summary.failures { Console.error(failure.description) }
             let counts = summary.registry
             print("""
-                Registry \(registry.path): \(counts.producers) producers, \(counts.products) products, \
+                Registry \((try? registry.location)?.description ?? ""): \(counts.producers) producers, \(counts.products) products, \
                 \(counts.stampOrders) stamp orders (\(counts.pendingStampOrders) not issued yet), \(counts.issuedStamps) stamps issued. \
                 Done in \(String(format: "%.2f", summary.seconds)) s.
                 """)

@@ -13,9 +13,12 @@ import TestSupport
             NC-500,Nem chua hộp 500g,8938765000015,HTX Nem chua Xuân Lập,Thanh Hóa,85000,7
 
             """)
+        // On SQLite the default place, so that stamps go to output/ as they do for a user.
+        let location = try await TestRegistry.makeLocation(engine, in: folder, name: "output/registry")
+        let db = ["--db", TestRegistry.argument(for: location)]
         for arguments in [["import", "catalog.csv"], ["keys", "generate"],
                           ["issue", "--product", "NC-500", "--lot", "V1", "--count", "30", "--produced", "2026-11-20"]] {
-            let result = try OCOPTraceBinary.run(arguments, in: folder.url)
+            let result = try OCOPTraceBinary.run(arguments + db, in: folder.url)
             precondition(result.status == 0, result.stderr)
         }
         let manifest = try FileManager.default.subpathsOfDirectory(atPath: folder.path("output/stamps")).first { $0.hasSuffix("manifest.csv") }!
@@ -23,10 +26,7 @@ import TestSupport
             .split(separator: "\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         let png = folder.path("output/stamps/" + manifest).replacingOccurrences(of: "manifest.csv", with: rows[0][4])
         try FileManager.default.copyItem(atPath: png, toPath: folder.path("stamp.png"))
-        // The setup commands write the default SQLite registry; on PostgreSQL its rows are copied
-        // into a new database, which the commands under test are then pointed at.
-        let registry = try await TestRegistry.copied(fromSQLite: folder.path("output/registry.sqlite"), to: engine, in: folder)
-        return (folder, rows, ["--db", registry.argument])
+        return (folder, rows, db)
     }
 
     private func jsonLines(_ text: String) throws -> [[String: Any]] {
@@ -87,7 +87,7 @@ import TestSupport
 
     // SQLite only until `pack` reads the signing keys through the store (KeyStore still takes the
     // SQLite Registry; the issuance stage's conversion brings it).
-    @Test(arguments: [RegistryEngine.sqlite]) func revokeThenPackThenVerifyOffline(engine: RegistryEngine) async throws {
+    @Test(arguments: RegistryEngine.available) func revokeThenPackThenVerifyOffline(engine: RegistryEngine) async throws {
         let (folder, rows, db) = try await workspace(engine)
         let revoke = try OCOPTraceBinary.run(["revoke", rows[3][2], "--reason", "cuộn tem bị mất"] + db, in: folder.url)
         #expect(revoke.status == 0, "\(revoke.stderr)")
@@ -99,7 +99,7 @@ import TestSupport
         #expect(offline.status == 1)
         #expect(try jsonLines(offline.stdout).map { $0["status"] as? String } == ["genuine", "genuine", "revoked"])
         // Offline checks never need the registry.
-        try FileManager.default.removeItem(atPath: folder.path("output/registry.sqlite"))
+        if engine == .sqlite { try FileManager.default.removeItem(atPath: folder.path("output/registry.sqlite")) }
         let still = try OCOPTraceBinary.run(["verify", "--offline", "--pack", "province.pack", "--public-key", "keys/" + publicKey, rows[0][3]],
                                             in: folder.url)
         #expect(still.status == 0)

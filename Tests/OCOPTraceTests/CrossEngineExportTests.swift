@@ -16,17 +16,15 @@ private func seededRegistry(_ engine: RegistryEngine, in folder: TemporaryFolder
 
         """)
     let test = try await TestRegistry.make(engine, in: folder)
-    let registry = try Registry(path: test.scratchPath(in: folder))
-    let imported = try CatalogImporter(registry: registry).importFile(at: catalog)
+    let imported = try await CatalogImporter(store: test.store).importFile(at: catalog)
     precondition(imported.outcome == .succeeded, "\(imported.problems)")
-    let issuer = StampIssuer(registry: registry, options: IssueOptions(
+    let issuer = StampIssuer(store: test.store, options: IssueOptions(
         resolver: "https://id.ocoptrace.vn", keysFolder: folder.url.appendingPathComponent("keys"),
         outputFolder: folder.url.appendingPathComponent("output"), writePNGs: false))
     let produced = CalendarDate(year: 2026, month: 11, day: 20)
-    _ = try issuer.issue(productCode: "NC-500", lot: "NC2611A", count: 25, producedOn: produced, expiresOn: produced?.adding(days: 7))
-    _ = try issuer.issue(productCode: "NC-CHAY", lot: "Lô chay 11", count: 4, producedOn: produced, expiresOn: nil)
-    _ = try Revocations(registry: registry).revoke(lot: "Lo-chay-11", productCode: nil, reason: "Thu hồi \"lô\" <chay>")
-    try await test.copyScratch(in: folder)
+    _ = try await issuer.issue(productCode: "NC-500", lot: "NC2611A", count: 25, producedOn: produced, expiresOn: produced?.adding(days: 7))
+    _ = try await issuer.issue(productCode: "NC-CHAY", lot: "Lô chay 11", count: 4, producedOn: produced, expiresOn: nil)
+    _ = try await Revocations(store: test.store).revoke(lot: "Lo-chay-11", productCode: nil, reason: "Thu hồi \"lô\" <chay>")
     return test
 }
 

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Testing
 import TestSupport
 @testable import OCOPTrace
@@ -8,13 +7,9 @@ import TestSupport
 private struct EPCISWorkspace {
     let folder = TemporaryFolder("ocoptrace-epcis")
     let test: TestRegistry
-    /// Where today's synchronous stages issue and revoke: the registry itself on SQLite, a scratch
-    /// file copied into PostgreSQL before each export. The one place this file seeds registries.
-    let registry: Registry
 
     init(_ engine: RegistryEngine) async throws {
         test = try await TestRegistry.make(engine, in: folder)
-        registry = try Registry(path: test.scratchPath(in: folder))
         let catalog = folder.write("catalog.csv", """
             product_code,name,gtin,producer,province,price_vnd,shelf_life_days,gln
             NC-500,Nem chua hộp 500g,8938765000015,HTX Nem chua Xuân Lập,Thanh Hóa,85000,7,8938765000008
@@ -22,13 +17,13 @@ private struct EPCISWorkspace {
             MT-200,Mắm tép 200g,8939123400119,Công ty Mắm tép Hậu Lộc,Thanh Hóa,65000,365,
 
             """)
-        let report = try await CatalogImporter(registry: registry).importFile(at: catalog)
+        let report = try await CatalogImporter(store: test.store).importFile(at: catalog)
         precondition(report.outcome == .succeeded, "\(report.problems)")
     }
 
     @discardableResult
     func issue(_ product: String, lot: String, count: Int, expires: Bool = true) async throws -> BatchReport {
-        let issuer = StampIssuer(store: try SQLiteStore(path: folder.path("registry.sqlite"), access: .readWrite), options: IssueOptions(
+        let issuer = StampIssuer(store: test.store, options: IssueOptions(
             resolver: "https://id.ocoptrace.vn", keysFolder: folder.url.appendingPathComponent("keys"),
             outputFolder: folder.url.appendingPathComponent("output"), writePNGs: false))
         let produced = CalendarDate(year: 2026, month: 11, day: 20)!
@@ -41,17 +36,15 @@ private struct EPCISWorkspace {
         serials.map { StampID(serial: Serial(unchecked: $0)).formatted }
     }
 
-    func serials(lot: String) throws -> [String] {
-        try registry.read { db in
-            try String.fetchAll(db, sql: "SELECT s.serial FROM stamps s JOIN stamp_batches b ON b.id = s.batch_id WHERE b.lot = ? ORDER BY s.sequence",
-                                arguments: [lot])
-        }
+    func serials(lot: String) async throws -> [String] {
+        precondition(lot.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" })
+        return try await test.rows("SELECT s.serial FROM stamps s JOIN stamp_batches b ON b.id = s.batch_id WHERE b.lot = '\(lot)' ORDER BY s.sequence")
+            .compactMap { $0["serial"] }
     }
 
-    /// The registry's store, holding what the synchronous stages wrote.
+    /// The registry's store.
     func store() async throws -> any RegistryStore {
-        try await test.copyScratch(in: folder)
-        return test.store
+        test.store
     }
 
     /// Writes the document, checks it against GS1's schema with Python jsonschema, and returns it parsed.
@@ -83,8 +76,8 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
     @Test(arguments: RegistryEngine.available)
     func commissioningEventsNameEveryStampWithItsDatesAndLocation(engine: RegistryEngine) async throws {
         let workspace = try await EPCISWorkspace(engine)
-        try workspace.issue("NC-500", lot: "NC2611A", count: 30)
-        try workspace.issue("MT-200", lot: "MT2611", count: 5, expires: false)
+        try await workspace.issue("NC-500", lot: "NC2611A", count: 30)
+        try await workspace.issue("MT-200", lot: "MT2611", count: 5, expires: false)
         let (summary, document) = try await workspace.export()
         #expect(document["type"] as? String == "EPCISDocument")
         #expect(document["schemaVersion"] as? String == "2.0")
@@ -102,7 +95,7 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
         #expect((nem["eventTime"] as? String)?.hasSuffix("+07:00") == true)
         #expect(nem["eventID"] == nil, "no event hash unless it is computed exactly")
         let epcs = try #require(nem["epcList"] as? [String])
-        #expect(epcs == (try workspace.serials(lot: "NC2611A")).map { "https://id.gs1.org/01/08938765000015/21/" + $0 })
+        #expect(epcs == (try await workspace.serials(lot: "NC2611A")).map { "https://id.gs1.org/01/08938765000015/21/" + $0 })
         #expect((nem["readPoint"] as? [String: String])?["id"] == "https://id.gs1.org/414/8938765000008")
         #expect((nem["bizLocation"] as? [String: String])?["id"] == "https://id.gs1.org/414/8938765000008")
         let ilmd = try #require(nem["ilmd"] as? [String: String])
@@ -120,20 +113,20 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
     @Test(arguments: RegistryEngine.available)
     func stampsWithoutAGTINKeepTheirResolverURI(engine: RegistryEngine) async throws {
         let workspace = try await EPCISWorkspace(engine)
-        try workspace.issue("NC-CHAY", lot: "Lô chay 11", count: 4)
+        try await workspace.issue("NC-CHAY", lot: "Lô chay 11", count: 4)
         let (_, document) = try await workspace.export()
         let epcs = try #require(events(document).first?["epcList"] as? [String])
-        #expect(epcs == (try workspace.serials(lot: "Lo-chay-11")).map { "https://id.ocoptrace.vn/p/NC-CHAY/10/Lo-chay-11/21/" + $0 })
+        #expect(epcs == (try await workspace.serials(lot: "Lo-chay-11")).map { "https://id.ocoptrace.vn/p/NC-CHAY/10/Lo-chay-11/21/" + $0 })
     }
 
     @Test(arguments: RegistryEngine.available)
     func aRevocationIsADecommissioningEventWithItsReason(engine: RegistryEngine) async throws {
         let workspace = try await EPCISWorkspace(engine)
-        try workspace.issue("NC-500", lot: "NC2611A", count: 10)
-        let serials = try workspace.serials(lot: "NC2611A")
+        try await workspace.issue("NC-500", lot: "NC2611A", count: 10)
+        let serials = try await workspace.serials(lot: "NC2611A")
         let reason = "Mất cuộn tem \"số 2\" <kho>"
-        _ = try await Revocations(store: SQLiteStore(path: workspace.registry.path, access: .readWrite)).revoke(stampIDs: workspace.stampIDs(serials.prefix(3)), reason: reason)
-        _ = try await Revocations(store: SQLiteStore(path: workspace.registry.path, access: .readWrite)).revoke(stampIDs: workspace.stampIDs([serials[5]]), reason: "Hỏng khi dán")
+        _ = try await Revocations(store: workspace.test.store).revoke(stampIDs: workspace.stampIDs(serials.prefix(3)), reason: reason)
+        _ = try await Revocations(store: workspace.test.store).revoke(stampIDs: workspace.stampIDs([serials[5]]), reason: "Hỏng khi dán")
         let (summary, document) = try await workspace.export()
         #expect(summary.decommissioningEvents == 2)
         #expect(summary.decommissionedStamps == 4)
@@ -150,8 +143,8 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
     @Test(arguments: RegistryEngine.available)
     func filtersSelectLotProducerAndDate(engine: RegistryEngine) async throws {
         let workspace = try await EPCISWorkspace(engine)
-        try workspace.issue("NC-500", lot: "Lô 1", count: 3)
-        try workspace.issue("MT-200", lot: "MT2611", count: 2)
+        try await workspace.issue("NC-500", lot: "Lô 1", count: 3)
+        try await workspace.issue("MT-200", lot: "MT2611", count: 2)
         let byLot = try await workspace.export(EPCISExport.Filter(lot: "Lô 1"), name: "lot.jsonld")
         #expect(byLot.summary.commissioningEvents == 1)
         #expect((events(byLot.document).first?["ilmd"] as? [String: String])?["cbvmda:lotNumber"] == "Lo-1")
@@ -164,7 +157,7 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
         #expect(past.summary.commissioningEvents == 2)
         // A revocation after the date of a batch issued before it is written on its own.
         let before = Date()
-        _ = try await Revocations(store: SQLiteStore(path: workspace.registry.path, access: .readWrite)).revoke(lot: "MT2611", productCode: nil, reason: "Thu hồi")
+        _ = try await Revocations(store: workspace.test.store).revoke(lot: "MT2611", productCode: nil, reason: "Thu hồi")
         let recent = try await workspace.export(EPCISExport.Filter(since: before), name: "recent.jsonld")
         #expect(recent.summary.commissioningEvents == 0)
         #expect(recent.summary.decommissionedStamps == 2)
@@ -186,9 +179,9 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
     @Test(arguments: RegistryEngine.available)
     func aLargeBatchIsStreamedIntoASchemaValidDocument(engine: RegistryEngine) async throws {
         let workspace = try await EPCISWorkspace(engine)
-        try workspace.issue("NC-500", lot: "BIG", count: 20_000)
-        let serials = try workspace.serials(lot: "BIG")
-        _ = try await Revocations(store: SQLiteStore(path: workspace.registry.path, access: .readWrite)).revoke(stampIDs: workspace.stampIDs(serials.suffix(100)), reason: "lost roll")
+        try await workspace.issue("NC-500", lot: "BIG", count: 20_000)
+        let serials = try await workspace.serials(lot: "BIG")
+        _ = try await Revocations(store: workspace.test.store).revoke(stampIDs: workspace.stampIDs(serials.suffix(100)), reason: "lost roll")
         let (summary, document) = try await workspace.export()
         #expect(summary.commissionedStamps == 20_000)
         #expect(summary.decommissionedStamps == 100)
@@ -209,36 +202,36 @@ private func events(_ document: [String: Any]) -> [[String: Any]] {
 
     @Test func aCatalogWithAWrongGLNIsRejectedNamingRowAndColumn() async throws {
         let folder = TemporaryFolder("ocoptrace-gln")
-        let registry = try Registry(path: folder.path("registry.sqlite"))
+        let test = try await TestRegistry.make(.sqlite, in: folder)
         let catalog = folder.write("catalog.csv", """
             Mã sản phẩm,Tên sản phẩm,Chủ thể,Tỉnh,Giá bán,Mã địa điểm toàn cầu (GLN)
             NC-500,Nem chua hộp 500g,HTX Nem chua Xuân Lập,Thanh Hóa,85000,8938765000008
             MT-200,Mắm tép 200g,Công ty Mắm tép,Thanh Hóa,65000,8938765000007
 
             """)
-        let report = try await CatalogImporter(registry: registry).importFile(at: catalog)
+        let report = try await CatalogImporter(store: test.store).importFile(at: catalog)
         #expect(report.outcome == .rejected)
         let problems = report.problems.map { "\($0.row):\($0.column ?? ""): \($0.message)" }
         #expect(problems == ["3:Mã địa điểm toàn cầu (GLN): \"8938765000007\": wrong check digit 7: the digits before it need 8"], "\(problems)")
-        #expect(try registry.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM producers") } == 0)
+        #expect(try await test.count("producers") == 0)
     }
 
     @Test func theGLNIsStoredWithTheProducerAndKeptWhenARowLeavesItOut() async throws {
         let folder = TemporaryFolder("ocoptrace-gln")
-        let registry = try Registry(path: folder.path("registry.sqlite"))
+        let test = try await TestRegistry.make(.sqlite, in: folder)
         let first = folder.write("a.csv", """
             product_code,name,producer,province,price_vnd,gln
             NC-500,Nem chua hộp 500g,HTX Nem chua Xuân Lập,Thanh Hóa,85000,8938765000008
 
             """)
-        #expect(try await CatalogImporter(registry: registry).importFile(at: first).outcome == .succeeded)
+        #expect(try await CatalogImporter(store: test.store).importFile(at: first).outcome == .succeeded)
         let second = folder.write("b.csv", """
             product_code,name,producer,province,price_vnd
             NC-300,Nem chua 300g,HTX Nem chua Xuân Lập,Thanh Hóa,52000
 
             """)
-        #expect(try CatalogImporter(registry: registry).importFile(at: second).outcome == .succeeded)
-        let products = try await StoredProduct.list(in: SQLiteStore(path: registry.path, access: .readOnly))
+        #expect(try await CatalogImporter(store: test.store).importFile(at: second).outcome == .succeeded)
+        let products = try await StoredProduct.list(in: test.store)
         #expect(products.map(\.gln) == ["8938765000008", "8938765000008"])
     }
 }

@@ -73,16 +73,14 @@ import TestSupport
     }
 }
 
-/// A registry on `engine` holding `catalog`, after `then` has run the synchronous stages (issue) on
-/// it; the import's report, for the tests that look at its warnings. The one place this file seeds
+/// A registry on `engine` holding `catalog`, after `then` has run other stages (issue) on it; the
+/// import's report, for the tests that look at its warnings. The one place this file seeds
 /// registries.
 private func seededRegistry(_ engine: RegistryEngine, in folder: TemporaryFolder, catalog: URL,
-                            then prepare: (Registry) throws -> Void = { _ in }) async throws -> (TestRegistry, FileImportReport) {
+                            then prepare: (any RegistryStore) async throws -> Void = { _ in }) async throws -> (TestRegistry, FileImportReport) {
     let test = try await TestRegistry.make(engine, in: folder)
-    let registry = try Registry(path: test.scratchPath(in: folder))
-    let imported = try CatalogImporter(registry: registry).importFile(at: catalog)
-    try prepare(registry)
-    try await test.copyScratch(in: folder)
+    let imported = try await CatalogImporter(store: test.store).importFile(at: catalog)
+    try await prepare(test.store)
     return (test, imported)
 }
 
@@ -282,8 +280,8 @@ private func seededRegistry(_ engine: RegistryEngine, in folder: TemporaryFolder
 
             """)
         var issued: BatchReport?
-        let (registry, imported) = try await seededRegistry(engine, in: folder, catalog: catalog) { registry in
-            issued = try StampIssuer(registry: registry, options: IssueOptions(outputFolder: folder.url.appendingPathComponent("out"), writePNGs: false))
+        let (registry, imported) = try await seededRegistry(engine, in: folder, catalog: catalog) { store in
+            issued = try await StampIssuer(store: store, options: IssueOptions(outputFolder: folder.url.appendingPathComponent("out"), writePNGs: false))
                 .issue(productCode: "MO", lot: "-5+5", count: 2, producedOn: nil, expiresOn: nil)
         }
         #expect(imported.outcome == .succeeded, "\(imported.problems)")

@@ -105,7 +105,7 @@ import TestSupport
             A,Mật ong,HTX A,Thanh Hóa,100000,20x15
 
             """)
-        let report = try await CatalogImporter(registry: Registry(path: folder.path("registry.sqlite"))).importFile(at: catalog)
+        let report = try await CatalogImporter(store: TestRegistry.make(.sqlite, in: folder).store).importFile(at: catalog)
         #expect(report.outcome == .rejected)
         #expect(report.problems.first?.description.contains("catalog.csv:2:Kích thước đóng gói (cm): \"20x15\" is not a package size") == true)
     }
@@ -115,9 +115,8 @@ import TestSupport
 /// seeds registries.
 private func seededRegistry(_ engine: RegistryEngine, in folder: TemporaryFolder, catalog: URL) async throws -> TestRegistry {
     let test = try await TestRegistry.make(engine, in: folder)
-    let imported = try CatalogImporter(registry: Registry(path: test.scratchPath(in: folder))).importFile(at: catalog)
+    let imported = try await CatalogImporter(store: test.store).importFile(at: catalog)
     precondition(imported.outcome == .succeeded, "\(imported.problems)")
-    try await test.copyScratch(in: folder)
     return test
 }
 

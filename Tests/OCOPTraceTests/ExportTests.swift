@@ -47,16 +47,14 @@ import TestSupport
     }
 }
 
-/// A registry on `engine` holding `catalog` (its import must succeed), after `then` has run the
-/// synchronous stages (issue, revoke) on it: the one place this file seeds registries.
+/// A registry on `engine` holding `catalog` (its import must succeed), after `then` has run other
+/// stages (issue, revoke) on it: the one place this file seeds registries.
 private func seededRegistry(_ engine: RegistryEngine, in folder: TemporaryFolder, catalog: URL,
-                            then prepare: (Registry) throws -> Void = { _ in }) async throws -> TestRegistry {
+                            then prepare: (any RegistryStore) async throws -> Void = { _ in }) async throws -> TestRegistry {
     let test = try await TestRegistry.make(engine, in: folder)
-    let registry = try Registry(path: test.scratchPath(in: folder))
-    let imported = try CatalogImporter(registry: registry).importFile(at: catalog)
+    let imported = try await CatalogImporter(store: test.store).importFile(at: catalog)
     precondition(imported.outcome == .succeeded, "\(imported.problems)")
-    try prepare(registry)
-    try await test.copyScratch(in: folder)
+    try await prepare(test.store)
     return test
 }
 
@@ -238,11 +236,11 @@ private func seededRegistry(_ engine: RegistryEngine, in folder: TemporaryFolder
 
             """)
         let mapping = folder.write("categories.json", #"{"tiki": {"group:1": "11304"}}"#)
-        let registry = try await seededRegistry(engine, in: folder, catalog: catalog) { registry in
-            let issued = try StampIssuer(registry: registry, options: IssueOptions(outputFolder: folder.url.appendingPathComponent("out"), writePNGs: false))
+        let registry = try await seededRegistry(engine, in: folder, catalog: catalog) { store in
+            let issued = try await StampIssuer(store: store, options: IssueOptions(outputFolder: folder.url.appendingPathComponent("out"), writePNGs: false))
                 .issue(productCode: "NC-500", lot: "L1", count: 7, producedOn: nil, expiresOn: nil)
             let manifest = try String(contentsOfFile: absolutePath(issued.manifest), encoding: .utf8)
-            _ = try Revocations(registry: registry).revoke(stampIDs: [String(manifest.split(separator: "\n")[1].split(separator: ",")[2])], reason: "lost")
+            _ = try await Revocations(store: store).revoke(stampIDs: [String(manifest.split(separator: "\n")[1].split(separator: ",")[2])], reason: "lost")
         }
         func stock(fromStamps: Bool) async throws -> Int {
             let options = ExportOptions(folder: folder.url.appendingPathComponent("exports-\(fromStamps)"), stockFromStamps: fromStamps,

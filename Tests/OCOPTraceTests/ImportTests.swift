@@ -351,14 +351,15 @@ private let goodCatalog = """
 }
 
 @Suite struct ShippedCatalogTests {
-    @Test func theShippedCatalogsImportCleanlyCatalogsBeforeOrders() async throws {
+    @Test(arguments: RegistryEngine.available)
+    func theShippedCatalogsImportCleanlyCatalogsBeforeOrders(engine: RegistryEngine) async throws {
         let folder = TemporaryFolder()
         let registry = try await TestRegistry.make(engine, in: folder)
         let reports = try await CatalogImporter(store: registry.store).importPaths([repositoryRoot.appendingPathComponent("catalogs")])
         #expect(reports.allSatisfy { $0.outcome == .succeeded }, "\(reports.flatMap(\.problems))")
         #expect(reports.last?.kind == .stampOrders)
         #expect(reports.contains { $0.file.hasSuffix(".xlsx") })
-        let store = try SQLiteStore(path: registry.path, access: .readOnly)
+        let store = registry.store
         let counts = try await store.registryCounts()
         #expect(counts.producers >= 4)
         #expect(counts.products >= 15)
@@ -373,22 +374,6 @@ private let goodCatalog = """
 }
 
 @Suite struct RegistryTests {
-    @Test func aRegistryMigratedByANewerBinaryIsRefusedForWritingAsForReading() throws {
-        let folder = TemporaryFolder()
-        let path = folder.path("registry.sqlite")
-        _ = try Registry(path: path).write { db in
-            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99: from a newer ocoptrace')")
-        }
-        for open in [{ try Registry(path: path) }, { try Registry(readOnlyPath: path) }] {
-            #expect {
-                _ = try open()
-            } throws: { error in
-                guard case .newerSchema = error as? RegistryError else { return false }
-                return "\(error)".contains("written by a newer ocoptrace")
-            }
-        }
-    }
-
     @Test func usesWALAndForeignKeysAndHonoursTheEnvironment() throws {
         let folder = TemporaryFolder()
         let registry = try Registry(path: folder.path("nested/dir/registry.sqlite"))
@@ -397,9 +382,9 @@ private let goodCatalog = """
         }
         #expect(mode == "wal")
         #expect(foreignKeys == 1)
-        #expect(Registry.resolvePath(nil, environment: ["OCOPTRACE_DB": "/x.sqlite"]) == "/x.sqlite")
-        #expect(Registry.resolvePath("/y.sqlite", environment: ["OCOPTRACE_DB": "/x.sqlite"]) == "/y.sqlite")
-        #expect(Registry.resolvePath(nil, environment: [:]) == "output/registry.sqlite")
+        #expect(try RegistryLocation.resolve(nil, environment: ["OCOPTRACE_DB": "/x.sqlite"]) == .sqlite(path: "/x.sqlite"))
+        #expect(try RegistryLocation.resolve("/y.sqlite", environment: ["OCOPTRACE_DB": "/x.sqlite"]) == .sqlite(path: "/y.sqlite"))
+        #expect(try RegistryLocation.resolve(nil, environment: [:]) == .sqlite(path: "output/registry.sqlite"))
         #expect(throws: RegistryError.self) { try Registry(readOnlyPath: folder.path("missing.sqlite")) }
     }
 }

@@ -23,12 +23,7 @@ private struct IssueWorkspace {
             outputFolder: folder.url.appendingPathComponent("output"), render: render))
     }
 
-    /// The catalog importer, on SQLite (it does not write through the store yet); nil on
-    /// PostgreSQL, where a test writes what the file holds directly.
-    func sqliteImporter() throws -> CatalogImporter? {
-        guard case .sqlite(let path) = registry.location else { return nil }
-        return CatalogImporter(registry: try Registry(path: path))
-    }
+    var importer: CatalogImporter { CatalogImporter(store: store) }
 
     var keys: KeyStore { KeyStore(store: store, folder: folder.url.appendingPathComponent("keys")) }
 
@@ -121,13 +116,7 @@ private struct IssueWorkspace {
             TGCL,Trà giảo cổ lam,HTX Dược liệu,Thanh Hóa,120000,có
 
             """)
-        let product = StampFixtures.Product(code: "TGCL", name: "Trà giảo cổ lam", producer: "HTX Dược liệu", priceVND: 120000,
-                                            embedSignature: true)
-        if let importer = try workspace.sqliteImporter() {
-            #expect(try importer.importFile(at: catalog).outcome == .succeeded)
-        } else {
-            try await StampFixtures.addProducts([product], to: workspace.registry)
-        }
+        #expect(try await workspace.importer.importFile(at: catalog).outcome == .succeeded)
         _ = try await workspace.keys.generate()
         let signed = try await workspace.issuer().issue(productCode: "TGCL", lot: "D1", count: 3, producedOn: nil, expiresOn: nil)
         #expect(signed.signed)
@@ -187,31 +176,14 @@ private struct IssueWorkspace {
             NC-CHAY,O2,15,2026-11-21
 
             """)
-        let importer = try workspace.sqliteImporter()
-        let orderIDs: [Int64]
-        if let importer {
-            orderIDs = try importer.importFile(at: orders).stampOrderIDs
-        } else {
-            // The same orders as the file, as the importer would store them.
-            try await workspace.registry.execute("""
-                INSERT INTO stamp_orders (product_id, lot, lot_label, quantity, produced_on, expires_on, created_at, updated_at)
-                SELECT id, CASE code WHEN 'NC-500' THEN 'O1' ELSE 'O2' END, CASE code WHEN 'NC-500' THEN 'O1' ELSE 'O2' END,
-                       CASE code WHEN 'NC-500' THEN 40 ELSE 15 END, CASE code WHEN 'NC-500' THEN '2026-11-20' ELSE '2026-11-21' END,
-                       CASE code WHEN 'NC-500' THEN '2026-11-27' ELSE '2026-11-26' END, '2026-11-23T00:00:00Z', '2026-11-23T00:00:00Z'
-                FROM products ORDER BY id
-                """)
-            orderIDs = try await workspace.registry.rows("SELECT id FROM stamp_orders ORDER BY id").compactMap { $0["id"].flatMap { Int64($0) } }
-        }
+        let orderIDs = try await workspace.importer.importFile(at: orders).stampOrderIDs
         #expect(orderIDs.count == 2)
         let batches = try await workspace.issuer().issue(orderIDs: orderIDs)
         #expect(batches.map(\.newStamps) == [40, 15])
         #expect(try await workspace.count("SELECT COUNT(*) FROM stamp_orders WHERE status = 'issued'") == 2)
-        var againIDs = orderIDs
-        if let importer {
-            let again = try importer.importFile(at: orders)
-            #expect(again.unchanged == 2)
-            againIDs = again.stampOrderIDs
-        }
+        let again = try await workspace.importer.importFile(at: orders)
+        #expect(again.unchanged == 2)
+        let againIDs = again.stampOrderIDs
         let rerun = try await workspace.issuer().issue(orderIDs: againIDs)
         #expect(rerun.allSatisfy { $0.alreadyIssued && $0.newStamps == 0 })
         #expect(try await workspace.count("SELECT COUNT(*) FROM stamps") == 55)

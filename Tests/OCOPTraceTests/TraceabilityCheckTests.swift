@@ -6,8 +6,7 @@ import TestSupport
 /// A registry on `engine` holding `catalog`, with the import's report: the one place this file seeds registries.
 private func seededRegistry(_ engine: RegistryEngine, in folder: TemporaryFolder, catalog: URL) async throws -> (TestRegistry, FileImportReport) {
     let test = try await TestRegistry.make(engine, in: folder)
-    let imported = try CatalogImporter(registry: Registry(path: test.scratchPath(in: folder))).importFile(at: catalog)
-    try await test.copyScratch(in: folder)
+    let imported = try await CatalogImporter(store: test.store).importFile(at: catalog)
     return (test, imported)
 }
 

@@ -7,9 +7,6 @@ import TestSupport
 private struct VerifyWorkspace {
     let folder: TemporaryFolder
     let registry: TestRegistry
-    /// The SQLite file the fixture was written into (the registry itself on SQLite): where the
-    /// signing keys are read from for packs.
-    let seedPath: String
     let key: PublicStampKey
     let plain: [String]
     let signed: [String]
@@ -18,40 +15,30 @@ private struct VerifyWorkspace {
     var store: any RegistryStore { registry.store }
     var keysFolder: URL { folder.url.appendingPathComponent("keys") }
 
-    private struct Seed {
-        var key: PublicStampKey
-        var plain: [String]
-        var signed: [String]
-        var pendingSerial: Serial
-        var path: String
-    }
 
     static func make(_ engine: RegistryEngine) async throws -> VerifyWorkspace {
         let folder = TemporaryFolder("ocoptrace-verify")
-        let (registry, seed) = try await TestRegistry.seeded(engine, in: folder) { registry -> Seed in
-            let catalog = folder.write("catalog.csv", """
-                product_code,name,gtin,producer,province,price_vnd,shelf_life_days,ocop_stars,ocop_recognized_on
-                NC-500,Nem chua hộp 500g,8938765000015,HTX Nem chua Xuân Lập,Thanh Hóa,85000,7,4,2024-06-12
-                MT-200,Mắm tép 200g,8939123400119,Công ty Mắm tép,Thanh Hóa,65000,365,3,2023-01-10
-                NC-CHAY,Nem chay,,HTX Nem chua Xuân Lập,Thanh Hóa,45000,5,,
+        let registry = try await TestRegistry.make(engine, in: folder)
+        let catalog = folder.write("catalog.csv", """
+            product_code,name,gtin,producer,province,price_vnd,shelf_life_days,ocop_stars,ocop_recognized_on
+            NC-500,Nem chua hộp 500g,8938765000015,HTX Nem chua Xuân Lập,Thanh Hóa,85000,7,4,2024-06-12
+            MT-200,Mắm tép 200g,8939123400119,Công ty Mắm tép,Thanh Hóa,65000,365,3,2023-01-10
+            NC-CHAY,Nem chay,,HTX Nem chua Xuân Lập,Thanh Hóa,45000,5,,
 
-                """)
-            let imported = try CatalogImporter(registry: registry).importFile(at: catalog)
-            precondition(imported.outcome == .succeeded)
-            let keys = folder.url.appendingPathComponent("keys")
-            let key = try KeyStore(registry: registry, folder: keys).generate()
-            func issue(_ product: String, _ lot: String, _ count: Int, signed: Bool, produced: CalendarDate?) throws -> [String] {
-                try StampFixtures.issue(registry: registry, folder: folder, keys: keys, resolver: "https://id.ocoptrace.vn",
-                                        product: product, lot: lot, count: count, signed: signed, produced: produced)
-            }
-            let plain = try issue("NC-500", "NC2611A", 50, signed: false, produced: CalendarDate(year: 2026, month: 11, day: 20))
-            let signed = try issue("MT-200", "MT-S1", 20, signed: true, produced: CalendarDate(year: 2026, month: 11, day: 2))
-            _ = try issue("NC-CHAY", "OLD", 5, signed: false, produced: CalendarDate(year: 2026, month: 1, day: 2))
-            let pending = try StampFixtures.addPendingStamp(registry: registry, product: "NC-500")
-            return Seed(key: key, plain: plain, signed: signed, pendingSerial: pending, path: registry.path)
+            """)
+        let imported = try await CatalogImporter(store: registry.store).importFile(at: catalog)
+        precondition(imported.outcome == .succeeded)
+        let keys = folder.url.appendingPathComponent("keys")
+        let key = try await KeyStore(store: registry.store, folder: keys).generate()
+        func issue(_ product: String, _ lot: String, _ count: Int, signed: Bool, produced: CalendarDate?) async throws -> [String] {
+            try await StampFixtures.issue(store: registry.store, folder: folder, keys: keys, resolver: "https://id.ocoptrace.vn",
+                                          product: product, lot: lot, count: count, signed: signed, produced: produced)
         }
-        return VerifyWorkspace(folder: folder, registry: registry, seedPath: seed.path, key: seed.key, plain: seed.plain,
-                               signed: seed.signed, pendingSerial: seed.pendingSerial)
+        let plain = try await issue("NC-500", "NC2611A", 50, signed: false, produced: CalendarDate(year: 2026, month: 11, day: 20))
+        let signed = try await issue("MT-200", "MT-S1", 20, signed: true, produced: CalendarDate(year: 2026, month: 11, day: 2))
+        _ = try await issue("NC-CHAY", "OLD", 5, signed: false, produced: CalendarDate(year: 2026, month: 1, day: 2))
+        let pending = try await StampFixtures.addPendingStamp(registry: registry, product: "NC-500")
+        return VerifyWorkspace(folder: folder, registry: registry, key: key, plain: plain, signed: signed, pendingSerial: pending)
     }
 
     func verifier(record: Bool = true, location: String? = nil, threshold: Int = 5) async throws -> RegistryVerifier {
@@ -63,8 +50,8 @@ private struct VerifyWorkspace {
     }
 
     /// The registry's active signing key (its private half is in the keys folder).
-    func signingKey() throws -> SigningKey {
-        try KeyStore(registry: try Registry(path: seedPath), folder: keysFolder).activeSigningKey()
+    func signingKey() async throws -> SigningKey {
+        try await KeyStore(store: store, folder: keysFolder).activeSigningKey()
     }
 
     func oldStampURL() async throws -> String {
@@ -222,7 +209,7 @@ private struct VerifyWorkspace {
         let workspace = try await VerifyWorkspace.make(engine)
         _ = try await Revocations(store: workspace.store).revoke(stampIDs: [workspace.plain[7]], reason: "lost")
         let file = workspace.folder.url.appendingPathComponent("province.pack")
-        let count = try await OfflinePack.write(from: workspace.store, key: try workspace.signingKey(), to: file)
+        let count = try await OfflinePack.write(from: workspace.store, key: try await workspace.signingKey(), to: file)
         #expect(count == 75)  // the pending batch is not in it
         let size = try FileManager.default.attributesOfItem(atPath: file.path)[.size] as! Int
         #expect(size - 1000 <= 16 * count)
@@ -245,7 +232,7 @@ private struct VerifyWorkspace {
     @Test(arguments: RegistryEngine.available) func aTamperedOrForeignPackIsRefused(engine: RegistryEngine) async throws {
         let workspace = try await VerifyWorkspace.make(engine)
         let file = workspace.folder.url.appendingPathComponent("p.pack")
-        try await OfflinePack.write(from: workspace.store, key: try workspace.signingKey(), to: file)
+        try await OfflinePack.write(from: workspace.store, key: try await workspace.signingKey(), to: file)
         var bytes = try Data(contentsOf: file)
         bytes[bytes.count / 2] ^= 0x01
         let tampered = workspace.folder.url.appendingPathComponent("tampered.pack")
@@ -294,7 +281,7 @@ private struct VerifyWorkspace {
     @Test(arguments: RegistryEngine.available) func randomAndMutatedInputsNeverCrashOrPassAsGenuine(engine: RegistryEngine) async throws {
         let workspace = try await VerifyWorkspace.make(engine)
         let file = workspace.folder.url.appendingPathComponent("p.pack")
-        try await OfflinePack.write(from: workspace.store, key: try workspace.signingKey(), to: file)
+        try await OfflinePack.write(from: workspace.store, key: try await workspace.signingKey(), to: file)
         let offline = OfflineVerifier(pack: try OfflinePack(contentsOf: file, publicKeys: [workspace.key]), publicKeys: [workspace.key],
                                       today: workspace.today)
         let registry = try await workspace.verifier(record: false)

@@ -23,41 +23,34 @@ struct ServerWorkspace: Sendable {
     static let base = "https://id.ocoptrace.vn"
     static let gtin = "08938765000015"
 
-    private struct Seed {
-        var publicKey: PublicStampKey
-        var plain: [String]
-        var signed: [String]
-        var script: String
-        var pending: Serial
-    }
 
     static func make(_ engine: RegistryEngine) async throws -> ServerWorkspace {
         let folder = TemporaryFolder("ocoptrace-serve")
-        let (registry, seed) = try await TestRegistry.seeded(engine, in: folder) { registry -> Seed in
-            let catalog = folder.write("catalog.csv", """
-                product_code,name,gtin,producer,province,commune,district,price_vnd,shelf_life_days,ocop_stars,ocop_recognized_on,ocop_decision,images
-                NC-500,Nem chua hộp 500g,8938765000015,HTX Nem chua Xuân Lập,Thanh Hóa,Xuân Lập,Thọ Xuân,85000,7,4,2025-06-12,123/QĐ-UBND,https://cdn.example.vn/nem.jpg
-                MT-200,Mắm tép 200g,8939123400119,Công ty Mắm tép,Thanh Hóa,,,65000,365,3,2020-01-10,,
-                XSS,<script>alert(1)</script>,,"HTX ""<b>bold</b>"" & co",Thanh Hóa,,,45000,5,,,,
+        let registry = try await TestRegistry.make(engine, in: folder)
+        let catalog = folder.write("catalog.csv", """
+            product_code,name,gtin,producer,province,commune,district,price_vnd,shelf_life_days,ocop_stars,ocop_recognized_on,ocop_decision,images
+            NC-500,Nem chua hộp 500g,8938765000015,HTX Nem chua Xuân Lập,Thanh Hóa,Xuân Lập,Thọ Xuân,85000,7,4,2025-06-12,123/QĐ-UBND,https://cdn.example.vn/nem.jpg
+            MT-200,Mắm tép 200g,8939123400119,Công ty Mắm tép,Thanh Hóa,,,65000,365,3,2020-01-10,,
+            XSS,<script>alert(1)</script>,,"HTX ""<b>bold</b>"" & co",Thanh Hóa,,,45000,5,,,,
 
-                """)
-            let imported = try CatalogImporter(registry: registry).importFile(at: catalog)
-            precondition(imported.outcome == .succeeded, "\(imported)")
-            let keys = folder.url.appendingPathComponent("keys")
-            let publicKey = try KeyStore(registry: registry, folder: keys).generate()
-            func issue(_ product: String, _ lot: String, _ count: Int, signed: Bool) throws -> [String] {
-                try StampFixtures.issue(registry: registry, folder: folder, keys: keys, resolver: ServerWorkspace.base,
-                                        product: product, lot: lot, count: count, signed: signed, produced: .today().adding(days: -2))
-            }
-            return Seed(publicKey: publicKey, plain: try issue("NC-500", "NC2611A", 20, signed: false),
-                        signed: try issue("MT-200", "MT-S1", 5, signed: true), script: try issue("XSS", "X1", 2, signed: false)[0],
-                        pending: try StampFixtures.addPendingStamp(registry: registry, product: "NC-500"))
+            """)
+        let imported = try await CatalogImporter(store: registry.store).importFile(at: catalog)
+        precondition(imported.outcome == .succeeded, "\(imported)")
+        let keys = folder.url.appendingPathComponent("keys")
+        let publicKey = try await KeyStore(store: registry.store, folder: keys).generate()
+        func issue(_ product: String, _ lot: String, _ count: Int, signed: Bool) async throws -> [String] {
+            try await StampFixtures.issue(store: registry.store, folder: folder, keys: keys, resolver: ServerWorkspace.base,
+                                          product: product, lot: lot, count: count, signed: signed, produced: .today().adding(days: -2))
         }
-        let revoked = seed.plain[19]
+        let plain = try await issue("NC-500", "NC2611A", 20, signed: false)
+        let signed = try await issue("MT-200", "MT-S1", 5, signed: true)
+        let script = try await issue("XSS", "X1", 2, signed: false)[0]
+        let pending = try await StampFixtures.addPendingStamp(registry: registry, product: "NC-500")
+        let revoked = plain[19]
         _ = try await Revocations(store: registry.store).revoke(stampIDs: [revoked], reason: "cuộn tem bị mất")
-        return ServerWorkspace(folder: folder, registry: registry, publicKey: seed.publicKey, plain: seed.plain, signed: seed.signed,
-                               script: seed.script, revoked: revoked,
-                               pendingURL: "\(ServerWorkspace.base)/01/\(ServerWorkspace.gtin)/10/HALF/21/\(seed.pending.text)")
+        return ServerWorkspace(folder: folder, registry: registry, publicKey: publicKey, plain: plain, signed: signed,
+                               script: script, revoked: revoked,
+                               pendingURL: "\(ServerWorkspace.base)/01/\(ServerWorkspace.gtin)/10/HALF/21/\(pending.text)")
     }
 
     /// The stamp URL's path and query, as a request to the resolver names it.

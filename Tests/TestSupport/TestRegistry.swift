@@ -62,7 +62,10 @@ public final class TestRegistry: Sendable {
     }
 
     /// What `--db` takes for this registry.
-    public var argument: String {
+    public var argument: String { TestRegistry.argument(for: location) }
+
+    /// What `--db` takes for a registry at `location`.
+    public static func argument(for location: RegistryLocation) -> String {
         switch location {
         case .sqlite(let path): path
         case .postgres(let url): url.text

@@ -3,8 +3,8 @@ import GRDB
 
 /// The job log's statements on SQLite (``JobStore`` is the public face), for the SQLite store's
 /// operations to record their job in their own transaction.
-public enum JobLog {
-    public typealias Entry = JobEntry
+enum JobLog {
+    typealias Entry = JobEntry
     typealias Counts = JobCounts
 
     /// Starts a job that may take a while (an import), marked `running` until it is finished.
@@ -36,10 +36,5 @@ public enum JobLog {
     /// The most recent jobs first.
     static func entries(_ db: Database, limit: Int) throws -> [Entry] {
         try Entry.fetchAll(db, sql: "SELECT * FROM jobs ORDER BY id DESC LIMIT ?", arguments: [limit])
-    }
-
-    /// The most recent jobs first.
-    public static func entries(in registry: Registry, limit: Int = 50) throws -> [Entry] {
-        try registry.read { db in try entries(db, limit: limit) }
     }
 }

@@ -5,24 +5,14 @@ import GRDB
 ///
 /// WAL mode lets inspectors read while an import or issue job writes; foreign keys are on; a busy
 /// timeout lets two jobs on one registry wait for each other instead of failing.
-public final class Registry: Sendable {
-    public let path: String
+final class Registry: Sendable {
+    let path: String
     let pool: DatabasePool
-
-    /// The default location, used when neither `--db` nor `OCOPTRACE_DB` names another.
-    public static let defaultPath = RegistryLocation.defaultPath
-
-    /// The path to use: an explicit one, else `OCOPTRACE_DB`, else ``defaultPath``.
-    public static func resolvePath(_ explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        if let explicit, !explicit.isEmpty { return explicit }
-        if let fromEnvironment = environment["OCOPTRACE_DB"], !fromEnvironment.isEmpty { return fromEnvironment }
-        return defaultPath
-    }
 
     /// Opens the registry for reading and writing, creating it (and its folder) and bringing its
     /// schema up to date. A registry that a newer ocoptrace has migrated further is refused: this
     /// binary would write into a schema it does not know.
-    public init(path: String) throws {
+    init(path: String) throws {
         self.path = path
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         do {
@@ -38,7 +28,7 @@ public final class Registry: Sendable {
     }
 
     /// Opens an existing registry read-only: listing and offline checks never change it.
-    public init(readOnlyPath path: String) throws {
+    init(readOnlyPath path: String) throws {
         self.path = path
         guard FileManager.default.fileExists(atPath: path) else {
             throw RegistryError.missing(location: path)
@@ -75,11 +65,11 @@ public final class Registry: Sendable {
     }
 
     /// Runs `body` in one write transaction: everything it writes lands together or not at all.
-    public func write<T>(_ body: (Database) throws -> T) throws -> T {
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
         try pool.write(body)
     }
 
-    public func read<T>(_ body: (Database) throws -> T) throws -> T {
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
         try pool.read(body)
     }
 }
