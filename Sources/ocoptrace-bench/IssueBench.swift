@@ -75,8 +75,7 @@ struct IssueBench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let server: PostgresURL?
-        do { server = try db.map { try PostgresURL(parsing: $0) } } catch { throw ValidationError("--db \(db ?? ""): \(error)") }
+        let server = try db.map { try BenchPostgres(server: $0) }
         let folder = keep.map { URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: "output/bench-issue-\(UUID().uuidString)")
         try? FileManager.default.removeItem(at: folder)
@@ -100,12 +99,12 @@ struct IssueBench: AsyncParsableCommand {
         // The same issue on a fresh PostgreSQL database, with the same product.
         var postgres: PostgresRun?
         if let server {
-            let scratch = try await ScratchDatabase.create(on: server, prefix: "ocoptrace_bench")
             do {
-                postgres = try await issueOnPostgres(scratch, folder: folder, binary: binary, sqlite: ours)
-                await scratch.drop()
+                postgres = try await issueOnPostgres(try await server.freshDatabase(label: "issue"), catalog: catalog, folder: folder,
+                                                     binary: binary, sqlite: ours)
+                await server.dropAll()
             } catch {
-                await scratch.drop()
+                await server.dropAll()
                 throw error
             }
         }
@@ -197,26 +196,13 @@ struct IssueBench: AsyncParsableCommand {
         return (run, try? JSONDecoder().decode(BatchReport.self, from: Data(contentsOf: reportFile)))
     }
 
-    /// The same product as the SQLite side's catalog, written into a migrated PostgreSQL registry,
-    /// then the same issue.
-    private func issueOnPostgres(_ scratch: ScratchDatabase, folder: URL, binary: String, sqlite: ChildRun) async throws -> PostgresRun {
-        // Opening it read-write creates the schema.
-        try await RegistryStores.open(.postgres(scratch.url), access: .readWrite).close()
-        let now = "'" + Timestamp.now() + "'"
-        try await scratch.execute([
-            """
-            INSERT INTO producers (name, identity_key, type, province, created_at, updated_at)
-            VALUES ('HTX Chế biến Nem chua Xuân Lập', 'htx che bien nem chua xuan lap|thanh hoa', 'cooperative', 'Thanh Hóa', \(now), \(now))
-            """,
-            """
-            INSERT INTO products (producer_id, code, name, gtin, price_vnd, shelf_life_days, fingerprint, created_at, updated_at)
-            SELECT id, 'NC-500', 'Nem chua Thanh Hóa hộp 500g', '08938765000015', 85000, 7, 'bench', \(now), \(now) FROM producers
-            """,
-        ])
+    /// The same catalog imported into a fresh PostgreSQL registry, then the same issue.
+    private func issueOnPostgres(_ database: String, catalog: URL, folder: URL, binary: String, sqlite: ChildRun) async throws -> PostgresRun {
+        try ChildRun.require(binary, ["import", "--db", database, catalog.path])
         // Keys of its own: a key id is recorded in one registry only.
         let postgresFolder = folder.appendingPathComponent("postgres")
         try FileManager.default.createDirectory(at: postgresFolder, withIntermediateDirectories: true)
-        let (run, stages) = try issue(db: scratch.url.text, output: folder.appendingPathComponent("ocoptrace-postgres-out"),
+        let (run, stages) = try issue(db: database, output: folder.appendingPathComponent("ocoptrace-postgres-out"),
                                       folder: postgresFolder, binary: binary)
         return PostgresRun(ocoptrace: run, stampsPerSecond: Double(stamps) / run.seconds, stages: stages,
                            timeOverSQLite: run.seconds / sqlite.seconds)
