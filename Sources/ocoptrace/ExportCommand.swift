@@ -92,10 +92,8 @@ struct ExportCommand: AsyncParsableCommand {
         let resolved: String
         do {
             resolved = try StampURL.normalisedResolver(IssueOptions.resolveResolver(resolver))
-        } catch let error as StampURL.ParseError {
-            throw ValidationError(error.description)
         } catch {
-            throw ExitCodes.report(error)
+            throw ValidationError(error.description)
         }
         let options = ExportOptions(
             folder: URL(fileURLWithPath: out), producer: producer, stockFromStamps: stockFromStamps, resolver: resolved,

@@ -74,6 +74,18 @@ public struct QRMatrix: Sendable, Equatable {
         self.modules = modules
     }
 
+    /// Encodes `text` and lends its modules to `body` as libqrencode laid them out (a byte a module,
+    /// bit 0 dark, `width` × `width`), without copying: the stamp renderer hands them straight to
+    /// its PNG writer. Nil when the text does not fit. The pointer is valid only inside `body`.
+    static func withEncodedModules<Result>(_ text: String, correction: QRErrorCorrection,
+                                           _ body: (_ modules: UnsafePointer<UInt8>, _ width: Int32, _ version: Int32) -> Result) -> Result? {
+        text.withCString { pointer in
+            guard let code = QRcode_encodeString(pointer, 0, correction.cLevel, QR_MODE_8, 1) else { return nil }
+            defer { QRcode_free(code) }
+            return body(code.pointee.data, code.pointee.width, code.pointee.version)
+        }
+    }
+
     /// Only bounded, NUL-free text is ever handed to libqrencode.
     static func checkEncodable(_ text: String) throws(EncodingError) {
         let bytes = text.utf8.count

@@ -1,4 +1,3 @@
-import CQRencode
 import Foundation
 import StampRaster
 
@@ -94,13 +93,11 @@ final class StampPNGWriter {
         do { try QRMatrix.checkEncodable(text) } catch { throw .encoding(error) }
         let started = DispatchTime.now().uptimeNanoseconds
         var encodedAt: UInt64 = 0
-        let result: Int32? = text.withCString { pointer in
-            guard let code = QRcode_encodeString(pointer, 0, options.correction.cLevel, QR_MODE_8, 1) else { return nil }
-            defer { QRcode_free(code) }
+        let result: Int32? = QRMatrix.withEncodedModules(text, correction: options.correction) { modules, width, version in
             encodedAt = DispatchTime.now().uptimeNanoseconds
-            let status = stamp_png_write(code.pointee.data, code.pointee.width, Int32(options.moduleSize), Int32(options.quietZone),
+            let status = stamp_png_write(modules, width, Int32(options.moduleSize), Int32(options.quietZone),
                                          Int32(options.compressionLevel), &buffer)
-            return status == 0 ? code.pointee.version : -1
+            return status == 0 ? version : -1
         }
         guard let version = result else { throw .encoding(.tooLong(bytes: text.utf8.count)) }
         guard version > 0 else { throw .png }
