@@ -93,7 +93,7 @@ struct ExportCommand: AsyncParsableCommand {
         do {
             resolved = try StampURL.normalisedResolver(IssueOptions.resolveResolver(resolver))
         } catch {
-            throw ValidationError(error.description)
+            throw ValidationError("\(error)")
         }
         let options = ExportOptions(
             folder: URL(fileURLWithPath: out), producer: producer, stockFromStamps: stockFromStamps, resolver: resolved,
