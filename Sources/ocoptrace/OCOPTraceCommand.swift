@@ -53,22 +53,13 @@ struct RegistryOptions: ParsableArguments {
         _ = try location
     }
 
-    /// Opens the registry, runs `body` and closes it; a registry that cannot be opened is reported
-    /// with its exit code.
+    /// Opens the registry, runs `body` and closes it; a registry that cannot be opened or written is
+    /// reported with its exit code.
     func with<T>(_ access: RegistryAccess, _ body: (any RegistryStore) async throws -> T) async throws -> T {
-        let store: any RegistryStore
         do {
-            store = try await RegistryStores.open(try location, access: access)
-        } catch {
+            return try await RegistryStores.with(try location, access: access, body)
+        } catch let error as RegistryError {
             throw ExitCodes.report(error)
-        }
-        do {
-            let result = try await body(store)
-            await store.close()
-            return result
-        } catch {
-            await store.close()
-            throw error
         }
     }
 
