@@ -78,6 +78,23 @@ struct StoreTests {
         }
     }
 
+    @Test("a PostgreSQL registry that cannot be reached says why, in the server's words")
+    func postgresErrorsSayWhy() async throws {
+        guard let server = RegistryEngine.postgresServer else { return }
+        await #expect {
+            _ = try await RegistryStores.open(.postgres(server.with(database: "no_such_registry")), access: .readWrite)
+        } throws: { error in
+            "\(error)".contains("database \"no_such_registry\" does not exist")
+        }
+        var closed = server
+        closed.port = 1
+        await #expect {
+            _ = try await RegistryStores.open(.postgres(closed), access: .readOnly)
+        } throws: { error in
+            "\(error)".contains("refused")
+        }
+    }
+
     @Test("PostgreSQL URLs: parsed, and the password never printed")
     func postgresURL() throws {
         let location = try RegistryLocation(parsing: "postgres://tem:b%C3%AD%20m%E1%BA%ADt@db.tinh.vn:6543/ocop?sslmode=require")

@@ -19,6 +19,12 @@ public final class PostgresStore: RegistryStore {
     /// Connects; for `.readWrite` brings the schema up to date, for `.readOnly` checks there is one.
     /// Both refuse a schema that a newer ocoptrace has migrated further.
     public init(url: PostgresURL, access: RegistryAccess, maximumConnections: Int = 8) async throws {
+        // One plain connection first: a server that is down or a database that is not there is
+        // told at once, in the server's words; the pool would retry for a minute and then say only
+        // that its connections kept failing.
+        if let problem = await PostgresStore.connectionProblem(url) {
+            throw RegistryError.cannotOpen(location: url.description, reason: problem)
+        }
         self.url = url
         var logger = Logger(label: "ocoptrace.registry.postgres")
         logger.logLevel = .critical
@@ -27,6 +33,10 @@ public final class PostgresStore: RegistryStore {
             host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
             tls: PostgresStore.tls(url.tls))
         configuration.options.maximumConnections = maximumConnections
+        if access == .readOnly {
+            // The server itself refuses any write from a read-only command.
+            configuration.options.additionalStartupParameters = [("default_transaction_read_only", "on")]
+        }
         configuration.options.connectTimeout = .seconds(10)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
@@ -40,6 +50,23 @@ public final class PostgresStore: RegistryStore {
             await close()
             if let error = error as? RegistryError { throw error }
             throw RegistryError.cannotOpen(location: url.description, reason: PostgresStore.describe(error))
+        }
+    }
+
+    /// Why a connection to `url` fails, in the server's or the network's words; nil when a
+    /// connection succeeds, or when only TLS would do (the pool then tells).
+    private static func connectionProblem(_ url: PostgresURL) async -> String? {
+        guard url.tls != .require else { return nil }
+        let configuration = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user,
+                                                              password: url.password, database: url.database, tls: .disable)
+        let logger = Logger(label: "ocoptrace.registry.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+        do {
+            let connection = try await PostgresConnection.connect(on: PostgresConnection.defaultEventLoopGroup.any(),
+                                                                  configuration: configuration, id: 0, logger: logger).get()
+            try? await connection.close()
+            return nil
+        } catch {
+            return describe(error)
         }
     }
 
