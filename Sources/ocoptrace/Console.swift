@@ -51,7 +51,7 @@ extension ExitCodes {
         case let pack as OfflinePack.PackError:
             Console.error("\(pack)")
             return unreadableInput
-        case is RenderError: code = cannotWrite
+        case is RenderError, is FileWriteError: code = cannotWrite
         default: return error
         }
         Console.error("\(error)")

@@ -113,7 +113,8 @@ private struct IssueCLIWorkspace: Sendable {
         try process.run()
         // Kill it as soon as the registry shows the batch issuing with its first stamps stored:
         // 20,000 PNGs and the manifest are still to come, seconds of work after that point.
-        let deadline = Date().addingTimeInterval(60)
+        // Generous: on a loaded 2-core machine the child may take long to start.
+        let deadline = Date().addingTimeInterval(180)
         var seenIssuing = false
         while Date() < deadline, process.isRunning {
             let state = try? await folder.registry.rows("""

@@ -74,7 +74,7 @@ final class SellerCentreWorkbook: ListingSink {
         var urls: [URL] = []
         for (path, name) in zip(paths, names) {
             let url = folder.appendingPathComponent(name)
-            guard rename(path, url.path) == 0 else { throw RenderError.cannotWrite(path: url.path, reason: String(cString: strerror(errno))) }
+            guard rename(path, url.path) == 0 else { throw FileWriteError(path: url.path, reason: String(cString: strerror(errno))) }
             urls.append(url)
         }
         if names.count > 1 { unlink(folder.appendingPathComponent("\(baseName).xlsx").path) }

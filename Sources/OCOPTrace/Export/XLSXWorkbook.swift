@@ -15,11 +15,11 @@ final class XLSXWorkbook {
         self.path = path
         var options = lxw_workbook_options(constant_memory: 1, tmpdir: nil, use_zip64: 0)
         guard let workbook = workbook_new_opt(path, &options) else {
-            throw RenderError.cannotWrite(path: path, reason: "libxlsxwriter could not create the workbook")
+            throw FileWriteError(path: path, reason: "libxlsxwriter could not create the workbook")
         }
         guard let sheet = workbook_add_worksheet(workbook, sheetName) else {
             workbook_close(workbook)
-            throw RenderError.cannotWrite(path: path, reason: "libxlsxwriter could not add a sheet")
+            throw FileWriteError(path: path, reason: "libxlsxwriter could not add a sheet")
         }
         self.workbook = workbook
         self.sheet = sheet
@@ -44,7 +44,7 @@ final class XLSXWorkbook {
         self.workbook = nil
         let status = workbook_close(workbook)
         guard status == LXW_NO_ERROR else {
-            throw RenderError.cannotWrite(path: path, reason: String(cString: lxw_strerror(status)))
+            throw FileWriteError(path: path, reason: String(cString: lxw_strerror(status)))
         }
     }
 }

@@ -40,12 +40,12 @@ final class LabelSheet {
         self.layout = layout
         let points = LabelSheet.pointsPerMillimetre
         guard let surface = cairo_pdf_surface_create(path, layout.pageWidth * points, layout.pageHeight * points) else {
-            throw RenderError.cannotWrite(path: path, reason: "cairo could not create the PDF")
+            throw FileWriteError(path: path, reason: "cairo could not create the PDF")
         }
         guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS, let context = cairo_create(surface) else {
             let reason = String(cString: cairo_status_to_string(cairo_surface_status(surface)))
             cairo_surface_destroy(surface)
-            throw RenderError.cannotWrite(path: path, reason: reason)
+            throw FileWriteError(path: path, reason: reason)
         }
         self.surface = surface
         self.context = context
@@ -320,7 +320,7 @@ final class LabelSheet {
         finished = true
         let status = cairo_surface_status(surface)
         guard status == CAIRO_STATUS_SUCCESS else {
-            throw RenderError.cannotWrite(path: "labels PDF", reason: String(cString: cairo_status_to_string(status)))
+            throw FileWriteError(path: "labels PDF", reason: String(cString: cairo_status_to_string(status)))
         }
     }
 }

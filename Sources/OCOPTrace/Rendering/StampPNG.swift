@@ -29,14 +29,12 @@ public enum RenderError: Error, Sendable, CustomStringConvertible {
     case badOption(String)
     case encoding(QRMatrix.EncodingError)
     case png
-    case cannotWrite(path: String, reason: String)
 
     public var description: String {
         switch self {
         case .badOption(let message): message
         case .encoding(let error): "cannot encode the QR code: \(error)"
         case .png: "libpng could not write the image"
-        case .cannotWrite(let path, let reason): "cannot write \(path): \(reason)"
         }
     }
 }

@@ -173,11 +173,11 @@ struct BatchRenderer {
 
     static func writeFile(_ path: String, _ data: Data) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw RenderError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+        guard descriptor >= 0 else { throw FileWriteError(path: path, reason: String(cString: strerror(errno))) }
         let written = data.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
         let closed = close(descriptor)
         guard written == data.count, closed == 0 else {
-            throw RenderError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
+            throw FileWriteError(path: path, reason: String(cString: strerror(errno)))
         }
     }
 }

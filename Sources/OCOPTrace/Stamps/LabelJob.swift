@@ -102,7 +102,7 @@ public struct LabelJob: Sendable {
             throw error
         }
         guard rename(temporary.path, pdf.path) == 0 else {
-            throw RenderError.cannotWrite(path: pdf.path, reason: String(cString: strerror(errno)))
+            throw FileWriteError(path: pdf.path, reason: String(cString: strerror(errno)))
         }
         return Report(lot: batch.lot, product: batch.productCode, labels: batch.quantity,
                       pages: (batch.quantity + layout.labelsPerPage - 1) / layout.labelsPerPage, layout: layout.name,

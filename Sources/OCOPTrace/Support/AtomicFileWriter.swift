@@ -15,7 +15,7 @@ final class AtomicFileWriter {
         temporaryPath = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent)-\(getpid())-\(UUID().uuidString).part").path
         descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw RenderError.cannotWrite(path: url.path, reason: String(cString: strerror(errno))) }
+        guard descriptor >= 0 else { throw FileWriteError(path: url.path, reason: String(cString: strerror(errno))) }
         buffer.reserveCapacity(Self.flushSize * 2)
     }
 
@@ -42,7 +42,7 @@ final class AtomicFileWriter {
             let written = buffer.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw RenderError.cannotWrite(path: url.path, reason: String(cString: strerror(errno)))
+                throw FileWriteError(path: url.path, reason: String(cString: strerror(errno)))
             }
             offset += written
         }
@@ -53,13 +53,26 @@ final class AtomicFileWriter {
     /// files that must survive a power cut once a command has reported success (a stamp manifest).
     func commit(durable: Bool = false) throws {
         try flush()
-        if durable, fsync(descriptor) != 0 { throw RenderError.cannotWrite(path: url.path, reason: String(cString: strerror(errno))) }
+        if durable, fsync(descriptor) != 0 { throw FileWriteError(path: url.path, reason: String(cString: strerror(errno))) }
         let closed = close(descriptor)
         descriptor = -1
         guard closed == 0, rename(temporaryPath, url.path) == 0 else {
             let reason = String(cString: strerror(errno))
             unlink(temporaryPath)
-            throw RenderError.cannotWrite(path: url.path, reason: reason)
+            throw FileWriteError(path: url.path, reason: reason)
         }
     }
+}
+
+/// A file that could not be written: which, and the system's reason.
+public struct FileWriteError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+
+    public init(path: String, reason: String) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String { "cannot write \(path): \(reason)" }
 }
