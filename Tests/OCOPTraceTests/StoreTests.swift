@@ -80,7 +80,8 @@ struct StoreTests {
 
     @Test("a PostgreSQL registry that cannot be reached says why, in the server's words")
     func postgresErrorsSayWhy() async throws {
-        guard let server = RegistryEngine.postgresServer else { return }
+        guard RegistryEngine.available.contains(.postgres) else { return }
+        let server = try #require(RegistryEngine.postgresServer, "OCOPTRACE_TEST_POSTGRES names no PostgreSQL server")
         await #expect {
             _ = try await RegistryStores.open(.postgres(server.with(database: "no_such_registry")), access: .readWrite)
         } throws: { error in

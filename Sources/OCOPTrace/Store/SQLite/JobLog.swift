@@ -2,39 +2,35 @@ import Foundation
 import GRDB
 
 /// The job log's statements on SQLite (``JobStore`` is the public face), for the SQLite store's
-/// operations to record their job in their own transaction.
+/// operations to record their job in their own transaction (``PostgresJobLog`` is its twin).
 enum JobLog {
-    typealias Entry = JobEntry
-    typealias Counts = JobCounts
-
     /// Starts a job that may take a while (an import), marked `running` until it is finished.
-    static func start(_ db: Database, kind: String, file: String?, checksum: String? = nil, startedAt: String) throws -> Int64 {
+    static func start(_ db: Database, _ start: JobStart) throws -> Int64 {
         try db.execute(sql: "INSERT INTO jobs (kind, file, checksum, started_at, outcome) VALUES (?, ?, ?, ?, 'running')",
-                       arguments: [kind, file, checksum, startedAt])
+                       arguments: [start.kind, start.file, start.checksum, start.startedAt])
         return db.lastInsertedRowID
     }
 
     /// Records a job's outcome.
-    static func finish(_ db: Database, id: Int64, outcome: String, counts: Counts = Counts(), message: String?) throws {
+    static func finish(_ db: Database, id: Int64, outcome: JobOutcome, counts: JobCounts, message: String?) throws {
         try db.execute(sql: """
             UPDATE jobs SET finished_at = ?, outcome = ?, rows_read = ?, inserted = ?, updated = ?, unchanged = ?,
                 invalid = ?, message = ?
             WHERE id = ?
-            """, arguments: [Timestamp.now(), outcome, counts.rowsRead, counts.inserted, counts.updated,
+            """, arguments: [Timestamp.now(), outcome.rawValue, counts.rowsRead, counts.inserted, counts.updated,
                              counts.unchanged, counts.invalid, message, id])
     }
 
     /// Records a job that is over already (a failed read, an issued batch, a revocation): one entry, finished.
     @discardableResult
-    static func record(_ db: Database, kind: String, file: String? = nil, checksum: String? = nil, startedAt: String,
-                       outcome: String, counts: Counts = Counts(), message: String?) throws -> Int64 {
-        let id = try start(db, kind: kind, file: file, checksum: checksum, startedAt: startedAt)
+    static func record(_ db: Database, _ job: JobStart, outcome: JobOutcome, counts: JobCounts, message: String?) throws -> Int64 {
+        let id = try start(db, job)
         try finish(db, id: id, outcome: outcome, counts: counts, message: message)
         return id
     }
 
     /// The most recent jobs first.
-    static func entries(_ db: Database, limit: Int) throws -> [Entry] {
-        try Entry.fetchAll(db, sql: "SELECT * FROM jobs ORDER BY id DESC LIMIT ?", arguments: [limit])
+    static func entries(_ db: Database, limit: Int) throws -> [JobEntry] {
+        try JobEntry.fetchAll(db, sql: "SELECT * FROM jobs ORDER BY id DESC LIMIT ?", arguments: [limit])
     }
 }

@@ -10,7 +10,7 @@ extension SQLiteStore {
             // rows are written one by one, with no hop between threads per row.
             return try await write { db in
                 let jobID = dryRun ? nil
-                    : try JobLog.start(db, kind: job.kind, file: job.file, checksum: job.checksum, startedAt: job.startedAt)
+                    : try JobLog.start(db, job)
                 let tables = SQLiteCatalogTables(db: db, jobID: jobID, now: job.startedAt)
                 var answer: CatalogAnswer?
                 while let request = try feed.next(after: answer) {
@@ -20,15 +20,14 @@ extension SQLiteStore {
                 guard let jobID, case .commit(let outcome, let counts, let message) = ending else {
                     throw CatalogRollBack(ending: ending)
                 }
-                try JobLog.finish(db, id: jobID, outcome: outcome.rawValue, counts: counts, message: message)
+                try JobLog.finish(db, id: jobID, outcome: outcome, counts: counts, message: message)
                 return jobID
             }
         } catch let rollBack as CatalogRollBack {
             guard case .reject(let counts, let message) = rollBack.ending, !dryRun else { return nil }
             // The data rolled back; the attempt still belongs in the job log.
             return try await write { db in
-                try JobLog.record(db, kind: job.kind, file: job.file, checksum: job.checksum, startedAt: job.startedAt,
-                                  outcome: JobOutcome.rejected.rawValue, counts: counts, message: message)
+                try JobLog.record(db, job, outcome: .rejected, counts: counts, message: message)
             }
         }
     }

@@ -100,8 +100,7 @@ extension SQLiteStore {
             if let orderID {
                 try db.execute(sql: "UPDATE stamp_orders SET status = 'issued' WHERE id = ?", arguments: [orderID])
             }
-            try JobLog.record(db, kind: job.kind, file: job.file, checksum: job.checksum, startedAt: job.startedAt, outcome: "succeeded",
-                              counts: counts, message: message)
+            try JobLog.record(db, job, outcome: .succeeded, counts: counts, message: message)
         }
     }
 

@@ -100,7 +100,7 @@ extension SQLiteStore {
 
     private static func revoke(_ db: Database, stampIDs: [Int64], reason: String, description: String) throws -> Revocations.Outcome {
         let now = Timestamp.now()
-        let jobID = try JobLog.start(db, kind: "revoke", file: nil, startedAt: now)
+        let jobID = try JobLog.start(db, JobStart(kind: "revoke", startedAt: now))
         var revoked = 0
         let statement = try db.makeStatement(sql: "INSERT OR IGNORE INTO revocations (stamp_id, reason, revoked_at, job_id) VALUES (?, ?, ?, ?)")
         for id in stampIDs {
@@ -108,7 +108,7 @@ extension SQLiteStore {
             revoked += db.changesCount
         }
         let outcome = Revocations.Outcome(revoked: revoked, alreadyRevoked: stampIDs.count - revoked)
-        try JobLog.finish(db, id: jobID, outcome: JobOutcome.succeeded.rawValue, counts: outcome.jobCounts, message: "\(description): \(reason)")
+        try JobLog.finish(db, id: jobID, outcome: .succeeded, counts: outcome.jobCounts, message: "\(description): \(reason)")
         return outcome
     }
 

@@ -43,18 +43,17 @@ extension JobEntry: FetchableRecord {}
 
 extension SQLiteStore {
     public func startJob(_ start: JobStart) async throws -> Int64 {
-        try await write { db in try JobLog.start(db, kind: start.kind, file: start.file, checksum: start.checksum, startedAt: start.startedAt) }
+        try await write { db in try JobLog.start(db, start) }
     }
 
     public func finishJob(id: Int64, outcome: JobOutcome, counts: JobCounts, message: String?) async throws {
-        try await write { db in try JobLog.finish(db, id: id, outcome: outcome.rawValue, counts: counts, message: message) }
+        try await write { db in try JobLog.finish(db, id: id, outcome: outcome, counts: counts, message: message) }
     }
 
     @discardableResult
     public func recordJob(_ start: JobStart, outcome: JobOutcome, counts: JobCounts, message: String?) async throws -> Int64 {
         try await write { db in
-            try JobLog.record(db, kind: start.kind, file: start.file, checksum: start.checksum, startedAt: start.startedAt,
-                              outcome: outcome.rawValue, counts: counts, message: message)
+            try JobLog.record(db, start, outcome: outcome, counts: counts, message: message)
         }
     }
 
