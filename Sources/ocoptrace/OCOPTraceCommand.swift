@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import OCOPTrace
+import OCOPTraceServer
 
 @main
 struct OCOPTraceCommand: AsyncParsableCommand {
@@ -23,6 +24,11 @@ struct OCOPTraceCommand: AsyncParsableCommand {
     )
 
     static func main() async {
+        // `serve` runs its tasks on the HTTP server's own event loops (see the function); nothing
+        // has run on the concurrency pool yet at this point.
+        if CommandLine.arguments.dropFirst().first == ServeCommand.configuration.commandName {
+            ResolverServer.runConcurrencyOnEventLoops()
+        }
         // Benchmarks ask for the peak memory of this process alone (see PeakMemory).
         if ProcessInfo.processInfo.environment[PeakMemory.reportVariable] != nil {
             atexit { PeakMemory.reportIfAsked() }
