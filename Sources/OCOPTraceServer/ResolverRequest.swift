@@ -9,8 +9,9 @@ enum ResolverRoute: Equatable {
     /// `/01/{gtin}[/22/…][/10/…][/21/…]` or `/01/{gtin}/235/…`.
     case digitalLink(DigitalLinkPath)
     /// `/v/…`: the verification page, the default link's target; or `/p/…`, served directly.
-    /// The path is the stamp's own path (`/01/…` or `/p/…`), still percent-encoded.
-    case stampPage(stampPath: String)
+    /// The path is the stamp's own path (`/01/…` or `/p/…`), still percent-encoded; `link` is that
+    /// path read as a Digital Link, for `/01/…`.
+    case stampPage(stampPath: String, link: DigitalLinkPath?)
     /// `/ocop/01/{gtin}`: the OCOP recognition of a product (`gs1:certificationInfo`).
     case certification(GTIN)
     /// `/.well-known/gs1resolver`.
@@ -26,14 +27,14 @@ enum ResolverRoute: Equatable {
         if path.count > 1, path.hasSuffix("/") { path.removeLast() }
         if path == "/" || path.isEmpty { self = .home; return }
         if path == "/.well-known/gs1resolver" { self = .descriptionFile; return }
-        if path.hasPrefix("/p/") { self = .stampPage(stampPath: path); return }
-        if path.hasPrefix("/v/01/") || path.hasPrefix("/v/p/") {
+        if path.hasPrefix("/p/") { self = .stampPage(stampPath: path, link: nil); return }
+        if path.hasPrefix("/v/p/") { self = .stampPage(stampPath: String(path.dropFirst(2)), link: nil); return }
+        if path.hasPrefix("/v/01/") {
             let stampPath = String(path.dropFirst(2))
-            if stampPath.hasPrefix("/01/"), case .malformed(let reason) = DigitalLinkPath.parse(stampPath) {
-                self = .malformed(reason)
-                return
+            switch DigitalLinkPath.parse(stampPath) {
+            case .path(let link): self = .stampPage(stampPath: stampPath, link: link)
+            case .malformed(let reason): self = .malformed(reason)
             }
-            self = .stampPage(stampPath: stampPath)
             return
         }
         if path.hasPrefix("/ocop/01/") {

@@ -125,8 +125,8 @@ public struct ResolverServer: Sendable {
             return try await certification(gtin: gtin, request: request)
         case .digitalLink(let link):
             return try await resolve(link, request: request, rawQuery: rawQuery, query: query)
-        case .stampPage(let stampPath):
-            return try await stampPage(stampPath, request: request, context: context, rawQuery: rawQuery, query: query, pagePath: path)
+        case .stampPage(let stampPath, let link):
+            return try await stampPage(stampPath, link: link, request: request, context: context, rawQuery: rawQuery, query: query, pagePath: path)
         }
     }
 
@@ -183,14 +183,14 @@ public struct ResolverServer: Sendable {
 
     // MARK: Pages
 
-    func stampPage(_ stampPath: String, request: Request, context: ResolverRequestContext, rawQuery: String?, query: QueryString,
-                   pagePath: String) async throws -> Response {
+    func stampPage(_ stampPath: String, link: DigitalLinkPath?, request: Request, context: ResolverRequestContext, rawQuery: String?,
+                   query: QueryString, pagePath: String) async throws -> Response {
         let url = configuration.baseURL + stampPath + (rawQuery.map { "?" + $0 } ?? "")
         let accept = request.headers[.accept] ?? ""
         let language = Language.negotiate(query: query.value("lang"), acceptLanguage: request.headers[.acceptLanguage])
         // A GTIN-level link (a product's barcode as a Digital Link, or gs1:pip of the product)
         // names no stamp: product information, with no verdict, and no scan.
-        if !Self.prefersJSON(accept), case .path(let link) = DigitalLinkPath.parse(stampPath), link.serial == nil,
+        if !Self.prefersJSON(accept), let link, link.serial == nil,
            let product = try await verifier.product(gtin: link.gtin) {
             let html = ProductInformationPage(product: product, language: language,
                                               pathAndQuery: pagePath + (rawQuery.map { "?" + $0 } ?? "")).render()
@@ -241,7 +241,7 @@ public struct ResolverServer: Sendable {
         let peer = context.remoteAddress?.ipAddress ?? ""
         if configuration.trustProxy, peer == "127.0.0.1" || peer == "::1",
            let forwarded = request.headers[.xForwardedFor],
-           let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
+           let last = forwarded.split(separator: ",").last.map({ String($0).trimmed }), !last.isEmpty {
             return last
         }
         return peer

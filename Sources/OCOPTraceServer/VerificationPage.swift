@@ -212,21 +212,21 @@ extension Language {
     static func negotiate(query: String?, acceptLanguage: String?) -> Language {
         if let query, let language = Language(rawValue: query.lowercased().prefix(2).description) { return language }
         guard let acceptLanguage else { return .vi }
-        var best: (Language, Double)?
-        for (index, item) in acceptLanguage.split(separator: ",").enumerated() {
+        // No Foundation trimming here: every page negotiates, and CharacterSet costs more than the rest.
+        var best: (language: Language, quality: Double)?
+        for item in acceptLanguage.split(separator: ",") {
             let parts = item.split(separator: ";")
-            let tag = parts[0].trimmingCharacters(in: .whitespaces).lowercased()
+            guard let tag = parts.first,
+                  let language = Language(rawValue: String(tag).trimmed.prefix { $0 != "-" }.lowercased()) else { continue }
             var quality = 1.0
             for parameter in parts.dropFirst() {
-                let pair = parameter.trimmingCharacters(in: .whitespaces)
+                let pair = String(parameter).trimmed
                 if pair.hasPrefix("q="), let value = Double(pair.dropFirst(2)) { quality = value }
             }
-            let primary = tag.split(separator: "-").first.map(String.init) ?? tag
-            guard let language = Language(rawValue: primary), quality > 0 else { continue }
             // Earlier entries win ties, as browsers list them by preference.
-            if best == nil || quality > best!.1 || (quality == best!.1 && index < 0) { best = (language, quality) }
+            if quality > 0, best == nil || quality > best!.quality { best = (language, quality) }
         }
-        return best?.0 ?? .vi
+        return best?.language ?? .vi
     }
 }
 

@@ -60,7 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        LoggingSystem.bootstrap { label in ServerLogHandler(label: label) }
         let logger = {
             var logger = Logger(label: "ocoptrace.serve")
             logger.logLevel = logLevel

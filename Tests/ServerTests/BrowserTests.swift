@@ -76,7 +76,7 @@ import FoundationNetworking
         // One line a request, and no address in the log.
         let log = server.logText
         #expect(log.contains("GET /v/01/\(ServerWorkspace.gtin)/10/NC2611A/21/"))
-        let requests = log.split(separator: "\n").filter { $0.contains("] GET ") }
+        let requests = log.split(separator: "\n").filter { $0.contains(" info ocoptrace.serve: GET ") }
         #expect(requests.count == 4, "one line a request: \(log)")
         #expect(requests.allSatisfy { !$0.contains("127.0.0.1") && !$0.contains("?") }, "no address, no query: \(log)")
     }

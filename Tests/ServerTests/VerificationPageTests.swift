@@ -41,6 +41,31 @@ import TestSupport
         }
     }
 
+    @Test func theLanguageFollowsAcceptLanguageByQuality() async throws {
+        let workspace = try await ServerWorkspace.make(.sqlite)
+        let uri = Self.page(workspace.plain[2])
+        let cases: [(acceptLanguage: String, expected: String)] = [
+            ("en-GB,en;q=0.9,vi;q=0.5", "en"),
+            ("vi-VN,vi;q=0.9,en-US;q=0.8,en;q=0.7", "vi"),
+            ("fr-FR, EN ;q=0.5", "en"),
+            ("en;q=0, vi;q=0.1", "vi"),
+            ("en ; q=0 , fr", "vi"),
+            ("vi;q=0.4, en;q=0.6", "en"),
+            ("en;q=0.5, vi;q=0.5", "en"),
+            ("*", "vi"),
+            ("", "vi"),
+            (",,;q=,-", "vi"),
+        ]
+        try await workspace.withServer { client, _ in
+            for item in cases {
+                let response = try await client.execute(uri: uri, method: .get, headers: headers([("Accept-Language", item.acceptLanguage)]))
+                #expect(response.headers[.contentLanguage] == item.expected, "Accept-Language: \(item.acceptLanguage)")
+            }
+            let byQuery = try await client.execute(uri: uri + (uri.contains("?") ? "&" : "?") + "lang=EN", method: .get, headers: headers([("Accept-Language", "vi")]))
+            #expect(byQuery.headers[.contentLanguage] == "en")
+        }
+    }
+
     @Test(arguments: RegistryEngine.available) func theGenuinePageShowsWhatTheRulesAsk(engine: RegistryEngine) async throws {
         let workspace = try await ServerWorkspace.make(engine)
         let stamp = workspace.plain[4]

@@ -10,6 +10,10 @@ public protocol VerificationStore: Sendable {
     /// transaction, in the order given.
     func stamps(serials: [Serial]) async throws -> [StoredStamp?]
 
+    /// The registry's record of one serial, with its scan history (the verification page's read:
+    /// the history comes from one statement, consistent in itself).
+    func stamp(serial: Serial) async throws -> StoredStamp?
+
     /// Records the CLI's verifications as scans, in one transaction.
     func recordScans(_ scans: [InspectorScan]) async throws
 
@@ -151,7 +155,6 @@ public struct ResolverProduct: Sendable, Codable {
 }
 
 extension VerificationStore {
-    /// The registry's record of one serial, with its scan history.
     public func stamp(serial: Serial) async throws -> StoredStamp? {
         try await stamps(serials: [serial])[0]
     }

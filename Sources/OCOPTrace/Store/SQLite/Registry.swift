@@ -72,4 +72,9 @@ final class Registry: Sendable {
     func read<T>(_ body: (Database) throws -> T) throws -> T {
         try pool.read(body)
     }
+
+    /// Runs `body` with no transaction around it (see ``SQLiteStore``'s `readStatements`).
+    func readStatements<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.unsafeRead(body)
+    }
 }

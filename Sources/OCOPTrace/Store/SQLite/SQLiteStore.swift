@@ -37,6 +37,13 @@ public final class SQLiteStore: RegistryStore {
     func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try database.read(body)
     }
+
+    /// Runs `body` on the caller's thread with no transaction around it: for reads whose every
+    /// statement stands on its own (a single statement is always consistent), where BEGIN and
+    /// COMMIT would cost as much as the read.
+    func readStatements<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try database.readStatements(body)
+    }
 }
 
 extension JobEntry: FetchableRecord {}
