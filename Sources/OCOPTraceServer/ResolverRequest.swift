@@ -12,6 +12,8 @@ enum ResolverRoute: Equatable {
     /// The path is the stamp's own path (`/01/…` or `/p/…`), still percent-encoded; `link` is that
     /// path read as a Digital Link, for `/01/…`.
     case stampPage(stampPath: String, link: DigitalLinkPath?)
+    /// `/eh…` or `/ex…`: an EPC binary string as a compressed Digital Link URI, decoded.
+    case compressed(CompressedEPC)
     /// `/ocop/01/{gtin}`: the OCOP recognition of a product (`gs1:certificationInfo`).
     case certification(GTIN)
     /// `/.well-known/gs1resolver`.
@@ -44,6 +46,15 @@ enum ResolverRoute: Equatable {
                 return
             }
             self = .certification(gtin)
+            return
+        }
+        let segment = path.dropFirst()
+        if !segment.contains("/"), CompressedEPC.matches(segment) {
+            do {
+                self = .compressed(try CompressedEPC(decoding: segment))
+            } catch {
+                self = .malformed("\(segment.prefix(40)) is a compressed EPC binary string that does not decode: \(error)")
+            }
             return
         }
         switch DigitalLinkPath.parse(path) {

@@ -125,6 +125,14 @@ public struct ResolverServer: Sendable {
             return try await certification(gtin: gtin, request: request)
         case .digitalLink(let link):
             return try await resolve(link, request: request, rawQuery: rawQuery, query: query)
+        case .compressed(let epc):
+            // Answered as the uncompressed URI would be, its data attributes ahead of the request's
+            // own query, and named with owl:sameAs (resolver 1.2, §5.5); never redirected to itself.
+            let merged = [epc.attributeQuery, rawQuery].compactMap { $0 }.joined(separator: "&")
+            let mergedQuery = merged.isEmpty ? nil : merged
+            var response = try await resolve(epc.link, request: request, rawQuery: mergedQuery, query: QueryString(mergedQuery))
+            response.headers.append(HTTPField(name: .link, value: "<\(configuration.baseURL)\(epc.uncompressed)>; rel=\"owl:sameAs\""))
+            return response
         case .stampPage(let stampPath, let link):
             return try await stampPage(stampPath, link: link, request: request, context: context, rawQuery: rawQuery, query: query, pagePath: path)
         }
