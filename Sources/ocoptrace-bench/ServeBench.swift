@@ -15,8 +15,12 @@ struct ServeBench: AsyncParsableCommand {
             requests per second, p50 and p99 latency, the server's peak memory, and checks that the \
             registry holds exactly one scan per page the server answered (from its request log).
 
+            With --db postgres://…, the same runs follow on a fresh database made on that PostgreSQL \
+            server (dropped afterwards), the server reading and writing its registry there.
+
             Example:
               swift build -c release && swift run -c release ocoptrace-bench serve --stamps 100000
+              swift run -c release ocoptrace-bench serve --stamps 100000 --db postgres://postgres@127.0.0.1:55432/postgres
             """
     )
 
@@ -38,16 +42,39 @@ struct ServeBench: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Work folder (default: a new one in output/, removed afterwards).", valueName: "folder"))
     var keep: String?
 
+    @Option(help: ArgumentHelp("A PostgreSQL server to run the same on, after SQLite (postgres://user@host:port/postgres).", valueName: "url"))
+    var db: String?
+
     func run() async throws {
         let folder = keep.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: "output/bench-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
         let binary = executable ?? Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("ocoptrace").path
-        let db = folder.appendingPathComponent("registry.sqlite").path
-        let base = "https://id.ocoptrace.vn"
+        let postgres = try db.map { try BenchPostgres(server: $0) }
+        print("registry: \(stamps) stamps; \(ProcessInfo.processInfo.activeProcessorCount) cores; wrk -t\(threads) -c\(connections) -d\(duration)s beside the server")
+        var failed = try await measure(registry: folder.appendingPathComponent("registry.sqlite").path, engine: "SQLite",
+                                       folder: folder, binary: binary)
+        if let postgres {
+            do {
+                let database = try await postgres.freshDatabase(label: "serve")
+                let postgresFolder = folder.appendingPathComponent("postgres")
+                try FileManager.default.createDirectory(at: postgresFolder, withIntermediateDirectories: true)
+                failed = try await measure(registry: database, engine: "PostgreSQL", folder: postgresFolder, binary: binary) || failed
+            } catch {
+                await postgres.dropAll()
+                throw error
+            }
+            await postgres.dropAll()
+        }
+        if failed { throw ExitCode(1) }
+    }
 
+    /// Fills the registry (unless a kept SQLite one is there already), serves it, and loads it;
+    /// returns whether a scan was lost or the server did not stop cleanly.
+    private func measure(registry db: String, engine: String, folder: URL, binary: String) async throws -> Bool {
+        let base = "https://id.ocoptrace.vn"
         let urlsFile = folder.appendingPathComponent("urls.txt")
-        if !FileManager.default.fileExists(atPath: db) {
+        if db.hasPrefix("postgres") || !FileManager.default.fileExists(atPath: db) {
             let catalog = folder.appendingPathComponent("catalog.csv")
             try """
                 product_code,name,gtin,producer,province,commune,district,price_vnd,shelf_life_days,ocop_stars,ocop_recognized_on,ocop_decision,images
@@ -80,32 +107,31 @@ struct ServeBench: AsyncParsableCommand {
         let scansBefore = try await Self.webScans(db)
 
         let server = try ServerProcess(binary: binary, db: db, base: base, folder: folder)
-        print("registry: \(stamps) stamps; \(ProcessInfo.processInfo.activeProcessorCount) cores; wrk -t\(threads) -c\(connections) -d\(duration)s beside the server")
-        print(String(format: "load average before: %@", Self.loadAverage() as NSString))
+        print("\(engine): load average before: \(Self.loadAverage())")
         var cpu = server.cpuSeconds()
-        let pages = try runWrk(script: pageScript.path, port: server.port, label: "verification pages (GET, scan recorded)")
+        let pages = try runWrk(script: pageScript.path, port: server.port, label: "\(engine): verification pages (scan recorded)")
         let pagesCPU = server.cpuSeconds() - cpu
         cpu = server.cpuSeconds()
-        let redirects = try runWrk(script: redirectScript.path, port: server.port, label: "resolver redirects (307)")
+        let redirects = try runWrk(script: redirectScript.path, port: server.port, label: "\(engine): resolver redirects (307)")
         let redirectsCPU = server.cpuSeconds() - cpu
         for (label, seconds, result) in [("pages", pagesCPU, pages), ("redirects", redirectsCPU, redirects)] where result.requests > 0 {
             let perRequest = seconds / Double(result.requests)
-            print(String(format: "server CPU per request, %@: %.0f µs (%.0f requests/s per core of server time)", label as NSString,
-                         perRequest * 1e6, 1 / perRequest))
+            print(String(format: "%@: server CPU per request, %@: %.0f µs (%.0f requests/s per core of server time)", engine as NSString,
+                         label as NSString, perRequest * 1e6, 1 / perRequest))
         }
         let (exit, peakKiB) = server.stop()
         let log = (try? String(contentsOf: server.log, encoding: .utf8)) ?? ""
         let pagesAnswered = log.split(separator: "\n").filter { $0.contains(" GET /v/") && $0.contains(" 200 ") }.count
         let scans = try await Self.webScans(db) - scansBefore
-        print(String(format: "server: exit %d after SIGTERM, peak RSS %.1f MiB", exit, Double(peakKiB) / 1024))
-        print("scans: \(scans) recorded for \(pagesAnswered) pages answered (wrk counted \(pages.requests) completed); \(scans == pagesAnswered ? "none lost" : "MISMATCH")")
-        print(String(format: "load average after: %@", Self.loadAverage() as NSString))
-        if scans != pagesAnswered || exit != 0 { throw ExitCode(1) }
+        print(String(format: "%@: server exit %d after SIGTERM, peak RSS %.1f MiB", engine as NSString, exit, Double(peakKiB) / 1024))
+        print("\(engine): scans: \(scans) recorded for \(pagesAnswered) pages answered (wrk counted \(pages.requests) completed); \(scans == pagesAnswered ? "none lost" : "MISMATCH")")
+        print("\(engine): load average after: \(Self.loadAverage())")
+        return scans != pagesAnswered || exit != 0
     }
 
-    /// The scans the verification page has recorded in the registry at `path`.
-    static func webScans(_ path: String) async throws -> Int {
-        try await RegistryStores.with(.sqlite(path: path), access: .readOnly) { try await $0.webScanCount() }
+    /// The scans the verification page has recorded in the registry `db` (a file or a URL).
+    static func webScans(_ db: String) async throws -> Int {
+        try await RegistryStores.with(try RegistryLocation(parsing: db), access: .readOnly) { try await $0.webScanCount() }
     }
 
     /// wrk's Lua: a random stamp per request, a phone's User-Agent, and a client network of its own
@@ -163,7 +189,7 @@ struct ServeBench: AsyncParsableCommand {
             if line.contains("requests in"), let first = fields.first { result.requests = Int(first) ?? 0 }
             if line.hasPrefix("Non-2xx") || line.hasPrefix("Socket errors") { result.errors += " " + line }
         }
-        print(String(format: "%-44@ %9.0f requests/s  p50 %@  p99 %@  (%d requests)%@", label as NSString, result.perSecond,
+        print(String(format: "%-50@ %9.0f requests/s  p50 %@  p99 %@  (%d requests)%@", label as NSString, result.perSecond,
                      result.p50 as NSString, result.p99 as NSString, result.requests, result.errors as NSString))
         return result
     }

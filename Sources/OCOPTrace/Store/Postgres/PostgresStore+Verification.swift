@@ -20,21 +20,54 @@ extension PostgresStore {
                            FROM scans WHERE stamp_id = s.id) h ON TRUE
         """
 
+    /// A stamp's row with its scan history beside it, in one statement.
+    private static let stampWithHistory = StoredStampRow.selection.replacingOccurrences(
+        of: "SELECT s.id,", with: "SELECT h.count, h.first, h.last, h.locations, s.id,") + " " + historyJoin
+
+    /// ``stamp(serial:)``'s statement, prepared once per connection.
+    private struct StampLookup: PostgresPreparedStatement {
+        static let sql = PostgresStore.stampWithHistory + " WHERE s.serial = $1"
+        typealias Row = StoredStamp
+        let serial: String
+
+        func makeBindings() throws -> PostgresBindings {
+            var bindings = PostgresBindings()
+            bindings.append(serial)
+            return bindings
+        }
+
+        func decodeRow(_ row: PostgresRow) throws -> StoredStamp {
+            try row.decoded(as: StoredStampRow.self).stored(scans: try row.decoded(as: ScanHistoryRow.self).scans)
+        }
+    }
+
     public func stamps(serials: [Serial]) async throws -> [StoredStamp?] {
         guard !serials.isEmpty else { return [] }
         let texts = serials.map(\.text)
-        let selection = StoredStampRow.selection.replacingOccurrences(
-            of: "SELECT s.id,", with: "SELECT h.count, h.first, h.last, h.locations, s.id,")
         var found: [String: StoredStamp] = [:]
         try await transaction("look up stamps") { connection in
             let rows = try await connection.query(
-                "\(unescaped: selection) \(unescaped: PostgresStore.historyJoin) WHERE s.serial = ANY(\(texts))", logger: logger)
+                "\(unescaped: PostgresStore.stampWithHistory) WHERE s.serial = ANY(\(texts))", logger: logger)
             for try await row in rows {
                 let stamp = try row.decoded(as: StoredStampRow.self)
                 found[stamp.serial] = stamp.stored(scans: try row.decoded(as: ScanHistoryRow.self).scans)
             }
         }
         return texts.map { found[$0] }
+    }
+
+    public func stamp(serial: Serial) async throws -> StoredStamp? {
+        // The verification page's read: one statement, consistent in itself, so it is sent on its
+        // own, without the round trips of BEGIN and COMMIT.
+        // A named prepared statement: planning the joins and the history aggregate anew for every
+        // page cost the server more than running them.
+        do {
+            var found: StoredStamp?
+            for try await stamp in try await client.execute(StampLookup(serial: serial.text), logger: logger) { found = stamp }
+            return found
+        } catch let error as PSQLError {
+            throw RegistryError.failed(operation: "look up a stamp", reason: PostgresStore.describe(error))
+        }
     }
 
     public func recordScans(_ scans: [InspectorScan]) async throws {
