@@ -115,9 +115,17 @@ public final class ScanLog: Sendable {
         fileprivate let finishedBatches: Int
     }
 
+    /// The network as the 64 bits its 16 hex digits spell: a key the dictionary holds inline,
+    /// without a string of its own on the heap (there is one key per stamp and network that counted
+    /// within the reload window, which at thousands of scans a second is most of the server's memory).
     private struct ScanKey: Hashable {
         var stamp: Int64
-        var network: String
+        var network: UInt64
+
+        init(stamp: Int64, network: String) {
+            self.stamp = stamp
+            self.network = UInt64(network, radix: 16) ?? UInt64(truncatingIfNeeded: network.hashValue)
+        }
     }
 
     /// The most scans one transaction writes: a burst is written in several short transactions,
