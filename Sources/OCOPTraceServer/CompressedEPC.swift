@@ -120,7 +120,11 @@ struct CompressedEPC: Equatable {
         var attributes: [(ai: String, value: String)] = []
         if dated {
             let type = Int(try reader.read(4))
-            guard type < datedAIs.count else { throw DecodeError(reason: "DSGTIN+ date type \(type) is reserved") }
+            guard type < datedAIs.count else {
+                let named = [5: "the first freeze date (AI 7006)", 6: "the harvest date (AI 7007)"][type]
+                throw DecodeError(reason: named.map { "DSGTIN+ date type \(type) is \($0), not one a stamp's page reads" }
+                                          ?? "DSGTIN+ date type \(type) is reserved")
+            }
             attributes.append((datedAIs[type], try date(&reader)))
         }
         var digits = ""
@@ -134,8 +138,9 @@ struct CompressedEPC: Equatable {
         while !reader.restIsPadding {
             let ai = try applicationIdentifier(&reader)
             switch ai {
-            case "10": link.lot = try checkedValue(try alphanumeric(&reader, lengthBits: 5), ai: ai)
-            case "22": link.variant = try checkedValue(try alphanumeric(&reader, lengthBits: 5), ai: ai)
+            case "10" where link.lot == nil: link.lot = try checkedValue(try alphanumeric(&reader, lengthBits: 5), ai: ai)
+            case "22" where link.variant == nil: link.variant = try checkedValue(try alphanumeric(&reader, lengthBits: 5), ai: ai)
+            case "10", "22": throw DecodeError(reason: "AI \(ai) appears twice")
             case "11", "13", "15", "16", "17": attributes.append((ai, try date(&reader)))
             case "21", "01": throw DecodeError(reason: "AI \(ai) is repeated in the +AIDC data")
             default: throw DecodeError(reason: "AI \(ai) in the +AIDC data is not one a GTIN's Digital Link here carries (10, 22, 11, 13, 15, 16, 17)")
@@ -189,8 +194,8 @@ struct CompressedEPC: Equatable {
         guard let value = Int(prefix) else { return nil }
         switch value {
         case 0...2, 10...17, 20...22, 30, 37, 90...99: return 2
-        case 23...25, 40...42: return 3
-        case 31...36, 39, 43, 70...72, 80...82: return 4
+        case 23...25, 40...42, 71: return 3
+        case 31...36, 39, 43, 70, 72, 80...82: return 4
         default: return nil
         }
     }
@@ -209,7 +214,8 @@ struct CompressedEPC: Equatable {
     }
 
     /// A variable-length value (TDS 14.5.6): a 3-bit encoding, the length in characters, then the
-    /// characters as digits in an integer, hexadecimal nibbles, base64url sextets or 7-bit ASCII.
+    /// characters as digits in an integer (000), upper-case (001) or lower-case (010) hexadecimal
+    /// nibbles, base64url sextets (011) or 7-bit ASCII (100).
     private static func alphanumeric(_ reader: inout BitReader, lengthBits: Int) throws(DecodeError) -> String {
         let encoding = try reader.read(3)
         let length = Int(try reader.read(lengthBits))
@@ -220,7 +226,7 @@ struct CompressedEPC: Equatable {
             guard digits.count <= length else { throw DecodeError(reason: "a \(length)-digit number holds \(digits.count) digits") }
             return String(repeating: "0", count: length - digits.count) + digits
         case 1, 2:
-            let alphabet = Array(encoding == 1 ? "0123456789abcdef" : "0123456789ABCDEF")
+            let alphabet = Array(encoding == 1 ? "0123456789ABCDEF" : "0123456789abcdef")
             var text = ""
             for _ in 0..<length { text.append(alphabet[Int(try reader.read(4))]) }
             return text

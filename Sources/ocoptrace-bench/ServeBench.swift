@@ -109,11 +109,17 @@ struct ServeBench: AsyncParsableCommand {
         let server = try ServerProcess(binary: binary, db: db, base: base, folder: folder)
         print("\(engine): load average before: \(Self.loadAverage())")
         var cpu = server.cpuSeconds()
-        let pages = try runWrk(script: pageScript.path, port: server.port, label: "\(engine): verification pages (scan recorded)")
-        let pagesCPU = server.cpuSeconds() - cpu
-        cpu = server.cpuSeconds()
-        let redirects = try runWrk(script: redirectScript.path, port: server.port, label: "\(engine): resolver redirects (307)")
-        let redirectsCPU = server.cpuSeconds() - cpu
+        let pages: WrkResult, redirects: WrkResult, pagesCPU: Double, redirectsCPU: Double
+        do {
+            pages = try runWrk(script: pageScript.path, port: server.port, label: "\(engine): verification pages (scan recorded)")
+            pagesCPU = server.cpuSeconds() - cpu
+            cpu = server.cpuSeconds()
+            redirects = try runWrk(script: redirectScript.path, port: server.port, label: "\(engine): resolver redirects (307)")
+            redirectsCPU = server.cpuSeconds() - cpu
+        } catch {
+            _ = server.stop()  // before the database under it is dropped
+            throw error
+        }
         for (label, seconds, result) in [("pages", pagesCPU, pages), ("redirects", redirectsCPU, redirects)] where result.requests > 0 {
             let perRequest = seconds / Double(result.requests)
             print(String(format: "%@: server CPU per request, %@: %.0f µs (%.0f requests/s per core of server time)", engine as NSString,

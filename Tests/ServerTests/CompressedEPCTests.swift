@@ -35,6 +35,30 @@ import TestSupport
         }
     }
 
+    @Test func everyValueEncodingDecodes() async throws {
+        let workspace = try await ServerWorkspace.make(.sqlite)
+        let gtin = "09506000134352"
+        let head = "11110111" + "0" + "000" + TDS.nibbles(gtin)
+        let cases: [(serialBits: String, serial: String)] = [
+            ("000" + TDS.bits(5, 5) + TDS.bits(1234, 17), "01234"),                          // integer, leading zero kept
+            ("001" + TDS.bits(5, 5) + TDS.nibbles("ABC12"), "ABC12"),                       // upper-case hexadecimal
+            ("010" + TDS.bits(5, 5) + TDS.nibbles("ABC12"), "abc12"),                       // lower-case hexadecimal
+            (TDS.alphanumeric("Xy-_9"), "Xy-_9"),                                            // base64url
+            (TDS.alphanumeric("A/B+"), "A%2FB%2B"),                                          // 7-bit ASCII
+        ]
+        try await workspace.withServer { client, _ in
+            for item in cases {
+                let response = try await client.execute(uri: "/" + TDS.eh(head + item.serialBits), method: .get, headers: phone)
+                #expect(Self.sameAs(response) == "\(ServerWorkspace.base)/01/\(gtin)/21/\(item.serial)", "\(item.serial)")
+            }
+            let twice = head + TDS.alphanumeric("S1") + TDS.aidc("10", TDS.alphanumeric("L1")) + TDS.aidc("10", TDS.alphanumeric("L2"))
+            #expect(try await client.execute(uri: "/" + TDS.eh(twice), method: .get, headers: phone).status == .badRequest)
+            let freeze = "11111011" + "0" + "000" + "0101" + TDS.date("260101") + TDS.nibbles(gtin) + TDS.alphanumeric("S1")
+            let refused = try await client.execute(uri: "/" + TDS.eh(freeze), method: .get, headers: phone)
+            #expect(refused.status == .badRequest && refused.text.contains("AI 7006"), "\(refused.text)")
+        }
+    }
+
     @Test(arguments: RegistryEngine.available) func ourStampAnswersAsItsUncompressedURI(engine: RegistryEngine) async throws {
         let workspace = try await ServerWorkspace.make(engine)
         let stamp = ServerWorkspace.path(workspace.plain[5])
