@@ -43,7 +43,7 @@ struct CompressedEPC: Equatable {
         let body = bytes.dropFirst(2)
         switch bytes[1] {
         case UInt8(ascii: "h"): return body.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
-        case UInt8(ascii: "x"): return body.allSatisfy { base64URLValue($0) != nil }
+        case UInt8(ascii: "x"): return body.allSatisfy { Base64URL.sextet($0) != nil }
         default: return false
         }
     }
@@ -127,29 +127,21 @@ struct CompressedEPC: Equatable {
             }
             attributes.append((datedAIs[type], try date(&reader)))
         }
-        var digits = ""
-        for _ in 0..<14 {
-            let nibble = try reader.read(4)
-            guard nibble <= 9 else { throw DecodeError(reason: "a GTIN digit is the nibble \(nibble), above 9") }
-            digits += String(nibble)
-        }
-        var link = DigitalLinkPath(gtin: try gtin(digits))
+        var link = DigitalLinkPath(gtin: try gtin(try reader.readDigits(14, of: "the GTIN")))
         link.serial = try checkedValue(try alphanumeric(&reader, lengthBits: 5), ai: "21")
+        var seen: Set<String> = ["01", "21"]
+        seen.formUnion(attributes.map(\.ai))
         while !reader.restIsPadding {
             let ai = try applicationIdentifier(&reader)
+            guard seen.insert(ai).inserted else { throw DecodeError(reason: "AI \(ai) appears twice") }
             switch ai {
-            case "10" where link.lot == nil: link.lot = try checkedValue(try alphanumeric(&reader, lengthBits: 5), ai: ai)
-            case "22" where link.variant == nil: link.variant = try checkedValue(try alphanumeric(&reader, lengthBits: 5), ai: ai)
-            case "10", "22": throw DecodeError(reason: "AI \(ai) appears twice")
+            case "10": link.lot = try checkedValue(try alphanumeric(&reader, lengthBits: 5), ai: ai)
+            case "22": link.variant = try checkedValue(try alphanumeric(&reader, lengthBits: 5), ai: ai)
             case "11", "13", "15", "16", "17": attributes.append((ai, try date(&reader)))
-            case "21", "01": throw DecodeError(reason: "AI \(ai) is repeated in the +AIDC data")
             default: throw DecodeError(reason: "AI \(ai) in the +AIDC data is not one a GTIN's Digital Link here carries (10, 22, 11, 13, 15, 16, 17)")
             }
         }
         attributes.sort { $0.ai < $1.ai }
-        for index in attributes.indices.dropFirst() where attributes[index].ai == attributes[index - 1].ai {
-            throw DecodeError(reason: "AI \(attributes[index].ai) appears twice")
-        }
         return CompressedEPC(link: link, attributes: attributes)
     }
 
@@ -173,19 +165,9 @@ struct CompressedEPC: Equatable {
 
     /// An AI written as one nibble per digit; its length follows from its first two digits.
     private static func applicationIdentifier(_ reader: inout BitReader) throws(DecodeError) -> String {
-        var digits = ""
-        for _ in 0..<2 {
-            let nibble = try reader.read(4)
-            guard nibble <= 9 else { throw DecodeError(reason: "+AIDC data starts with the reserved nibble \(String(nibble, radix: 16, uppercase: true))") }
-            digits += String(nibble)
-        }
-        guard let length = aiLength(digits) else { throw DecodeError(reason: "no AI begins with \(digits)") }
-        for _ in 2..<length {
-            let nibble = try reader.read(4)
-            guard nibble <= 9 else { throw DecodeError(reason: "AI \(digits)… has the nibble \(nibble), above 9") }
-            digits += String(nibble)
-        }
-        return digits
+        let prefix = try reader.readDigits(2, of: "an AI in the +AIDC data")
+        guard let length = aiLength(prefix) else { throw DecodeError(reason: "no AI begins with \(prefix)") }
+        return prefix + (try reader.readDigits(length - 2, of: "AI \(prefix)…"))
     }
 
     /// The length of the AIs that begin with two digits (GS1 General Specifications, the AI
@@ -232,7 +214,7 @@ struct CompressedEPC: Equatable {
             return text
         case 3:
             var text = ""
-            for _ in 0..<length { text.append(base64URLAlphabet[Int(try reader.read(6))]) }
+            for _ in 0..<length { text.append(Base64URL.character(UInt8(try reader.read(6)))) }
             return text
         case 4:
             var text = ""
@@ -244,19 +226,6 @@ struct CompressedEPC: Equatable {
             return text
         default:
             throw DecodeError(reason: "encoding indicator \(encoding) of a value is \(encoding == 5 ? "URN Code 40, not decoded here" : "reserved")")
-        }
-    }
-
-    private static let base64URLAlphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
-
-    fileprivate static func base64URLValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte - 65
-        case UInt8(ascii: "a")...UInt8(ascii: "z"): byte - 97 + 26
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - 48 + 52
-        case UInt8(ascii: "-"): 62
-        case UInt8(ascii: "_"): 63
-        default: nil
         }
     }
 
@@ -309,7 +278,7 @@ private struct BitReader {
                 value = byte <= UInt8(ascii: "9") ? byte - 48 : byte - 97 + 10
                 width = 4
             } else {
-                value = CompressedEPC.base64URLValue(byte) ?? 0
+                value = Base64URL.sextet(byte) ?? 0
                 width = 6
             }
             for shift in stride(from: width - 1, through: 0, by: -1) { bits.append((value >> UInt8(shift)) & 1) }
@@ -325,6 +294,17 @@ private struct BitReader {
             position += 1
         }
         return value
+    }
+
+    /// `count` decimal digits written one a nibble (`what` names them in the error).
+    mutating func readDigits(_ count: Int, of what: String) throws(CompressedEPC.DecodeError) -> String {
+        var digits = ""
+        for _ in 0..<count {
+            let nibble = try read(4)
+            guard nibble <= 9 else { throw CompressedEPC.DecodeError(reason: "a digit of \(what) is the nibble \(nibble), above 9") }
+            digits += String(nibble)
+        }
+        return digits
     }
 
     /// The next `count` bits as a decimal number of any size, without leading zeros.

@@ -189,4 +189,15 @@ public enum Base64URL {
         guard accumulator & ((1 << UInt32(bits)) - 1) == 0 else { return nil }
         return out
     }
+
+    /// The six bits one base64url character stands for; nil for a byte outside the alphabet.
+    public static func sextet(_ byte: UInt8) -> UInt8? {
+        let value = values[Int(byte)]
+        return value >= 0 ? UInt8(value) : nil
+    }
+
+    /// The base64url character for six bits (0 to 63).
+    public static func character(_ sextet: UInt8) -> Character {
+        Character(Unicode.Scalar(alphabet[Int(sextet & 63)]))
+    }
 }

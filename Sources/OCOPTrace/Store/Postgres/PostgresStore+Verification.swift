@@ -57,10 +57,9 @@ extension PostgresStore {
     }
 
     public func stamp(serial: Serial) async throws -> StoredStamp? {
-        // The verification page's read: one statement, consistent in itself, so it is sent on its
-        // own, without the round trips of BEGIN and COMMIT.
-        // A named prepared statement: planning the joins and the history aggregate anew for every
-        // page cost the server more than running them.
+        // The verification page's read: one statement, consistent in itself, sent without the round
+        // trips of BEGIN and COMMIT, and prepared once per connection (planning the joins and the
+        // history aggregate anew for every page cost the server more than running them).
         do {
             var found: StoredStamp?
             for try await stamp in try await client.execute(StampLookup(serial: serial.text), logger: logger) { found = stamp }
