@@ -6,6 +6,7 @@
 #
 #   url=$(bash scripts/postgres-cluster.sh start [PORT])   # default port 55432
 #   bash scripts/postgres-cluster.sh stop [PORT]
+#   bash scripts/postgres-cluster.sh pause|resume [PORT]   # stop and start it again, data kept (outage tests)
 set -euo pipefail
 
 action=${1:-start}
@@ -45,8 +46,16 @@ case "$action" in
     [ -d "$folder/data" ] && "${run_as[@]}" "$bin/pg_ctl" -D "$folder/data" -m fast stop >/dev/null || true
     rm -rf "$folder"
     ;;
+  pause)
+    "${run_as[@]}" "$bin/pg_ctl" -D "$folder/data" -m fast -w stop >/dev/null
+    ;;
+  resume)
+    "${run_as[@]}" "$bin/pg_ctl" -D "$folder/data" -l "$folder/server.log" -w -o \
+      "-p $port -k $folder -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+      start >/dev/null || { cat "$folder/server.log" >&2; exit 1; }
+    ;;
   *)
-    echo "usage: $0 start|stop [PORT]" >&2
+    echo "usage: $0 start|stop|pause|resume [PORT]" >&2
     exit 64
     ;;
 esac

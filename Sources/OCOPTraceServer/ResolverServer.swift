@@ -1,9 +1,11 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import OCOPTrace
+import ServiceLifecycle
 
 /// The request context: Hummingbird's, plus the peer's address for the scan log.
 public struct ResolverRequestContext: RequestContext, RemoteAddressRequestContext {
@@ -23,39 +25,62 @@ public struct ResolverServer: Sendable {
     let directory: ResolverDirectory
     let verifier: StampPageVerifier
     let scanLog: ScanLog
+    let store: any RegistryStore
     let salt: [UInt8]
     let logger: Logger
+    public let metrics = ServerMetrics()
+    let connections: ConnectionTable
 
     static let allowedMethods = "GET, HEAD, OPTIONS"
     static let linksetContext = "https://ref.gs1.org/standards/resolver/1.2.0/linkset-context"
+    /// What a 503 asks a client to wait before trying again, in seconds.
+    static let retryAfter = "5"
 
-    /// Serves from `store`, which stays open for the server's life: the caller closes it after ``finish()``.
+    /// Serves from `store`, which stays open for the server's life: the caller closes it after the
+    /// application has stopped.
     public init(store: any RegistryStore, configuration: ServerConfiguration, logger: Logger) async throws {
         var configuration = configuration
         configuration.baseURL = try StampURL.normalisedResolver(configuration.baseURL)
         self.configuration = configuration
+        self.store = store
         directory = ResolverDirectory(store: store)
-        let scanLog = ScanLog(store: store, reloadWindow: configuration.reloadWindow)
+        var scanLogConfiguration = ScanLog.Configuration(spool: configuration.scanSpool)
+        scanLogConfiguration.pageWaitLimit = configuration.scanWaitLimit
+        var scanLogger = Logger(label: "ocoptrace.scans")
+        scanLogger.logLevel = logger.logLevel
+        let scanLog = ScanLog(store: store, reloadWindow: configuration.reloadWindow, configuration: scanLogConfiguration,
+                              logger: scanLogger)
         self.scanLog = scanLog
-        do {
-            verifier = try await StampPageVerifier(store: store, scanLog: scanLog, publicKeys: configuration.publicKeys,
-                                                   cloneThreshold: configuration.cloneThreshold)
-            salt = try await ScanSalt.load(from: store)
-        } catch {
-            await scanLog.close()
-            throw error
-        }
+        verifier = try await StampPageVerifier(store: store, scanLog: scanLog, publicKeys: configuration.publicKeys,
+                                               cloneThreshold: configuration.cloneThreshold)
+        salt = try await ScanSalt.load(from: store)
         self.logger = logger
+        connections = ConnectionTable(maximum: configuration.limits.maximumConnections)
     }
 
-    /// The Hummingbird application; `onServerRunning` learns the bound port (for `--port 0`).
-    public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+    /// The Hummingbird application, with the scan writer and (when an admin address is set) the
+    /// metrics and health endpoints as its services; `onServerRunning` learns the bound port (for
+    /// `--port 0`). Stopping it stops the public server first, then the admin one, then the scan
+    /// writer once it has written (or saved) every scan.
+    public func application(onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in },
+                            onAdminRunning: @escaping @Sendable (Int) async -> Void = { _ in })
         -> some ApplicationProtocol {
-        Application(
+        var services: [any Service] = [ScanLogService(log: scanLog, closeWithin: configuration.scanCloseLimit)]
+        if let admin = configuration.adminAddress {
+            services.append(AdminEndpoints(server: self).application(host: admin.host, port: admin.port, onRunning: onAdminRunning))
+        }
+        let limits = configuration.limits
+        let connections = connections
+        let metrics = metrics
+        return Application(
             responder: CallbackResponder { (request: Request, context: ResolverRequestContext) in
                 await self.respondAndLog(to: request, context: context)
             },
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            server: HTTPServerBuilder { responder in
+                GuardedHTTP1Channel(responder: responder, limits: limits, connections: connections, metrics: metrics)
+            },
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil, backlog: 1024),
+            services: services,
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: logger
         )
@@ -66,10 +91,8 @@ public struct ResolverServer: Sendable {
         await scanLog.waitUntilWritten()
     }
 
-    /// Writes the scans still queued; call after the application has stopped.
-    public func finish() async {
-        await scanLog.close()
-    }
+    /// The scan writer's figures (tests, metrics).
+    public var scanStatistics: ScanLog.Statistics { scanLog.statistics }
 
     func respondAndLog(to request: Request, context: ResolverRequestContext) async -> Response {
         let started = ContinuousClock.now
@@ -77,16 +100,33 @@ public struct ResolverServer: Sendable {
         do {
             response = try await respond(to: request, context: context)
         } catch {
+            // Every request's only failing step is reading the registry: it is away or failing.
+            // Say so, and when to come back; the log says why.
             logger.error("\(request.method) \(Self.pathForLog(request.head.path)): \(error)")
-            response = Self.plain(.internalServerError, "internal error: the registry could not be read\n")
+            if case .unavailable = error as? RegistryError { metrics.registryFailed(timedOut: true) } else { metrics.registryFailed(timedOut: false) }
+            response = Self.plain(.serviceUnavailable, "503 Service Unavailable: the registry cannot be read right now; try again in a moment\n")
+            response.headers[.retryAfter] = Self.retryAfter
         }
         Self.addCORS(&response)
         if request.method == .head { response.body = ResponseBody() }
         let elapsed = ContinuousClock.now - started
+        metrics.request(route: Self.routeName(request.head.path), status: response.status.code, duration: elapsed)
         let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
         // One line a request, and nothing about who made it.
         logger.info("\(request.method) \(Self.pathForLog(request.head.path)) \(response.status.code) \(micros)µs")
         return response
+    }
+
+    /// The route a path takes, as a metric's label: a few fixed names, never the path itself.
+    static func routeName(_ target: String?) -> String {
+        let path = target?.split(separator: "?", maxSplits: 1).first ?? "/"
+        if path == "/" { return "home" }
+        if path.hasPrefix("/.well-known/") { return "description" }
+        if path.hasPrefix("/01/") { return "gtin" }
+        if path.hasPrefix("/v/") { return "page" }
+        if path.hasPrefix("/p/") { return "stamp" }
+        if path.hasPrefix("/e") { return "compressed" }
+        return "other"
     }
 
     /// The path without the query string (which may carry a signature), at most 200 characters.
@@ -310,4 +350,23 @@ extension HTTPField.Name {
     public static let link = HTTPField.Name("Link")!
     static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
     static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
+}
+
+/// The scan writer as a service: it runs for the application's life and, when the application
+/// stops (after the public server has), writes what is queued within `closeWithin`.
+struct ScanLogService: Service {
+    let log: ScanLog
+    let closeWithin: Duration
+
+    func run() async throws {
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await log.run()
+            } onGracefulShutdown: {
+                log.close(within: closeWithin)
+            }
+        } onCancel: {
+            log.close(within: .zero)
+        }
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import OCOPTrace
 
 /// How `ocoptrace serve` runs.
@@ -20,6 +21,18 @@ public struct ServerConfiguration: Sendable {
     /// Take the client's address from `X-Forwarded-For` (set by the TLS proxy in front) when the
     /// connection comes from the loopback address; otherwise every scan would come from the proxy.
     public var trustProxy: Bool
+    /// Sizes and timeouts of requests and connections.
+    public var limits = HTTPLimits()
+    /// Where `/metrics`, `/healthz` and `/readyz` are served; nil: nowhere. Never the public address.
+    public var adminAddress: (host: String, port: Int)?
+    /// Where scans the registry did not take before the server stopped are saved, to be written at
+    /// the next start.
+    public var scanSpool: URL?
+    /// The longest a page waits for its scan to be committed before it says the count is unavailable.
+    public var scanWaitLimit: Duration = .milliseconds(500)
+    /// At a stop, how long the scan writer keeps trying a registry that refuses scans before it
+    /// saves them to ``scanSpool``.
+    public var scanCloseLimit: Duration = .seconds(5)
 
     public init(host: String = "127.0.0.1", port: Int = 8080, baseURL: String, name: String = "ocoptrace resolver",
                 contact: String? = nil, publicKeys: [PublicStampKey] = [], cloneThreshold: Int = 5, reloadWindow: Double = 300,

@@ -140,7 +140,8 @@ struct VerificationPage {
             row(t("HSD", "Expires"), expires + (result.productExpired ? t(" (đã hết hạn)", " (expired)") : ""), result.productExpired ? "no" : nil)
         }
         row(t("Mã tem", "Stamp ID"), result.stampID)
-        if let scans = result.scans, scans.count > 0 {
+        // A scan kept for a retry: the count is unavailable, and the note above says so.
+        if let scans = result.scans, scans.count > 0, page.durability != .deferred {
             row(t("Lượt quét", "Scans"), t("Quét lần thứ \(scans.count)", "Scan number \(scans.count)")
                 + (scans.firstAt.map { t(", lần đầu ngày ", ", first on ") + time($0) } ?? ""))
         }

@@ -61,9 +61,9 @@ struct RegistryOptions: ParsableArguments {
 
     /// Opens the registry, runs `body` and closes it; a registry that cannot be opened or written is
     /// reported with its exit code.
-    func with<T>(_ access: RegistryAccess, _ body: (any RegistryStore) async throws -> T) async throws -> T {
+    func with<T>(_ access: RegistryAccess, waitLimit: Duration? = nil, _ body: (any RegistryStore) async throws -> T) async throws -> T {
         do {
-            return try await RegistryStores.with(try location, access: access, body)
+            return try await RegistryStores.with(try location, access: access, waitLimit: waitLimit, body)
         } catch let error as RegistryError {
             throw ExitCodes.report(error)
         }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import OCOPTrace
 import OCOPTraceServer
+import ServiceLifecycle
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,10 +11,15 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Answer the stamps' URLs: a GS1 Digital Link resolver and the verification page shoppers see.",
         discussion: """
             Serves until SIGINT or SIGTERM, then finishes the requests in flight, writes the queued \
-            scans and exits 0. Run it behind a TLS reverse proxy that sets X-Forwarded-For (see the README).
+            scans and exits 0. Each page is answered once its scan is in the registry; scans the \
+            registry does not take (a database outage, a full disk) are kept and retried, and those \
+            still unwritten at a stop are saved to the spool file and written at the next start. \
+            Run it behind a TLS reverse proxy that sets X-Forwarded-For (see the README). Requests \
+            and connections are limited as nginx limits them (the options below); /metrics, /healthz \
+            and /readyz are served on --admin-port only.
 
             Example:
-              ocoptrace serve --base-url https://id.ocoptrace.vn --port 8080 --public-key keys/Xq3b.pub
+              ocoptrace serve --base-url https://id.ocoptrace.vn --port 8080 --admin-port 9464 --public-key keys/Xq3b.pub
             """
     )
 
@@ -52,10 +58,51 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Log level: info logs one line per request.", valueName: "level"))
     var logLevel: Logger.Level = .info
 
+    @Option(help: ArgumentHelp("Serve /metrics, /healthz and /readyz on this port (0: any free port), on --admin-host; none when not given.",
+                               valueName: "port"))
+    var adminPort: Int?
+
+    @Option(help: ArgumentHelp("The address the admin port listens on; keep it off the public network.", valueName: "host"))
+    var adminHost = "127.0.0.1"
+
+    @Option(help: ArgumentHelp("Where scans the registry did not take before a stop are saved, and written from at the next start (default: beside an SQLite registry, else in the current folder).",
+                               valueName: "file"))
+    var scanSpool: String?
+
+    @Option(help: ArgumentHelp("The longest request line, in bytes (longer: 414).", valueName: "bytes"))
+    var maxRequestLine = HTTPLimits().requestLine
+
+    @Option(help: ArgumentHelp("The longest header field, in bytes, and all header fields together (more: 431).", valueName: "bytes"))
+    var maxHeaderField = HTTPLimits().headerField
+
+    @Option(help: ArgumentHelp("All header fields of a request together, in bytes (more: 431).", valueName: "bytes"))
+    var maxHeaders = HTTPLimits().headerBlock
+
+    @Option(help: ArgumentHelp("Seconds a client has to send a whole request (slower: 408).", valueName: "seconds"))
+    var requestTimeout = 15.0
+
+    @Option(help: ArgumentHelp("Seconds a kept-alive connection may wait for its next request.", valueName: "seconds"))
+    var idleTimeout = 30.0
+
+    @Option(help: ArgumentHelp("The most open connections (past it the longest-idle are closed); at most the open-file limit less \(OpenFileLimit.reserved).",
+                               valueName: "n"))
+    var maxConnections = HTTPLimits().maximumConnections
+
+    @Option(help: ArgumentHelp("Seconds a page may wait for the registry (PostgreSQL) before it answers 503.", valueName: "seconds"))
+    var registryWait = 3.0
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         guard cloneThreshold >= 1 else { throw ValidationError("--clone-threshold must be at least 1") }
         guard reloadWindow >= 0 else { throw ValidationError("--reload-window cannot be negative") }
+        if let adminPort, !(0...65535).contains(adminPort) { throw ValidationError("--admin-port must be 0 to 65535") }
+        guard maxRequestLine >= 256, maxHeaderField >= 256, maxHeaders >= maxHeaderField else {
+            throw ValidationError("--max-request-line and --max-header-field must be at least 256 bytes, and --max-headers at least --max-header-field")
+        }
+        guard requestTimeout > 0, idleTimeout > 0, registryWait > 0 else {
+            throw ValidationError("--request-timeout, --idle-timeout and --registry-wait must be more than 0 seconds")
+        }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
         do { _ = try StampURL.normalisedResolver(IssueOptions.resolveResolver(baseURL)) } catch { throw ValidationError("--base-url: \(error)") }
     }
 
@@ -72,25 +119,49 @@ struct ServeCommand: AsyncParsableCommand {
             }
             do { return try PublicStampKey(fileText: text) } catch { throw CatalogError.unreadable(file: path, reason: "\(error)") }
         }
-        let configuration = ServerConfiguration(host: host, port: port, baseURL: IssueOptions.resolveResolver(baseURL), name: name,
+        var configuration = ServerConfiguration(host: host, port: port, baseURL: IssueOptions.resolveResolver(baseURL), name: name,
                                                 contact: contact, publicKeys: keys, cloneThreshold: cloneThreshold,
                                                 reloadWindow: reloadWindow, trustProxy: !noProxy)
+        let files = OpenFileLimit.raise()
+        configuration.limits.requestLine = maxRequestLine
+        configuration.limits.headerField = maxHeaderField
+        configuration.limits.headerBlock = maxHeaders
+        configuration.limits.requestTimeout = .milliseconds(Int64(requestTimeout * 1000))
+        configuration.limits.idleTimeout = .milliseconds(Int64(idleTimeout * 1000))
+        configuration.limits.maximumConnections = min(maxConnections, OpenFileLimit.connectionsFitting(files.soft))
+        logger.notice("open files: at most \(files.soft)\(files.raised ? " (raised to the hard limit)" : ""); connections: at most \(configuration.limits.maximumConnections)")
+        configuration.adminAddress = adminPort.map { (adminHost, $0) }
         let location = try registry.location
+        configuration.scanSpool = URL(fileURLWithPath: scanSpool ?? Self.defaultSpool(location))
+        let waitLimit = Duration.milliseconds(Int64(registryWait * 1000))
         // The store stays open for the server's life, and is closed after the last scan is written.
-        try await registry.with(.readWrite) { store in
+        let statistics = try await registry.with(.readWrite, waitLimit: waitLimit) { store in
             let server = try await ResolverServer(store: store, configuration: configuration, logger: logger)
-            let application = server.application { port in
+            let application = server.application(onServerRunning: { port in
                 logger.notice("serving \(server.configuration.baseURL) on http://\(server.configuration.host):\(port) (registry \(location))")
-            }
-            do {
-                try await application.runService()
-            } catch {
-                await server.finish()
-                throw error
-            }
-            await server.finish()
+            }, onAdminRunning: { port in
+                logger.notice("metrics and health on http://\(adminHost):\(port)/metrics, /healthz, /readyz")
+            })
+            // SIGTERM or SIGINT stops the public server, then writes the scans; a stop that takes
+            // longer than the limit (a registry that never answers) is cut short: the scan writer
+            // then saves what is left to the spool file at once.
+            var group = ServiceGroupConfiguration(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+            group.maximumGracefulShutdownDuration = .seconds(20)
+            group.maximumCancellationDuration = .seconds(5)
+            try await ServiceGroup(configuration: group).run()
+            return server.scanStatistics
         }
-        logger.notice("stopped; scans written")
+        let kept = statistics.spooled > 0 ? "; \(statistics.spooled) scan(s) the registry did not take saved to \(configuration.scanSpool?.path ?? "")" : ""
+        let lost = statistics.dropped > 0 ? "; \(statistics.dropped) scan(s) dropped (see the log)" : ""
+        logger.notice("stopped; \(statistics.written) scan(s) written\(kept)\(lost)")
+    }
+
+    /// Beside an SQLite registry; for PostgreSQL, in the current folder, named for the database.
+    static func defaultSpool(_ location: RegistryLocation) -> String {
+        switch location {
+        case .sqlite(let path): path + ".unwritten-scans.jsonl"
+        case .postgres(let url): "ocoptrace-\(url.database)-unwritten-scans.jsonl"
+        }
     }
 }
 

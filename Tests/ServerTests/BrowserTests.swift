@@ -8,49 +8,9 @@ import FoundationNetworking
 
 /// The built `ocoptrace serve`, as a cooperative runs it, with a real browser and a real shutdown.
 @Suite(.serialized) struct BrowserTests {
-    /// `ocoptrace serve` on a free port, its log in a file.
-    final class RunningServer: @unchecked Sendable {
-        let process = Process()
-        let log: URL
-        var port = 0
-
-        init(db: String, folder: TemporaryFolder, extra: [String] = []) throws {
-            log = folder.url.appendingPathComponent("serve.log")
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-            process.executableURL = OCOPTraceBinary.url
-            process.arguments = ["serve", "--db", db, "--port", "0", "--base-url", ServerWorkspace.base] + extra
-            process.standardError = try FileHandle(forWritingTo: log)
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            let deadline = Date().addingTimeInterval(30)
-            while Date() < deadline {
-                let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-                if let range = text.range(of: "on http://127.0.0.1:") {
-                    port = Int(text[range.upperBound...].prefix { $0.isNumber }) ?? 0
-                    if port > 0 { return }
-                }
-                guard process.isRunning else { break }
-                usleep(50_000)
-            }
-            process.terminate()
-            throw TestFailure(description: "ocoptrace serve did not start: \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
-        }
-
-        func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
-
-        /// SIGTERM, then the exit status.
-        func stop() -> Int32 {
-            process.terminate()
-            process.waitUntilExit()
-            return process.terminationStatus
-        }
-
-        var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
-    }
-
     @Test func chromiumRendersTheVerdictAt360Pixels() async throws {
         let workspace = try await ServerWorkspace.make(.sqlite)
-        let server = try RunningServer(db: workspace.registry.argument, folder: workspace.folder)
+        let server = try ServerProcess(db: workspace.registry.argument, folder: workspace.folder)
         defer { _ = server.stop() }
         let screenshots = ProcessInfo.processInfo.environment["OCOPTRACE_SCREENSHOTS"].map { URL(fileURLWithPath: $0) } ?? workspace.folder.url
         try FileManager.default.createDirectory(at: screenshots, withIntermediateDirectories: true)
@@ -83,7 +43,7 @@ import FoundationNetworking
 
     @Test(arguments: RegistryEngine.available) func sigtermFinishesAndWritesTheQueuedScans(engine: RegistryEngine) async throws {
         let workspace = try await ServerWorkspace.make(engine)
-        let server = try RunningServer(db: workspace.registry.argument, folder: workspace.folder)
+        let server = try ServerProcess(db: workspace.registry.argument, folder: workspace.folder)
         var request = URLRequest(url: URL(string: server.url("/v" + ServerWorkspace.path(workspace.plain[11])))!)
         request.setValue("Mozilla/5.0 (Linux; Android 13) Mobile Safari/537.36", forHTTPHeaderField: "User-Agent")
         request.setValue("vi", forHTTPHeaderField: "Accept-Language")
@@ -91,7 +51,7 @@ import FoundationNetworking
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
         #expect(String(decoding: data, as: UTF8.self).contains("Quét lần thứ 1"))
         #expect(server.stop() == 0)
-        #expect(server.logText.contains("stopped; scans written"))
+        #expect(server.logText.contains("stopped; 1 scan(s) written"))
         #expect(try await workspace.webScans(ServerWorkspace.serial(workspace.plain[11])) == 1)
     }
 }

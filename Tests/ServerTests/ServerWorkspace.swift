@@ -24,9 +24,9 @@ struct ServerWorkspace: Sendable {
     static let gtin = "08938765000015"
 
 
-    static func make(_ engine: RegistryEngine) async throws -> ServerWorkspace {
+    static func make(_ engine: RegistryEngine, postgresServer: PostgresURL? = nil) async throws -> ServerWorkspace {
         let folder = TemporaryFolder("ocoptrace-serve")
-        let registry = try await TestRegistry.make(engine, in: folder)
+        let registry = try await TestRegistry.make(engine, in: folder, postgresServer: postgresServer)
         let catalog = folder.write("catalog.csv", """
             product_code,name,gtin,producer,province,commune,district,price_vnd,shelf_life_days,ocop_stars,ocop_recognized_on,ocop_decision,images
             NC-500,Nem chua hộp 500g,8938765000015,HTX Nem chua Xuân Lập,Thanh Hóa,Xuân Lập,Thọ Xuân,85000,7,4,2025-06-12,123/QĐ-UBND,https://cdn.example.vn/nem.jpg
@@ -69,14 +69,9 @@ struct ServerWorkspace: Sendable {
     /// Runs `body` against a live server on a free port, then writes its queued scans.
     func withServer<T: Sendable>(reloadWindow: Double = 300, _ body: @Sendable (any TestClientProtocol, ResolverServer) async throws -> T) async throws -> T {
         let server = try await server(reloadWindow: reloadWindow)
-        do {
-            let result = try await server.application().test(.live) { client in try await body(client, server) }
-            await server.finish()
-            return result
-        } catch {
-            await server.finish()
-            throw error
-        }
+        // The scan writer is one of the application's services: when the test's application stops,
+        // it has written every scan.
+        return try await server.application().test(.live) { client in try await body(client, server) }
     }
 
     static func serial(_ url: String) -> String {

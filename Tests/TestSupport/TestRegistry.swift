@@ -40,19 +40,21 @@ public final class TestRegistry: Sendable {
     }
 
     /// An empty, migrated registry: a file in `folder`, or a new database on the test server.
-    public static func make(_ engine: RegistryEngine, in folder: TemporaryFolder, name: String = "registry") async throws -> TestRegistry {
-        let location = try await makeLocation(engine, in: folder, name: name)
+    public static func make(_ engine: RegistryEngine, in folder: TemporaryFolder, name: String = "registry",
+                            postgresServer: PostgresURL? = nil) async throws -> TestRegistry {
+        let location = try await makeLocation(engine, in: folder, name: name, postgresServer: postgresServer)
         return TestRegistry(engine: engine, location: location, store: try await RegistryStores.open(location, access: .readWrite))
     }
 
     /// Where a new, empty registry would be (for a test that runs the command line on it): a file
     /// path in `folder`, or a new database on the test server (created, not migrated).
-    public static func makeLocation(_ engine: RegistryEngine, in folder: TemporaryFolder, name: String = "registry") async throws -> RegistryLocation {
+    public static func makeLocation(_ engine: RegistryEngine, in folder: TemporaryFolder, name: String = "registry",
+                                    postgresServer: PostgresURL? = nil) async throws -> RegistryLocation {
         switch engine {
         case .sqlite:
             return .sqlite(path: folder.path("\(name).sqlite"))
         case .postgres:
-            guard let server = RegistryEngine.postgresServer else {
+            guard let server = postgresServer ?? RegistryEngine.postgresServer else {
                 throw TestRegistryError("OCOPTRACE_TEST_POSTGRES names no PostgreSQL server")
             }
             let database = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(24)

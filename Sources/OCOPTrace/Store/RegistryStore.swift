@@ -28,17 +28,21 @@ public enum RegistryStores {
     /// Opens the registry at `location`. A registry whose schema a newer ocoptrace has migrated
     /// further is refused, for reading as for writing: this binary does not know what it would read
     /// or write there.
-    public static func open(_ location: RegistryLocation, access: RegistryAccess) async throws -> any RegistryStore {
+    ///
+    /// - Parameter waitLimit: the longest any one operation may wait for a database server that
+    ///   is away (PostgreSQL); past it the operation throws ``RegistryError/unavailable(operation:seconds:)``.
+    ///   For servers, which must answer something soon; batch commands wait as long as it takes.
+    public static func open(_ location: RegistryLocation, access: RegistryAccess, waitLimit: Duration? = nil) async throws -> any RegistryStore {
         switch location {
         case .sqlite(let path): try SQLiteStore(path: path, access: access)
-        case .postgres(let url): try await PostgresStore(url: url, access: access)
+        case .postgres(let url): try await PostgresStore(url: url, access: access, waitLimit: waitLimit)
         }
     }
 
     /// Opens the registry, runs `body` and closes it, whether `body` throws or not.
-    public static func with<T>(_ location: RegistryLocation, access: RegistryAccess,
+    public static func with<T>(_ location: RegistryLocation, access: RegistryAccess, waitLimit: Duration? = nil,
                                _ body: (any RegistryStore) async throws -> T) async throws -> T {
-        let store = try await open(location, access: access)
+        let store = try await open(location, access: access, waitLimit: waitLimit)
         do {
             let result = try await body(store)
             await store.close()
@@ -58,6 +62,8 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible {
     case badLocation(text: String, reason: String)
     /// A statement failed: the engine's own words, and what the store was doing.
     case failed(operation: String, reason: String)
+    /// The registry did not answer within the time the caller allows (a database server away).
+    case unavailable(operation: String, seconds: Double)
 
     public var description: String {
         switch self {
@@ -71,6 +77,8 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible {
             "--db \(text): \(reason)"
         case .failed(let operation, let reason):
             "the registry could not \(operation): \(reason)"
+        case .unavailable(let operation, let seconds):
+            "the registry could not \(operation): no answer within \(seconds.formatted(.number.precision(.fractionLength(0...1)))) s"
         }
     }
 }

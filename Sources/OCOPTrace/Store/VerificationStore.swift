@@ -20,6 +20,9 @@ public protocol VerificationStore: Sendable {
     /// Records a batch of the verification page's scans in one short transaction.
     func recordWebScans(_ scans: [WebScan]) async throws
 
+    /// Returns when the registry answers a trivial read (the server's readiness check).
+    func ping() async throws
+
     /// How many scans the verification page has recorded.
     func webScanCount() async throws -> Int
 
@@ -82,7 +85,7 @@ public struct InspectorScan: Sendable {
 }
 
 /// One scan from the verification page, waiting to be written.
-public struct WebScan: Sendable {
+public struct WebScan: Sendable, Codable {
     public var stampID: Int64
     public var scannedAt: String
     /// The salted hash of the client's network (``ScanClient``).

@@ -106,3 +106,41 @@ final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         return value
     }
 }
+
+/// `body` took longer than it may.
+struct DeadlinePassed: Error {}
+
+/// Runs `body`, and throws ``DeadlinePassed`` once `limit` has passed without its answer: for work
+/// that may wait on the network for as long as a server is away. `body` is cancelled then, and
+/// left to end in the background: a database client that does not heed cancellation (a query on a
+/// connection the server dropped) must not hold the caller, as a task group would.
+func withDeadline<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    let work = Task { try await body() }
+    let race = DeadlineRace<T>()
+    return try await withTaskCancellationHandler {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            race.answer.withLock { $0 = continuation }
+            let timer = Task {
+                guard (try? await Task.sleep(for: limit)) != nil else { return }
+                work.cancel()
+                race.finish(.failure(DeadlinePassed()))
+            }
+            Task {
+                let result = await work.result
+                timer.cancel()
+                race.finish(result)
+            }
+        }
+    } onCancel: {
+        work.cancel()
+    }
+}
+
+/// Whichever of the work and the timer ends first answers; the other finds nobody waiting.
+private final class DeadlineRace<T: Sendable>: Sendable {
+    let answer = Mutex<CheckedContinuation<T, any Error>?>(nil)
+
+    func finish(_ result: Result<T, any Error>) {
+        answer.withLock { $0.take() }?.resume(with: result)
+    }
+}

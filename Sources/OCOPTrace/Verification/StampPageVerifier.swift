@@ -9,6 +9,9 @@ public struct StampPage: Sendable {
     public var product: StoredProduct?
     /// Whether this request was recorded as a scan.
     public var counted: Bool
+    /// Whether its scan is in the registry, kept for a retry (the registry would not take it in
+    /// time: the count shown may be short), or not one that counts.
+    public var durability: ScanLog.Durability = .notCounted
 }
 
 /// Verifies scanned stamp URLs for the verification page against the registry, and records each
@@ -48,10 +51,12 @@ public struct StampPageVerifier: Sendable {
         }
         var result = judge.judge(input: url, parsed: parsed, record: stamp.record)
         var counted = false
+        var durability = ScanLog.Durability.notCounted
         var unwritten: Int
         var consistent: Bool
         if let client {
-            (counted, unwritten, consistent) = scanLog.record(stampID: stamp.id, client: client, status: result.status, now: now, since: mark)
+            let recorded = await scanLog.record(stampID: stamp.id, client: client, status: result.status, now: now, since: mark)
+            (counted, unwritten, consistent, durability) = (recorded.counted, recorded.unwritten, recorded.consistent, recorded.durability)
         } else {
             (unwritten, consistent) = scanLog.unwrittenCount(stampID: stamp.id, since: mark)
         }
@@ -68,12 +73,13 @@ public struct StampPageVerifier: Sendable {
         for _ in 0..<unwritten { scans.add(at: nowText, location: nil) }
         result.scans = scans
         cloneRule.flag(&result)
+        if durability == .deferred { result.notes.append(.scanCountUnavailable) }
         // A record that disagrees with the code (forged) keeps its facts out of the page too: the
         // verdict names what disagrees, and the page must not look like the genuine product's.
         let showsProduct = result.status == .genuine || result.status == .revoked || result.status == .pending
         let product = showsProduct ? try await products.value(for: stamp.productID) { [store] in
             try await store.storedProduct(id: stamp.productID)
         } : nil
-        return StampPage(result: result, product: product, counted: counted)
+        return StampPage(result: result, product: product, counted: counted, durability: durability)
     }
 }

@@ -158,6 +158,13 @@ extension VerificationReason {
                            vietnamese: "nghi tem sao chép: đã kiểm tra \(count) lần từ \(first.map(Timestamp.vietnamese) ?? "?")")
     }
 
+    /// The page's scan is kept for a retry: the registry did not take it in time, so the count shown
+    /// may leave out this scan and others still waiting.
+    static let scanCountUnavailable = VerificationReason(
+        code: "scan-count-unavailable",
+        english: "the scan count is unavailable right now: this scan is kept and will be counted once the registry takes it",
+        vietnamese: "tạm thời chưa có số lượt quét: lượt quét này được giữ lại và sẽ được tính khi sổ đăng ký sẵn sàng")
+
     static let publicKeyOnly = VerificationReason(
         code: "public-key-only", english: "checked with the public key alone: revocations and scan history are unknown",
         vietnamese: "chỉ kiểm tra bằng khóa công khai: chưa biết tem có bị thu hồi không và lịch sử quét")

@@ -60,12 +60,14 @@ extension PostgresStore {
         // The verification page's read: one statement, consistent in itself, sent without the round
         // trips of BEGIN and COMMIT, and prepared once per connection (planning the joins and the
         // history aggregate anew for every page cost the server more than running them).
-        do {
-            var found: StoredStamp?
-            for try await stamp in try await client.execute(StampLookup(serial: serial.text), logger: logger) { found = stamp }
-            return found
-        } catch let error as PSQLError {
-            throw RegistryError.failed(operation: "look up a stamp", reason: PostgresStore.describe(error))
+        try await limited("look up a stamp") { [client, logger] in
+            do {
+                var found: StoredStamp?
+                for try await stamp in try await client.execute(StampLookup(serial: serial.text), logger: logger) { found = stamp }
+                return found
+            } catch let error as PSQLError {
+                throw RegistryError.failed(operation: "look up a stamp", reason: PostgresStore.describe(error))
+            }
         }
     }
 
@@ -98,13 +100,19 @@ extension PostgresStore {
         let statuses = scans.map(\.status.rawValue)
         let networks = scans.map(\.network)
         // One statement for the whole batch, whatever its size: one round trip, one short transaction.
-        try await transaction("record the page's scans") { connection in
-            try await connection.query("""
-                INSERT INTO scans (stamp_id, scanned_at, status, channel, client_network)
-                SELECT id, at, status, 'web', network
-                FROM unnest(\(ids)::bigint[], \(times)::text[], \(statuses)::text[], \(networks)::text[]) AS u(id, at, status, network)
-                """, logger: logger)
+        try await limited("record the page's scans") { [self] in
+            try await transaction("record the page's scans") { connection in
+                try await connection.query("""
+                    INSERT INTO scans (stamp_id, scanned_at, status, channel, client_network)
+                    SELECT id, at, status, 'web', network
+                    FROM unnest(\(ids)::bigint[], \(times)::text[], \(statuses)::text[], \(networks)::text[]) AS u(id, at, status, network)
+                    """, logger: logger)
+            }
         }
+    }
+
+    public func ping() async throws {
+        _ = try await rows("answer", "SELECT 1", as: Int.self)
     }
 
     public func webScanCount() async throws -> Int {

@@ -13,12 +13,14 @@ public final class PostgresStore: RegistryStore {
     let client: PostgresClient
     let logger: Logger
     private let running: Task<Void, Never>
+    /// The longest one operation may wait (see ``RegistryStores/open(_:access:waitLimit:)``).
+    let waitLimit: Duration?
 
     public var location: RegistryLocation { .postgres(url) }
 
     /// Connects; for `.readWrite` brings the schema up to date, for `.readOnly` checks there is one.
     /// Both refuse a schema that a newer ocoptrace has migrated further.
-    public init(url: PostgresURL, access: RegistryAccess, maximumConnections: Int = 8) async throws {
+    public init(url: PostgresURL, access: RegistryAccess, maximumConnections: Int = 8, waitLimit: Duration? = nil) async throws {
         // One plain connection first: a server that is down or a database that is not there is
         // told at once, in the server's words; the pool would retry for a minute and then say only
         // that its connections kept failing.
@@ -26,6 +28,7 @@ public final class PostgresStore: RegistryStore {
             throw RegistryError.cannotOpen(location: url.description, reason: problem)
         }
         self.url = url
+        self.waitLimit = waitLimit
         var logger = Logger(label: "ocoptrace.registry.postgres")
         logger.logLevel = .critical
         self.logger = logger
@@ -33,11 +36,15 @@ public final class PostgresStore: RegistryStore {
             host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
             tls: PostgresStore.tls(url.tls))
         configuration.options.maximumConnections = maximumConnections
+        if let waitLimit {
+            // A connection that cannot be made within the wait is no use to anyone waiting.
+            configuration.options.connectTimeout = min(waitLimit, .seconds(10))
+        }
         if access == .readOnly {
             // The server itself refuses any write from a read-only command.
             configuration.options.additionalStartupParameters = [("default_transaction_read_only", "on")]
         }
-        configuration.options.connectTimeout = .seconds(10)
+        if waitLimit == nil { configuration.options.connectTimeout = .seconds(10) }
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         running = Task { await client.run() }
@@ -191,11 +198,24 @@ public final class PostgresStore: RegistryStore {
     }
 
     /// Runs one query outside a transaction and decodes every row.
-    func rows<T: Decodable>(_ operation: String, _ query: PostgresQuery, as type: T.Type) async throws -> [T] {
+    func rows<T: Decodable & Sendable>(_ operation: String, _ query: PostgresQuery, as type: T.Type) async throws -> [T] {
+        try await limited(operation) { [client, logger] in
+            do {
+                return try await client.query(query, logger: logger).decodeAll(T.self)
+            } catch let error as PSQLError {
+                throw RegistryError.failed(operation: operation, reason: PostgresStore.describe(error))
+            }
+        }
+    }
+
+    /// Runs `body`, within the store's wait limit when it has one.
+    func limited<T: Sendable>(_ operation: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        guard let waitLimit else { return try await body() }
         do {
-            return try await client.query(query, logger: logger).decodeAll(T.self)
-        } catch let error as PSQLError {
-            throw RegistryError.failed(operation: operation, reason: PostgresStore.describe(error))
+            return try await withDeadline(waitLimit, body)
+        } catch is DeadlinePassed {
+            let parts = waitLimit.components
+            throw RegistryError.unavailable(operation: operation, seconds: Double(parts.seconds) + Double(parts.attoseconds) / 1e18)
         }
     }
 

@@ -103,6 +103,10 @@ extension SQLiteStore {
         }
     }
 
+    public func ping() async throws {
+        _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
     public func webScanCount() async throws -> Int {
         try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM scans WHERE channel = 'web'") ?? 0 }
     }

@@ -1,0 +1,513 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Writes the verification page's scans to the registry by group commit: every scan waiting when a
+/// transaction starts goes into it, and each page is answered only once its scan is committed, so
+/// that a crash (even `kill -9`) loses no scan a shopper was told about. Reloads from the same
+/// network within ``reloadWindow`` count once.
+///
+/// When the registry will not take a batch (a database outage, a full disk, a lock held by a batch
+/// command), its scans are kept and retried with backoff, and pages stop waiting for them: they say
+/// that the count is unavailable. Nothing is dropped silently: every failed batch is logged with
+/// its count, and scans still unwritten when the log closes go to the spool file, which the next
+/// start writes first.
+///
+/// Run ``run()`` (the writer) for the server's life; ``close(within:)`` ends it.
+public final class ScanLog: Sendable {
+    private let store: any VerificationStore
+    private let state = Mutex(State())
+    private let wake = WakeSignal()
+    public let reloadWindow: Double
+    private let configuration: Configuration
+    private let logger: Logger
+
+    /// How the writer behaves; the defaults suit a public server.
+    public struct Configuration: Sendable {
+        /// The longest a page waits for its scan's commit. Past it the page is answered with the
+        /// count marked unavailable, and the scan is written when the registry takes it.
+        public var pageWaitLimit: Duration = .milliseconds(500)
+        /// The most scans one transaction writes.
+        public var largestBatch = 4096
+        /// Scans kept for retry while the registry refuses them; past this many the oldest are
+        /// dropped, and each drop is logged with its count (about 100 bytes a scan).
+        public var mostKept = 500_000
+        /// Where scans that could not be written before the log closed are saved (JSON lines), and
+        /// read back from at the next start; nil: they are only logged.
+        public var spool: URL?
+        /// The first retry after a failed batch; each further failure doubles it, up to `longestBackoff`.
+        public var firstBackoff: Duration = .milliseconds(100)
+        public var longestBackoff: Duration = .seconds(2)
+
+        public init(spool: URL? = nil) { self.spool = spool }
+    }
+
+    /// What happened to the scans so far, for metrics and logs.
+    public struct Statistics: Sendable, Equatable {
+        /// Scans queued, written, and failed batches (each retried later).
+        public var queued = 0
+        public var written = 0
+        public var failedBatches = 0
+        /// Pages answered before their scan was committed (the count shown as unavailable).
+        public var deferred = 0
+        /// Scans dropped because more than `mostKept` waited; scans saved to the spool file.
+        public var dropped = 0
+        public var spooled = 0
+        /// Scans waiting now, and whether the registry refuses them.
+        public var waiting = 0
+        public var failing = false
+        /// Why the last batch failed, when the registry refuses them.
+        public var lastError: String?
+    }
+
+    /// What became of a page's scan.
+    public enum Durability: Sendable, Equatable {
+        /// Not a scan that counts (a reload, a HEAD, a closed log): nothing to write.
+        case notCounted
+        /// Committed to the registry before the page was answered.
+        case written
+        /// Kept for a retry: the registry did not take it in time.
+        case deferred
+    }
+
+    /// What ``record(stampID:client:status:now:since:)`` found.
+    public struct Recorded: Sendable {
+        public var counted: Bool
+        /// Scans of the stamp not yet stored, this one included.
+        public var unwritten: Int
+        /// Whether the history read since the mark adds up with `unwritten`.
+        public var consistent: Bool
+        public var durability: Durability
+    }
+
+    private struct Entry {
+        var scan: WebScan
+        var waiter: CheckedContinuation<Recorded, Never>?
+        var recorded: Recorded
+    }
+
+    private struct State {
+        var queue: [Entry] = []
+        var head = 0
+        /// Scans queued or being written, per stamp: the page counts them before they are stored.
+        var unwritten: [Int64: Int] = [:]
+        /// When each (stamp, network) last counted, to let reloads count once.
+        var lastCounted: [ScanKey: Double] = [:]
+        var lastPruned = 0.0
+        var closing = false
+        var closeDeadline: ContinuousClock.Instant?
+        /// The registry refused the last batch, or a batch is taking longer than a page may wait:
+        /// pages do not wait for their scans until a batch is written again.
+        var failing = false
+        var stalled = false
+        var running = false
+        var finished = false
+        var statistics = Statistics()
+        /// Batches numbered as they start being written, and the last one that finished (the writer
+        /// writes one at a time), and per stamp the last batch that held one of its scans.
+        var startedBatches = 0
+        var finishedBatches = 0
+        var lastBatch: [Int64: Int] = [:]
+        /// `lastBatch` entries up to this batch are forgotten at the next pruning.
+        var prunable = 0
+        var lastBatchPruned = 0.0
+
+        var waiting: Int { queue.count - head }
+
+        /// Takes up to `count` entries off the front of the queue.
+        mutating func take(_ count: Int) -> [Entry] {
+            let end = min(queue.count, head + count)
+            let batch = Array(queue[head..<end])
+            head = end
+            if head == queue.count { queue.removeAll(keepingCapacity: queue.capacity < 65_536); head = 0 }
+            else if head > 4096, head * 2 > queue.count { queue.removeFirst(head); head = 0 }
+            return batch
+        }
+
+        mutating func forget(_ scans: some Sequence<WebScan>) {
+            for scan in scans {
+                if let left = unwritten[scan.stampID], left > 1 { unwritten[scan.stampID] = left - 1 } else { unwritten[scan.stampID] = nil }
+            }
+        }
+    }
+
+    /// Where the writer was when a page began reading a stamp's history from the registry.
+    public struct ReadMark: Sendable {
+        fileprivate let finishedBatches: Int
+    }
+
+    /// The network as the 64 bits its 16 hex digits spell: a key the dictionary holds inline,
+    /// without a string of its own on the heap (there is one key per stamp and network that counted
+    /// within the reload window, which at thousands of scans a second is most of the server's memory).
+    private struct ScanKey: Hashable {
+        var stamp: Int64
+        var network: UInt64
+
+        init(stamp: Int64, network: String) {
+            self.stamp = stamp
+            self.network = UInt64(network, radix: 16) ?? UInt64(truncatingIfNeeded: network.hashValue)
+        }
+    }
+
+    /// - Parameter reloadWindow: seconds within which a second scan of a stamp from one network does not count.
+    public init(store: any VerificationStore, reloadWindow: Double = 300, configuration: Configuration = .init(),
+                logger: Logger = Logger(label: "ocoptrace.scans")) {
+        self.store = store
+        self.reloadWindow = reloadWindow
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Call before reading a stamp's history: ``record(stampID:client:status:now:since:)`` and
+    /// ``unwrittenCount(stampID:since:)`` then say whether that history and their count add up.
+    public func readMark() -> ReadMark {
+        state.withLock { ReadMark(finishedBatches: $0.finishedBatches) }
+    }
+
+    /// Whether a history read since `mark` plus the stamp's unwritten scans counts each scan once:
+    /// false when a batch with the stamp's scans was written (or is being written) meanwhile, as
+    /// those scans may be in neither or in both.
+    private static func adds(_ state: State, stampID: Int64, since mark: ReadMark) -> Bool {
+        (state.lastBatch[stampID] ?? 0) <= mark.finishedBatches
+    }
+
+    /// Queues a scan unless the same network counted this stamp within the reload window, and
+    /// returns once it is committed, or once the page may wait no longer (`durability` says which).
+    public func record(stampID: Int64, client: ScanClient, status: VerificationResult.Status, now: Date = Date(),
+                       since mark: ReadMark) async -> Recorded {
+        let seconds = now.timeIntervalSinceReferenceDate
+        let reloadWindow = reloadWindow
+        let mostKept = configuration.mostKept
+        let recorded = await withCheckedContinuation { (waiter: CheckedContinuation<Recorded, Never>) in
+            let queued: Bool = state.withLock { state in
+                let consistent = ScanLog.adds(state, stampID: stampID, since: mark)
+                let key = ScanKey(stamp: stampID, network: client.network)
+                if let last = state.lastCounted[key], seconds - last < reloadWindow {
+                    waiter.resume(returning: Recorded(counted: false, unwritten: state.unwritten[stampID] ?? 0, consistent: consistent,
+                                                      durability: .notCounted))
+                    return false
+                }
+                if seconds - state.lastPruned > reloadWindow {
+                    state.lastCounted = state.lastCounted.filter { seconds - $0.value < reloadWindow }
+                    state.lastPruned = seconds
+                }
+                guard !state.closing, !state.finished else {
+                    waiter.resume(returning: Recorded(counted: false, unwritten: state.unwritten[stampID] ?? 0, consistent: consistent,
+                                                      durability: .notCounted))
+                    return false
+                }
+                state.lastCounted[key] = seconds
+                let unwritten = (state.unwritten[stampID] ?? 0) + 1
+                state.unwritten[stampID] = unwritten
+                state.statistics.queued += 1
+                let recorded = Recorded(counted: true, unwritten: unwritten, consistent: consistent, durability: .written)
+                let scan = WebScan(stampID: stampID, scannedAt: Timestamp.string(now), network: client.network, status: status)
+                // While the registry refuses scans, a page does not wait for its own: it is kept.
+                if state.failing || state.stalled || !state.running {
+                    state.statistics.deferred += 1
+                    state.queue.append(Entry(scan: scan, waiter: nil, recorded: recorded))
+                    waiter.resume(returning: Recorded(counted: true, unwritten: unwritten, consistent: consistent, durability: .deferred))
+                } else {
+                    state.queue.append(Entry(scan: scan, waiter: waiter, recorded: recorded))
+                }
+                if state.waiting > mostKept { dropOldest(&state) }
+                return true
+            }
+            if queued { wake.signal() }
+        }
+        return recorded
+    }
+
+    /// Past `mostKept` waiting scans, the oldest go: said in the log, never silently.
+    private func dropOldest(_ state: inout State) {
+        let excess = state.waiting - configuration.mostKept
+        let dropped = state.take(excess)
+        for entry in dropped { entry.waiter?.resume(returning: Self.deferred(entry.recorded)) }
+        state.forget(dropped.map(\.scan))
+        state.statistics.dropped += dropped.count
+        logger.error("scans: dropped the \(dropped.count) oldest unwritten scan(s): more than \(configuration.mostKept) wait for the registry (\(state.statistics.lastError ?? "it refuses them"))")
+    }
+
+    private static func deferred(_ recorded: Recorded) -> Recorded {
+        var recorded = recorded
+        recorded.durability = .deferred
+        return recorded
+    }
+
+    /// Scans of a stamp that are queued and not yet stored, and whether the history read since
+    /// `mark` adds up with them.
+    public func unwrittenCount(stampID: Int64, since mark: ReadMark) -> (unwritten: Int, consistent: Bool) {
+        state.withLock { ($0.unwritten[stampID] ?? 0, ScanLog.adds($0, stampID: stampID, since: mark)) }
+    }
+
+    public var statistics: Statistics {
+        state.withLock { state in
+            var statistics = state.statistics
+            statistics.waiting = state.waiting
+            statistics.failing = state.failing
+            return statistics
+        }
+    }
+
+    /// Returns once every scan queued so far is written (tests, benchmarks), or the log has closed.
+    public func waitUntilWritten() async {
+        while state.withLock({ !$0.unwritten.isEmpty && !$0.finished }) {
+            wake.signal()
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    /// Stops taking scans; the writer writes what is queued and returns, or, when the registry
+    /// still refuses them at `within`, saves them to the spool file and returns.
+    public func close(within limit: Duration = .seconds(5)) {
+        state.withLock { state in
+            if !state.closing {
+                state.closing = true
+                state.closeDeadline = .now + limit
+            }
+        }
+        wake.signal()
+    }
+
+    /// Whether the writer has finished (after ``close(within:)``).
+    public var isFinished: Bool { state.withLock { $0.finished } }
+
+    // MARK: The writer
+
+    /// Writes scans until ``close(within:)``: first any saved in the spool file by an earlier
+    /// run, then each batch as it comes. Returns when everything is written or saved.
+    public func run() async {
+        await writeSpool()
+        state.withLock { $0.running = true }
+        var backoff = configuration.firstBackoff
+        while true {
+            let (batch, closing, deadline) = state.withLock { state in
+                (state.take(configuration.largestBatch), state.closing, state.closeDeadline)
+            }
+            if batch.isEmpty {
+                if closing { break }
+                await wake.wait()
+                continue
+            }
+            if await write(batch) {
+                backoff = configuration.firstBackoff
+                continue
+            }
+            if closing, let deadline, ContinuousClock.now >= deadline { break }
+            // The registry refused the batch: wait before the next try (less once closing).
+            let pause = closing ? min(backoff, deadline.map { $0 - .now } ?? backoff) : backoff
+            await wake.wait(atMost: max(pause, .milliseconds(1)))
+            backoff = min(backoff * 2, configuration.longestBackoff)
+        }
+        let left = state.withLock { state in
+            state.running = false
+            state.finished = true
+            return state.take(Int.max)
+        }
+        for entry in left { entry.waiter?.resume(returning: Self.deferred(entry.recorded)) }
+        if !left.isEmpty { spool(left.map(\.scan)) }
+    }
+
+    /// Writes one batch; true when it is committed. The pages waiting for it are answered when it
+    /// commits, or once they have waited ``Configuration/pageWaitLimit``.
+    private func write(_ batch: [Entry]) async -> Bool {
+        let now = ProcessInfo.processInfo.systemUptime
+        let number = state.withLock { state in
+            state.startedBatches += 1
+            // Forgotten only long after they finished: a page read never takes that long.
+            if now - state.lastBatchPruned > 10 {
+                let horizon = state.prunable
+                state.lastBatch = state.lastBatch.filter { $0.value > horizon }
+                state.prunable = state.finishedBatches
+                state.lastBatchPruned = now
+            }
+            for entry in batch { state.lastBatch[entry.scan.stampID] = state.startedBatches }
+            return state.startedBatches
+        }
+        let waiters = Waiters(batch.compactMap { entry in entry.waiter.map { ($0, entry.recorded) } })
+        let scans = batch.map(\.scan)
+        let store = store
+        let pageWaitLimit = configuration.pageWaitLimit
+        let outcome: Result<Void, any Error> = await withTaskGroup(of: Result<Void, any Error>?.self) { group in
+            group.addTask {
+                do { try await store.recordWebScans(scans); return .success(()) } catch { return .failure(error) }
+            }
+            if !waiters.isEmpty {
+                group.addTask {
+                    try? await Task.sleep(for: pageWaitLimit)
+                    return nil
+                }
+            }
+            while let next = await group.next() {
+                if let result = next {
+                    group.cancelAll()
+                    return result
+                }
+                // Slower than a page may wait: its pages go now, and the next pages do not wait.
+                if !Task.isCancelled {
+                    let answered = waiters.resume { Self.deferred($0) }
+                    state.withLock { state in
+                        state.stalled = true
+                        state.statistics.deferred += answered
+                    }
+                }
+            }
+            return .failure(CancellationError())
+        }
+        switch outcome {
+        case .success:
+            let recovered = state.withLock { state in
+                state.finishedBatches = number
+                state.forget(scans)
+                state.statistics.written += scans.count
+                let recovered = state.failing
+                state.failing = false
+                state.stalled = false
+                state.statistics.lastError = nil
+                return recovered
+            }
+            waiters.resume { $0 }
+            if recovered { logger.notice("scans: the registry takes scans again; \(scans.count) written") }
+            return true
+        case .failure(let error):
+            let (firstFailure, waiting) = state.withLock { state in
+                state.finishedBatches = number
+                // Back at the front, in order, without their pages: those are answered now.
+                state.queue.replaceSubrange(state.head..<state.head, with: batch.map { Entry(scan: $0.scan, waiter: nil, recorded: $0.recorded) })
+                state.statistics.failedBatches += 1
+                state.statistics.lastError = "\(error)"
+                let first = !state.failing
+                state.failing = true
+                state.stalled = false
+                return (first, state.waiting)
+            }
+            let answered = waiters.resume { Self.deferred($0) }
+            state.withLock { $0.statistics.deferred += answered }
+            if firstFailure {
+                logger.error("scans: the registry refused a batch of \(scans.count) scan(s), kept for a retry (\(waiting) waiting): \(error)")
+            } else {
+                logger.warning("scans: still refused, \(waiting) scan(s) kept: \(error)")
+            }
+            return false
+        }
+    }
+
+    // MARK: The spool file
+
+    /// Saves scans the registry never took, for the next start; says so in the log either way.
+    private func spool(_ scans: [WebScan]) {
+        guard let file = configuration.spool else {
+            logger.error("scans: \(scans.count) scan(s) could not be written and no spool file is set: they are lost")
+            return
+        }
+        do {
+            var text = Data()
+            let encoder = JSONEncoder()
+            for scan in scans {
+                text.append(try encoder.encode(scan))
+                text.append(0x0A)
+            }
+            if !FileManager.default.fileExists(atPath: file.path) {
+                guard FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                    throw CocoaError(.fileWriteUnknown)
+                }
+            }
+            let handle = try FileHandle(forWritingTo: file)
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: text)
+            try handle.synchronize()
+            state.withLock { $0.statistics.spooled += scans.count }
+            logger.error("scans: the registry did not take \(scans.count) scan(s) before stopping; saved to \(file.path), written at the next start")
+        } catch {
+            logger.critical("scans: \(scans.count) scan(s) could not be written, nor saved to \(file.path) (\(error)): they are lost")
+        }
+    }
+
+    /// Writes the scans an earlier run saved, and removes the file once they are in the registry.
+    private func writeSpool() async {
+        guard let file = configuration.spool, FileManager.default.fileExists(atPath: file.path) else { return }
+        do {
+            let data = try Data(contentsOf: file)
+            let decoder = JSONDecoder()
+            let scans = try data.split(separator: 0x0A).map { try decoder.decode(WebScan.self, from: Data($0)) }
+            for start in stride(from: 0, to: scans.count, by: configuration.largestBatch) {
+                try await store.recordWebScans(Array(scans[start..<min(scans.count, start + configuration.largestBatch)]))
+            }
+            try FileManager.default.removeItem(at: file)
+            state.withLock { $0.statistics.written += scans.count }
+            logger.notice("scans: wrote \(scans.count) scan(s) saved by an earlier run from \(file.path)")
+        } catch {
+            logger.error("scans: the saved scans in \(file.path) could not be written yet (\(error)); kept for the next start")
+        }
+    }
+}
+
+/// The pages waiting for one batch: each is answered once, by the commit or by the wait limit,
+/// whichever comes first.
+private final class Waiters: Sendable {
+    private let waiting: Mutex<[(CheckedContinuation<ScanLog.Recorded, Never>, ScanLog.Recorded)]>
+
+    init(_ waiters: [(CheckedContinuation<ScanLog.Recorded, Never>, ScanLog.Recorded)]) {
+        waiting = Mutex(waiters)
+    }
+
+    var isEmpty: Bool { waiting.withLock { $0.isEmpty } }
+
+    /// Answers the pages not answered yet; returns how many.
+    @discardableResult
+    func resume(_ outcome: (ScanLog.Recorded) -> ScanLog.Recorded) -> Int {
+        let all = waiting.withLock { waiting in
+            defer { waiting.removeAll() }
+            return waiting
+        }
+        for (waiter, recorded) in all { waiter.resume(returning: outcome(recorded)) }
+        return all.count
+    }
+}
+
+/// Wakes one waiting task: a signal sent while nobody waits is kept for the next wait.
+final class WakeSignal: Sendable {
+    private let state = Mutex<(pending: Bool, waiter: CheckedContinuation<Void, Never>?, generation: Int)>((false, nil, 0))
+
+    func signal() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            if let waiter = state.waiter {
+                state.waiter = nil
+                return waiter
+            }
+            state.pending = true
+            return nil
+        }
+        waiter?.resume()
+    }
+
+    /// Returns at the next signal (at once when one is pending).
+    func wait() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let resumeNow = state.withLock { state -> Bool in
+                if state.pending {
+                    state.pending = false
+                    return true
+                }
+                state.waiter = continuation
+                state.generation += 1
+                return false
+            }
+            if resumeNow { continuation.resume() }
+        }
+    }
+
+    /// Returns at the next signal, or after `limit`.
+    func wait(atMost limit: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.wait() }
+            group.addTask {
+                if (try? await Task.sleep(for: limit)) != nil { self.signal() }
+            }
+            await group.next()
+            group.cancelAll()
+            await group.waitForAll()
+        }
+    }
+}
