@@ -80,10 +80,10 @@ public enum IssueError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .unknownProduct(let code): "no product \"\(code)\" in the registry: import its catalog first"
-        case .productNotForProducer(let code, let producer): "product \"\(code)\" exists, but not for a producer named like \"\(producer)\""
+        case .unknownProduct(let code): "no product \(code.quoted) in the registry: import its catalog first"
+        case .productNotForProducer(let code, let producer): "product \(code.quoted) exists, but not for a producer named like \(producer.quoted)"
         case .ambiguousProduct(let code, let producers):
-            "product code \"\(code)\" belongs to several producers (\(producers.joined(separator: ", "))): name one with --producer"
+            "product code \(code.quoted) belongs to several producers (\(producers.joined(separator: ", "))): name one with --producer"
         case .quantityConflict(let lot, let existing, let requested):
             "lot \(lot) already has a batch of \(existing) stamps; \(requested) were asked for: use a new lot number"
         case .invalidLot(let reason): reason
@@ -198,7 +198,7 @@ public struct StampIssuer: Sendable {
         let keyID = signs ? try await KeyStore(store: store, folder: options.keysFolder).activeSigningKey().keyID : nil
         let resolver: String
         do { resolver = try StampURL.normalisedResolver(options.resolver) } catch { throw IssueError.invalidLot(error.description) }
-        let folder = ["stamps", FileName.slug(product.producer), FileName.slug(product.code), FileName.slug(lot)].joined(separator: "/")
+        let folder = StampIssuer.batchFolder(producer: product.producer, productCode: product.code, lot: lot)
         let creation = try await store.createBatch(NewStampBatch(
             productID: product.id, orderID: orderID, lot: lot, lotLabel: lotLabel, quantity: quantity, producedOn: producedOn,
             expiresOn: expiresOn, resolver: resolver, keyID: keyID, folder: folder, createdAt: Timestamp.now()))
@@ -291,6 +291,14 @@ public struct StampIssuer: Sendable {
     }
 
     // MARK: - Helpers
+
+    /// Where a batch's PNGs, manifest and label sheets go, under the output folder:
+    /// `stamps/{producer}/{product}/{lot}`. The batch records it when it is created, and every
+    /// later step (render, labels, run) reads it from there. Two products or two lots never share
+    /// a folder: `MD/2611` and `MD-2611` get `MD-2611_…` and `MD-2611` (see ``FileName/distinct(_:)``).
+    public static func batchFolder(producer: String, productCode: String, lot: String) -> String {
+        ["stamps", FileName.slug(producer), FileName.distinct(productCode), FileName.distinct(lot)].joined(separator: "/")
+    }
 
     /// `0001`, `0002`, ...: one folder per thousand stamps.
     static func chunkFolderName(_ chunk: Int) -> String {

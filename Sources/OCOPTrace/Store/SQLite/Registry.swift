@@ -64,6 +64,38 @@ final class Registry: Sendable {
         return configuration
     }
 
+    /// Folds the write-ahead log into the registry file and closes every connection, so that the
+    /// `.sqlite` file alone holds everything (a copy of it is the whole registry). Returns why not,
+    /// when it could not; what was committed is safe either way (the `-wal` file holds it, and the
+    /// next command that opens the registry folds it in).
+    ///
+    /// GRDB's `close()` closes the writer first and the readers after it; a reader, read-only,
+    /// cannot checkpoint, so when it is the last connection SQLite leaves the log as it is. The
+    /// idle readers go first here, the writer checkpoints (TRUNCATE: the log is emptied) and closes
+    /// last, and SQLite removes the log when no other process has the registry open.
+    func close() -> String? {
+        var problem: String?
+        if !pool.configuration.readonly {
+            pool.releaseMemory()
+            do {
+                let busy = try pool.writeWithoutTransaction { db in
+                    try Int.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") ?? 0
+                }
+                if busy != 0 {
+                    problem = "its write-ahead log could not be folded into \(path): another process was reading or writing it"
+                }
+            } catch {
+                problem = "its write-ahead log could not be folded into \(path): \(error)"
+            }
+        }
+        do {
+            try pool.close()
+        } catch {
+            problem = "it could not be closed: \(error)"
+        }
+        return problem.map { "the registry \(path): \($0); nothing is lost (\(path)-wal holds it until the next command opens the registry)" }
+    }
+
     /// Runs `body` in one write transaction: everything it writes lands together or not at all.
     func write<T>(_ body: (Database) throws -> T) throws -> T {
         try pool.write(body)
