@@ -20,6 +20,7 @@ struct IssueBench: AsyncParsableCommand {
               swift build -c release && swift run -c release ocoptrace-bench issue --stamps 100000
               swift run -c release ocoptrace-bench issue --stamps 100000 --embed-signature
               swift run -c release ocoptrace-bench issue --stamps 100000 --db postgres://postgres@127.0.0.1:5432/postgres
+              swift run -c release ocoptrace-bench issue --stamps 100000 --registry-stamps 2000000
             """
     )
 
@@ -46,6 +47,9 @@ struct IssueBench: AsyncParsableCommand {
 
     @Flag(help: "Print the results as JSON.")
     var json = false
+
+    @Option(help: ArgumentHelp("Instead: issue --stamps without PNGs into an empty registry and into one filled with this many stamps first, and compare the cost per stamp.", valueName: "n"))
+    var registryStamps: Int?
 
     /// The same issue on PostgreSQL.
     struct PostgresRun: Codable {
@@ -76,6 +80,7 @@ struct IssueBench: AsyncParsableCommand {
 
     func run() async throws {
         let server = try db.map { try BenchPostgres(server: $0) }
+        if let registryStamps { return try await runGrowth(registryStamps: registryStamps, server: server) }
         let folder = keep.map { URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: "output/bench-issue-\(UUID().uuidString)")
         try? FileManager.default.removeItem(at: folder)

@@ -261,7 +261,10 @@ public struct StampIssuer: Sendable {
     /// Random serials, signed on both cores when the batch is signed.
     private static func draw(_ count: Int, batch: StampBatch, key: SigningKey?) throws -> [DrawnStamp] {
         var generator = SystemRandomNumberGenerator()
+        // In serial order: the registry's serial index then takes the chunk in one sweep, each page
+        // visited once, instead of 4,096 random visits (what slows issuing as the registry grows).
         var stamps = (0..<count).map { _ in DrawnStamp(serial: Serial.random(using: &generator), signature: nil) }
+            .sorted { $0.serial < $1.serial }
         guard let key else { return stamps }
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
         let signatures = ConcurrentResults<[EmbeddedSignature]>(count: workers)

@@ -59,6 +59,14 @@ final class Registry: Sendable {
         configuration.prepareDatabase { db in
             if !db.configuration.readonly {
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                // Serials are random, so each chunk of stamps lands on thousands of leaf pages of
+                // the serial index, spread over the whole registry. The writer's page cache (128 MiB
+                // at most, SQLite's default is 2 MiB; allocated only as used) keeps the index's upper
+                // levels and recent leaves; a checkpoint every 128 MiB of log instead of every 4 MiB
+                // writes a leaf that several chunks changed into the file once, not once per chunk.
+                // Close checkpoints whatever is left (see close()).
+                try db.execute(sql: "PRAGMA cache_size = -131072")
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 32768")
             }
         }
         return configuration
