@@ -31,12 +31,7 @@ extension IssueBench {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { if keep == nil { try? FileManager.default.removeItem(at: folder) } }
         let binary = executable ?? Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("ocoptrace").path
-        let catalog = folder.appendingPathComponent("catalog.csv")
-        try """
-            product_code,name,gtin,producer,producer_type,province,price_vnd,shelf_life_days
-            NC-500,Nem chua Thanh Hóa hộp 500g,8938765000015,HTX Chế biến Nem chua Xuân Lập,HTX,Thanh Hóa,85000,7
-
-            """.write(to: catalog, atomically: true, encoding: .utf8)
+        let catalog = try Self.writeCatalog(in: folder)
 
         var runs = [try await growth(engine: "sqlite", db: folder.appendingPathComponent("registry.sqlite").path, registryStamps: registryStamps,
                                      catalog: catalog, folder: folder, binary: binary)]

@@ -89,13 +89,7 @@ struct IssueBench: AsyncParsableCommand {
         let binary = executable ?? Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("ocoptrace").path
         let sqlite = folder.appendingPathComponent("registry.sqlite").path
 
-        // A registry with one product, as a cooperative would have.
-        let catalog = folder.appendingPathComponent("catalog.csv")
-        try """
-            product_code,name,gtin,producer,producer_type,province,price_vnd,shelf_life_days
-            NC-500,Nem chua Thanh Hóa hộp 500g,8938765000015,HTX Chế biến Nem chua Xuân Lập,HTX,Thanh Hóa,85000,7
-
-            """.write(to: catalog, atomically: true, encoding: .utf8)
+        let catalog = try Self.writeCatalog(in: folder)
         try ChildRun.require(binary, ["import", "--db", sqlite, catalog.path])
 
         let output = folder.appendingPathComponent("ocoptrace-out")
@@ -211,6 +205,17 @@ struct IssueBench: AsyncParsableCommand {
                                       folder: postgresFolder, binary: binary)
         return PostgresRun(ocoptrace: run, stampsPerSecond: Double(stamps) / run.seconds, stages: stages,
                            timeOverSQLite: run.seconds / sqlite.seconds)
+    }
+
+    /// A registry's catalog with one product, as a cooperative would have: NC-500.
+    static func writeCatalog(in folder: URL) throws -> URL {
+        let catalog = folder.appendingPathComponent("catalog.csv")
+        try """
+            product_code,name,gtin,producer,producer_type,province,price_vnd,shelf_life_days
+            NC-500,Nem chua Thanh Hóa hộp 500g,8938765000015,HTX Chế biến Nem chua Xuân Lập,HTX,Thanh Hóa,85000,7
+
+            """.write(to: catalog, atomically: true, encoding: .utf8)
+        return catalog
     }
 
     static func extractURLs(from manifest: URL, to payloads: URL) throws {

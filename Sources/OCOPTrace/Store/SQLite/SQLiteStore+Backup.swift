@@ -5,11 +5,11 @@ extension SQLiteStore {
     /// SQLite's online backup, from one read transaction: the copy and its counts are one moment
     /// of the registry, whatever other processes write meanwhile.
     public func backup(to file: URL) async throws -> RegistryBackup {
-        try copy(to: file)
+        try writeCopy(to: file)
     }
 
     /// The backup itself, on the caller's thread (GRDB's synchronous calls).
-    private func copy(to file: URL) throws -> RegistryBackup {
+    private func writeCopy(to file: URL) throws -> RegistryBackup {
         let target = file.standardizedFileURL
         guard target.resolvingSymlinksInPath().path != URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path else {
             throw FileWriteError(path: file.relativePath, reason: "that is the registry itself: name another file")
@@ -36,8 +36,8 @@ extension SQLiteStore {
             // The copy's header says WAL, like the registry's: fold any log in and leave none.
             try copy.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
             try copy.close()
-        } catch let error as DatabaseError where error.resultCode != .SQLITE_FULL && error.resultCode != .SQLITE_IOERR
-            && error.resultCode != .SQLITE_CANTOPEN && error.resultCode != .SQLITE_READONLY {
+        } catch let error as DatabaseError where ![.SQLITE_FULL, .SQLITE_IOERR, .SQLITE_CANTOPEN, .SQLITE_READONLY].contains(error.resultCode) {
+            // Not the copy's disk (full, unwritable): the registry could not be read.
             throw RegistryError.failed(operation: "be copied to \(file.relativePath)", reason: Self.reason(error))
         } catch {
             throw FileWriteError(path: file.relativePath, reason: Self.reason(error))
