@@ -132,6 +132,8 @@ struct ChildRun: Codable {
     var peakRSSKiB: Int
     var exitStatus: Int32
     var rowsPerSecond: Double = 0
+    /// The child's own CPU time, user and system: less moved than `seconds` by other work on the machine.
+    var cpuSeconds: Double = 0
 
     /// The full path of a command on PATH, or nil when it is not installed.
     static func findOnPath(_ command: String) -> String? {
@@ -174,7 +176,8 @@ struct ChildRun: Codable {
         while wait4(pid, &status, 0, &usage) == -1 && errno == EINTR {}
         let seconds = Date().timeIntervalSince(started)
         let reported = (try? String(contentsOfFile: peakFile, encoding: .utf8)).flatMap { Int($0) }
-        return ChildRun(label: label, seconds: seconds, peakRSSKiB: reported ?? usage.ru_maxrss, exitStatus: (status >> 8) & 0xFF)
+        let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+        return ChildRun(label: label, seconds: seconds, peakRSSKiB: reported ?? usage.ru_maxrss, exitStatus: (status >> 8) & 0xFF, cpuSeconds: cpu)
     }
 }
 

@@ -20,6 +20,7 @@ struct IssueBench: AsyncParsableCommand {
               swift build -c release && swift run -c release ocoptrace-bench issue --stamps 100000
               swift run -c release ocoptrace-bench issue --stamps 100000 --embed-signature
               swift run -c release ocoptrace-bench issue --stamps 100000 --db postgres://postgres@127.0.0.1:5432/postgres
+              swift run -c release ocoptrace-bench issue --stamps 100000 --registry-stamps 2000000
             """
     )
 
@@ -46,6 +47,9 @@ struct IssueBench: AsyncParsableCommand {
 
     @Flag(help: "Print the results as JSON.")
     var json = false
+
+    @Option(help: ArgumentHelp("Instead: issue --stamps without PNGs into an empty registry and into one filled with this many stamps first, and compare the cost per stamp.", valueName: "n"))
+    var registryStamps: Int?
 
     /// The same issue on PostgreSQL.
     struct PostgresRun: Codable {
@@ -76,6 +80,7 @@ struct IssueBench: AsyncParsableCommand {
 
     func run() async throws {
         let server = try db.map { try BenchPostgres(server: $0) }
+        if let registryStamps { return try await runGrowth(registryStamps: registryStamps, server: server) }
         let folder = keep.map { URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: "output/bench-issue-\(UUID().uuidString)")
         try? FileManager.default.removeItem(at: folder)
@@ -84,13 +89,7 @@ struct IssueBench: AsyncParsableCommand {
         let binary = executable ?? Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("ocoptrace").path
         let sqlite = folder.appendingPathComponent("registry.sqlite").path
 
-        // A registry with one product, as a cooperative would have.
-        let catalog = folder.appendingPathComponent("catalog.csv")
-        try """
-            product_code,name,gtin,producer,producer_type,province,price_vnd,shelf_life_days
-            NC-500,Nem chua Thanh Hóa hộp 500g,8938765000015,HTX Chế biến Nem chua Xuân Lập,HTX,Thanh Hóa,85000,7
-
-            """.write(to: catalog, atomically: true, encoding: .utf8)
+        let catalog = try Self.writeCatalog(in: folder)
         try ChildRun.require(binary, ["import", "--db", sqlite, catalog.path])
 
         let output = folder.appendingPathComponent("ocoptrace-out")
@@ -206,6 +205,17 @@ struct IssueBench: AsyncParsableCommand {
                                       folder: postgresFolder, binary: binary)
         return PostgresRun(ocoptrace: run, stampsPerSecond: Double(stamps) / run.seconds, stages: stages,
                            timeOverSQLite: run.seconds / sqlite.seconds)
+    }
+
+    /// A registry's catalog with one product, as a cooperative would have: NC-500.
+    static func writeCatalog(in folder: URL) throws -> URL {
+        let catalog = folder.appendingPathComponent("catalog.csv")
+        try """
+            product_code,name,gtin,producer,producer_type,province,price_vnd,shelf_life_days
+            NC-500,Nem chua Thanh Hóa hộp 500g,8938765000015,HTX Chế biến Nem chua Xuân Lập,HTX,Thanh Hóa,85000,7
+
+            """.write(to: catalog, atomically: true, encoding: .utf8)
+        return catalog
     }
 
     static func extractURLs(from manifest: URL, to payloads: URL) throws {

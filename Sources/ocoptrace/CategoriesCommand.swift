@@ -120,7 +120,7 @@ struct CategoriesCommand: AsyncParsableCommand {
             for node in nodes { print("\(node.id)\t\(Self.leafText(node.isLeaf))\t\(node.path)") }
         }
         if nodes.isEmpty && kinds.isEmpty {
-            Console.error("no \(marketplace.rawValue) category has every word of \"\(text)\"")
+            Console.error("no \(marketplace.rawValue) category has every word of \(text.quoted)")
             throw ExitCodes.rejected
         }
     }

@@ -46,6 +46,7 @@ extension ExitCodes {
         let code: ExitCode
         switch error {
         case is CatalogError, is ImageFile.ReadError: code = unreadableInput
+        case RegistryError.noSpace: code = cannotWrite
         case is RegistryError: code = registryError
         case is IssueError, is KeyError, is LabelLayout.LayoutError, is MarketplaceRules.RulesError: code = rejected
         case let pack as OfflinePack.PackError:

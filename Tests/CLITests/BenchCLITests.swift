@@ -38,4 +38,33 @@ import TestSupport
         #expect(out.contains("qrencode command, one per stamp     skipped: not installed"), "\(out)")
         #expect(out.contains("qr-reference.c (1 core, PNGs)"), "the other comparison still runs")
     }
+
+    @Test(arguments: RegistryEngine.available) func issueBenchmarkFillsTheRegistryThenComparesTheCostPerStamp(engine: RegistryEngine) throws {
+        let folder = TemporaryFolder()
+        let bench = OCOPTraceBinary.url.deletingLastPathComponent().appendingPathComponent("ocoptrace-bench")
+        var arguments = ["issue", "--stamps", "200", "--registry-stamps", "2500", "--executable", OCOPTraceBinary.url.path,
+                         "--keep", folder.path("work"), "--json"]
+        if engine == .postgres, let server = RegistryEngine.postgresServer { arguments += ["--db", server.text] }
+        let process = Process()
+        process.executableURL = bench
+        process.arguments = arguments
+        process.currentDirectoryURL = folder.url
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let out = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let runs = try #require(try JSONSerialization.jsonObject(with: out) as? [[String: Any]])
+        #expect(runs.map { $0["engine"] as? String } == (engine == .postgres ? ["sqlite", "postgres"] : ["sqlite"]))
+        for run in runs {
+            #expect(run["registryStamps"] as? Int == 2500)
+            #expect((run["ratio"] as? Double ?? 0) > 0)
+        }
+        // The filled registry holds the stamps asked for, issued, besides the measured lots.
+        let registry = folder.path("work/registry.sqlite")
+        let filled = try OCOPTraceBinary.run(["jobs", "--json", "--db", registry], in: folder.url)
+        #expect(filled.stdout.components(separatedBy: "\"bench-fill\"").count - 1 == 1, "\(filled.stdout)")
+    }
 }

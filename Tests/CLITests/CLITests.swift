@@ -233,7 +233,21 @@ import TestSupport
         #expect(missing.stdout.contains("add \"kind:fish-sauce\" to catalogs/category-mapping.json"))
     }
 
-    @Test(arguments: ["run", "import", "products", "jobs", "categories", "epcis"])
+    @Test func aHugeCellGivesAShortErrorThatNamesFileRowAndColumn() throws {
+        let folder = TemporaryFolder()
+        let huge = String(repeating: "9,5đ", count: 75_000)
+        folder.write("catalog.csv", "product_code,name,producer,province,price_vnd,gtin\n"
+            + "NC-1,Nem chua,HTX A,Thanh Hóa,\"\(huge)\",\"\(String(repeating: "\u{1B}[2J", count: 50_000))\"\n")
+        let result = try OCOPTraceBinary.run(["import", "catalog.csv"], in: folder.url)
+        #expect(result.status == 1, "\(result.stderr.prefix(500))")
+        #expect(result.stderr.utf8.count < 2048, "\(result.stderr.utf8.count) bytes of errors: \(result.stderr.prefix(500))")
+        #expect(result.stderr.contains("catalog.csv:2:price_vnd: \"9,5đ9,5đ"), "\(result.stderr.prefix(500))")
+        #expect(result.stderr.contains("…\" (300000 characters) is not a price"), "\(result.stderr.prefix(500))")
+        #expect(result.stderr.contains("catalog.csv:2:gtin: \"\\u{1B}[2J"), "\(result.stderr.prefix(500))")
+        #expect(!result.stderr.contains("\u{1B}"), "no control character reaches the terminal")
+    }
+
+    @Test(arguments: ["run", "import", "products", "jobs", "categories", "epcis", "backup"])
     func everyCommandHasHelpWithAnExample(_ command: String) throws {
         let folder = TemporaryFolder()
         let help = try OCOPTraceBinary.run([command, "--help"], in: folder.url)

@@ -45,19 +45,26 @@ import TestSupport
         let script = repositoryRoot.appendingPathComponent("scripts/postgres-cluster.sh").path
         let port = "55491"
         let said = FileManager.default.temporaryDirectory.appendingPathComponent("ocoptrace-outage-\(UUID().uuidString)").path
-        /// The cluster script, its output through a file and no pipe: the server it starts would
-        /// hold a pipe open, and a reader waiting for its end would wait for ever.
+        /// The cluster script, its output through a file and no pipe (the server it starts would
+        /// hold a pipe open), spawned and reaped directly: Foundation's Process sometimes never
+        /// learns that a first child has exited.
         func cluster(_ action: String) throws -> String {
-            _ = FileManager.default.createFile(atPath: said, contents: nil)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/bash")
-            process.arguments = [script, action, port]
-            process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: said))
-            process.standardError = FileHandle.nullDevice
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw TestFailure(description: "postgres-cluster.sh \(action) failed") }
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, said, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+            let words: [String] = ["/bin/bash", script, action, port]
+            let arguments: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+            defer { arguments.forEach { free($0) } }
+            var pid: pid_t = 0
+            guard posix_spawn(&pid, "/bin/bash", &actions, nil, arguments, environ) == 0 else {
+                throw TestFailure(description: "cannot run postgres-cluster.sh")
+            }
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+            guard status == 0 else { throw TestFailure(description: "postgres-cluster.sh \(action) failed (\(status))") }
             return ((try? String(contentsOfFile: said, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         }
         // The URL is the script's last line; the tools it runs may say things before it.

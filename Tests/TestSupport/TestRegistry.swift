@@ -78,25 +78,14 @@ public final class TestRegistry: Sendable {
 
     /// The rows a query gives, each column's value as text (integers as digits); a NULL is left out.
     public func rows(_ sql: String) async throws -> [[String: String]] {
+        try await TestRegistry.rows(at: location, sql)
+    }
+
+    /// The rows a query gives in the registry at `location` (one a command made), as ``rows(_:)``.
+    public static func rows(at location: RegistryLocation, _ sql: String) async throws -> [[String: String]] {
         switch location {
         case .sqlite(let path):
-            let queue = try DatabaseQueue(path: path)
-            defer { try? queue.close() }
-            return try await queue.read { db in
-                try Row.fetchAll(db, sql: sql).map { row in
-                    var values: [String: String] = [:]
-                    for (column, value) in row where !value.isNull {
-                        values[column] = switch value.storage {
-                        case .int64(let number): String(number)
-                        case .double(let number): String(number)
-                        case .string(let text): text
-                        case .blob(let data): data.base64EncodedString()
-                        case .null: nil
-                        }
-                    }
-                    return values
-                }
-            }
+            return try await TestRegistry.rows(ofSQLiteFile: path, sql)
         case .postgres(let url):
             return try await TestRegistry.withClient(url) { client in
                 var result: [[String: String]] = []
@@ -114,6 +103,27 @@ public final class TestRegistry: Sendable {
                     result.append(values)
                 }
                 return result
+            }
+        }
+    }
+
+    /// The rows a query gives in the SQLite file at `path` (a copy of a registry, say), as ``rows(_:)``.
+    public static func rows(ofSQLiteFile path: String, _ sql: String) async throws -> [[String: String]] {
+        let queue = try DatabaseQueue(path: path)
+        defer { try? queue.close() }
+        return try await queue.read { db in
+            try Row.fetchAll(db, sql: sql).map { row in
+                var values: [String: String] = [:]
+                for (column, value) in row where !value.isNull {
+                    values[column] = switch value.storage {
+                    case .int64(let number): String(number)
+                    case .double(let number): String(number)
+                    case .string(let text): text
+                    case .blob(let data): data.base64EncodedString()
+                    case .null: nil
+                    }
+                }
+                return values
             }
         }
     }

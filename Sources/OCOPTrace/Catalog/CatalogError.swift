@@ -15,7 +15,7 @@ public struct RowProblem: Error, Sendable, Hashable, Codable, CustomStringConver
     }
 
     public var description: String {
-        if let column { return "\(file):\(row):\(column): \(message)" }
+        if let column { return "\(file):\(row):\(column.excerpt): \(message)" }
         return "\(file):\(row): \(message)"
     }
 }
@@ -44,7 +44,7 @@ public enum CatalogError: Error, Sendable, CustomStringConvertible {
         case .missingColumns(let file, let columns):
             "\(file):1: missing required column\(columns.count > 1 ? "s" : "") \(columns.joined(separator: ", "))"
         case .duplicateColumn(let file, let column, let first, let second):
-            "\(file):1: the columns \"\(first)\" and \"\(second)\" both mean \(column); keep one"
+            "\(file):1: the columns \(first.quoted) and \(second.quoted) both mean \(column); keep one"
         case .unknownKind(let file):
             "\(file):1: neither a product catalog (needs product_code, name, producer, province, price_vnd) nor stamp orders (needs product_code, lot, quantity, produced_on)"
         case .invalidRows(let file, let problems):

@@ -158,7 +158,7 @@ private final class ImportFeed: CatalogImportFeed, @unchecked Sendable {
                 report.kind = map.kind
                 if !map.ignoredHeaders.isEmpty {
                     report.warnings.append("\(file):\(row): ignored column\(map.ignoredHeaders.count > 1 ? "s" : "") "
-                        + map.ignoredHeaders.map { "\"\($0)\"" }.joined(separator: ", "))
+                        + map.ignoredHeaders.map { "\($0.quoted)" }.joined(separator: ", "))
                 }
                 switch map.kind {
                 case .catalog: catalogWriter = CatalogWriter(file: file, header: map)

@@ -53,7 +53,7 @@ final class CatalogWriter {
         case .updated: .success(.updated)
         case .unchanged: .success(.unchanged)
         case .gtinTaken(let code, let producer):
-            .failure(problem(row, .gtin, "GTIN \(draft.gtin?.digits ?? "") already belongs to product \"\(code)\" of \(producer) in the registry"))
+            .failure(problem(row, .gtin, "GTIN \(draft.gtin?.digits ?? "") already belongs to product \(code.quoted) of \(producer) in the registry"))
         }
     }
 
@@ -66,7 +66,7 @@ final class CatalogWriter {
         ]
         for case let (column, value?) in attributes {
             if let first = given[column], first.value != value, first.value.matchingKey != value.matchingKey {
-                return problem(row, column, "\(draft.name) has \(column.rawValue) \"\(first.value)\" on row \(first.row) but \"\(value)\" here")
+                return problem(row, column, "\(draft.name) has \(column.rawValue) \(first.value.quoted) on row \(first.row) but \(value.quoted) here")
             }
             if given[column] == nil { given[column] = (value, row) }
         }
@@ -82,8 +82,7 @@ final class CatalogWriter {
                                                  (.province, draft.producer.province), (.unit, draft.unit), (.description, draft.description),
                                                  (.ocopDecision, draft.ocop?.decision)]
         for case let (column, text?) in cells where CSVText.looksLikeFormulaInACatalog(text) {
-            let shown = text.count > 40 ? String(text.prefix(39)) + "…" : text
-            warnings.append("\(file):\(row):\(header.header(of: column)): \"\(shown)\" looks like a spreadsheet formula; "
+            warnings.append("\(file):\(row):\(header.header(of: column)): \(text.quoted) looks like a spreadsheet formula; "
                 + "it is kept as text (ocoptrace's CSV reports show it as text), but check the catalog")
         }
     }

@@ -72,7 +72,7 @@ enum FieldParsers {
             value = groupedInteger(body)
         }
         guard let value else {
-            throw Invalid("\"\(text)\" is not a price in VND: write a whole number of đồng such as 85000, 85.000 or 85.000 ₫ (VND has no minor unit)")
+            throw Invalid("\(text.quoted) is not a price in VND: write a whole number of đồng such as 85000, 85.000 or 85.000 ₫ (VND has no minor unit)")
         }
         guard value > 0 else { throw Invalid("the price must be more than 0 VND") }
         guard value <= 10_000_000_000 else { throw Invalid("\(value) VND is not a plausible retail price") }
@@ -87,7 +87,7 @@ enum FieldParsers {
             break
         }
         guard let value = groupedInteger(body) else {
-            throw Invalid("\"\(text)\" is not a whole number")
+            throw Invalid("\(text.quoted) is not a whole number")
         }
         guard allowZero || value > 0 else { throw Invalid("must be more than 0") }
         return value
@@ -108,7 +108,7 @@ enum FieldParsers {
             body.removeLast()
         }
         guard let number = decimal(body.trimmed) else {
-            throw Invalid("\"\(text)\" is not a weight: write grams such as 500, or 1,5 kg")
+            throw Invalid("\(text.quoted) is not a weight: write grams such as 500, or 1,5 kg")
         }
         let grams = (number * factor).rounded()
         guard grams > 0 else { throw Invalid("the weight must be more than 0 g") }
@@ -129,7 +129,7 @@ enum FieldParsers {
         let parts = body.split { $0 == "x" || $0 == "×" || $0 == "*" }.map { String($0).trimmed }
         let sides = parts.compactMap { decimal($0) }.map { ($0 * factor * 10).rounded() / 10 }
         guard parts.count == 3, sides.count == 3 else {
-            throw Invalid("\"\(text)\" is not a package size: write length x width x height in cm, such as 20x15x10")
+            throw Invalid("\(text.quoted) is not a package size: write length x width x height in cm, such as 20x15x10")
         }
         guard sides.allSatisfy({ $0 > 0 }) else { throw Invalid("each side of the package must be more than 0 cm") }
         guard sides.allSatisfy({ $0 <= 1000 }) else { throw Invalid("a side over 10 m: is the unit right? (cm, or mm with \"mm\")") }
@@ -142,7 +142,7 @@ enum FieldParsers {
         do {
             days = try count(text, unitWords: ["ngày", "days", "day"], allowZero: false)
         } catch {
-            throw Invalid("\"\(text)\" is not a number of days (write 180 or 180 ngày; months are not accepted: 12 tháng is ambiguous)")
+            throw Invalid("\(text.quoted) is not a number of days (write 180 or 180 ngày; months are not accepted: 12 tháng is ambiguous)")
         }
         guard days <= 36_500 else { throw Invalid("\(days) days is more than a century") }
         return days
@@ -162,7 +162,7 @@ enum FieldParsers {
             }
             stars = Int(body)
         }
-        guard let stars else { throw Invalid("\"\(text)\" is not a star rating: write 3, 4 or 5 (or \"4 sao\")") }
+        guard let stars else { throw Invalid("\(text.quoted) is not a star rating: write 3, 4 or 5 (or \"4 sao\")") }
         guard (3...5).contains(stars) else {
             throw Invalid("\(stars) stars is not an OCOP rating: only 3, 4 and 5 stars are certified (leave the cell blank for products not rated)")
         }
@@ -172,7 +172,7 @@ enum FieldParsers {
     /// A date: `YYYY-MM-DD` or `DD/MM/YYYY` (never month first).
     static func date(_ text: String) throws(Invalid) -> CalendarDate {
         guard let date = CalendarDate(parsing: text) else {
-            throw Invalid("\"\(text)\" is not a date: write 2025-03-14 or 14/03/2025 (day first)")
+            throw Invalid("\(text.quoted) is not a date: write 2025-03-14 or 14/03/2025 (day first)")
         }
         return date
     }
@@ -188,7 +188,7 @@ enum FieldParsers {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): digits += 1
             case UInt8(ascii: "-"): dashes += 1
             default:
-                throw Invalid("\"\(text)\" is not a tax ID: write 10 digits, 10-3 digits for a branch, or a 12-digit personal ID")
+                throw Invalid("\(text.quoted) is not a tax ID: write 10 digits, 10-3 digits for a branch, or a 12-digit personal ID")
             }
             compact.append(byte)
         }
@@ -200,9 +200,9 @@ enum FieldParsers {
             let only = value.filter { $0 != "-" }
             return String(only.prefix(10)) + "-" + String(only.suffix(3))
         case (9, _), (11, _):
-            throw Invalid("\"\(text)\" has \(digits) digits: a leading zero was probably lost; format the column as text and write all 10 (or 12) digits")
+            throw Invalid("\(text.quoted) has \(digits) digits: a leading zero was probably lost; format the column as text and write all 10 (or 12) digits")
         default:
-            throw Invalid("\"\(text)\" is not a tax ID: write 10 digits, 10-3 digits for a branch, or a 12-digit personal ID")
+            throw Invalid("\(text.quoted) is not a tax ID: write 10 digits, 10-3 digits for a branch, or a 12-digit personal ID")
         }
     }
 
@@ -211,7 +211,7 @@ enum FieldParsers {
         switch text.matchingKey {
         case "yes", "y", "co", "true", "1", "x": return true
         case "no", "n", "khong", "false", "0", "": return false
-        default: throw Invalid("\"\(text)\" is not yes or no (write có or không)")
+        default: throw Invalid("\(text.quoted) is not yes or no (write có or không)")
         }
     }
 
@@ -228,11 +228,11 @@ enum FieldParsers {
                 guard afterScheme.count >= 3, afterScheme[1].isEmpty, !afterScheme[2].isEmpty,
                       !item.contains(where: { $0 == " " || $0 == "\"" || $0 == "<" || $0 == ">" })
                 else {
-                    throw Invalid("\"\(item)\" is not a valid image URL (spaces must be written %20)")
+                    throw Invalid("\(item.quoted) is not a valid image URL (spaces must be written %20)")
                 }
                 result.append(item)
             } else if lower.contains("://") {
-                throw Invalid("\"\(item)\": image URLs must start with http:// or https://")
+                throw Invalid("\(item.quoted): image URLs must start with http:// or https://")
             } else {
                 let url = item.hasPrefix("/") ? URL(fileURLWithPath: item) : folder.appendingPathComponent(item)
                 result.append(url.standardizedFileURL.path)

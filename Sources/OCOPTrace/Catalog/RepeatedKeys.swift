@@ -30,9 +30,9 @@ struct UniqueKey: Sendable {
     /// Made only when a repeat is found: most rows never need it.
     func repeatMessage(firstRow: Int) -> String {
         switch kind {
-        case .productCode: "product code \"\(value)\" already appears on row \(firstRow) for \(owner)"
+        case .productCode: "product code \(value.quoted) already appears on row \(firstRow) for \(owner)"
         case .gtin: "GTIN \(value) is already used on row \(firstRow): each product needs its own GTIN"
-        case .lot: "lot \"\(value)\" of product \(owner) already appears on row \(firstRow)"
+        case .lot: "lot \(value.quoted) of product \(owner) already appears on row \(firstRow)"
         }
     }
 }

@@ -65,25 +65,25 @@ struct RowParser: Sendable {
         let producerName = required(.producer)
         let province = required(.province)
         let gtin = parse(.gtin) { text throws(FieldParsers.Invalid) in
-            do { return try GTIN(parsing: text) } catch { throw FieldParsers.Invalid("\"\(text)\": \(error)") }
+            do { return try GTIN(parsing: text) } catch { throw FieldParsers.Invalid("\(text.quoted): \(error)") }
         }
         let producerType = parse(.producerType) { text throws(FieldParsers.Invalid) in
             let type = memo.producerTypes[text] ?? ProducerType(parsing: text)
             memo.producerTypes[text] = type
             guard let type else {
-                throw FieldParsers.Invalid("\"\(text)\" is not a producer type: write cooperative (HTX), company (Doanh nghiệp), cooperative_group (Tổ hợp tác) or household (Hộ kinh doanh)")
+                throw FieldParsers.Invalid("\(text.quoted) is not a producer type: write cooperative (HTX), company (Doanh nghiệp), cooperative_group (Tổ hợp tác) or household (Hộ kinh doanh)")
             }
             return type
         }
         let taxID = parse(.taxID, FieldParsers.taxID)
         let gln = parse(.gln) { text throws(FieldParsers.Invalid) in
-            do { return try GLN(parsing: text) } catch { throw FieldParsers.Invalid("\"\(text)\": \(error)") }
+            do { return try GLN(parsing: text) } catch { throw FieldParsers.Invalid("\(text.quoted): \(error)") }
         }
         let group = parse(.ocopGroup) { text throws(FieldParsers.Invalid) in
             let group = memo.groups[text] ?? OCOPGroup(parsing: text)
             memo.groups[text] = group
             guard let group else {
-                throw FieldParsers.Invalid("\"\(text)\" is not an OCOP group: write 1 to 6 or the group's name (Thực phẩm, Đồ uống, Dược liệu..., Thủ công mỹ nghệ, Sinh vật cảnh, Dịch vụ du lịch...)")
+                throw FieldParsers.Invalid("\(text.quoted) is not an OCOP group: write 1 to 6 or the group's name (Thực phẩm, Đồ uống, Dược liệu..., Thủ công mỹ nghệ, Sinh vật cảnh, Dịch vụ du lịch...)")
             }
             return group
         }
@@ -103,7 +103,7 @@ struct RowParser: Sendable {
         let shelfLife = parse(.shelfLifeDays, FieldParsers.shelfLifeDays)
         let stock = parse(.stock) { text throws(FieldParsers.Invalid) in
             do { return try FieldParsers.count(text, allowZero: true) } catch {
-                throw FieldParsers.Invalid("\"\(text)\" is not a stock count: write a whole number of units, 0 or more")
+                throw FieldParsers.Invalid("\(text.quoted) is not a stock count: write a whole number of units, 0 or more")
             }
         }
         let images = parse(.images) { text throws(FieldParsers.Invalid) in try FieldParsers.images(text, relativeTo: folder) } ?? []
@@ -165,7 +165,7 @@ struct RowParser: Sendable {
                     quantity = value
                 }
             } catch {
-                problem(.quantity, "\"\(quantityText)\" is not a number of stamps: write a whole number above 0")
+                problem(.quantity, "\(quantityText.quoted) is not a number of stamps: write a whole number above 0")
             }
         }
         var producedOn: CalendarDate?

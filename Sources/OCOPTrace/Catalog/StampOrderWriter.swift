@@ -22,11 +22,11 @@ final class StampOrderWriter {
         case .found(let match):
             product = match
         case .unknown:
-            return .failure(problem(row, .productCode, "no product \"\(draft.productCode)\" in the registry: import its catalog first"))
+            return .failure(problem(row, .productCode, "no product \(draft.productCode.quoted) in the registry: import its catalog first"))
         case .notForProducer:
-            return .failure(problem(row, .producer, "product \"\(draft.productCode)\" exists, but not for \(draft.producerName ?? draft.province ?? "this producer")"))
+            return .failure(problem(row, .producer, "product \(draft.productCode.quoted) exists, but not for \(draft.producerName ?? draft.province ?? "this producer")"))
         case .ambiguous(let producers):
-            return .failure(problem(row, .productCode, "product code \"\(draft.productCode)\" is used by several producers (\(producers.joined(separator: ", "))): add a producer column (Chủ thể) to say which"))
+            return .failure(problem(row, .productCode, "product code \(draft.productCode.quoted) is used by several producers (\(producers.joined(separator: ", "))): add a producer column (Chủ thể) to say which"))
         }
         let expiresOn = draft.expiresOn ?? product.shelfLifeDays.flatMap { draft.producedOn.adding(days: $0) }
         return .success(StampOrderWrite(row: row, productID: product.id, lot: draft.lot.code, lotLabel: draft.lotLabel,
@@ -41,7 +41,7 @@ final class StampOrderWriter {
         case .updated: return .success(.updated)
         case .unchanged: return .success(.unchanged)
         case .locked(_, let status):
-            return .failure(problem(row, .lot, "stamps for lot \"\(draft.lot.code)\" of product \(draft.productCode) are already \(status == .issued ? "issued" : "being issued"); they cannot be changed by a new order: use a new lot number"))
+            return .failure(problem(row, .lot, "stamps for lot \(draft.lot.code.quoted) of product \(draft.productCode) are already \(status == .issued ? "issued" : "being issued"); they cannot be changed by a new order: use a new lot number"))
         }
     }
 }

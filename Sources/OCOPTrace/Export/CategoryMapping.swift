@@ -115,7 +115,7 @@ public struct CategoryMapping: Sendable {
             guard let keyed = value as? [String: Any] else { throw MarketplaceRules.RulesError.invalid(name, "\(platform) is not an object") }
             for (key, id) in keyed where !key.hasPrefix("_") {
                 guard key.hasPrefix("product:") || key.hasPrefix("kind:") || key.hasPrefix("group:") else {
-                    throw MarketplaceRules.RulesError.invalid(name, "\(platform): key \"\(key)\" is not product:CODE, kind:KIND or group:N")
+                    throw MarketplaceRules.RulesError.invalid(name, "\(platform): key \(key.quoted) is not product:CODE, kind:KIND or group:N")
                 }
                 guard let text = (id as? String) ?? (id as? Int).map(String.init), !text.isEmpty else {
                     throw MarketplaceRules.RulesError.invalid(name, "\(platform) \(key): the category id must be a string or a number")

@@ -79,7 +79,7 @@ public struct EPCISExport: Sendable {
             switch self {
             case .noSuchLot(let lot): "no issued batch has lot \(lot) (không có lô tem đã phát hành nào là \(lot))"
             case .noSuchProducer(let name):
-                "no producer whose name contains \"\(name)\" has issued stamps (không có chủ thể nào tên chứa \"\(name)\" đã phát hành tem)"
+                "no producer whose name contains \(name.quoted) has issued stamps (không có chủ thể nào tên chứa \(name.quoted) đã phát hành tem)"
             }
         }
     }

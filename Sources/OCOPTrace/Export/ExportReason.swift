@@ -36,8 +36,8 @@ extension ExportReason {
     }
 
     static func forbiddenWord(_ word: String, platform: String, what: String, whatVietnamese: String) -> ExportReason {
-        ExportReason(code: "title-forbidden-word", english: "title carries \"\(word)\": \(platform) does not allow \(what) in names",
-                     vietnamese: "tiêu đề có \"\(word)\": \(platform) không cho phép \(whatVietnamese) trong tên sản phẩm")
+        ExportReason(code: "title-forbidden-word", english: "title carries \(word.quoted): \(platform) does not allow \(what) in names",
+                     vietnamese: "tiêu đề có \(word.quoted): \(platform) không cho phép \(whatVietnamese) trong tên sản phẩm")
     }
 
     static func nameShortened(_ length: Int, to shortened: Int, platform: String, maximum: Int) -> ExportReason {

@@ -26,9 +26,9 @@ public struct LotNumber: Hashable, Sendable, Codable, CustomStringConvertible {
             switch self {
             case .empty: "the lot number is empty"
             case .tooLong(let code):
-                "the lot number \"\(code)\" has \(code.count) characters; GS1 allows at most \(LotNumber.maximumLength)"
+                "the lot number \(code.quoted) has \(code.count) characters; GS1 allows at most \(LotNumber.maximumLength)"
             case .notAllowed(let code, let characters):
-                "the lot number \"\(code)\" contains \(characters), which GS1 lot numbers cannot hold (letters without accents, digits and - . / _ are safe)"
+                "the lot number \(code.quoted) contains \(characters), which GS1 lot numbers cannot hold (letters without accents, digits and - . / _ are safe)"
             }
         }
     }
@@ -38,7 +38,7 @@ public struct LotNumber: Hashable, Sendable, Codable, CustomStringConvertible {
         guard !ascii.isEmpty else { throw .empty }
         let bad = ascii.unicodeScalars.filter { !LotNumber.isCSET82($0) }
         guard bad.isEmpty else {
-            let listed = Set(bad.map { "\"\(Character($0))\"" }).sorted().joined(separator: ", ")
+            let listed = Set(bad.map { String(Character($0)).quoted }).sorted().prefix(10).joined(separator: ", ")
             throw .notAllowed(code: ascii, characters: listed)
         }
         guard ascii.count <= LotNumber.maximumLength else { throw .tooLong(code: ascii) }

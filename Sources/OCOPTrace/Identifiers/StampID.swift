@@ -42,7 +42,7 @@ public struct StampID: Hashable, Sendable, CustomStringConvertible {
             case .wrongLength(let count):
                 "a stamp ID has \(Serial.length + 1) characters (not counting dashes); this one has \(count)"
             case .invalidCharacter(let character):
-                "\"\(character)\" cannot appear in a stamp ID"
+                "\(String(character).quoted) cannot appear in a stamp ID"
             case .checkFailed:
                 "the check character does not match: a character was mistyped or two were swapped"
             }

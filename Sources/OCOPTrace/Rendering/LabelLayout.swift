@@ -62,7 +62,7 @@ public struct LabelLayout: Sendable, Codable, Equatable {
         public var description: String {
             switch self {
             case .unknown(let name):
-                "no layout \"\(name)\": use one of \(LabelLayout.builtIn.map(\.name).joined(separator: ", ")), or give a custom one"
+                "no layout \(name.quoted): use one of \(LabelLayout.builtIn.map(\.name).joined(separator: ", ")), or give a custom one"
             case .doesNotFit(let reason): reason
             case .modulesTooSmall(let layout, let size, let minimum):
                 "on \(layout) labels the QR modules would be \(String(format: "%.2f", size)) mm; phones need at least \(String(format: "%.2f", minimum)) mm: choose larger labels"

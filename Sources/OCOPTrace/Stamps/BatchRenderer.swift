@@ -28,7 +28,7 @@ struct BatchRenderer {
 
     func run(progress: (@Sendable (IssueProgress) -> Void)?) async throws -> RenderTimings {
         try options.validate()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try AtomicFileWriter.createFolder(folder)
         let chunkCount = (batch.quantity + StampIssuer.stampsPerFolder - 1) / StampIssuer.stampsPerFolder
         let queue = BoundedQueue<RenderedChunk>(capacity: 4)
         let writer = ManifestAndFileWriter(folder: folder, chunkCount: chunkCount, total: batch.quantity, lot: batch.lot, progress: progress)
@@ -148,7 +148,7 @@ struct BatchRenderer {
             var written = 0
             while let chunk = queue.pop() {
                 let chunkFolder = folder.appendingPathComponent(StampIssuer.chunkFolderName(chunk.index))
-                if !chunk.files.isEmpty { try FileManager.default.createDirectory(at: chunkFolder, withIntermediateDirectories: true) }
+                if !chunk.files.isEmpty { try AtomicFileWriter.createFolder(chunkFolder) }
                 let started = DispatchTime.now().uptimeNanoseconds
                 for file in chunk.files {
                     try BatchRenderer.writeFile(chunkFolder.appendingPathComponent(file.name).path, file.png)
@@ -171,13 +171,21 @@ struct BatchRenderer {
         }
     }
 
+    /// Writes one PNG; a file that could not be written whole (a full disk) is removed, and the
+    /// error names it with the system's reason.
     static func writeFile(_ path: String, _ data: Data) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw FileWriteError(path: path, reason: String(cString: strerror(errno))) }
-        let written = data.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
-        let closed = close(descriptor)
-        guard written == data.count, closed == 0 else {
-            throw FileWriteError(path: path, reason: String(cString: strerror(errno)))
+        var offset = 0
+        var failure: Int32 = 0
+        while offset < data.count, failure == 0 {
+            let written = data.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if written > 0 { offset += written } else if written < 0, errno == EINTR { continue } else { failure = written < 0 ? errno : ENOSPC }
+        }
+        if close(descriptor) != 0, failure == 0 { failure = errno }
+        guard failure == 0 else {
+            unlink(path)
+            throw FileWriteError(path: path, reason: String(cString: strerror(failure)))
         }
     }
 }

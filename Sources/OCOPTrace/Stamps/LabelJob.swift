@@ -57,7 +57,7 @@ public struct LabelJob: Sendable {
             throw LabelLayout.LayoutError.modulesTooSmall(layout: layout.name, moduleMillimetres: module, minimum: LabelSheet.minimumModule)
         }
 
-        try FileManager.default.createDirectory(at: pdf.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try AtomicFileWriter.createFolder(pdf.deletingLastPathComponent())
         let temporary = pdf.deletingLastPathComponent().appendingPathComponent(".\(pdf.lastPathComponent)-\(getpid()).tmp")
         let sheet = try LabelSheet(path: temporary.path, layout: layout)
         let chunk = 1000

@@ -14,15 +14,15 @@ extension StampURL {
 
         public var description: String {
             switch self {
-            case .notAResolver(let text): "\"\(text)\" is not a resolver base such as https://id.example.vn"
+            case .notAResolver(let text): "\(text.quoted) is not a resolver base such as https://id.example.vn"
             case .tooLong: "too long to be a stamp URL"
             case .notAURL: "not an http(s) URL"
             case .noProductKey: "the URL names no product (no /01/{GTIN} or /p/{code})"
             case .badGTIN(let reason): "the GTIN is not valid: \(reason)"
             case .badPath(let reason): "the path is not a stamp path: \(reason)"
-            case .badSerial(let text): "\"\(text)\" is not a serial of ours"
+            case .badSerial(let text): "\(text.quoted) is not a serial of ours"
             case .badLot(let reason): "the lot is not valid: \(reason)"
-            case .badDate(let ai, let value): "AI \(ai) holds \"\(value)\", which is not a YYMMDD date"
+            case .badDate(let ai, let value): "AI \(ai) holds \(value.quoted), which is not a YYMMDD date"
             case .badSignature: "the signature (AI 8030) is not a 4-character key id and a base64url Ed25519 signature"
             case .badEncoding: "the URL has a broken percent-escape"
             }
@@ -93,7 +93,7 @@ extension StampURL {
         }
         guard let lot else { throw .badPath("no lot (/10/)") }
         guard lot.utf8.count <= LotNumber.maximumLength, lot.unicodeScalars.allSatisfy(LotNumber.isCSET82) else {
-            throw .badLot("\"\(lot)\" is not 1 to 20 characters of GS1 set 82")
+            throw .badLot("\(lot.quoted) is not 1 to 20 characters of GS1 set 82")
         }
         guard let serialText else { throw .badPath("no serial (/21/)") }
         guard let serial = Serial(exactly: serialText) else { throw .badSerial(serialText) }

@@ -93,6 +93,21 @@ public struct NewStampBatch: Sendable, Hashable {
     public var keyID: String?
     public var folder: String
     public var createdAt: String
+
+    public init(productID: Int64, orderID: Int64?, lot: String, lotLabel: String, quantity: Int, producedOn: String?, expiresOn: String?,
+                resolver: String, keyID: String?, folder: String, createdAt: String) {
+        self.productID = productID
+        self.orderID = orderID
+        self.lot = lot
+        self.lotLabel = lotLabel
+        self.quantity = quantity
+        self.producedOn = producedOn
+        self.expiresOn = expiresOn
+        self.resolver = resolver
+        self.keyID = keyID
+        self.folder = folder
+        self.createdAt = createdAt
+    }
 }
 
 /// What ``IssuanceStore/createBatch(_:)`` found.
@@ -106,6 +121,11 @@ public enum BatchCreation: Sendable, Hashable {
 public struct DrawnStamp: Sendable, Hashable {
     public var serial: Serial
     public var signature: EmbeddedSignature?
+
+    public init(serial: Serial, signature: EmbeddedSignature?) {
+        self.serial = serial
+        self.signature = signature
+    }
 }
 
 /// What one ``IssuanceStore/appendStamps(_:toBatch:)`` did.

@@ -14,6 +14,14 @@ public protocol RegistryStore: JobStore, CatalogStore, IssuanceStore, Verificati
 
     /// Lets go of the registry's connections. A store is not used after this.
     func close() async
+
+    /// Writes a consistent copy of the registry to `file` while other processes read and write it:
+    /// one SQLite file (no `-wal` beside it), written under a temporary name beside `file` and
+    /// renamed, so that a half-written copy never has the final name. PostgreSQL throws
+    /// ``RegistryError/backupNeedsPgDump(command:)``: its own `pg_dump` does this.
+    ///
+    /// - Throws: ``FileWriteError`` naming `file` when it cannot be written; ``RegistryError``.
+    func backup(to file: URL) async throws -> RegistryBackup
 }
 
 /// Whether a command may change the registry.
@@ -64,6 +72,10 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible {
     case failed(operation: String, reason: String)
     /// The registry did not answer within the time the caller allows (a database server away).
     case unavailable(operation: String, seconds: Double)
+    /// The disk (or the database server's disk) is full: the transaction was not kept.
+    case noSpace(location: String, reason: String)
+    /// `backup` on PostgreSQL: the command line that does it instead.
+    case backupNeedsPgDump(command: String)
 
     public var description: String {
         switch self {
@@ -79,6 +91,12 @@ public enum RegistryError: Error, Sendable, CustomStringConvertible {
             "the registry could not \(operation): \(reason)"
         case .unavailable(let operation, let seconds):
             "the registry could not \(operation): no answer within \(seconds.formatted(.number.precision(.fractionLength(0...1)))) s"
+        case .noSpace(let location, let reason):
+            "the registry \(location) could not be written: \(reason); free some space and run the same command again "
+                + "(what this command wrote before is kept and is completed by the rerun)"
+        case .backupNeedsPgDump(let command):
+            "a PostgreSQL registry is backed up with PostgreSQL's own pg_dump, not with ocoptrace, for example:\n  \(command)\n"
+                + "(pg_dump asks for the password, or reads PGPASSWORD or ~/.pgpass; nothing was written)"
         }
     }
 }

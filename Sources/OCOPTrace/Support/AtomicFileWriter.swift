@@ -49,6 +49,16 @@ final class AtomicFileWriter {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    /// Creates `folder` and its parents; a failure (a full disk, no permission) is a
+    /// ``FileWriteError`` naming the folder, as a file that cannot be written is.
+    static func createFolder(_ folder: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        } catch {
+            throw FileWriteError(path: folder.path, reason: ErrorText.describe(error))
+        }
+    }
+
     /// Writes what is buffered and puts the file in place. `durable` waits for the disk first, for
     /// files that must survive a power cut once a command has reported success (a stamp manifest).
     func commit(durable: Bool = false) throws {

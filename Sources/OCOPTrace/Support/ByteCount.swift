@@ -1,8 +1,8 @@
 import Foundation
 
 /// File and data sizes as people read them: `3 MB`, `1.5 MB`, `640 KB`.
-enum ByteCount {
-    static func text<Bytes: BinaryInteger>(_ bytes: Bytes) -> String {
+public enum ByteCount {
+    public static func text<Bytes: BinaryInteger>(_ bytes: Bytes) -> String {
         let value = Double(bytes)
         if value < 1024 { return "\(bytes) bytes" }
         if value < 1_048_576 { return String(format: "%.0f KB", value / 1024) }

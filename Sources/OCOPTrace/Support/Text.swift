@@ -155,3 +155,53 @@ extension String {
         return false
     }
 }
+
+extension StringProtocol {
+    /// Characters of a user's value an error message shows at most.
+    static var excerptLength: Int { 60 }
+
+    /// The value as an error message shows it: at most ``excerptLength`` characters, then
+    /// `… (300000 characters)` when there are more, control and bidirectional-format characters
+    /// escaped (`\n`, `\u{1B}`). A 300 KB cell gives a line, not 300 KB of error text, and a cell
+    /// cannot move the cursor or reorder the terminal's text. For where a value is not quoted (a
+    /// header or file name as a location); see ``quoted``.
+    public var excerpt: String {
+        let (shown, total) = shortened
+        return shown + (total.map { "… (\($0) characters)" } ?? "")
+    }
+
+    /// The value in double quotes, as error messages quote what a user wrote (an ``excerpt``):
+    /// `"85.000,5"`, or `"Nem chua Xuân Lập hộp 500g…" (300000 characters)`.
+    public var quoted: String {
+        let (shown, total) = shortened
+        return "\"" + shown + (total.map { "…\" (\($0) characters)" } ?? "\"")
+    }
+
+    /// The first ``excerptLength`` characters, escaped, and the whole count when there are more.
+    private var shortened: (shown: String, total: Int?) {
+        var shown = ""
+        var characters = 0
+        for character in self {
+            if characters == Self.excerptLength { return (shown, count) }
+            characters += 1
+            for scalar in character.unicodeScalars {
+                switch scalar {
+                case "\n": shown += "\\n"
+                case "\r": shown += "\\r"
+                case "\t": shown += "\\t"
+                case _ where scalar.properties.generalCategory == .control || Self.isBidirectionalFormat(scalar):
+                    shown += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+                default: shown.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return (shown, nil)
+    }
+
+    private static func isBidirectionalFormat(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
+        }
+    }
+}

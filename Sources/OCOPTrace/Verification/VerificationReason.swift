@@ -100,13 +100,13 @@ extension VerificationReason {
 
     static func productMismatch(code: String, issued: String) -> VerificationReason {
         VerificationReason(code: "product-mismatch",
-                           english: "the product in the code (\(code)) is not the product this serial was issued for (\(issued))",
-                           vietnamese: "sản phẩm trong mã (\(code)) không phải sản phẩm được cấp số sê-ri này (\(issued))")
+                           english: "the product in the code (\(code.excerpt)) is not the product this serial was issued for (\(issued))",
+                           vietnamese: "sản phẩm trong mã (\(code.excerpt)) không phải sản phẩm được cấp số sê-ri này (\(issued))")
     }
 
     static func lotMismatch(code: String, issued: String) -> VerificationReason {
-        VerificationReason(code: "lot-mismatch", english: "the lot in the code (\(code)) is not this serial's lot (\(issued))",
-                           vietnamese: "lô trong mã (\(code)) không phải lô của số sê-ri này (\(issued))")
+        VerificationReason(code: "lot-mismatch", english: "the lot in the code (\(code.excerpt)) is not this serial's lot (\(issued))",
+                           vietnamese: "lô trong mã (\(code.excerpt)) không phải lô của số sê-ri này (\(issued))")
     }
 
     static func producedMismatch(code: String?, issued: String?) -> VerificationReason {
@@ -122,8 +122,8 @@ extension VerificationReason {
     }
 
     static func resolverMismatch(code: String, issued: String) -> VerificationReason {
-        VerificationReason(code: "resolver-mismatch", english: "the code points to \(code), not to \(issued) where this stamp was issued",
-                           vietnamese: "mã trỏ tới \(code), không phải \(issued) nơi tem được phát hành")
+        VerificationReason(code: "resolver-mismatch", english: "the code points to \(code.excerpt), not to \(issued) where this stamp was issued",
+                           vietnamese: "mã trỏ tới \(code.excerpt), không phải \(issued) nơi tem được phát hành")
     }
 
     static let batchIncomplete = VerificationReason(

@@ -95,12 +95,13 @@ extension PostgresStore {
                                                                 logger: logger).decodeAll(Int.self).first else {
                     throw RegistryError.failed(operation: "store stamps of batch #\(batchID)", reason: "there is no such batch")
                 }
-                let fill = try await connection.query("""
-                    SELECT COUNT(*) AS stored, COALESCE(MAX(sequence), 0) AS last FROM stamps WHERE batch_id = \(batchID)
-                    """, logger: logger).decodeAll(BatchFill.self)[0]
-                let taken = stamps.prefix(max(0, quantity - fill.stored))
-                guard !taken.isEmpty else { return StampAppend(inserted: 0, stored: fill.stored) }
-                let sequences = taken.indices.map { Int64(fill.last + 1 + $0 - taken.startIndex) }
+                // Sequences run 1...n without holes: the last is the count (one index probe, not a walk
+                // over the batch on every chunk).
+                let stored = try await connection.query("SELECT COALESCE(MAX(sequence), 0) FROM stamps WHERE batch_id = \(batchID)",
+                                                        logger: logger).decodeAll(Int.self)[0]
+                let taken = stamps.prefix(max(0, quantity - stored))
+                guard !taken.isEmpty else { return StampAppend(inserted: 0, stored: stored) }
+                let sequences = taken.indices.map { Int64(stored + 1 + $0 - taken.startIndex) }
                 let serials = taken.map(\.serial.text)
                 // Arrays of optionals do not bind; an empty text stands for no signature.
                 let signatures = taken.map { $0.signature?.text ?? "" }
@@ -115,7 +116,7 @@ extension PostgresStore {
                 // A serial some other stamp has would leave a hole in the sequence numbers: take
                 // nothing from this chunk, and let the issuer draw again.
                 guard inserted == taken.count else { throw SerialTaken() }
-                return StampAppend(inserted: inserted, stored: fill.stored + inserted)
+                return StampAppend(inserted: inserted, stored: stored + inserted)
             }
         } catch is SerialTaken {
             return StampAppend(inserted: 0, stored: try await stampCount(batchID: batchID))
@@ -179,12 +180,6 @@ extension PostgresStore {
 private struct BatchSize: Decodable {
     var id: Int64
     var quantity: Int
-}
-
-/// How full a batch is: its stamps, and its last sequence number.
-private struct BatchFill: Decodable {
-    var stored: Int
-    var last: Int
 }
 
 /// The product's OCOP columns, for ``OCOPRecognition/init(storedStars:decision:recognizedOn:)``.

@@ -187,23 +187,23 @@ public final class PostgresStore: RegistryStore {
         do {
             return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
         } catch let error as PSQLError {
-            throw RegistryError.failed(operation: operation, reason: PostgresStore.describe(error))
+            throw failure(operation, error)
         } catch let error as PostgresTransactionError {
             // A stage's own error thrown inside the transaction (a batch already full, say) is the
             // stage's to report; the server's errors are the registry's.
             let inner = error.closureError ?? error.beginError ?? error.commitError
             if let inner, !(inner is PSQLError) { throw inner }
-            throw RegistryError.failed(operation: operation, reason: PostgresStore.describe(inner ?? error))
+            throw failure(operation, inner ?? error)
         }
     }
 
     /// Runs one query outside a transaction and decodes every row.
     func rows<T: Decodable & Sendable>(_ operation: String, _ query: PostgresQuery, as type: T.Type) async throws -> [T] {
-        try await limited(operation) { [client, logger] in
+        try await limited(operation) { [self, client, logger] in
             do {
                 return try await client.query(query, logger: logger).decodeAll(T.self)
             } catch let error as PSQLError {
-                throw RegistryError.failed(operation: operation, reason: PostgresStore.describe(error))
+                throw self.failure(operation, error)
             }
         }
     }
@@ -217,6 +217,15 @@ public final class PostgresStore: RegistryStore {
             let parts = waitLimit.components
             throw RegistryError.unavailable(operation: operation, seconds: Double(parts.seconds) + Double(parts.attoseconds) / 1e18)
         }
+    }
+
+    /// A server error as the registry's: a full disk (SQLSTATE 53100) told as such, the rest in
+    /// the server's words.
+    func failure(_ operation: String, _ error: any Error) -> RegistryError {
+        if let error = error as? PSQLError, error.serverInfo?[.sqlState] == "53100" {
+            return .noSpace(location: url.description, reason: PostgresStore.describe(error))
+        }
+        return .failed(operation: operation, reason: PostgresStore.describe(error))
     }
 
     /// The server's own message for a failed statement (PSQLError hides it from `description`).
@@ -281,5 +290,13 @@ enum PostgresJobLog {
                 invalid = \(counts.invalid), message = \(message)
             WHERE id = \(id)
             """, logger: logger)
+    }
+}
+
+extension PostgresStore {
+    /// PostgreSQL's own `pg_dump` takes consistent copies of a live database; ocoptrace does not
+    /// duplicate it.
+    public func backup(to file: URL) async throws -> RegistryBackup {
+        throw RegistryError.backupNeedsPgDump(command: url.pgDumpCommand(to: file.relativePath))
     }
 }

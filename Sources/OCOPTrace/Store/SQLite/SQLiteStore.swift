@@ -21,14 +21,23 @@ public final class SQLiteStore: RegistryStore {
         }
     }
 
+    /// Checkpoints and closes (see ``Registry/close()``); a registry that cannot be closed cleanly
+    /// is told on standard error, from every command and from `serve` at its stop.
     public func close() async {
-        try? database.pool.close()
+        if let problem = database.close() {
+            FileHandle.standardError.write(Data("warning: \(problem)\n".utf8))
+        }
     }
 
     /// Runs `body` in one write transaction, on GRDB's writer queue: a write may wait for another
     /// process's (busy timeout), and must not hold the caller's thread meanwhile.
     func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        try await database.pool.write(body)
+        do {
+            return try await database.pool.write(body)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_FULL {
+            // Nothing of the transaction was kept; the command can be run again once there is room.
+            throw RegistryError.noSpace(location: path, reason: error.message ?? "database or disk is full")
+        }
     }
 
     /// Runs `body` in one read transaction, on the caller's thread. A read in WAL mode never waits
