@@ -53,7 +53,7 @@ enum ResolverRoute: Equatable {
             do {
                 self = .compressed(try CompressedEPC(decoding: segment))
             } catch {
-                self = .malformed("\(segment.prefix(40)) is a compressed EPC binary string that does not decode: \(error)")
+                self = .malformed("\(excerpt(segment)) is a compressed EPC binary string that does not decode: \(error)")
             }
             return
         }
@@ -101,12 +101,12 @@ struct DigitalLinkPath: Equatable {
         guard key == "01" else {
             if otherPrimaryKeys.contains(key) { return .malformed("/\(key)/ is a GS1 primary key this resolver does not serve") }
             if dataAttributes.contains(key) { return .malformed("/\(key)/ is a data attribute: it belongs in the query string") }
-            return .malformed("/\(key.prefix(40)) is not a GS1 Digital Link path (it starts /01/{GTIN})")
+            return .malformed("/\(excerpt(key)) is not a GS1 Digital Link path (it starts /01/{GTIN})")
         }
         guard segments.count >= 2 else { return .malformed("/01/ has no GTIN") }
         let gtinText = segments[1]
         guard !gtinText.isEmpty, gtinText.utf8.allSatisfy({ (48...57).contains($0) }), [8, 12, 13, 14].contains(gtinText.utf8.count) else {
-            return .malformed("\"\(gtinText.prefix(40))\" is not a GTIN (8, 12, 13 or 14 digits)")
+            return .malformed("\"\(excerpt(gtinText))\" is not a GTIN (8, 12, 13 or 14 digits)")
         }
         guard let gtin = gtin(gtinText) else {
             return .malformed("the GTIN \(gtinText) has a wrong check digit")
@@ -117,11 +117,11 @@ struct DigitalLinkPath: Equatable {
         while index < segments.count {
             let ai = segments[index]
             guard index + 1 < segments.count else {
-                return .malformed("/\(ai.prefix(40)) has no value: a path is /01/{GTIN} then pairs of AI and value")
+                return .malformed("/\(excerpt(ai)) has no value: a path is /01/{GTIN} then pairs of AI and value")
             }
             let raw = segments[index + 1]
-            guard !raw.isEmpty else { return .malformed("AI \(ai.prefix(40)) has an empty value") }
-            guard let value = try? StampURL.percentDecoded(raw) else { return .malformed("AI \(ai.prefix(40)) has a broken percent-escape") }
+            guard !raw.isEmpty else { return .malformed("AI \(excerpt(ai)) has an empty value") }
+            guard let value = try? StampURL.percentDecoded(raw) else { return .malformed("AI \(excerpt(ai)) has a broken percent-escape") }
             let position: Int
             switch ai {
             case "22": position = 0
@@ -130,13 +130,13 @@ struct DigitalLinkPath: Equatable {
             case "235": position = 3
             default:
                 if dataAttributes.contains(ai) { return .malformed("AI \(ai) is a data attribute: it belongs in the query string, not the path") }
-                return .malformed("/\(ai.prefix(40))/ is not a key qualifier of a GTIN (22, 10, 21 or 235)")
+                return .malformed("/\(excerpt(ai))/ is not a key qualifier of a GTIN (22, 10, 21 or 235)")
             }
             if position == 3, lastPosition >= 0 { return .malformed("AI 235 cannot be combined with 22, 10 or 21") }
             if lastPosition == 3 { return .malformed("AI 235 cannot be combined with 22, 10 or 21") }
             guard position > lastPosition else { return .malformed("the qualifiers are out of order: GS1 requires 22, then 10, then 21") }
             guard value.utf8.count <= (position == 3 ? 28 : 20), value.unicodeScalars.allSatisfy(LotNumber.isCSET82) else {
-                return .malformed("AI \(ai) holds \"\(value.prefix(40))\", which is not 1 to 20 characters of GS1 character set 82")
+                return .malformed("AI \(ai) holds \"\(excerpt(value))\", which is not 1 to 20 characters of GS1 character set 82")
             }
             lastPosition = position
             switch position {
@@ -165,4 +165,10 @@ extension DigitalLinkPath {
     init(gtin: GTIN) {
         self.gtin = gtin
     }
+}
+
+/// The first 40 Unicode scalars of a piece of a request, for a 400's reason. Not `prefix(40)`:
+/// that counts Characters, and one Character can be a letter with thousands of combining marks.
+private func excerpt(_ text: some StringProtocol) -> String {
+    String(String.UnicodeScalarView(text.unicodeScalars.prefix(40)))
 }

@@ -3,8 +3,8 @@ import ZIPFoundation
 
 /// Writes small .xlsx workbooks cell by cell, for tests of the reader: shared strings, inline
 /// strings, numbers and date-styled serials, as Excel and other writers store them.
-public struct XLSXFixture {
-    public enum Cell {
+public struct XLSXFixture: Sendable {
+    public enum Cell: Sendable {
         case shared(String)
         case inline(String)
         case number(String)
@@ -23,8 +23,11 @@ public struct XLSXFixture {
     }
 
     public func write(to url: URL) throws {
-        try? FileManager.default.removeItem(at: url)
-        let archive = try Archive(url: url, accessMode: .create)
+        try XLSXFixture.write(parts: parts().map { ($0.path, Data($0.text.utf8)) }, to: url)
+    }
+
+    /// The workbook's parts, path and XML, in the order they are zipped.
+    public func parts() -> [(path: String, text: String)] {
         var shared: [String] = []
         var sheet = #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#
         for (index, row) in rows.enumerated() {
@@ -51,7 +54,7 @@ public struct XLSXFixture {
         sheet += "</sheetData></worksheet>"
         let sharedXML = #"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="\#(shared.count)">"#
             + shared.map { "<si><t xml:space=\"preserve\">\(XLSXFixture.escape($0))</t></si>" }.joined() + "</sst>"
-        let parts: [(String, String)] = [
+        let parts: [(path: String, text: String)] = [
             ("[Content_Types].xml", #"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/data.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#),
             ("_rels/.rels", #"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
             ("xl/workbook.xml", #"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Danh mục" sheetId="1" r:id="rId7"/></sheets></workbook>"#),
@@ -61,9 +64,16 @@ public struct XLSXFixture {
             ("xl/sharedStrings.xml", sharedXML),
             ("xl/worksheets/data.xml", sheet),
         ]
-        for (path, text) in parts {
-            let data = Data(text.utf8)
-            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate) { position, size in
+        return parts
+    }
+
+    /// Zips parts as a workbook, deflated or stored.
+    public static func write(parts: [(path: String, data: Data)], to url: URL, compressed: Bool = true) throws {
+        try? FileManager.default.removeItem(at: url)
+        let archive = try Archive(url: url, accessMode: .create)
+        for (path, data) in parts {
+            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(data.count),
+                                 compressionMethod: compressed ? .deflate : .none) { position, size in
                 data.subdata(in: Int(position)..<Int(position) + size)
             }
         }
@@ -80,9 +90,19 @@ public struct XLSXFixture {
         return name
     }
 
+    /// Escaped scalar by scalar: `<` with a combining mark after it is one Character, which a
+    /// Character-wise replacement would leave alone.
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 }
 

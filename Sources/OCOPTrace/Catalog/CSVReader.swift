@@ -29,6 +29,7 @@ public struct CSVReader: TableReader, Sendable {
         var consumedBytes: Int64 = 0
         var atEOF = false
         var rowNumber = 0
+        var startChecked = false
 
         while true {
             if !atEOF {
@@ -36,11 +37,17 @@ public struct CSVReader: TableReader, Sendable {
                 if chunk.isEmpty { atEOF = true } else { buffer.append(contentsOf: chunk) }
             }
             if rowNumber == 0 {
-                // The byte-order mark and the delimiter are decided on the first row.
-                if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { buffer.removeFirst(3); consumedBytes += 3 }
-                if buffer.starts(with: [0xFF, 0xFE]) || buffer.starts(with: [0xFE, 0xFF]) {
-                    throw CatalogError.unreadable(file: url.path, reason: "the file is UTF-16; save it as \"CSV UTF-8\"")
+                // The byte-order mark is looked for once, when three bytes are in (a chunk may hold
+                // fewer): looked for again while the first row is incomplete, a second one would go too.
+                if !startChecked {
+                    guard buffer.count >= 3 || atEOF else { continue }
+                    if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { buffer.removeFirst(3); consumedBytes += 3 }
+                    if buffer.starts(with: [0xFF, 0xFE]) || buffer.starts(with: [0xFE, 0xFF]) {
+                        throw CatalogError.unreadable(file: url.path, reason: "the file is UTF-16; save it as \"CSV UTF-8\"")
+                    }
+                    startChecked = true
                 }
+                // The delimiter is decided on the first row.
                 guard let delimiter = CSVParser.detectDelimiter(in: buffer, complete: atEOF) else { continue }
                 parser.delimiter = delimiter
             }

@@ -44,12 +44,13 @@ enum FieldParsers {
     }
 
     /// A decimal number with `.` or `,` as the decimal mark (`0,5`, `1.25`); thousands groups allowed.
+    /// Never infinite or NaN (`1.e999` is no number a cell means).
     static func decimal(_ text: String) -> Double? {
         let compact = text.filter { $0 != " " && $0 != "\u{00A0}" }
         if let whole = groupedInteger(compact) { return Double(whole) }
         let marks = compact.filter { $0 == "." || $0 == "," }
-        guard marks.count == 1 else { return nil }
-        return Double(compact.replacingOccurrences(of: ",", with: "."))
+        guard marks.count == 1, let value = Double(compact.replacingOccurrences(of: ",", with: ".")), value.isFinite else { return nil }
+        return value
     }
 
     /// A VND price: `85000`, `85.000`, `85,000`, `85.000 ₫`, `85.000đ`, `85.000 VNĐ`, `85k`.
@@ -67,7 +68,7 @@ enum FieldParsers {
         let value: Int?
         if multiplier == 1000, let thousands = decimal(body) {
             let scaled = thousands * 1000
-            value = scaled == scaled.rounded() ? Int(scaled) : nil
+            value = scaled == scaled.rounded() ? Int(exactly: scaled) : nil  // nil past Int's range, not a trap
         } else {
             value = groupedInteger(body)
         }
@@ -112,7 +113,9 @@ enum FieldParsers {
         }
         let grams = (number * factor).rounded()
         guard grams > 0 else { throw Invalid("the weight must be more than 0 g") }
-        guard grams <= 1_000_000 else { throw Invalid("\(Int(grams)) g is over a tonne: is the unit right?") }
+        guard grams <= 1_000_000 else {
+            throw Invalid("\(grams < 1e15 ? String(Int(grams)) : "more than 10^15") g is over a tonne: is the unit right?")
+        }
         return Int(grams)
     }
 

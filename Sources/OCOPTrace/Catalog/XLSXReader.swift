@@ -37,7 +37,7 @@ public struct XLSXReader: TableReader, Sendable {
         let total = Int64(clamping: sheetEntry.uncompressedSize)
         try withoutActuallyEscaping(body) { body in
             var inflated: Int64 = 0
-            let handler = SheetParser(sharedStrings: sharedStrings.strings, dateStyles: styles.dateStyleIndexes()) { row in
+            let handler = SheetParser(file: url.path, sharedStrings: sharedStrings.strings, dateStyles: styles.dateStyleIndexes()) { row in
                 do { try body(row, ReadPosition(bytesRead: min(inflated, total), totalBytes: total)) } catch { throw CallerError(error: error) }
             }
             try stream(sheetEntry, in: archive, to: handler) { inflated = $0 }
@@ -217,6 +217,7 @@ private final class StylesParser: XMLStreamHandler {
 
 /// A worksheet, row by row.
 private final class SheetParser: XMLStreamHandler {
+    let file: String
     let sharedStrings: [String]
     let dateStyles: Set<Int>
     let onRow: (RawRow) throws -> Void
@@ -229,19 +230,26 @@ private final class SheetParser: XMLStreamHandler {
     var value = ""
     var collecting = false
 
-    init(sharedStrings: [String], dateStyles: Set<Int>, onRow: @escaping (RawRow) throws -> Void) {
+    init(file: String, sharedStrings: [String], dateStyles: Set<Int>, onRow: @escaping (RawRow) throws -> Void) {
+        self.file = file
         self.sharedStrings = sharedStrings
         self.dateStyles = dateStyles
         self.onRow = onRow
     }
 
-    func startElement(_ name: String, attributes: XMLAttributes) {
+    func startElement(_ name: String, attributes: XMLAttributes) throws {
         switch name {
         case "row":
             rowNumber = attributes["r"].flatMap(Int.init) ?? rowNumber + 1
             cells = []
         case "c":
-            cellColumn = attributes["r"].flatMap(SheetParser.columnIndex) ?? cells.count
+            let reference = attributes["r"]
+            cellColumn = reference.flatMap(SheetParser.columnIndex) ?? cells.count
+            // A reference past Excel's last column would have the row padded out to it: refused, not allocated.
+            guard cellColumn < SheetParser.maximumColumns else {
+                throw CatalogError.unsupportedFormat(
+                    file: file, reason: "row \(rowNumber): the cell reference \"\((reference ?? "").prefix(24))\" is past XFD, the last column a sheet can have")
+            }
             cellType = attributes["t"] ?? "n"
             cellStyle = attributes["s"].flatMap(Int.init) ?? 0
             value = ""
@@ -289,13 +297,17 @@ private final class SheetParser: XMLStreamHandler {
         }
     }
 
-    /// `"C7"` → 2: the column letters of a cell reference, counted from zero.
+    /// Excel's columns: A to XFD.
+    static let maximumColumns = 16_384
+
+    /// `"C7"` → 2: the column letters of a cell reference, counted from zero; `maximumColumns` for
+    /// any reference past XFD (a long run of letters must not overflow).
     static func columnIndex(_ reference: String) -> Int? {
         var index = 0
         var sawLetter = false
         for scalar in reference.unicodeScalars {
             guard (65...90).contains(scalar.value) else { break }
-            index = index * 26 + Int(scalar.value - 64)
+            index = min(index * 26 + Int(scalar.value - 64), maximumColumns + 1)
             sawLetter = true
         }
         return sawLetter ? index - 1 : nil

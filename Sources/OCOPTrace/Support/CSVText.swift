@@ -7,9 +7,20 @@ enum CSVText {
     /// gets a leading `'` inside quotes, the OWASP rule against CSV injection: the cell is shown as
     /// text and never evaluated.
     static func field(_ text: String) -> String {
-        if looksLikeFormula(text) { return "\"'" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        if looksLikeFormula(text) { return "\"'" + doublingQuotes(text) + "\"" }
         guard text.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return "\"" + doublingQuotes(text) + "\""
+    }
+
+    /// Every `"` doubled, scalar by scalar: a quote followed by a combining mark is one Character,
+    /// which a Character-wise replacement leaves single (and the row then ends early when read).
+    private static func doublingQuotes(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            out.append(scalar)
+            if scalar == "\"" { out.append(scalar) }
+        }
+        return String(out)
     }
 
     /// Whether a spreadsheet could evaluate the text as a formula (or DDE command).
