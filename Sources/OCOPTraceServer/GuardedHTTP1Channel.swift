@@ -160,6 +160,9 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
     private var context: ChannelHandlerContext?
     private var phase = Phase.idle
     private var timer: Scheduled<Void>?
+    private var timerDue = NIODeadline.distantFuture
+    private var deadline: NIODeadline?
+    private var onDeadline: ((ConnectionGuard) -> Void)?
     /// Requests whose head arrived and whose answer has not been written yet.
     private var unanswered = 0
     private var registered = false
@@ -301,8 +304,7 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
     func requestReceived() {
         guard case .receiving = phase else { return }
         phase = .answering
-        timer?.cancel()
-        timer = nil
+        clearDeadline()
     }
 
     /// A request was answered: with none left, the connection is idle.
@@ -320,7 +322,6 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
         phase = .refusing
         metrics?.refused(status.code)
         connections.setIdle(id, false)
-        timer?.cancel()
         var answer = context.channel.allocator.buffer(capacity: 200 + text.utf8.count)
         answer.writeString("HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\nContent-Type: text/plain; charset=utf-8\r\n"
                            + "Content-Length: \(text.utf8.count)\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n\(text)")
@@ -332,13 +333,37 @@ final class ConnectionGuard: ChannelInboundHandler, RemovableChannelHandler {
         schedule(limits.lingerTime) { guardHandler in guardHandler.context?.close(promise: nil) }
     }
 
+    /// Sets the connection's one deadline. The event loop's timer is moved only when the new
+    /// deadline is sooner than the one it is set for: a later deadline is found when the timer
+    /// fires, and the timer set again for it. Each request moves the deadline twice (its own
+    /// timeout, then the idle one), and this costs a clock read, not a scheduled task, each time.
     private func schedule(_ delay: TimeAmount, _ action: @escaping (ConnectionGuard) -> Void) {
+        let due = NIODeadline.now() + delay
+        deadline = due
+        onDeadline = action
+        if timer == nil || timerDue > due { arm(due) }
+    }
+
+    /// No deadline until the next ``schedule(_:_:)``; the timer, if set, finds none and stops.
+    private func clearDeadline() {
+        deadline = nil
+        onDeadline = nil
+    }
+
+    private func arm(_ due: NIODeadline) {
         timer?.cancel()
         guard let context else { return }
-        timer = context.eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(in: delay) { [weak self] in
+        timerDue = due
+        timer = context.eventLoop.assumeIsolatedUnsafeUnchecked().scheduleTask(deadline: due) { [weak self] in
             guard let self else { return }
             self.timer = nil
-            action(self)
+            guard let deadline = self.deadline, let action = self.onDeadline else { return }
+            if deadline > .now() {
+                self.arm(deadline)
+            } else {
+                self.clearDeadline()
+                action(self)
+            }
         }
     }
 }

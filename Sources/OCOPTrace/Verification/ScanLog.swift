@@ -29,6 +29,11 @@ public final class ScanLog: Sendable {
         public var pageWaitLimit: Duration = .milliseconds(500)
         /// The most scans one transaction writes.
         public var largestBatch = 4096
+        /// How long the writer lets scans gather before a transaction, when fewer than
+        /// `gatherUntil` wait: each commit rewrites the scan index pages it touches, so a few
+        /// milliseconds more per page make far fewer, larger transactions under load.
+        public var gatherWindow: Duration = .milliseconds(2)
+        public var gatherUntil = 256
         /// Scans kept for retry while the registry refuses them; past this many the oldest are
         /// dropped, and each drop is logged with its count (about 100 bytes a scan).
         public var mostKept = 500_000
@@ -281,12 +286,20 @@ public final class ScanLog: Sendable {
         state.withLock { $0.running = true }
         var backoff = configuration.firstBackoff
         while true {
-            let (batch, closing, deadline) = state.withLock { state in
-                (state.take(configuration.largestBatch), state.closing, state.closeDeadline)
+            // Group commit: scans that arrive within the gather window share one transaction.
+            let (waiting, closing, failing) = state.withLock { ($0.waiting, $0.closing, $0.failing) }
+            if waiting == 0, !closing {
+                await wake.wait()
+                continue
+            }
+            if configuration.gatherWindow > .zero, waiting < configuration.gatherUntil, !closing, !failing {
+                try? await Task.sleep(for: configuration.gatherWindow)
+            }
+            let (batch, deadline) = state.withLock { state in
+                (state.take(configuration.largestBatch), state.closeDeadline)
             }
             if batch.isEmpty {
                 if closing { break }
-                await wake.wait()
                 continue
             }
             if await write(batch) {
@@ -294,9 +307,10 @@ public final class ScanLog: Sendable {
                 continue
             }
             if closing, let deadline, ContinuousClock.now >= deadline { break }
-            // The registry refused the batch: wait before the next try (less once closing).
+            // The registry refused the batch: wait before the next try (less once closing). New
+            // scans do not cut the pause short: under load they would turn it into a busy retry.
             let pause = closing ? min(backoff, deadline.map { $0 - .now } ?? backoff) : backoff
-            await wake.wait(atMost: max(pause, .milliseconds(1)))
+            try? await Task.sleep(for: max(pause, .milliseconds(1)))
             backoff = min(backoff * 2, configuration.longestBackoff)
         }
         let left = state.withLock { state in
@@ -495,19 +509,6 @@ final class WakeSignal: Sendable {
                 return false
             }
             if resumeNow { continuation.resume() }
-        }
-    }
-
-    /// Returns at the next signal, or after `limit`.
-    func wait(atMost limit: Duration) async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.wait() }
-            group.addTask {
-                if (try? await Task.sleep(for: limit)) != nil { self.signal() }
-            }
-            await group.next()
-            group.cancelAll()
-            await group.waitForAll()
         }
     }
 }
