@@ -274,9 +274,6 @@ public final class ScanLog: Sendable {
         wake.signal()
     }
 
-    /// Whether the writer has finished (after ``close(within:)``).
-    public var isFinished: Bool { state.withLock { $0.finished } }
-
     // MARK: The writer
 
     /// Writes scans until ``close(within:)``: first any saved in the spool file by an earlier
@@ -482,7 +479,7 @@ private final class Waiters: Sendable {
 
 /// Wakes one waiting task: a signal sent while nobody waits is kept for the next wait.
 final class WakeSignal: Sendable {
-    private let state = Mutex<(pending: Bool, waiter: CheckedContinuation<Void, Never>?, generation: Int)>((false, nil, 0))
+    private let state = Mutex<(pending: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
 
     func signal() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
@@ -505,7 +502,6 @@ final class WakeSignal: Sendable {
                     return true
                 }
                 state.waiter = continuation
-                state.generation += 1
                 return false
             }
             if resumeNow { continuation.resume() }

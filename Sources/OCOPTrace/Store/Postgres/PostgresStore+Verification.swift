@@ -100,7 +100,7 @@ extension PostgresStore {
         let statuses = scans.map(\.status.rawValue)
         let networks = scans.map(\.network)
         // One statement for the whole batch, whatever its size: one round trip, one short transaction.
-        try await limited("record the page's scans") { [self] in
+        _ = try await limited("record the page's scans") { [self] in
             try await transaction("record the page's scans") { connection in
                 try await connection.query("""
                     INSERT INTO scans (stamp_id, scanned_at, status, channel, client_network)
