@@ -101,6 +101,14 @@ private struct IssueCLIWorkspace: Sendable {
         #expect(try await folder.registry.count("stamp_batches") == 1)
     }
 
+    /// Whether /proc shows the process stopped by a signal (state `T`), or gone.
+    private static func isStopped(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return true }
+        let state = stat[stat.index(close, offsetBy: 2)...].prefix(1)
+        return state == "T" || state == "t" || state == "Z" || state == "X"
+    }
+
     @Test(arguments: RegistryEngine.available) func aKilledIssueLeavesAPendingBatchThatTheSameCommandCompletes(engine: RegistryEngine) async throws {
         let folder = try await IssueCLIWorkspace(engine)
         let arguments = ["issue", "--product", "NC-500", "--lot", "KILL", "--count", "20000", "--db", folder.registry.argument]
@@ -111,21 +119,31 @@ private struct IssueCLIWorkspace: Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // Kill it as soon as the registry shows the batch issuing with its first stamps stored:
-        // 20,000 PNGs and the manifest are still to come, seconds of work after that point.
+        // Kill it while the batch is issuing with its first stamps stored and no manifest yet. Each
+        // look is taken with the child stopped (SIGSTOP), so what the test sees is the state it
+        // kills: the manifest is written before the batch's status, so "no manifest" means the
+        // completion has not even been sent. No race between the look and the kill.
         // Generous: on a loaded 2-core machine the child may take long to start.
         let deadline = Date().addingTimeInterval(180)
+        let manifestWritten = { () -> Bool in
+            let files = (try? FileManager.default.subpathsOfDirectory(atPath: folder.path("output/stamps"))) ?? []
+            return files.contains { $0.hasSuffix("/manifest.csv") }
+        }
         var seenIssuing = false
         while Date() < deadline, process.isRunning {
+            kill(process.processIdentifier, SIGSTOP)
+            // kill() returns before the child has stopped; /proc says when it has (or has exited).
+            while process.isRunning, !Self.isStopped(process.processIdentifier) { usleep(1_000) }
             let state = try? await folder.registry.rows("""
                 SELECT b.status, COUNT(s.id) AS stored FROM stamp_batches b LEFT JOIN stamps s ON s.batch_id = b.id
                 WHERE b.lot = 'KILL' GROUP BY b.id, b.status
                 """).first
-            if let state, state["status"] == "issuing", state["stored"] != "0" {
+            if let state, state["status"] == "issuing", state["stored"] != "0", !manifestWritten() {
                 kill(process.processIdentifier, SIGKILL)
                 seenIssuing = true
                 break
             }
+            kill(process.processIdentifier, SIGCONT)
             usleep(5_000)
         }
         process.waitUntilExit()
