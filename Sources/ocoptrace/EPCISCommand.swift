@@ -13,7 +13,7 @@ struct EPCISCommand: AsyncParsableCommand {
             the batch was issued (+07:00), readPoint and bizLocation https://id.gs1.org/414/{GLN} when \
             the catalog gives the producer's GLN, and ilmd with the lot, production and expiry dates. \
             One ObjectEvent DELETE / decommissioning per revocation, its reason in \
-            ocoptrace:revocationReason. Events carry no eventID (see docs/guide.md).
+            ocoptrace:revocationReason. Events carry no eventID (see docs/commands.md).
 
             Without --out the document goes to standard output. The file is written as a stream and \
             put in place whole: a million stamps take no more memory than ten.

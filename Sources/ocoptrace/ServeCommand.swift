@@ -14,7 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
             scans and exits 0. Each page is answered once its scan is in the registry; scans the \
             registry does not take (a database outage, a full disk) are kept and retried, and those \
             still unwritten at a stop are saved to the spool file and written at the next start. \
-            Run it behind a TLS reverse proxy that sets X-Forwarded-For (see docs/guide.md). Requests \
+            Run it behind a TLS reverse proxy that sets X-Forwarded-For (see docs/serve.md). Requests \
             and connections are limited as nginx limits them (the options below); /metrics, /healthz \
             and /readyz are served on --admin-port only.
 
