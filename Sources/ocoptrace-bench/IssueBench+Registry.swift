@@ -107,9 +107,11 @@ extension IssueBench {
                 else { throw ValidationError("the registry already has a lot \(lot)") }
                 var stored = 0
                 while stored < quantity {
-                    let drafts = (0..<min(Self.fillChunk, quantity - stored))
-                        .map { _ in DrawnStamp(serial: Serial.random(using: &generator), signature: nil) }
-                        .sorted { $0.serial < $1.serial }
+                    // Serials drawn as `issue` draws them, a chunk at a time.
+                    let wanted = min(Self.fillChunk, quantity - stored)
+                    let drafts = stride(from: 0, to: wanted, by: StampIssuer.storeChunk)
+                        .flatMap { Serial.randomChunk(min(StampIssuer.storeChunk, wanted - $0), using: &generator) }
+                        .sorted().map { DrawnStamp(serial: $0, signature: nil) }
                     stored = try await store.appendStamps(drafts, toBatch: batchID).stored
                 }
                 try await store.completeBatch(id: batchID, orderID: nil, job: JobStart(kind: "bench-fill", file: nil, startedAt: Timestamp.now()),

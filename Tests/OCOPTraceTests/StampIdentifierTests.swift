@@ -27,6 +27,30 @@ import TestSupport
         #expect(counts.values.allSatisfy { (1700...2300).contains($0) })
     }
 
+    @Test func aChunkOfSerialsSharesARandomPrefixAndIsInOrder() {
+        var generator = SystemRandomNumberGenerator()
+        var prefixes = Set<Substring>()
+        var seen = Set<Serial>()
+        for _ in 0..<64 {
+            let chunk = Serial.randomChunk(4096, using: &generator)
+            #expect(chunk.count == 4096)
+            #expect(chunk == chunk.sorted())
+            let prefix = chunk[0].text.prefix(Serial.chunkPrefixLength)
+            #expect(chunk.allSatisfy { $0.text.hasPrefix(prefix) && Serial(exactly: $0.text) != nil })
+            prefixes.insert(prefix)
+            seen.formUnion(chunk)
+            // What follows the prefix is as random as a serial of its own: every character, each about equally.
+            var counts: [Character: Int] = [:]
+            for serial in chunk { for character in serial.text.dropFirst(Serial.chunkPrefixLength) { counts[character, default: 0] += 1 } }
+            #expect(counts.count == 32)
+            // 53,248 characters over 32 symbols: 1,664 each.
+            #expect(counts.values.allSatisfy { (1400...1930).contains($0) })
+        }
+        #expect(seen.count == 64 * 4096)
+        // 64 prefixes drawn from 32,768: a repeat is possible but rare; a fixed prefix would give 1.
+        #expect(prefixes.count >= 60)
+    }
+
     @Test func stampIDsAreGroupedWithACheckCharacterAndParseForgivingly() throws {
         let serial = Serial(exactly: "7K3QM9XW2HPT4RVA")!
         let id = StampID(serial: serial)
