@@ -26,7 +26,7 @@ public struct EPCISExport: Sendable {
     /// The EPCIS 2.0 JSON-LD context.
     public static let context = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
     /// The namespace of ocoptrace's own event fields (the `ocoptrace:` prefix).
-    public static let extensionNamespace = "https://ocoptrace.vn/ns/epcis#"
+    public static let extensionNamespace = BusinessStep.ocoptraceNamespace
 
     public init(store: any ExportStore) {
         self.store = store

@@ -1,7 +1,7 @@
 /// A Global Location Number: the 13 digits GS1 gives a place (a cooperative's premises), with the
 /// same mod-10 check digit as a GTIN. EPCIS names where an event happened by it
 /// (`https://id.gs1.org/414/{GLN}`), so it is verified on the way in: a `GLN` value is always valid.
-public struct GLN: Hashable, Sendable, CustomStringConvertible, Codable {
+public struct GLN: GS1Key {
     /// The 13 digits.
     public let digits: String
 
@@ -34,16 +34,4 @@ public struct GLN: Hashable, Sendable, CustomStringConvertible, Codable {
 
     /// The canonical GS1 Digital Link URI of the location, as EPCIS `readPoint` and `bizLocation` take it.
     public var digitalLink: String { StampURL.gs1CanonicalResolver + "/414/" + digits }
-
-    public var description: String { digits }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        try self.init(parsing: text)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(digits)
-    }
 }

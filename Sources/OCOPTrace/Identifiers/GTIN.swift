@@ -2,7 +2,7 @@
 ///
 /// GTIN-8, -12 and -13 are padded with leading zeros; the check digit is verified on the way in, so
 /// a `GTIN` value is always valid.
-public struct GTIN: Hashable, Sendable, CustomStringConvertible, Codable {
+public struct GTIN: GS1Key {
     /// The 14 digits.
     public let digits: String
 
@@ -118,17 +118,5 @@ public struct GTIN: Hashable, Sendable, CustomStringConvertible, Codable {
         case 50...59, 981...984, 990...999: return .coupon(prefix: shown)
         default: return nil
         }
-    }
-
-    public var description: String { digits }
-
-    public init(from decoder: any Decoder) throws {
-        let text = try decoder.singleValueContainer().decode(String.self)
-        try self.init(parsing: text)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(digits)
     }
 }

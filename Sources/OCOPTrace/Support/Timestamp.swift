@@ -15,7 +15,12 @@ public enum Timestamp {
         // Whole seconds, then the fraction cut (not rounded) to milliseconds, as ISO8601FormatStyle does.
         let interval = date.timeIntervalSince1970
         let wholeSeconds = interval.rounded(.down)
-        let milliseconds = Int(wholeSeconds) * 1000 + Int(((interval - wholeSeconds) * 1000).rounded(.down))
+        return string(milliseconds: Int(wholeSeconds) * 1000 + Int(((interval - wholeSeconds) * 1000).rounded(.down)))
+    }
+
+    /// The stored form of an instant given in milliseconds since 1970 (UTC), as the CBV 2.0 event
+    /// hash also writes times: `2026-11-23T13:20:00.000Z`.
+    public static func string(milliseconds: Int) -> String {
         let days = milliseconds >= 0 ? milliseconds / 86_400_000 : (milliseconds - 86_399_999) / 86_400_000
         let inDay = milliseconds - days * 86_400_000
         let day = CalendarDate(daysSinceEpoch: days)?.iso ?? "1970-01-01"
