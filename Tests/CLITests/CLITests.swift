@@ -299,13 +299,4 @@ import TestSupport
         #expect(result.stderr.contains("catalog.csv:2:gtin: \"\\u{1B}[2J"), "\(result.stderr.prefix(500))")
         #expect(!result.stderr.contains("\u{1B}"), "no control character reaches the terminal")
     }
-
-    @Test(arguments: ["run", "import", "products", "jobs", "categories", "epcis", "backup"])
-    func everyCommandHasHelpWithAnExample(_ command: String) throws {
-        let folder = TemporaryFolder()
-        let help = try OCOPTraceBinary.run([command, "--help"], in: folder.url)
-        #expect(help.status == 0)
-        #expect(help.stdout.contains("ocoptrace \(command)"))
-        #expect(help.stdout.contains("Example"))
-    }
 }
