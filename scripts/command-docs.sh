@@ -42,7 +42,8 @@ cat > "$index" <<'EOF'
 
 One page per command, each holding the command's own `--help`: written by
 `scripts/command-docs.sh`, and checked by a test, so a page never says other than the command.
-The full guide, with file formats and examples, is [docs/guide.md](../guide.md).
+What each command does and why, with its files and reports, is in [commands.md](../commands.md);
+the other pages are listed in [docs/README.md](../README.md).
 
 EOF
 
