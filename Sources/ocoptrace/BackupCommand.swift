@@ -30,16 +30,7 @@ struct BackupCommand: AsyncParsableCommand {
 
     func run() async throws {
         let backup = try await registry.with(.readOnly) { store in
-            do {
-                return try await store.backup(to: URL(fileURLWithPath: out))
-            } catch let error as RegistryError {
-                // Not a failure of the registry: the wrong tool for it (usage, 64).
-                guard case .backupNeedsPgDump = error else { throw ExitCodes.report(error) }
-                Console.error("\(error)")
-                throw ExitCode.validationFailure
-            } catch {
-                throw ExitCodes.report(error)
-            }
+            try await store.backup(to: URL(fileURLWithPath: out))
         }
         if json {
             Console.printJSON(backup)

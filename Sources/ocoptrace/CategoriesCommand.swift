@@ -72,25 +72,16 @@ struct CategoriesCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        do {
-            if let search, let marketplace {
-                try await runSearch(search, marketplace)
-            } else if let importFile, let marketplace {
-                let imported = try await registry.with(.readWrite) { store in
-                    try await CategoryTreeImport.importTree(file: URL(fileURLWithPath: importFile), platform: marketplace, store: store)
-                }
-                if json { Console.printJSON(TypedLine(type: "import", body: imported)); return }
-                print("\(imported.platform): \(imported.nodes) categories imported from \(imported.file) (\(imported.format)); export checks ids against this tree from now on")
-            } else {
-                try await registry.with(.readOnly) { store in try await runMissing(store) }
+        if let search, let marketplace {
+            try await runSearch(search, marketplace)
+        } else if let importFile, let marketplace {
+            let imported = try await registry.with(.readWrite) { store in
+                try await CategoryTreeImport.importTree(file: URL(fileURLWithPath: importFile), platform: marketplace, store: store)
             }
-        } catch let error as CategoryTreeImport.ImportError {
-            Console.error("\(error)")
-            throw ExitCodes.rejected
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            throw ExitCodes.report(error)
+            if json { Console.printJSON(TypedLine(type: "import", body: imported)); return }
+            print("\(imported.platform): \(imported.nodes) categories imported from \(imported.file) (\(imported.format)); export checks ids against this tree from now on")
+        } else {
+            try await registry.with(.readOnly) { store in try await runMissing(store) }
         }
     }
 

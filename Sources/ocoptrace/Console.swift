@@ -41,17 +41,18 @@ enum Console {
 
 extension ExitCodes {
     /// Prints a library error and gives the exit code its kind has; errors of other kinds
-    /// (ArgumentParser's own) pass through unchanged.
+    /// (ArgumentParser's own, and exit codes) pass through unchanged.
     static func report(_ error: any Error) -> any Error {
         let code: ExitCode
         switch error {
-        case is CatalogError, is ImageFile.ReadError: code = unreadableInput
+        case is CatalogError, is ImageFile.ReadError, is OfflinePack.PackError: code = unreadableInput
         case RegistryError.noSpace: code = cannotWrite
+        // Not a failure of the registry: the wrong tool for it (usage, 64).
+        case RegistryError.backupNeedsPgDump: code = .validationFailure
         case is RegistryError: code = registryError
-        case is IssueError, is KeyError, is LabelLayout.LayoutError, is MarketplaceRules.RulesError: code = rejected
-        case let pack as OfflinePack.PackError:
-            Console.error("\(pack)")
-            return unreadableInput
+        case is IssueError, is KeyError, is LabelLayout.LayoutError, is MarketplaceRules.RulesError,
+             is CategoryTreeImport.ImportError, is EPCISExport.ExportError, is Revocations.RevocationError:
+            code = rejected
         case is RenderError, is FileWriteError: code = cannotWrite
         default: return error
         }

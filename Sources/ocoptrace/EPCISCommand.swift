@@ -61,14 +61,9 @@ struct EPCISCommand: AsyncParsableCommand {
                     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                 }
                 return try await EPCISExport(store: store).write(filter, to: url)
-            } catch let error as EPCISExport.ExportError {
-                Console.error("\(error)")
-                throw ExitCodes.rejected
             } catch let error as CocoaError {
-                Console.error("cannot write \(out ?? "-"): \(error.localizedDescription)")
-                throw ExitCodes.cannotWrite
-            } catch {
-                throw ExitCodes.report(error)
+                // Foundation's error, named with the file it was writing.
+                throw FileWriteError(path: out ?? "-", reason: error.localizedDescription)
             }
         }
         if json {

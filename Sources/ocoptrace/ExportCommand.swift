@@ -100,17 +100,13 @@ struct ExportCommand: AsyncParsableCommand {
             googleXML: format == "xml", categoryMapping: URL(fileURLWithPath: categories),
             imageBaseURL: imageBaseURL, language: lang ?? .fromEnvironment)
         let reports = try await registry.with(.readOnly) { store in
-            do {
-                return try await ListingExporter(store: store, options: options).export(marketplaces) { finding in
-                    progress?.tick("listings checked")
-                    if json { Console.printJSON(TypedLine(type: "finding", body: finding)); return }
-                    guard finding.status != .ok else { return }
-                    progress?.finish()
-                    let line = "\(finding.platform): \(finding.product) (\(finding.producer)): \(finding.reasons.joined(separator: "; "))"
-                    if finding.status == .rejected { Console.error(line) } else { Console.warning(line) }
-                }
-            } catch {
-                throw ExitCodes.report(error)
+            try await ListingExporter(store: store, options: options).export(marketplaces) { finding in
+                progress?.tick("listings checked")
+                if json { Console.printJSON(TypedLine(type: "finding", body: finding)); return }
+                guard finding.status != .ok else { return }
+                progress?.finish()
+                let line = "\(finding.platform): \(finding.product) (\(finding.producer)): \(finding.reasons.joined(separator: "; "))"
+                if finding.status == .rejected { Console.error(line) } else { Console.warning(line) }
             }
         }
         for report in reports {

@@ -41,24 +41,15 @@ struct ImportCommand: AsyncParsableCommand {
         let reports: [FileImportReport]
         let progress = TerminalProgress()
         let urls = paths.map { URL(fileURLWithPath: $0) }
-        do {
-            // Inputs are checked before the registry is opened, so a typo creates no registry.
-            _ = try InputFiles.expand(urls)
-        } catch {
-            throw ExitCodes.report(error)
+        // Inputs are checked before the registry is opened, so a typo creates no registry.
+        _ = try InputFiles.expand(urls)
+        let options = ImportOptions(skipInvalid: skipInvalid, dryRun: dryRun, problemsFolder: registry.outputFolder)
+        let importAll = { (store: any RegistryStore) in
+            defer { progress?.finish() }
+            return try await CatalogImporter(store: store).importPaths(urls, options: options, progress: progress?.callback)
         }
-        reports = try await registry.with(.readWrite) { store in
-            do {
-                let reports = try await CatalogImporter(store: store).importPaths(
-                    urls, options: ImportOptions(skipInvalid: skipInvalid, dryRun: dryRun, problemsFolder: self.registry.outputFolder),
-                    progress: progress?.callback)
-                progress?.finish()
-                return reports
-            } catch {
-                progress?.finish()
-                throw ExitCodes.report(error)
-            }
-        }
+        // A dry run touches no registry: it checks the files against a copy (see DryRunRegistry).
+        reports = dryRun ? try await DryRunRegistry.with(try registry.location, importAll) : try await registry.with(.readWrite, importAll)
         for report in reports {
             if json { Console.printJSON(report) } else { ReportPrinter.print(report) }
         }

@@ -68,34 +68,29 @@ struct IssueCommand: AsyncParsableCommand {
         let progress = TerminalProgress()
         var importReports: [FileImportReport] = []
         let batches: [BatchReport] = try await registry.with(.readWrite) { store in
-            do {
-                var batches: [BatchReport] = []
-                if let orders {
-                    let url = URL(fileURLWithPath: orders)
-                    _ = try InputFiles.expand([url])
-                    // The file's kind first, from its header: a catalog given here must change nothing.
-                    guard try InputFiles.kind(of: url) == .stampOrders else {
-                        throw ValidationError("\(orders) is a catalog, not a stamp-order file: import it with `ocoptrace import \(orders)`; nothing was changed")
-                    }
-                    let report = try await CatalogImporter(store: store)
-                        .importFile(at: url, options: ImportOptions(problemsFolder: self.registry.outputFolder))
-                    importReports.append(report)
-                    if report.outcome == .succeeded {
-                        batches = try await StampIssuer(store: store, options: issuing.issueOptions)
-                            .issue(orderIDs: report.stampOrderIDs, progress: progress?.issueCallback)
-                    }
-                } else {
-                    batches = [try await StampIssuer(store: store, options: issuing.issueOptions).issue(
-                        productCode: product!, producer: producer, lot: lot!, count: count!,
-                        producedOn: produced.flatMap(CalendarDate.init(parsing:)), expiresOn: expires.flatMap(CalendarDate.init(parsing:)),
-                        progress: progress?.issueCallback)]
+            defer { progress?.finish() }
+            var batches: [BatchReport] = []
+            if let orders {
+                let url = URL(fileURLWithPath: orders)
+                _ = try InputFiles.expand([url])
+                // The file's kind first, from its header: a catalog given here must change nothing.
+                guard try InputFiles.kind(of: url) == .stampOrders else {
+                    throw ValidationError("\(orders) is a catalog, not a stamp-order file: import it with `ocoptrace import \(orders)`; nothing was changed")
                 }
-                progress?.finish()
-                return batches
-            } catch {
-                progress?.finish()
-                throw ExitCodes.report(error)
-            }
+                let report = try await CatalogImporter(store: store)
+                    .importFile(at: url, options: ImportOptions(problemsFolder: self.registry.outputFolder))
+                importReports.append(report)
+                if report.outcome == .succeeded {
+                    batches = try await StampIssuer(store: store, options: issuing.issueOptions)
+                        .issue(orderIDs: report.stampOrderIDs, progress: progress?.issueCallback)
+                }
+            } else {
+                batches = [try await StampIssuer(store: store, options: issuing.issueOptions).issue(
+                    productCode: product!, producer: producer, lot: lot!, count: count!,
+                    producedOn: produced.flatMap(CalendarDate.init(parsing:)), expiresOn: expires.flatMap(CalendarDate.init(parsing:)),
+                    progress: progress?.issueCallback)]
+                }
+            return batches
         }
         for report in importReports where report.outcome != .succeeded { ReportPrinter.print(report) }
         for batch in batches {
@@ -137,16 +132,9 @@ struct RenderCommand: AsyncParsableCommand {
     func run() async throws {
         let progress = TerminalProgress()
         let report: BatchReport = try await registry.with(.readOnly) { store in
-            do {
-                let options = IssueOptions(outputFolder: URL(fileURLWithPath: output), render: rendering.renderOptions)
-                let report = try await StampIssuer(store: store, options: options).rerender(lot: lot, productCode: product,
-                                                                                           progress: progress?.issueCallback)
-                progress?.finish()
-                return report
-            } catch {
-                progress?.finish()
-                throw ExitCodes.report(error)
-            }
+            defer { progress?.finish() }
+            let options = IssueOptions(outputFolder: URL(fileURLWithPath: output), render: rendering.renderOptions)
+            return try await StampIssuer(store: store, options: options).rerender(lot: lot, productCode: product, progress: progress?.issueCallback)
         }
         if json { Console.printJSON(report) } else { ReportPrinter.print(report) }
     }

@@ -31,11 +31,7 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             let key = try await registry.with(.readWrite) { store in
-                do {
-                    return try await KeyStore(store: store, folder: URL(fileURLWithPath: keys)).generate()
-                } catch {
-                    throw ExitCodes.report(error)
-                }
+                return try await KeyStore(store: store, folder: URL(fileURLWithPath: keys)).generate()
             }
             let publicFile = URL(fileURLWithPath: keys).appendingPathComponent(key.keyID + ".pub").path
             if json {
@@ -60,11 +56,7 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             let records = try await registry.with(.readOnly) { store in
-                do {
-                    return try await KeyStore(store: store, folder: URL(fileURLWithPath: "keys")).records()
-                } catch {
-                    throw ExitCodes.report(error)
-                }
+                return try await KeyStore(store: store, folder: URL(fileURLWithPath: "keys")).records()
             }
             if json {
                 records.forEach(Console.printJSON)
@@ -90,11 +82,7 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await registry.with(.readWrite) { store in
-                do {
-                    try await KeyStore(store: store, folder: URL(fileURLWithPath: "keys")).retire(keyID)
-                } catch {
-                    throw ExitCodes.report(error)
-                }
+                try await KeyStore(store: store, folder: URL(fileURLWithPath: "keys")).retire(keyID)
             }
             print("retired key \(keyID)")
         }

@@ -75,15 +75,8 @@ struct LabelsCommand: AsyncParsableCommand {
         }
         let chosen = try chosenLayout()
         let report: LabelJob.Report = try await registry.with(.readOnly) { store in
-            do {
-                return try await LabelJob(store: store, layout: chosen).write(lot: lot!, productCode: product, to: out.map { URL(fileURLWithPath: $0) },
-                                                                             outputFolder: URL(fileURLWithPath: output))
-            } catch let error as LabelLayout.LayoutError {
-                Console.error("\(error)")
-                throw ExitCodes.rejected
-            } catch {
-                throw ExitCodes.report(error)
-            }
+            try await LabelJob(store: store, layout: chosen).write(lot: lot!, productCode: product, to: out.map { URL(fileURLWithPath: $0) },
+                                                                  outputFolder: URL(fileURLWithPath: output))
         }
         if json { Console.printJSON(report) } else {
             print("wrote \(report.pdf): \(report.labels) labels on \(report.pages) page\(report.pages == 1 ? "" : "s") (\(report.layout), QR modules \(String(format: "%.2f", report.moduleMillimetres)) mm)")

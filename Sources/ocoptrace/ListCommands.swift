@@ -43,11 +43,7 @@ struct ProductsCommand: AsyncParsableCommand {
     func run() async throws {
         if checkTraceability { return try await runTraceabilityCheck() }
         let products = try await registry.with(.readOnly) { store in
-            do {
-                return try await StoredProduct.list(in: store, producer: producer, province: province)
-            } catch {
-                throw ExitCodes.report(error)
-            }
+            return try await StoredProduct.list(in: store, producer: producer, province: province)
         }
         if json {
             products.forEach(Console.printJSON)
@@ -76,18 +72,14 @@ extension ProductsCommand {
         // Codes in the table (sentences would be cut to the column's width), each explained once below it.
         var legend: [String: String] = [:]
         let summary = try await registry.with(.readOnly) { store in
-            do {
-                return try await TraceabilityCheck(store: store).run(producer: producer, province: province, language: language) { finding in
-                    if json {
-                        Console.printJSON(finding)
-                    } else {
-                        rows.append([finding.producer, finding.code, finding.name,
-                                     finding.complete ? (language == .vi ? "đủ" : "complete") : finding.missing.joined(separator: ", ")])
-                        for (code, reason) in zip(finding.missing, finding.reasons) { legend[code] = reason }
-                    }
+            return try await TraceabilityCheck(store: store).run(producer: producer, province: province, language: language) { finding in
+                if json {
+                    Console.printJSON(finding)
+                } else {
+                    rows.append([finding.producer, finding.code, finding.name,
+                                 finding.complete ? (language == .vi ? "đủ" : "complete") : finding.missing.joined(separator: ", ")])
+                    for (code, reason) in zip(finding.missing, finding.reasons) { legend[code] = reason }
                 }
-            } catch {
-                throw ExitCodes.report(error)
             }
         }
         if json {
@@ -138,11 +130,7 @@ struct JobsCommand: AsyncParsableCommand {
 
     func run() async throws {
         let jobs = try await registry.with(.readOnly) { store in
-            do {
-                return try await store.jobs(limit: limit)
-            } catch {
-                throw ExitCodes.report(error)
-            }
+            return try await store.jobs(limit: limit)
         }
         if json {
             jobs.forEach(Console.printJSON)

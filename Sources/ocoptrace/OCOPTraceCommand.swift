@@ -33,7 +33,17 @@ struct OCOPTraceCommand: AsyncParsableCommand {
         if ProcessInfo.processInfo.environment[PeakMemory.reportVariable] != nil {
             atexit { PeakMemory.reportIfAsked() }
         }
-        await main(nil)
+        do {
+            var command = try await asyncParseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            // The one place an error becomes an exit code (see ExitCodes.report).
+            exit(withError: ExitCodes.report(error))
+        }
     }
 }
 
@@ -59,21 +69,17 @@ struct RegistryOptions: ParsableArguments {
         _ = try location
     }
 
-    /// Opens the registry, runs `body` and closes it; a registry that cannot be opened or written is
-    /// reported with its exit code.
+    /// Opens the registry, runs `body` and closes it.
     func with<T>(_ access: RegistryAccess, waitLimit: Duration? = nil, _ body: (any RegistryStore) async throws -> T) async throws -> T {
-        do {
-            return try await RegistryStores.with(try location, access: access, waitLimit: waitLimit, body)
-        } catch let error as RegistryError {
-            throw ExitCodes.report(error)
-        }
+        try await RegistryStores.with(try location, access: access, waitLimit: waitLimit, body)
     }
 
     /// The folder the registry is in (`output/` by default), where reports beside it go.
     var outputFolder: URL { ((try? location) ?? .sqlite(path: RegistryLocation.defaultPath)).outputFolder }
 }
 
-/// Exit codes, documented in the README.
+/// Exit codes, documented in the README. `OCOPTraceCommand.main` turns every error a command throws
+/// into one of them with ``report(_:)``; commands only throw.
 enum ExitCodes {
     /// Some input was rejected: invalid rows, nothing of that file imported.
     static let rejected = ExitCode(1)

@@ -43,25 +43,14 @@ struct RevokeCommand: AsyncParsableCommand {
     func run() async throws {
         var all = stampIDs
         if lot == nil, let file {
-            do {
-                try await LineReader.forEachBatch(path: file, batchSize: 4096) { all.append(contentsOf: $0) }
-            } catch {
-                throw ExitCodes.report(error)
-            }
+            try await LineReader.forEachBatch(path: file, batchSize: 4096) { all.append(contentsOf: $0) }
         }
         let outcome = try await registry.with(.readWrite) { store in
-            do {
-                let revocations = Revocations(store: store)
-                if let lot {
-                    return try await revocations.revoke(lot: lot, productCode: product, reason: reason)
-                }
-                return try await revocations.revoke(stampIDs: all, reason: reason)
-            } catch let error as Revocations.RevocationError {
-                Console.error("\(error)")
-                throw ExitCodes.rejected
-            } catch {
-                throw ExitCodes.report(error)
+            let revocations = Revocations(store: store)
+            if let lot {
+                return try await revocations.revoke(lot: lot, productCode: product, reason: reason)
             }
+            return try await revocations.revoke(stampIDs: all, reason: reason)
         }
         if json { Console.printJSON(outcome) } else {
             print("revoked \(outcome.revoked) stamp\(outcome.revoked == 1 ? "" : "s")" + (outcome.alreadyRevoked > 0 ? " (\(outcome.alreadyRevoked) already were)" : ""))
@@ -96,11 +85,7 @@ struct ScansCommand: AsyncParsableCommand {
 
     func run() async throws {
         let listings = try await registry.with(.readOnly) { store in
-            do {
-                return try await ScanListing.fetch(from: store, lot: lot, suspectedOnly: suspected, cloneThreshold: cloneThreshold)
-            } catch {
-                throw ExitCodes.report(error)
-            }
+            return try await ScanListing.fetch(from: store, lot: lot, suspectedOnly: suspected, cloneThreshold: cloneThreshold)
         }
         if json {
             listings.forEach(Console.printJSON)
@@ -144,14 +129,10 @@ struct PackCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await registry.with(.readOnly) { store in
-            do {
-                let key = try await KeyStore(store: store, folder: URL(fileURLWithPath: keys)).activeSigningKey()
-                let count = try await OfflinePack.write(from: store, key: key, to: URL(fileURLWithPath: out), producer: producer, province: province)
-                let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
-                print("wrote \(out): \(count) stamps, \(size) bytes, signed with key \(key.keyID) (verify with \(keys)/\(key.keyID).pub)")
-            } catch {
-                throw ExitCodes.report(error)
-            }
+            let key = try await KeyStore(store: store, folder: URL(fileURLWithPath: keys)).activeSigningKey()
+            let count = try await OfflinePack.write(from: store, key: key, to: URL(fileURLWithPath: out), producer: producer, province: province)
+            let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
+            print("wrote \(out): \(count) stamps, \(size) bytes, signed with key \(key.keyID) (verify with \(keys)/\(key.keyID).pub)")
         }
     }
 }

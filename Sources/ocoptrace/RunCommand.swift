@@ -36,18 +36,12 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let progress = TerminalProgress()
         let summary: Pipeline.Summary = try await registry.with(.readWrite) { store in
-            do {
-                _ = try InputFiles.expand([URL(fileURLWithPath: folder)])
-                let summary = try await Pipeline(store: store, outputFolder: URL(fileURLWithPath: issuing.output))
-                    .run(folder: URL(fileURLWithPath: folder), options: ImportOptions(problemsFolder: URL(fileURLWithPath: issuing.output)), issue: issuing.issueOptions, reportLanguage: lang ?? .fromEnvironment,
-                         progress: progress?.callback,
-                         issueProgress: progress?.issueCallback)
-                progress?.finish()
-                return summary
-            } catch {
-                progress?.finish()
-                throw ExitCodes.report(error)
-            }
+            defer { progress?.finish() }
+            _ = try InputFiles.expand([URL(fileURLWithPath: folder)])
+            return try await Pipeline(store: store, outputFolder: URL(fileURLWithPath: issuing.output))
+                .run(folder: URL(fileURLWithPath: folder), options: ImportOptions(problemsFolder: URL(fileURLWithPath: issuing.output)), issue: issuing.issueOptions, reportLanguage: lang ?? .fromEnvironment,
+                     progress: progress?.callback,
+                     issueProgress: progress?.issueCallback)
         }
         if json {
             Console.printJSON(summary)

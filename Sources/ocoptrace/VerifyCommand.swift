@@ -83,13 +83,8 @@ struct VerifyCommand: AsyncParsableCommand {
             let printer = self.printer
             // --no-record opens the registry read-only: a check that changes nothing.
             try await registry.with(noRecord ? .readOnly : .readWrite) { store in
-                let verifier: RegistryVerifier
-                do {
-                    verifier = try await RegistryVerifier(store: store, options: VerifyOptions(
-                        record: !noRecord, inspector: inspector, location: location, cloneThreshold: cloneThreshold))
-                } catch {
-                    throw ExitCodes.report(error)
-                }
+                let verifier = try await RegistryVerifier(store: store, options: VerifyOptions(
+                    record: !noRecord, inspector: inspector, location: location, cloneThreshold: cloneThreshold))
                 try await verifyAll(printer: printer, packNote: nil) { batch in
                     try await verifier.verify(batch).map { (printer.format($0), $0.isGenuine) }
                 }
@@ -101,24 +96,19 @@ struct VerifyCommand: AsyncParsableCommand {
 
     private func verifyOffline() async throws {
         let printer = self.printer
-        let verifier: OfflineVerifier
         var packNote: String?
-        do {
-            let keys = try publicKeys.map { path in
-                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                    throw CatalogError.unreadable(file: path, reason: "cannot read the public key file")
-                }
-                do { return try PublicStampKey(fileText: text) } catch { throw CatalogError.unreadable(file: path, reason: "\(error)") }
+        let keys = try publicKeys.map { path in
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw CatalogError.unreadable(file: path, reason: "cannot read the public key file")
             }
-            var loaded: OfflinePack?
-            if let pack {
-                loaded = try OfflinePack(contentsOf: URL(fileURLWithPath: pack), publicKeys: keys)
-                packNote = loaded.map { VerdictPrinter.packAge($0) }
-            }
-            verifier = OfflineVerifier(pack: loaded, publicKeys: keys)
-        } catch {
-            throw ExitCodes.report(error)
+            do { return try PublicStampKey(fileText: text) } catch { throw CatalogError.unreadable(file: path, reason: "\(error)") }
         }
+        var loaded: OfflinePack?
+        if let pack {
+            loaded = try OfflinePack(contentsOf: URL(fileURLWithPath: pack), publicKeys: keys)
+            packNote = loaded.map { VerdictPrinter.packAge($0) }
+        }
+        let verifier = OfflineVerifier(pack: loaded, publicKeys: keys)
         try await verifyAll(printer: printer, packNote: packNote) { verifier.verify($0) { (printer.format($0), $0.isGenuine) } }
     }
 
@@ -128,33 +118,29 @@ struct VerifyCommand: AsyncParsableCommand {
                            _ verify: @escaping ([String]) async throws -> [(line: String, genuine: Bool)]) async throws {
         if let packNote, !json { FileHandle.standardError.write(Data((packNote + "\n").utf8)) }
         var allGenuine = true
+        // Verdicts already printed go out before whatever error ends the run.
+        defer { printer.flush() }
         let handle = { (batch: [String]) async throws in
             for result in try await verify(batch) {
                 allGenuine = allGenuine && result.genuine
                 printer.write(result.line)
             }
         }
-        do {
-            if !inputs.isEmpty { try await handle(inputs) }
-            for image in images {
-                let texts = try QRImageReader.decode(path: image)
-                if texts.isEmpty {
-                    let result = StampJudge(publicKeys: [], mode: offline ? "offline" : "registry")
-                        .malformed(image, .noQRCode)
-                    allGenuine = false
-                    printer.print(result)
-                } else {
-                    try await handle(texts)
-                }
+        if !inputs.isEmpty { try await handle(inputs) }
+        for image in images {
+            let texts = try QRImageReader.decode(path: image)
+            if texts.isEmpty {
+                let result = StampJudge(publicKeys: [], mode: offline ? "offline" : "registry")
+                    .malformed(image, .noQRCode)
+                allGenuine = false
+                printer.print(result)
+            } else {
+                try await handle(texts)
             }
-            if let file {
-                try await LineReader.forEachBatch(path: file, batchSize: 8192, handle)
-            }
-        } catch {
-            printer.flush()
-            throw ExitCodes.report(error)
         }
-        printer.flush()
+        if let file {
+            try await LineReader.forEachBatch(path: file, batchSize: 8192, handle)
+        }
         if !allGenuine { throw ExitCodes.rejected }
     }
 }

@@ -157,6 +157,10 @@ import TestSupport
         folder.write("a.csv", "product_code,name,producer,province,price_vnd\nA,Một,HTX A,Thanh Hóa,1000\nB,Hai,HTX A,Thanh Hóa,x\n")
         let dry = try OCOPTraceBinary.run(["import", "--dry-run", "--skip-invalid", "a.csv"], in: folder.url)
         #expect(dry.status == 1)
+        // No registry was made: not the file, nor a log beside it (the problems list is the only output).
+        for file in ["registry.sqlite", "registry.sqlite-wal", "registry.sqlite-shm"] {
+            #expect(!FileManager.default.fileExists(atPath: folder.path("output/" + file)), "the dry run made output/\(file)")
+        }
         let afterDryRun = try OCOPTraceBinary.run(["products", "--json"], in: folder.url)
         #expect(afterDryRun.stdout.isEmpty)
         let partial = try OCOPTraceBinary.run(["import", "--skip-invalid", "--json", "a.csv"], in: folder.url)
@@ -165,6 +169,55 @@ import TestSupport
         #expect(report["outcome"] as? String == "partial")
         #expect(report["inserted"] as? Int == 1)
         #expect((report["problems"] as? [[String: Any]])?.first?["row"] as? Int == 3)
+    }
+
+    @Test("a dry run makes no registry where there is none, and says what it would import", arguments: RegistryEngine.available)
+    func aDryRunMakesNoRegistry(engine: RegistryEngine) async throws {
+        let folder = TemporaryFolder()
+        let location = try await TestRegistry.makeLocation(engine, in: folder)
+        let db = ["--db", TestRegistry.argument(for: location)]
+        folder.write("a.csv", "product_code,name,producer,province,price_vnd\nA,Một,HTX A,Thanh Hóa,1000\n")
+        let dry = try OCOPTraceBinary.run(["import", "--dry-run", "--json", "a.csv"] + db, in: folder.url)
+        #expect(dry.status == 0, "\(dry.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(dry.stdout.utf8)) as! [String: Any]
+        #expect(report["outcome"] as? String == "validated")
+        #expect(report["rows"] as? Int == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path).sorted() == ["a.csv"])
+        // PostgreSQL: the database is there, but holds no registry.
+        let products = try OCOPTraceBinary.run(["products"] + db, in: folder.url)
+        #expect(products.status == 73)
+        #expect(products.stderr.contains("there is no registry"), "\(products.stderr)")
+    }
+
+    @Test("a dry run leaves an existing registry as it was: the same bytes, no -wal or -shm beside it", arguments: RegistryEngine.available)
+    func aDryRunLeavesAnExistingRegistryAsItWas(engine: RegistryEngine) async throws {
+        let folder = TemporaryFolder()
+        let location = try await TestRegistry.makeLocation(engine, in: folder)
+        let db = ["--db", TestRegistry.argument(for: location)]
+        folder.write("a.csv", "product_code,name,producer,province,price_vnd\nA,Một,HTX A,Thanh Hóa,1000\n")
+        let imported = try OCOPTraceBinary.run(["import", "a.csv"] + db, in: folder.url)
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.url.path).sorted()
+        let bytes = engine == .sqlite ? try Data(contentsOf: URL(fileURLWithPath: folder.path("registry.sqlite"))) : nil
+
+        // A changed price and a new product: the dry run counts both, and keeps neither.
+        folder.write("b.csv", "product_code,name,producer,province,price_vnd\nA,Một,HTX A,Thanh Hóa,2000\nB,Hai,HTX A,Thanh Hóa,3000\n")
+        let dry = try OCOPTraceBinary.run(["import", "--dry-run", "--json", "b.csv"] + db, in: folder.url)
+        #expect(dry.status == 0, "\(dry.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(dry.stdout.utf8)) as! [String: Any]
+        #expect(report["outcome"] as? String == "validated")
+        #expect(report["inserted"] as? Int == 1 && report["updated"] as? Int == 1, "\(report)")
+
+        let after = try FileManager.default.contentsOfDirectory(atPath: folder.url.path).sorted()
+        #expect(after == (files + ["b.csv"]).sorted(), "before: \(files)")
+        if let bytes {
+            #expect(try Data(contentsOf: URL(fileURLWithPath: folder.path("registry.sqlite"))) == bytes, "the dry run changed registry.sqlite")
+        }
+        // What the registry holds (after the files are compared: a read leaves SQLite's -shm behind).
+        let products = try OCOPTraceBinary.run(["products", "--json"] + db, in: folder.url).stdout.split(separator: "\n")
+        #expect(products.count == 1 && products[0].contains("\"price_vnd\":1000"), "\(products)")
+        let jobs = try OCOPTraceBinary.run(["jobs", "--json"] + db, in: folder.url).stdout.split(separator: "\n")
+        #expect(jobs.count == 1, "\(jobs)")
     }
 
     @Test func theRegistryPathComesFromDbOrTheEnvironment() throws {
@@ -245,14 +298,5 @@ import TestSupport
         #expect(result.stderr.contains("…\" (300000 characters) is not a price"), "\(result.stderr.prefix(500))")
         #expect(result.stderr.contains("catalog.csv:2:gtin: \"\\u{1B}[2J"), "\(result.stderr.prefix(500))")
         #expect(!result.stderr.contains("\u{1B}"), "no control character reaches the terminal")
-    }
-
-    @Test(arguments: ["run", "import", "products", "jobs", "categories", "epcis", "backup"])
-    func everyCommandHasHelpWithAnExample(_ command: String) throws {
-        let folder = TemporaryFolder()
-        let help = try OCOPTraceBinary.run([command, "--help"], in: folder.url)
-        #expect(help.status == 0)
-        #expect(help.stdout.contains("ocoptrace \(command)"))
-        #expect(help.stdout.contains("Example"))
     }
 }

@@ -209,14 +209,6 @@ private struct IssueCLIWorkspace: Sendable {
         let usage = try OCOPTraceBinary.run(["issue", "--product", "NC-500"], in: folder.url)
         #expect(usage.status == 64)
     }
-
-    @Test(arguments: ["issue", "render", "keys", "keys generate"])
-    func stampCommandsHaveHelpWithAnExample(_ command: String) throws {
-        let folder = TemporaryFolder()
-        let help = try OCOPTraceBinary.run(command.split(separator: " ").map(String.init) + ["--help"], in: folder.url)
-        #expect(help.status == 0)
-        #expect(help.stdout.contains("Example"))
-    }
 }
 
 private final class ConcurrentCommandResults: @unchecked Sendable {

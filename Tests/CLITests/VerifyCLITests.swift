@@ -146,14 +146,6 @@ import TestSupport
         #expect(notImage.status == 66)
     }
 
-    @Test(arguments: ["verify", "pack", "revoke", "scans"])
-    func verificationCommandsHaveHelpWithAnExample(_ command: String) throws {
-        let folder = TemporaryFolder()
-        let help = try OCOPTraceBinary.run([command, "--help"], in: folder.url)
-        #expect(help.status == 0)
-        #expect(help.stdout.contains("Example"))
-    }
-
     private static func runBinary(_ program: String, _ arguments: [String]) throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

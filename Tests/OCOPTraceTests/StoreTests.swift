@@ -78,9 +78,11 @@ struct StoreTests {
         }
     }
 
-    @Test("a PostgreSQL registry that cannot be reached says why, in the server's words")
+    // Run wherever the other PostgreSQL cases run (see RegistryEngine.available): skipped, not
+    // passed, without a server; failed in CI when the server is missing.
+    @Test("a PostgreSQL registry that cannot be reached says why, in the server's words",
+          .enabled(if: RegistryEngine.available.contains(.postgres), "no PostgreSQL server named (OCOPTRACE_TEST_POSTGRES)"))
     func postgresErrorsSayWhy() async throws {
-        guard RegistryEngine.available.contains(.postgres) else { return }
         let server = try #require(RegistryEngine.postgresServer, "OCOPTRACE_TEST_POSTGRES names no PostgreSQL server")
         await #expect {
             _ = try await RegistryStores.open(.postgres(server.with(database: "no_such_registry")), access: .readWrite)
