@@ -39,8 +39,8 @@ import TestSupport
         return server.process.terminationStatus
     }
 
-    @Test func aPostgreSQLOutageAnswers503ThenTheServerRecoversAndStopsOnSIGTERM() async throws {
-        guard RegistryEngine.available.contains(.postgres) else { return }
+    @Test(.enabled(if: RegistryEngine.available.contains(.postgres), "needs PostgreSQL's tools (scripts/test.sh and CI have them)"))
+    func aPostgreSQLOutageAnswers503ThenTheServerRecoversAndStopsOnSIGTERM() async throws {
         // A cluster of this test's own: stopping the suite's would fail every other test.
         let script = repositoryRoot.appendingPathComponent("scripts/postgres-cluster.sh").path
         let port = "55491"
@@ -111,8 +111,8 @@ import TestSupport
         #expect(server.logText.contains("the registry takes scans again") || !server.logText.contains("refused a batch"))
     }
 
-    @Test func aFullDiskKeepsTheScansAndWritesThemWhenSpaceReturns() async throws {
-        guard SmallFilesystem.available else { return }  // mounting needs root; in CI it always runs
+    @Test(.enabled(if: SmallFilesystem.available, "needs root to mount a tmpfs (always run in CI)"))
+    func aFullDiskKeepsTheScansAndWritesThemWhenSpaceReturns() async throws {
         let workspace = try await ServerWorkspace.make(.sqlite)
         let small = try SmallFilesystem(megabytes: 6, in: workspace.folder.url)
         defer { withExtendedLifetime(small) {} }  // mounted until the server has stopped
