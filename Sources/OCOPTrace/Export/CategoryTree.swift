@@ -48,19 +48,7 @@ public struct CategoryTree: Sendable {
     }
 
     /// One node as a source gives it: the path is made from the parents.
-    public struct Entry: Sendable, Equatable {
-        public var id: String
-        public var parentID: String?
-        public var name: String
-        public var isLeaf: Bool?
-
-        public init(id: String, parentID: String?, name: String, isLeaf: Bool?) {
-            self.id = id
-            self.parentID = parentID
-            self.name = name
-            self.isLeaf = isLeaf
-        }
-    }
+    public typealias Entry = CategoryEntry
 
     public let platform: Marketplace
     /// Where the tree comes from, for messages: "shipped with ocoptrace (2026-11-24)" or the imported file.

@@ -3,22 +3,8 @@ import Foundation
 /// The category trees shops import from the platforms, kept in the registry: a platform's imported
 /// tree replaces the shipped one, whole.
 public enum CategoryTreeStore {
-    /// What the registry holds for one platform.
-    public struct Imported: Sendable, Codable, Hashable {
-        public var platform: String
-        public var file: String
-        public var format: String
-        public var importedAt: String
-        public var nodes: Int
-
-        enum CodingKeys: String, CodingKey { case platform, file, format, importedAt = "imported_at", nodes }
-    }
-
-    /// An imported tree as the registry holds it: what was imported, and its nodes in file order.
-    public struct ImportedTree: Sendable {
-        public var imported: Imported
-        public var entries: [CategoryTree.Entry]
-    }
+    public typealias Imported = ImportedCategoryTree
+    public typealias ImportedTree = StoredCategoryTree
 
     /// The tree export and search use for a platform: the imported one, else the shipped one.
     public static func current(_ platform: Marketplace, store: (any ExportStore)?) async throws -> CategoryTree? {

@@ -1,14 +1,6 @@
 import Foundation
 
-/// Where listings go.
-public enum Marketplace: String, CaseIterable, Sendable, Codable {
-    case shopee
-    case lazada
-    case tiki
-    case tiktok
-    case google
-    case jsonld
-
+extension Marketplace {
     /// The seller centres that take an xlsx bulk-upload workbook.
     var isSpreadsheet: Bool { ![.google, .jsonld].contains(self) }
 }

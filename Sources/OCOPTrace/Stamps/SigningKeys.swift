@@ -199,25 +199,7 @@ public struct KeyStore: Sendable {
     }
 
     /// A key as the registry records it.
-    public struct Record: Sendable, Codable, Hashable {
-        public var keyID: String
-        public var publicKey: String
-        public var createdAt: String
-        public var retiredAt: String?
-
-        enum CodingKeys: String, CodingKey {
-            case keyID = "key_id", publicKey = "public_key", createdAt = "created_at", retiredAt = "retired_at"
-        }
-
-        public init(keyID: String, publicKey: String, createdAt: String, retiredAt: String? = nil) {
-            self.keyID = keyID
-            self.publicKey = publicKey
-            self.createdAt = createdAt
-            self.retiredAt = retiredAt
-        }
-
-        public var isActive: Bool { retiredAt == nil }
-    }
+    public typealias Record = SigningKeyRecord
 
     /// Creates a key pair: the private key file first (mode 0600, never overwritten), then the
     /// public key file, then the registry record.
@@ -290,5 +272,12 @@ public struct KeyStore: Sendable {
         guard written == bytes.count, fsync(descriptor) == 0 else {
             throw KeyError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
         }
+    }
+}
+
+extension VerificationStore {
+    /// Every public key the registry knows, retired ones included: they still verify what they signed.
+    public func verificationKeys() async throws -> [PublicStampKey] {
+        try await signingKeys().compactMap { key in Base64URL.decode(key.publicKey).map { PublicStampKey(keyID: key.keyID, rawKey: $0) } }
     }
 }

@@ -32,9 +32,9 @@ public protocol ExportStore: Sendable {
     // MARK: Category trees
 
     /// The tree imported for a platform, if any (a registry made before trees could be imported has none).
-    func importedCategoryTree(_ platform: Marketplace) async throws -> CategoryTreeStore.ImportedTree?
+    func importedCategoryTree(_ platform: Marketplace) async throws -> StoredCategoryTree?
     /// Replaces the platform's tree whole, in one transaction: all of it or, on any error, nothing.
-    func replaceCategoryTree(_ imported: CategoryTreeStore.Imported, entries: [CategoryTree.Entry]) async throws
+    func replaceCategoryTree(_ imported: ImportedCategoryTree, entries: [CategoryEntry]) async throws
 }
 
 extension StoredProduct {

@@ -41,9 +41,7 @@ public protocol IssuanceStore: Sendable {
 
     // MARK: Signing keys
 
-    func addSigningKey(_ key: KeyStore.Record) async throws
-    /// Every key, newest first.
-    func signingKeys() async throws -> [KeyStore.Record]
+    func addSigningKey(_ key: SigningKeyRecord) async throws
     /// Sets a key's retirement time unless it has one; false when there is no such key.
     func retireSigningKey(_ keyID: String, at time: String) async throws -> Bool
 }

@@ -3,8 +3,8 @@ import Foundation
 /// What verifying stamps (the CLI, offline packs, the server's page and resolver) and revoking
 /// them need of the registry.
 public protocol VerificationStore: Sendable {
-    /// Every public key the registry knows, retired ones included: they still verify what they signed.
-    func verificationKeys() async throws -> [PublicStampKey]
+    /// Every signing key the registry knows, newest first, retired ones included: they still verify what they signed.
+    func signingKeys() async throws -> [SigningKeyRecord]
 
     /// The registry's record of each serial (nil: never issued), with its scan history, read in one
     /// transaction, in the order given.
@@ -57,14 +57,30 @@ public protocol VerificationStore: Sendable {
     func registeredLevels(productID: Int64, lot: String?, serial: String?) async throws -> (lot: Bool, serial: Bool)
 }
 
-/// A stamp as the registry holds it for verification.
+/// A stamp as the registry holds it for verification: its batch, product and producer, its
+/// revocation and its scan history.
 public struct StoredStamp: Sendable {
     /// The stamp's and its product's row ids.
     public var id: Int64
     public var productID: Int64
-    public var record: StampRecord
+    public var serial: Serial
+    /// Whether the stamp was issued with an embedded signature, and the key that signed its batch.
+    public var signed: Bool
+    public var keyID: String?
+    public var batchStatus: StampBatch.Status
+    public var lot: String
+    public var producedOn: CalendarDate?
+    public var expiresOn: CalendarDate?
+    public var resolver: String
+    public var productCode: String
+    public var productName: String
+    public var gtin: GTIN?
+    public var ocop: OCOPRecognition?
+    public var producer: String
+    public var province: String
+    public var revocationReason: String?
     /// Scans recorded so far.
-    public var scans: VerificationResult.Scans
+    public var scans: ScanHistory
 }
 
 /// A verification by the CLI, to record as a scan.
@@ -73,9 +89,9 @@ public struct InspectorScan: Sendable {
     public var scannedAt: String
     public var inspector: String?
     public var location: String?
-    public var status: VerificationResult.Status
+    public var status: VerificationStatus
 
-    public init(stampID: Int64, scannedAt: String, inspector: String?, location: String?, status: VerificationResult.Status) {
+    public init(stampID: Int64, scannedAt: String, inspector: String?, location: String?, status: VerificationStatus) {
         self.stampID = stampID
         self.scannedAt = scannedAt
         self.inspector = inspector
@@ -90,12 +106,12 @@ public struct WebScan: Sendable, Codable {
     public var scannedAt: String
     /// The salted hash of the client's network (``ScanClient``).
     public var network: String
-    public var status: VerificationResult.Status
+    public var status: VerificationStatus
 }
 
 /// What revoking did, or why it changed nothing.
 public enum StampRevocation: Sendable, Equatable {
-    case revoked(Revocations.Outcome)
+    case revoked(RevocationOutcome)
     /// Serials the registry does not know: nothing was revoked.
     case unknownSerials([Serial])
     /// No batch has the lot (of the product, when named).
@@ -170,7 +186,7 @@ struct StoredStampRow: Decodable, Sendable {
     var productID: Int64
     var serial: String
     var signed: Bool
-    var status: String
+    var status: StampBatch.Status
     var lot: String
     var producedOn: String?
     var expiresOn: String?
@@ -205,15 +221,12 @@ struct StoredStampRow: Decodable, Sendable {
         LEFT JOIN revocations r ON r.stamp_id = s.id
         """
 
-    func stored(scans: VerificationResult.Scans) -> StoredStamp {
-        var record = StampRecord(
-            serial: Serial(unchecked: serial), product: gtin.flatMap { try? GTIN(parsing: $0) }.map(StampURL.ProductKey.gtin) ?? .code(code),
-            productCode: code, productName: name, producer: producer, province: province, lot: lot,
-            producedOn: producedOn.flatMap(CalendarDate.init(parsing:)), expiresOn: expiresOn.flatMap(CalendarDate.init(parsing:)),
-            resolver: resolver, signed: signed, complete: status == "issued", revocationReason: revocation,
-            ocop: OCOPRecognition(storedStars: ocopStars, decision: ocopDecision, recognizedOn: ocopRecognizedOn))
-        record.signingKeyID = keyID
-        return StoredStamp(id: id, productID: productID, record: record, scans: scans)
+    func stored(scans: ScanHistory) -> StoredStamp {
+        StoredStamp(id: id, productID: productID, serial: Serial(unchecked: serial), signed: signed, keyID: keyID, batchStatus: status,
+                    lot: lot, producedOn: producedOn.flatMap(CalendarDate.init(parsing:)),
+                    expiresOn: expiresOn.flatMap(CalendarDate.init(parsing:)), resolver: resolver, productCode: code, productName: name,
+                    gtin: gtin.flatMap { try? GTIN(parsing: $0) }, ocop: OCOPRecognition(storedStars: ocopStars, decision: ocopDecision,
+                    recognizedOn: ocopRecognizedOn), producer: producer, province: province, revocationReason: revocation, scans: scans)
     }
 }
 
@@ -229,8 +242,8 @@ struct ScanHistoryRow: Decodable, Sendable {
         case count, first, last, locations
     }
 
-    var scans: VerificationResult.Scans {
-        VerificationResult.Scans(count: count, firstAt: count > 0 ? first : nil, lastAt: count > 0 ? last : nil,
+    var scans: ScanHistory {
+        ScanHistory(count: count, firstAt: count > 0 ? first : nil, lastAt: count > 0 ? last : nil,
                                  locations: ScanHistoryRow.split(locations))
     }
 

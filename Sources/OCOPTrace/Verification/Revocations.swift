@@ -29,19 +29,7 @@ public struct Revocations: Sendable {
         }
     }
 
-    public struct Outcome: Sendable, Codable, Equatable {
-        public var revoked: Int
-        public var alreadyRevoked: Int
-
-        enum CodingKeys: String, CodingKey {
-            case revoked, alreadyRevoked = "already_revoked"
-        }
-
-        /// The job log's counts: stamps named, newly revoked, revoked already.
-        var jobCounts: JobCounts {
-            JobCounts(rowsRead: revoked + alreadyRevoked, inserted: revoked, unchanged: alreadyRevoked)
-        }
-    }
+    public typealias Outcome = RevocationOutcome
 
     /// Revokes the stamps named by stamp ID (or URL): all of them or, if any is unknown or invalid, none.
     public func revoke(stampIDs inputs: [String], reason: String) async throws -> Outcome {

@@ -1,19 +1,6 @@
 /// The verdict on one input. JSON field names are stable and documented in the README.
 public struct VerificationResult: Sendable, Encodable {
-    public enum Status: String, Sendable, Codable {
-        /// Issued, complete, not revoked, and every field agrees with the record.
-        case genuine
-        /// Issued, then revoked (a lost or recalled roll); `reason` says why.
-        case revoked
-        /// Well-formed, but no such serial was issued: fabricated.
-        case unknown
-        /// A bad signature, a signature stripped or added, or fields that disagree with the record.
-        case forged
-        /// Not a stamp of ours: wrong syntax, bad check digit or check character, another QR code.
-        case malformed
-        /// Its batch never completed: not (yet) a valid stamp.
-        case pending
-    }
+    public typealias Status = VerificationStatus
 
     public struct Product: Sendable, Codable, Equatable {
         public var code: String
@@ -38,29 +25,7 @@ public struct VerificationResult: Sendable, Encodable {
         }
     }
 
-    public struct Scans: Sendable, Codable, Equatable {
-        /// Verifications recorded for this serial, this one included.
-        public var count: Int
-        public var firstAt: String?
-        public var lastAt: String?
-        public var locations: [String]
-
-        /// The history with one more scan, at `time` (the latest), at `location` when known: what
-        /// the registry's history will be once it is stored.
-        mutating func add(at time: String, location: String?) {
-            count += 1
-            firstAt = firstAt ?? time
-            lastAt = max(lastAt ?? time, time)
-            if let location, !locations.contains(location) {
-                locations.append(location)
-                locations.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }  // as the registry sorts them: by bytes
-            }
-        }
-
-        enum CodingKeys: String, CodingKey {
-            case count, firstAt = "first_at", lastAt = "last_at", locations
-        }
-    }
+    public typealias Scans = ScanHistory
 
     public var input: String
     public var status: Status
@@ -148,4 +113,18 @@ public struct StampRecord: Sendable {
 
     /// What a genuine verdict says, e.g. "issued by HTX … for Nem chua …, lot NC2611A".
     var summary: VerificationReason { .issued(producer: producer, product: productName, lot: lot) }
+}
+
+extension ScanHistory {
+    /// The history with one more scan, at `time` (the latest), at `location` when known: what
+    /// the registry's history will be once it is stored.
+    mutating func add(at time: String, location: String?) {
+        count += 1
+        firstAt = firstAt ?? time
+        lastAt = max(lastAt ?? time, time)
+        if let location, !locations.contains(location) {
+            locations.append(location)
+            locations.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }  // as the registry sorts them: by bytes
+        }
+    }
 }

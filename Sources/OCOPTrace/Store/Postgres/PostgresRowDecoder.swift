@@ -87,9 +87,19 @@ private struct CellDecoder: Decoder, SingleValueDecodingContainer {
         switch cell.dataType {
         case .int2: Int64(try cell.decode(Int16.self))
         case .int4: Int64(try cell.decode(Int32.self))
-        case .numeric: Int64(try cell.decode(String.self)) ?? 0
+        case .numeric: try wholeNumber(try cell.decode(Decimal.self))
         default: try cell.decode(Int64.self)
         }
+    }
+
+    /// A NUMERIC read as an integer (`SUM` of integers is one): a fraction or a number beyond
+    /// `Int64` is an error, never a wrong count.
+    private func wholeNumber(_ number: Decimal) throws -> Int64 {
+        // A whole Decimal is written without a point, so only a whole number that fits reads back.
+        guard let value = Int64(number.description) else {
+            throw DecodingError.dataCorruptedError(in: self, debugDescription: "the NUMERIC \(number) is not a whole number of 64 bits")
+        }
+        return value
     }
 
     private func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {

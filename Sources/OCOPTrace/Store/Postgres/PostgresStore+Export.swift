@@ -106,7 +106,7 @@ extension PostgresStore {
 
     // MARK: Category trees
 
-    public func importedCategoryTree(_ platform: Marketplace) async throws -> CategoryTreeStore.ImportedTree? {
+    public func importedCategoryTree(_ platform: Marketplace) async throws -> StoredCategoryTree? {
         struct Node: Decodable {
             var id: String
             var parent_id: String?
@@ -115,18 +115,18 @@ extension PostgresStore {
         }
         let trees = try await rows("read an imported category tree", """
             SELECT platform, file, format, imported_at, nodes FROM category_trees WHERE platform = \(platform.rawValue)
-            """, as: CategoryTreeStore.Imported.self)
+            """, as: ImportedCategoryTree.self)
         guard let imported = trees.first else { return nil }
         let nodes = try await rows("read an imported category tree", """
             SELECT id, parent_id, name, is_leaf FROM category_nodes WHERE platform = \(platform.rawValue) ORDER BY position
             """, as: Node.self)
-        return CategoryTreeStore.ImportedTree(imported: imported, entries: nodes.map {
-            CategoryTree.Entry(id: $0.id, parentID: $0.parent_id, name: $0.name, isLeaf: $0.is_leaf.map { $0 == 1 })
+        return StoredCategoryTree(imported: imported, entries: nodes.map {
+            CategoryEntry(id: $0.id, parentID: $0.parent_id, name: $0.name, isLeaf: $0.is_leaf.map { $0 == 1 })
         })
     }
 
     /// Nodes go in as multi-row inserts (a tree has a few thousand), not one round trip each.
-    public func replaceCategoryTree(_ imported: CategoryTreeStore.Imported, entries: [CategoryTree.Entry]) async throws {
+    public func replaceCategoryTree(_ imported: ImportedCategoryTree, entries: [CategoryEntry]) async throws {
         try await transaction("import a category tree") { connection in
             try await connection.query("DELETE FROM category_nodes WHERE platform = \(imported.platform)", logger: logger)
             try await connection.query("DELETE FROM category_trees WHERE platform = \(imported.platform)", logger: logger)

@@ -152,7 +152,7 @@ extension PostgresStore {
 
     // MARK: Signing keys
 
-    public func addSigningKey(_ key: KeyStore.Record) async throws {
+    public func addSigningKey(_ key: SigningKeyRecord) async throws {
         try await transaction("record signing key \(key.keyID)") { connection in
             _ = try await connection.query("""
                 INSERT INTO signing_keys (key_id, public_key, created_at, retired_at)
@@ -161,10 +161,10 @@ extension PostgresStore {
         }
     }
 
-    public func signingKeys() async throws -> [KeyStore.Record] {
+    public func signingKeys() async throws -> [SigningKeyRecord] {
         // No insertion order here (SQLite breaks ties by rowid): keys made in the same millisecond
         // are ordered by id.
-        try await rows("list the signing keys", "SELECT * FROM signing_keys ORDER BY created_at DESC, key_id DESC", as: KeyStore.Record.self)
+        try await rows("list the signing keys", "SELECT * FROM signing_keys ORDER BY created_at DESC, key_id DESC", as: SigningKeyRecord.self)
     }
 
     public func retireSigningKey(_ keyID: String, at time: String) async throws -> Bool {

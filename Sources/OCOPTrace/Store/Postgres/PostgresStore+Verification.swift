@@ -2,17 +2,6 @@ import Foundation
 import PostgresNIO
 
 extension PostgresStore {
-    public func verificationKeys() async throws -> [PublicStampKey] {
-        try await rows("read the signing keys", "SELECT key_id, public_key FROM signing_keys", as: StoredPublicKey.self)
-            .compactMap { key in Base64URL.decode(key.publicKey).map { PublicStampKey(keyID: key.keyID, rawKey: $0) } }
-    }
-
-    private struct StoredPublicKey: Decodable {
-        var keyID: String
-        var publicKey: String
-        enum CodingKeys: String, CodingKey { case keyID = "key_id", publicKey = "public_key" }
-    }
-
     /// A stamp's history beside its row: one round trip for the record and the scans.
     private static let historyJoin = """
         LEFT JOIN LATERAL (SELECT COUNT(*) AS count, MIN(scanned_at) AS first, MAX(scanned_at) AS last,
@@ -163,7 +152,7 @@ extension PostgresStore {
     }
 
     private func revoke(_ connection: PostgresConnection, stampIDs: [Int64], reason: String, description: String) async throws
-        -> Revocations.Outcome {
+        -> RevocationOutcome {
         let now = Timestamp.now()
         let jobID = try await PostgresJobLog.start(connection, JobStart(kind: "revoke", startedAt: now), logger: logger)
         let revoked = try await connection.query("""
@@ -171,7 +160,7 @@ extension PostgresStore {
             SELECT id, \(reason), \(now), \(jobID) FROM unnest(\(stampIDs)::bigint[]) AS u(id)
             ON CONFLICT (stamp_id) DO NOTHING RETURNING stamp_id
             """, logger: logger).collect().count
-        let outcome = Revocations.Outcome(revoked: revoked, alreadyRevoked: stampIDs.count - revoked)
+        let outcome = RevocationOutcome(revoked: revoked, alreadyRevoked: stampIDs.count - revoked)
         try await PostgresJobLog.finish(connection, id: jobID, outcome: .succeeded, counts: outcome.jobCounts,
                                         message: "\(description): \(reason)", logger: logger)
         return outcome

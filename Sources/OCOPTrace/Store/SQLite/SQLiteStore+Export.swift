@@ -139,23 +139,23 @@ extension SQLiteStore {
 
     // MARK: Category trees
 
-    public func importedCategoryTree(_ platform: Marketplace) async throws -> CategoryTreeStore.ImportedTree? {
+    public func importedCategoryTree(_ platform: Marketplace) async throws -> StoredCategoryTree? {
         try await read { db in
             // A registry made before trees could be imported (read-only: never migrated here) has none.
             guard try db.tableExists("category_trees"),
-                  let imported = try CategoryTreeStore.Imported.fetchOne(
+                  let imported = try ImportedCategoryTree.fetchOne(
                       db, sql: "SELECT platform, file, format, imported_at, nodes FROM category_trees WHERE platform = ?",
                       arguments: [platform.rawValue])
             else { return nil }
             let entries = try Row.fetchAll(db, sql: "SELECT id, parent_id, name, is_leaf FROM category_nodes WHERE platform = ? ORDER BY position",
                                            arguments: [platform.rawValue]).map { node in
-                CategoryTree.Entry(id: node["id"], parentID: node["parent_id"], name: node["name"], isLeaf: (node["is_leaf"] as Int?).map { $0 == 1 })
+                CategoryEntry(id: node["id"], parentID: node["parent_id"], name: node["name"], isLeaf: (node["is_leaf"] as Int?).map { $0 == 1 })
             }
-            return CategoryTreeStore.ImportedTree(imported: imported, entries: entries)
+            return StoredCategoryTree(imported: imported, entries: entries)
         }
     }
 
-    public func replaceCategoryTree(_ imported: CategoryTreeStore.Imported, entries: [CategoryTree.Entry]) async throws {
+    public func replaceCategoryTree(_ imported: ImportedCategoryTree, entries: [CategoryEntry]) async throws {
         try await write { db in
             try db.execute(sql: "DELETE FROM category_nodes WHERE platform = ?", arguments: [imported.platform])
             try db.execute(sql: "DELETE FROM category_trees WHERE platform = ?", arguments: [imported.platform])
@@ -169,4 +169,4 @@ extension SQLiteStore {
     }
 }
 
-extension CategoryTreeStore.Imported: FetchableRecord {}
+extension ImportedCategoryTree: FetchableRecord {}

@@ -5,7 +5,7 @@ extension StampBatch: FetchableRecord {}
 extension StampBatch.Status: DatabaseValueConvertible {}
 extension IssuableProduct: FetchableRecord {}
 extension StampOrderToIssue: FetchableRecord {}
-extension KeyStore.Record: FetchableRecord {}
+extension SigningKeyRecord: FetchableRecord {}
 
 /// Issuing on SQLite. Every write runs in GRDB's one writer, so a batch's stamps are counted and
 /// appended with no other process between: the single writer is the lock PostgreSQL takes explicitly.
@@ -128,15 +128,15 @@ extension SQLiteStore {
 
     // MARK: Signing keys
 
-    public func addSigningKey(_ key: KeyStore.Record) async throws {
+    public func addSigningKey(_ key: SigningKeyRecord) async throws {
         try await write { db in
             try db.execute(sql: "INSERT INTO signing_keys (key_id, public_key, created_at, retired_at) VALUES (?, ?, ?, ?)",
                            arguments: [key.keyID, key.publicKey, key.createdAt, key.retiredAt])
         }
     }
 
-    public func signingKeys() async throws -> [KeyStore.Record] {
-        try await read { db in try KeyStore.Record.fetchAll(db, sql: "SELECT * FROM signing_keys ORDER BY created_at DESC, rowid DESC") }
+    public func signingKeys() async throws -> [SigningKeyRecord] {
+        try await read { db in try SigningKeyRecord.fetchAll(db, sql: "SELECT * FROM signing_keys ORDER BY created_at DESC, rowid DESC") }
     }
 
     public func retireSigningKey(_ keyID: String, at time: String) async throws -> Bool {
@@ -152,12 +152,4 @@ extension StampBatch {
         SELECT b.*, p.code AS product_code, p.name AS product_name, p.gtin, pr.name AS producer
         FROM stamp_batches b JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
         """
-
-    /// The issued batch of a lot inside a transaction of its own (revoking a lot reads it and
-    /// revokes its stamps together).
-    static func issued(_ db: Database, lot lotLabel: String, productCode: String?) throws -> StampBatch {
-        let lot = lotCode(lotLabel)
-        let batches = try StampBatch.fetchAll(db, sql: selectSQL + " WHERE b.lot = ? ORDER BY b.id", arguments: [lot])
-        return try issued(among: batches, lot: lot, productCode: productCode)
-    }
 }

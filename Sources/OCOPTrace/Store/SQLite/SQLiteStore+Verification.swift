@@ -43,14 +43,6 @@ extension PackStamp: FetchableRecord {}
 extension ResolverProduct: FetchableRecord {}
 
 extension SQLiteStore {
-    public func verificationKeys() async throws -> [PublicStampKey] {
-        try await read { db in
-            try Row.fetchAll(db, sql: "SELECT key_id, public_key FROM signing_keys").compactMap { row -> PublicStampKey? in
-                Base64URL.decode(row["public_key"]).map { PublicStampKey(keyID: row["key_id"], rawKey: $0) }
-            }
-        }
-    }
-
     public func stamps(serials: [Serial]) async throws -> [StoredStamp?] {
         try await read { db in
             let lookup = try db.cachedStatement(sql: StoredStampRow.selection + " WHERE s.serial = ?")
@@ -82,14 +74,14 @@ extension SQLiteStore {
         }
     }
 
-    static func history(_ db: Database, stampID: Int64) throws -> VerificationResult.Scans {
+    static func history(_ db: Database, stampID: Int64) throws -> ScanHistory {
         let row = try ScanHistoryRow.fetchOne(db.cachedStatement(sql: """
             SELECT COUNT(*) AS count, MIN(scanned_at) AS first, MAX(scanned_at) AS last,
                    (SELECT GROUP_CONCAT(location, char(31)) FROM (SELECT DISTINCT location FROM scans
                     WHERE stamp_id = ?1 AND location IS NOT NULL ORDER BY location)) AS locations
             FROM scans WHERE stamp_id = ?1
             """), arguments: [stampID])
-        return row?.scans ?? VerificationResult.Scans(count: 0, firstAt: nil, lastAt: nil, locations: [])
+        return row?.scans ?? ScanHistory(count: 0, firstAt: nil, lastAt: nil, locations: [])
     }
 
     public func recordWebScans(_ scans: [WebScan]) async throws {
@@ -146,7 +138,7 @@ extension SQLiteStore {
         }
     }
 
-    private static func revoke(_ db: Database, stampIDs: [Int64], reason: String, description: String) throws -> Revocations.Outcome {
+    private static func revoke(_ db: Database, stampIDs: [Int64], reason: String, description: String) throws -> RevocationOutcome {
         let now = Timestamp.now()
         let jobID = try JobLog.start(db, JobStart(kind: "revoke", startedAt: now))
         var revoked = 0
@@ -155,7 +147,7 @@ extension SQLiteStore {
             try statement.execute(arguments: [id, reason, now, jobID])
             revoked += db.changesCount
         }
-        let outcome = Revocations.Outcome(revoked: revoked, alreadyRevoked: stampIDs.count - revoked)
+        let outcome = RevocationOutcome(revoked: revoked, alreadyRevoked: stampIDs.count - revoked)
         try JobLog.finish(db, id: jobID, outcome: .succeeded, counts: outcome.jobCounts, message: "\(description): \(reason)")
         return outcome
     }

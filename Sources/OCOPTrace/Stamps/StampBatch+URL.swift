@@ -1,0 +1,45 @@
+import Foundation
+
+extension StampBatch {
+    public var productKey: StampURL.ProductKey {
+        if let gtin, let parsed = try? GTIN(parsing: gtin) { return .gtin(parsed) }
+        return .code(productCode)
+    }
+
+    public var produced: CalendarDate? { producedOn.flatMap(CalendarDate.init(parsing:)) }
+    public var expires: CalendarDate? { expiresOn.flatMap(CalendarDate.init(parsing:)) }
+
+    /// The URL of one of this batch's stamps.
+    public func url(serial: Serial, signature: EmbeddedSignature?) -> StampURL {
+        StampURL(resolver: resolver, product: productKey, lot: lot, serial: serial, producedOn: produced,
+                 expiresOn: expires, signature: signature)
+    }
+
+    public func signedFields(serial: Serial) -> SignedStampFields {
+        SignedStampFields(product: productKey, lot: lot, serial: serial, producedOn: produced, expiresOn: expires)
+    }
+
+    /// A lot as people write it (`Lô 1`) as the registry keeps it (`Lo-1`).
+    static func lotCode(_ lotLabel: String) -> String {
+        (try? LotNumber(transliterating: lotLabel).code) ?? lotLabel
+    }
+
+    /// The issued batch among a lot's batches, of one product when several share the lot number.
+    static func issued(among batches: [StampBatch], lot: String, productCode: String?) throws -> StampBatch {
+        var batches = batches
+        if let productCode { batches = batches.filter { $0.productCode == productCode } }
+        guard let first = batches.first else { throw IssueError.noBatch(lot: lot) }
+        guard batches.count == 1 else { throw IssueError.ambiguousLot(lot: lot, products: batches.map(\.productCode)) }
+        guard first.status == .issued else { throw IssueError.notComplete(lot: lot) }
+        return first
+    }
+}
+
+extension IssuanceStore {
+    /// The issued batch of a lot (as people write it: `Lô 1` finds `Lo-1`), of one product when
+    /// several share the lot number.
+    public func issuedBatch(lot lotLabel: String, productCode: String?) async throws -> StampBatch {
+        let lot = StampBatch.lotCode(lotLabel)
+        return try StampBatch.issued(among: try await batches(lot: lot), lot: lot, productCode: productCode)
+    }
+}
