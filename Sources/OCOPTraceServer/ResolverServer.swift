@@ -72,9 +72,12 @@ public struct ResolverServer: Sendable {
         let limits = configuration.limits
         let connections = connections
         let metrics = metrics
+        let shared = SharedHeadersMiddleware<ResolverRequestContext>()
         return Application(
             responder: CallbackResponder { (request: Request, context: ResolverRequestContext) in
-                await self.respondAndLog(to: request, context: context)
+                try await shared.handle(request, context: context) { request, context in
+                    await self.respondAndLog(to: request, context: context)
+                }
             },
             server: HTTPServerBuilder { responder in
                 GuardedHTTP1Channel(responder: responder, limits: limits, connections: connections, metrics: metrics)
@@ -107,7 +110,6 @@ public struct ResolverServer: Sendable {
             response = Self.plain(.serviceUnavailable, "503 Service Unavailable: the registry cannot be read right now; try again in a moment\n")
             response.headers[.retryAfter] = Self.retryAfter
         }
-        Self.addCORS(&response)
         if request.method == .head { response.body = ResponseBody() }
         let elapsed = ContinuousClock.now - started
         metrics.request(route: Self.routeName(request.head.path), status: response.status.code, duration: elapsed)
@@ -192,8 +194,7 @@ public struct ResolverServer: Sendable {
         if wantsLinkset {
             var response = Self.bytes(.ok, linkset.json(), contentType: "application/linkset+json")
             response.headers[.link] = "<\(Self.linksetContext)>; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\""
-            response.headers[.vary] = "Accept, Accept-Language"
-            response.headers[.cacheControl] = "no-store"
+            response.setNegotiated()
             return response
         }
         let target: String
@@ -207,8 +208,7 @@ public struct ResolverServer: Sendable {
         var response = Response(status: .temporaryRedirect)
         response.headers[.location] = target + (rawQuery.map { "?" + $0 } ?? "")
         response.headers[.link] = "<\(linkset.requestAnchor)?linkType=linkset>; rel=\"linkset\"; type=\"application/linkset+json\""
-        response.headers[.vary] = "Accept, Accept-Language"
-        response.headers[.cacheControl] = "no-store"
+        response.setNegotiated()
         response.headers[.contentLength] = "0"
         return response
     }
@@ -243,10 +243,8 @@ public struct ResolverServer: Sendable {
             let html = ProductInformationPage(product: product, language: language,
                                               pathAndQuery: pagePath + (rawQuery.map { "?" + $0 } ?? "")).render()
             var response = Self.bytes(.ok, html, contentType: "text/html; charset=utf-8")
-            response.headers[.contentLanguage] = language.rawValue
-            response.headers[.contentSecurityPolicy] = VerificationPage.contentSecurityPolicy
-            response.headers[.cacheControl] = "no-store"
-            response.headers[.vary] = "Accept, Accept-Language"
+            response.setPage(language: language)
+            response.setNegotiated()
             return response
         }
         // One GET by a person is one scan; HEAD, previews and crawlers are not.
@@ -262,11 +260,9 @@ public struct ResolverServer: Sendable {
             let html = VerificationPage(page: page, language: language, pathAndQuery: pagePath + (rawQuery.map { "?" + $0 } ?? ""),
                                         baseURL: configuration.baseURL).render()
             response = Self.bytes(.ok, html, contentType: "text/html; charset=utf-8")
-            response.headers[.contentLanguage] = language.rawValue
-            response.headers[.contentSecurityPolicy] = VerificationPage.contentSecurityPolicy
+            response.setPage(language: language)
         }
-        response.headers[.cacheControl] = "no-store"
-        response.headers[.vary] = "Accept, Accept-Language"
+        response.setNegotiated()
         response.headers[.referrerPolicy] = "no-referrer"
         return response
     }
@@ -278,8 +274,7 @@ public struct ResolverServer: Sendable {
         let language = Language.negotiate(query: nil, acceptLanguage: request.headers[.acceptLanguage])
         let certificate = CertificationPage(entry: entry, ocop: ocop, language: language).render()
         var response = Self.bytes(.ok, certificate, contentType: "text/html; charset=utf-8")
-        response.headers[.contentSecurityPolicy] = VerificationPage.contentSecurityPolicy
-        response.headers[.cacheControl] = "no-store"
+        response.setPage(language: nil)
         return response
     }
 
@@ -297,17 +292,9 @@ public struct ResolverServer: Sendable {
 
     // MARK: Responses
 
-    static func addCORS(_ response: inout Response) {
-        response.headers[.accessControlAllowOrigin] = "*"
-        response.headers[.accessControlAllowMethods] = allowedMethods
-        response.headers[.accessControlAllowHeaders] = "Accept, Accept-Language"
-        response.headers[.accessControlExposeHeaders] = "Link, Location, Content-Type"
-        response.headers[.xContentTypeOptions] = "nosniff"
-    }
-
     static func plain(_ status: HTTPResponse.Status, _ text: String) -> Response {
         var response = bytes(status, text, contentType: "text/plain; charset=utf-8")
-        response.headers[.cacheControl] = "no-store"
+        response.setNoStore()
         return response
     }
 
