@@ -36,8 +36,9 @@ public struct ResolverServer: Sendable {
     /// What a 503 asks a client to wait before trying again, in seconds.
     static let retryAfter = "5"
 
-    /// Serves from `store`, which stays open for the server's life: the caller closes it after the
-    /// application has stopped.
+    /// Serves from `store`, prepared and running for the server's life: in `serve`,
+    /// ``RegistryService`` runs it in the same group and stops it after the application (see
+    /// ``ResolverService``).
     public init(store: any RegistryStore, configuration: ServerConfiguration, logger: Logger) async throws {
         var configuration = configuration
         configuration.baseURL = try StampURL.normalisedResolver(configuration.baseURL)
