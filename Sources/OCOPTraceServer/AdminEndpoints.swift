@@ -29,7 +29,7 @@ struct AdminEndpoints: Sendable {
             let text = server.metrics.exposition(scans: server.scanLog.statistics)
             var response = Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(bytes: text)))
             response.headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
-            response.headers[.cacheControl] = "no-store"
+            response.setNoStore()
             return response
         case "/healthz":
             return ResolverServer.plain(.ok, "ok\n")

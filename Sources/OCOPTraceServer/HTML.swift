@@ -16,6 +16,26 @@ struct HTML {
         text += HTML.escape(value)
     }
 
+    /// One `<dt>`/`<dd>` pair of a description list; nothing when `value` is nil or empty.
+    mutating func row(_ label: String, _ value: String?, _ cssClass: String? = nil) {
+        guard let value, !value.isEmpty else { return }
+        raw("<dt>")
+        escaped(label)
+        raw(cssClass.map { "</dt><dd class=\"\($0)\">" } ?? "</dt><dd>")
+        escaped(value)
+        raw("</dd>")
+    }
+
+    /// A product's first web image, if it has one, named by the product.
+    mutating func productImage(_ images: [String], name: String) {
+        guard let image = images.first(where: { $0.hasPrefix("https://") || $0.hasPrefix("http://") }) else { return }
+        raw("<img src=\"")
+        escaped(image)
+        raw("\" alt=\"")
+        escaped(name)
+        raw("\" loading=\"lazy\" referrerpolicy=\"no-referrer\">")
+    }
+
     static func escape(_ value: String) -> String {
         guard value.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return value }
         var out = ""

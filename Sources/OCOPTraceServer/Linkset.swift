@@ -86,15 +86,12 @@ struct CertificationPage {
         html.escaped(entry.productName)
         html.raw("</title><style>\(VerificationPage.style)</style></head><body><main><section class=\"card\"><h2>")
         html.escaped(entry.productName)
-        html.raw("</h2><dl><dt>OCOP</dt><dd><span class=\"stars\">\(String(repeating: "★", count: ocop.stars))</span> \(ocop.stars) \(vi ? "sao" : "stars")</dd>")
-        for (label, value) in [(vi ? "Chủ thể" : "Producer", entry.producer + ", " + entry.province),
-                               (vi ? "Quyết định số" : "Decision", ocop.decision ?? ""),
-                               (vi ? "Ngày công nhận" : "Recognised on", (vi ? ocop.recognizedOn?.vietnamese : ocop.recognizedOn?.iso) ?? ""),
-                               (vi ? "Hiệu lực đến" : "Valid until", (vi ? ocop.expiresOn?.vietnamese : ocop.expiresOn?.iso) ?? ""),
-                               (vi ? "Hôm nay" : "Today", valid ? (vi ? "còn hiệu lực" : "valid") : (vi ? "hết hiệu lực" : "not valid"))]
-        where !value.isEmpty {
-            html.raw("<dt>"); html.escaped(label); html.raw("</dt><dd>"); html.escaped(value); html.raw("</dd>")
-        }
+        html.raw("</h2><dl><dt>OCOP</dt><dd><span class=\"stars\">\(String(repeating: "★", count: ocop.stars))</span> \(ocop.stars) \(PageText.stars(language))</dd>")
+        html.row(PageText.certificateProducer(language), entry.producer + ", " + entry.province)
+        html.row(PageText.certificateDecision(language), ocop.decision)
+        html.row(PageText.recognisedOn(language), vi ? ocop.recognizedOn?.vietnamese : ocop.recognizedOn?.iso)
+        html.row(PageText.validUntil(language), vi ? ocop.expiresOn?.vietnamese : ocop.expiresOn?.iso)
+        html.row(PageText.today(language), valid ? PageText.valid(language) : PageText.notValid(language))
         html.raw("</dl></section></main></body></html>")
         return html.text
     }

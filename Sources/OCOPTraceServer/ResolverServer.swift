@@ -36,8 +36,9 @@ public struct ResolverServer: Sendable {
     /// What a 503 asks a client to wait before trying again, in seconds.
     static let retryAfter = "5"
 
-    /// Serves from `store`, which stays open for the server's life: the caller closes it after the
-    /// application has stopped.
+    /// Serves from `store`, prepared and running for the server's life: in `serve`,
+    /// ``RegistryService`` runs it in the same group and stops it after the application (see
+    /// ``ResolverService``).
     public init(store: any RegistryStore, configuration: ServerConfiguration, logger: Logger) async throws {
         var configuration = configuration
         configuration.baseURL = try StampURL.normalisedResolver(configuration.baseURL)
@@ -72,9 +73,12 @@ public struct ResolverServer: Sendable {
         let limits = configuration.limits
         let connections = connections
         let metrics = metrics
+        let shared = SharedHeadersMiddleware<ResolverRequestContext>()
         return Application(
             responder: CallbackResponder { (request: Request, context: ResolverRequestContext) in
-                await self.respondAndLog(to: request, context: context)
+                try await shared.handle(request, context: context) { request, context in
+                    await self.respondAndLog(to: request, context: context)
+                }
             },
             server: HTTPServerBuilder { responder in
                 GuardedHTTP1Channel(responder: responder, limits: limits, connections: connections, metrics: metrics)
@@ -107,7 +111,6 @@ public struct ResolverServer: Sendable {
             response = Self.plain(.serviceUnavailable, "503 Service Unavailable: the registry cannot be read right now; try again in a moment\n")
             response.headers[.retryAfter] = Self.retryAfter
         }
-        Self.addCORS(&response)
         if request.method == .head { response.body = ResponseBody() }
         let elapsed = ContinuousClock.now - started
         metrics.request(route: Self.routeName(request.head.path), status: response.status.code, duration: elapsed)
@@ -192,8 +195,7 @@ public struct ResolverServer: Sendable {
         if wantsLinkset {
             var response = Self.bytes(.ok, linkset.json(), contentType: "application/linkset+json")
             response.headers[.link] = "<\(Self.linksetContext)>; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\""
-            response.headers[.vary] = "Accept, Accept-Language"
-            response.headers[.cacheControl] = "no-store"
+            response.setNegotiated()
             return response
         }
         let target: String
@@ -207,8 +209,7 @@ public struct ResolverServer: Sendable {
         var response = Response(status: .temporaryRedirect)
         response.headers[.location] = target + (rawQuery.map { "?" + $0 } ?? "")
         response.headers[.link] = "<\(linkset.requestAnchor)?linkType=linkset>; rel=\"linkset\"; type=\"application/linkset+json\""
-        response.headers[.vary] = "Accept, Accept-Language"
-        response.headers[.cacheControl] = "no-store"
+        response.setNegotiated()
         response.headers[.contentLength] = "0"
         return response
     }
@@ -243,10 +244,8 @@ public struct ResolverServer: Sendable {
             let html = ProductInformationPage(product: product, language: language,
                                               pathAndQuery: pagePath + (rawQuery.map { "?" + $0 } ?? "")).render()
             var response = Self.bytes(.ok, html, contentType: "text/html; charset=utf-8")
-            response.headers[.contentLanguage] = language.rawValue
-            response.headers[.contentSecurityPolicy] = VerificationPage.contentSecurityPolicy
-            response.headers[.cacheControl] = "no-store"
-            response.headers[.vary] = "Accept, Accept-Language"
+            response.setPage(language: language)
+            response.setNegotiated()
             return response
         }
         // One GET by a person is one scan; HEAD, previews and crawlers are not.
@@ -262,11 +261,9 @@ public struct ResolverServer: Sendable {
             let html = VerificationPage(page: page, language: language, pathAndQuery: pagePath + (rawQuery.map { "?" + $0 } ?? ""),
                                         baseURL: configuration.baseURL).render()
             response = Self.bytes(.ok, html, contentType: "text/html; charset=utf-8")
-            response.headers[.contentLanguage] = language.rawValue
-            response.headers[.contentSecurityPolicy] = VerificationPage.contentSecurityPolicy
+            response.setPage(language: language)
         }
-        response.headers[.cacheControl] = "no-store"
-        response.headers[.vary] = "Accept, Accept-Language"
+        response.setNegotiated()
         response.headers[.referrerPolicy] = "no-referrer"
         return response
     }
@@ -278,8 +275,7 @@ public struct ResolverServer: Sendable {
         let language = Language.negotiate(query: nil, acceptLanguage: request.headers[.acceptLanguage])
         let certificate = CertificationPage(entry: entry, ocop: ocop, language: language).render()
         var response = Self.bytes(.ok, certificate, contentType: "text/html; charset=utf-8")
-        response.headers[.contentSecurityPolicy] = VerificationPage.contentSecurityPolicy
-        response.headers[.cacheControl] = "no-store"
+        response.setPage(language: nil)
         return response
     }
 
@@ -297,17 +293,9 @@ public struct ResolverServer: Sendable {
 
     // MARK: Responses
 
-    static func addCORS(_ response: inout Response) {
-        response.headers[.accessControlAllowOrigin] = "*"
-        response.headers[.accessControlAllowMethods] = allowedMethods
-        response.headers[.accessControlAllowHeaders] = "Accept, Accept-Language"
-        response.headers[.accessControlExposeHeaders] = "Link, Location, Content-Type"
-        response.headers[.xContentTypeOptions] = "nosniff"
-    }
-
     static func plain(_ status: HTTPResponse.Status, _ text: String) -> Response {
         var response = bytes(status, text, contentType: "text/plain; charset=utf-8")
-        response.headers[.cacheControl] = "no-store"
+        response.setNoStore()
         return response
     }
 

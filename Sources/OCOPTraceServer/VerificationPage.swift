@@ -35,7 +35,7 @@ struct VerificationPage {
     static let contentSecurityPolicy =
         "default-src 'none'; style-src '\(styleHash)'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 
-    private func t(_ vietnamese: String, _ english: String) -> String { language == .vi ? vietnamese : english }
+    private func text(_ words: Bilingual) -> String { words(language) }
 
     private func date(_ iso: String?) -> String? {
         guard let iso else { return nil }
@@ -44,38 +44,53 @@ struct VerificationPage {
     }
 
     private func time(_ stored: String) -> String {
-        language == .vi ? Timestamp.vietnamese(stored) : Timestamp.vietnamese(stored) + " (UTC+7)"
+        Timestamp.vietnamese(stored) + text(PageText.vietnamTimeZone)
     }
 
+    /// The page, section by section: the head, the verdict, its warnings, the stamp's card, the footer.
     func render() -> String {
-        let result = page.result
         var html = HTML()
-        let title = result.status.title(language)
+        head(&html)
+        verdict(&html)
+        warnings(&html)
+        card(&html)
+        footer(&html)
+        return html.text
+    }
+
+    private func head(_ html: inout HTML) {
         html.raw("<!doctype html><html lang=\"\(language.rawValue)\"><head><meta charset=\"utf-8\">")
         html.raw("<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><meta name=\"robots\" content=\"noindex\">")
         html.raw("<title>")
-        html.escaped(title + (page.product.map { " · " + $0.name } ?? "") + " · OCOP")
+        html.escaped(page.result.status.title(language) + (page.product.map { " · " + $0.name } ?? "") + " · OCOP")
         html.raw("</title><style>\(VerificationPage.style)</style>")
         if let product = page.product { html.raw("<script type=\"application/ld+json\">" + jsonLD(product) + "</script>") }
         html.raw("</head><body><main>")
+    }
 
+    /// The verdict, large, with its colour and icon.
+    private func verdict(_ html: inout HTML) {
+        let result = page.result
         let (tone, icon) = switch result.status {
         case .genuine: ("genuine", "✔")
         case .revoked, .pending: ("warn", "!")
         case .unknown, .forged, .malformed: ("bad", "✘")
         }
         html.raw("<section class=\"verdict \(tone)\" id=\"verdict\" data-status=\"\(result.status.rawValue)\"><div class=\"icon\" aria-hidden=\"true\">\(icon)</div><div><h1>")
-        html.escaped(title)
+        html.escaped(result.status.title(language))
         html.raw("</h1><p>")
         html.escaped(result.explanation.text(language))
         html.raw("</p></div></section>")
+    }
 
+    /// A suspected copy, then the verdict's other notes.
+    private func warnings(_ html: inout HTML) {
+        let result = page.result
         if result.suspectedClone, let scans = result.scans {
             html.raw("<div class=\"alert\" role=\"alert\"><strong>⚠ ")
-            html.escaped(t("Cảnh báo: nghi tem bị sao chép", "Warning: this stamp may be a copy"))
+            html.escaped(text(PageText.copyWarning))
             html.raw("</strong>")
-            html.escaped(t("Tem này đã được quét \(scans.count) lần\(scans.firstAt.map { ", lần đầu ngày " + time($0) } ?? ""). Mỗi tem thật chỉ gắn trên một sản phẩm: nếu mã đã bị chụp lại và in sang hàng khác, sản phẩm trong tay bạn có thể là hàng giả. Hãy kiểm tra bao bì, hỏi người bán, và báo cho cơ quan quản lý thị trường nếu nghi ngờ.",
-                           "This stamp has been scanned \(scans.count) times\(scans.firstAt.map { ", first on " + time($0) } ?? ""). A genuine stamp sits on one product only: if its code was photographed and printed onto other goods, the product in your hands may be fake. Check the packaging, ask the seller, and tell the market inspectors if in doubt."))
+            html.escaped(text(PageText.copyExplanation(scans: scans.count, firstAt: scans.firstAt.map(time))))
             html.raw("</div>")
         }
         for note in result.notes where note.code != "suspected-copy" {
@@ -83,91 +98,94 @@ struct VerificationPage {
             html.escaped(note.text(language))
             html.raw("</strong></div>")
         }
+    }
 
+    /// The product (or the stamp alone) and what the rules ask a trace page to show.
+    private func card(_ html: inout HTML) {
         html.raw("<section class=\"card\">")
         if let product = page.product {
-            if let image = product.images.first(where: { $0.hasPrefix("https://") || $0.hasPrefix("http://") }) {
-                html.raw("<img src=\"")
-                html.escaped(image)
-                html.raw("\" alt=\"")
-                html.escaped(product.name)
-                html.raw("\" loading=\"lazy\" referrerpolicy=\"no-referrer\">")
-            }
+            html.productImage(product.images, name: product.name)
             html.raw("<h2>")
             html.escaped(product.name)
             html.raw("</h2>")
         } else {
             html.raw("<h2>")
-            html.escaped(t("Thông tin tem", "The stamp"))
+            html.escaped(text(PageText.theStamp))
             html.raw("</h2>")
         }
         html.raw("<dl>")
-        func row(_ label: String, _ value: String?, _ cssClass: String? = nil) {
-            guard let value, !value.isEmpty else { return }
-            html.raw("<dt>")
-            html.escaped(label)
-            html.raw(cssClass.map { "</dt><dd class=\"\($0)\">" } ?? "</dt><dd>")
-            html.escaped(value)
-            html.raw("</dd>")
-        }
-        if let product = page.product {
-            let producerType = product.producerType.flatMap(ProducerType.init(rawValue:))
-            row(t("Chủ thể sản xuất", "Producer"), [producerType.map { t($0.vietnameseName, $0.rawValue.replacingOccurrences(of: "_", with: " ")) }, product.producer]
-                .compactMap { $0 }.joined(separator: ": "))
-            row(t("Địa chỉ", "Address"), [product.commune, product.district, product.province].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", "))
-            row(t("Xuất xứ", "Origin"), product.province + ", " + t("Việt Nam", "Viet Nam"))
-            row(t("Mã số thuế", "Tax ID"), product.taxID)
-            if let ocop = result.ocop {
-                html.raw("<dt>OCOP</dt><dd><span class=\"stars\" aria-label=\"\(ocop.stars) \(t("sao", "stars"))\">")
-                html.raw(String(repeating: "★", count: ocop.stars))
-                html.raw("</span> \(ocop.stars) \(t("sao", "stars")) · ")
-                html.raw(ocop.valid ? "<span class=\"ok\">" : "<span class=\"no\">")
-                html.escaped(ocop.valid ? t("còn hiệu lực", "valid") + (date(ocop.validUntil).map { t(" đến ", " until ") + $0 } ?? "")
-                                        : t("hết hiệu lực hôm nay", "not valid today") + (date(ocop.validUntil).map { t(" (hết hạn ", " (ended ") + $0 + ")" } ?? ""))
-                html.raw("</span>")
-                if let decision = product.ocopDecision {
-                    html.raw("<br>")
-                    html.escaped(t("Quyết định số ", "Decision ") + decision + (date(ocop.recognizedOn).map { t(" ngày ", " of ") + $0 } ?? ""))
-                }
-                html.raw("</dd>")
-            }
-            row(t("Quy cách", "Package"), product.unit)
-            row("GTIN", product.gtin)
-        }
-        row(t("Lô", "Lot"), page.product == nil ? nil : result.lot)
-        row(t("NSX", "Produced"), page.product == nil ? nil : date(result.producedOn))
-        if page.product != nil, let expires = date(result.expiresOn) {
-            row(t("HSD", "Expires"), expires + (result.productExpired ? t(" (đã hết hạn)", " (expired)") : ""), result.productExpired ? "no" : nil)
-        }
-        row(t("Mã tem", "Stamp ID"), result.stampID)
-        // A scan kept for a retry: the count is unavailable, and the note above says so.
-        if let scans = result.scans, scans.count > 0, page.durability != .deferred {
-            row(t("Lượt quét", "Scans"), t("Quét lần thứ \(scans.count)", "Scan number \(scans.count)")
-                + (scans.firstAt.map { t(", lần đầu ngày ", ", first on ") + time($0) } ?? ""))
-        }
-        if result.signature != "none" {
-            let (text, css): (String, String?) = switch result.signature {
-            case "valid": (t("hợp lệ", "valid"), "ok")
-            case "invalid": (t("không hợp lệ", "does not verify"), "no")
-            default: (t("chưa kiểm tra được (không có khóa công khai)", "not checked (no public key for it)"), nil)
-            }
-            row(t("Chữ ký số", "Signature"), text, css)
-        }
+        if let product = page.product { productRows(product, &html) }
+        stampRows(&html)
         html.raw("</dl>")
-        if page.product == nil, result.status != .genuine {
+        if page.product == nil, page.result.status != .genuine {
             html.raw("<p>")
-            html.escaped(t("Đừng dựa vào thông tin in trên bao bì. Nếu bạn đã mua sản phẩm này, hãy giữ lại hóa đơn và báo cho cơ quan quản lý thị trường.",
-                           "Do not rely on what the packaging says. If you bought this product, keep the receipt and tell the market inspectors."))
+            html.escaped(text(PageText.doNotRely))
             html.raw("</p>")
         }
-        html.raw("</section><footer>")
+        html.raw("</section>")
+    }
+
+    private func productRows(_ product: StoredProduct, _ html: inout HTML) {
+        let producerType = product.producerType.flatMap(ProducerType.init(rawValue:))
+        html.row(text(PageText.producer), [producerType.map { text(PageText.producerType($0)) }, product.producer]
+            .compactMap { $0 }.joined(separator: ": "))
+        html.row(text(PageText.address), [product.commune, product.district, product.province].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", "))
+        html.row(text(PageText.origin), product.province + ", " + text(PageText.vietNam))
+        html.row(text(PageText.taxID), product.taxID)
+        if let ocop = page.result.ocop { ocopRow(ocop, decision: product.ocopDecision, &html) }
+        html.row(text(PageText.package), product.unit)
+        html.row("GTIN", product.gtin)
+    }
+
+    /// The stars, whether the recognition is valid today, and its decision.
+    private func ocopRow(_ ocop: VerificationResult.OCOP, decision: String?, _ html: inout HTML) {
+        html.raw("<dt>OCOP</dt><dd><span class=\"stars\" aria-label=\"\(ocop.stars) \(text(PageText.stars))\">")
+        html.raw(String(repeating: "★", count: ocop.stars))
+        html.raw("</span> \(ocop.stars) \(text(PageText.stars)) · ")
+        html.raw(ocop.valid ? "<span class=\"ok\">" : "<span class=\"no\">")
+        html.escaped(ocop.valid ? text(PageText.valid) + (date(ocop.validUntil).map { text(PageText.until) + $0 } ?? "")
+                                : text(PageText.notValidToday) + (date(ocop.validUntil).map { text(PageText.ended) + $0 + ")" } ?? ""))
+        html.raw("</span>")
+        if let decision {
+            html.raw("<br>")
+            html.escaped(text(PageText.decision) + decision + (date(ocop.recognizedOn).map { text(PageText.dated) + $0 } ?? ""))
+        }
+        html.raw("</dd>")
+    }
+
+    /// The lot and dates (only beside a product), the stamp, its scans and its signature.
+    private func stampRows(_ html: inout HTML) {
+        let result = page.result
+        html.row(text(PageText.lot), page.product == nil ? nil : result.lot)
+        html.row(text(PageText.produced), page.product == nil ? nil : date(result.producedOn))
+        if page.product != nil, let expires = date(result.expiresOn) {
+            html.row(text(PageText.expires), expires + (result.productExpired ? text(PageText.expired) : ""), result.productExpired ? "no" : nil)
+        }
+        html.row(text(PageText.stampID), result.stampID)
+        // A scan kept for a retry: the count is unavailable, and the note above says so.
+        if let scans = result.scans, scans.count > 0, page.durability != .deferred {
+            html.row(text(PageText.scans), text(PageText.scanNumber(scans.count))
+                + (scans.firstAt.map { text(PageText.firstOn) + time($0) } ?? ""))
+        }
+        if result.signature != "none" {
+            let (words, css): (Bilingual, String?) = switch result.signature {
+            case "valid": (PageText.signatureValid, "ok")
+            case "invalid": (PageText.signatureInvalid, "no")
+            default: (PageText.signatureUnchecked, nil)
+            }
+            html.row(text(PageText.signature), text(words), css)
+        }
+    }
+
+    /// The page in the other language, and when and against what the stamp was checked.
+    private func footer(_ html: inout HTML) {
+        let result = page.result
         let other: Language = language == .vi ? .en : .vi
-        html.raw("<a href=\"")
+        html.raw("<footer><a href=\"")
         html.escaped(VerificationPage.withLanguage(pathAndQuery, other))
-        html.raw("\" hreflang=\"\(other.rawValue)\" lang=\"\(other.rawValue)\">\(other == .vi ? "Tiếng Việt" : "English")</a> · ")
-        html.escaped(t("Kiểm tra ngày ", "Checked on ") + (date(result.checkedOn) ?? result.checkedOn) + t(" qua sổ đăng ký tem OCOP", " against the OCOP stamp registry"))
+        html.raw("\" hreflang=\"\(other.rawValue)\" lang=\"\(other.rawValue)\">\(PageText.languageName(other))</a> · ")
+        html.escaped(text(PageText.checked(on: date(result.checkedOn) ?? result.checkedOn)))
         html.raw("</footer></main></body></html>")
-        return html.text
     }
 
     /// The same path and query with `lang` set.
@@ -238,35 +256,31 @@ struct ProductInformationPage {
     let pathAndQuery: String
 
     func render() -> String {
-        let vi = language == .vi
+        let other: Language = language == .vi ? .en : .vi
         var html = HTML()
         html.raw("<!doctype html><html lang=\"\(language.rawValue)\"><head><meta charset=\"utf-8\">")
         html.raw("<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>")
         html.escaped(product.name)
         html.raw("</title><style>\(VerificationPage.style)</style></head><body><main>")
         html.raw("<section class=\"verdict info\" id=\"verdict\" data-status=\"product\"><div class=\"icon\" aria-hidden=\"true\">i</div><div><h1>")
-        html.escaped(vi ? "Thông tin sản phẩm" : "Product information")
+        html.escaped(PageText.productInformation(language))
         html.raw("</h1><p>")
-        html.escaped(vi ? "Mã này chỉ định danh sản phẩm, không phải một tem: để xác thực hàng thật, hãy quét tem truy xuất nguồn gốc trên bao bì."
-                        : "This code names the product, not one stamp: to check that an item is genuine, scan the traceability stamp on its package.")
+        html.escaped(PageText.productNote(language))
         html.raw("</p></div></section><section class=\"card\">")
-        if let image = product.images.first(where: { $0.hasPrefix("https://") || $0.hasPrefix("http://") }) {
-            html.raw("<img src=\""); html.escaped(image); html.raw("\" alt=\""); html.escaped(product.name)
-            html.raw("\" loading=\"lazy\" referrerpolicy=\"no-referrer\">")
-        }
+        html.productImage(product.images, name: product.name)
         html.raw("<h2>"); html.escaped(product.name); html.raw("</h2><dl>")
-        let ocop = product.ocop
-        for (label, value) in [(vi ? "Chủ thể sản xuất" : "Producer", product.producer),
-                               (vi ? "Địa chỉ" : "Address", [product.commune, product.district, product.province].compactMap { $0 }.joined(separator: ", ")),
-                               (vi ? "Xuất xứ" : "Origin", product.province + (vi ? ", Việt Nam" : ", Viet Nam")),
-                               ("OCOP", ocop.map { "\(String(repeating: "★", count: $0.stars)) \($0.stars) \(vi ? "sao" : "stars") · " + ($0.isValid(on: .todayInVietnam()) ? (vi ? "còn hiệu lực" : "valid") : (vi ? "hết hiệu lực" : "not valid today")) } ?? ""),
-                               (vi ? "Quy cách" : "Package", product.unit ?? ""), ("GTIN", product.gtin ?? "")]
-        where !value.isEmpty {
-            html.raw("<dt>"); html.escaped(label); html.raw("</dt><dd>"); html.escaped(value); html.raw("</dd>")
-        }
+        html.row(PageText.producer(language), product.producer)
+        html.row(PageText.address(language), [product.commune, product.district, product.province].compactMap { $0 }.joined(separator: ", "))
+        html.row(PageText.origin(language), product.province + ", " + PageText.vietNam(language))
+        html.row("OCOP", product.ocop.map { ocop in
+            "\(String(repeating: "★", count: ocop.stars)) \(ocop.stars) \(PageText.stars(language)) · "
+                + (ocop.isValid(on: .todayInVietnam()) ? PageText.valid(language) : PageText.productNotValid(language))
+        })
+        html.row(PageText.package(language), product.unit)
+        html.row("GTIN", product.gtin)
         html.raw("</dl></section><footer><a href=\"")
-        html.escaped(VerificationPage.withLanguage(pathAndQuery, vi ? .en : .vi))
-        html.raw("\">\(vi ? "English" : "Tiếng Việt")</a></footer></main></body></html>")
+        html.escaped(VerificationPage.withLanguage(pathAndQuery, other))
+        html.raw("\">\(PageText.languageName(other))</a></footer></main></body></html>")
         return html.text
     }
 }

@@ -12,7 +12,19 @@ public protocol RegistryStore: JobStore, CatalogStore, IssuanceStore, Verificati
     /// Where the registry is.
     var location: RegistryLocation { get }
 
-    /// Lets go of the registry's connections. A store is not used after this.
+    /// Keeps the registry's connections (PostgreSQL's pool) for as long as it runs, and lets go of
+    /// them when its task is cancelled: the one place a store's connections live and end.
+    /// ``RegistryStores/with(_:access:waitLimit:_:)`` runs it beside a batch command's work; `serve`
+    /// runs it as a service of its group, which stops it last. Called once per store.
+    func run() async
+
+    /// Brings the schema up to date (`.readWrite`) or checks there is one (`.readOnly`), once
+    /// ``run()`` runs; both refuse a schema that a newer ocoptrace has migrated further. An SQLite
+    /// store did this when it was opened.
+    func prepare() async throws
+
+    /// Lets go of a store that ``RegistryStores/open(_:access:waitLimit:)`` opened. A store is not
+    /// used after this.
     func close() async
 
     /// Writes a consistent copy of the registry to `file` while other processes read and write it:
@@ -33,31 +45,43 @@ public enum RegistryAccess: Sendable {
 }
 
 public enum RegistryStores {
-    /// Opens the registry at `location`. A registry whose schema a newer ocoptrace has migrated
-    /// further is refused, for reading as for writing: this binary does not know what it would read
-    /// or write there.
+    /// Reaches the registry at `location` and makes its store, whose connections are not running
+    /// yet: run ``RegistryStore/run()`` (in a task group, or as a service), then
+    /// ``RegistryStore/prepare()``. A server that is down or a database that is not there is told
+    /// at once.
     ///
     /// - Parameter waitLimit: the longest any one operation may wait for a database server that
     ///   is away (PostgreSQL); past it the operation throws ``RegistryError/unavailable(operation:seconds:)``.
     ///   For servers, which must answer something soon; batch commands wait as long as it takes.
-    public static func open(_ location: RegistryLocation, access: RegistryAccess, waitLimit: Duration? = nil) async throws -> any RegistryStore {
+    public static func connect(_ location: RegistryLocation, access: RegistryAccess, waitLimit: Duration? = nil) async throws -> any RegistryStore {
         switch location {
         case .sqlite(let path): try SQLiteStore(path: path, access: access)
         case .postgres(let url): try await PostgresStore(url: url, access: access, waitLimit: waitLimit)
         }
     }
 
-    /// Opens the registry, runs `body` and closes it, whether `body` throws or not.
+    /// Opens the registry at `location`, runs `body` and lets go of it, whether `body` throws or
+    /// not: the store's connections run beside `body` and end with it. A registry whose schema a
+    /// newer ocoptrace has migrated further is refused, for reading as for writing: this binary
+    /// does not know what it would read or write there.
     public static func with<T>(_ location: RegistryLocation, access: RegistryAccess, waitLimit: Duration? = nil,
                                _ body: (any RegistryStore) async throws -> T) async throws -> T {
-        let store = try await open(location, access: access, waitLimit: waitLimit)
-        do {
-            let result = try await body(store)
-            await store.close()
-            return result
-        } catch {
-            await store.close()
-            throw error
+        let store = try await connect(location, access: access, waitLimit: waitLimit)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await store.run() }
+            defer { group.cancelAll() }
+            try await store.prepare()
+            return try await body(store)
+        }
+    }
+
+    /// Opens the registry at `location` for a caller that holds it across calls (tests), until
+    /// ``RegistryStore/close()``; commands use ``with(_:access:waitLimit:_:)``, `serve` its service
+    /// group.
+    public static func open(_ location: RegistryLocation, access: RegistryAccess, waitLimit: Duration? = nil) async throws -> any RegistryStore {
+        switch location {
+        case .sqlite(let path): try SQLiteStore(path: path, access: access)
+        case .postgres(let url): try await PostgresStore.open(url: url, access: access, waitLimit: waitLimit)
         }
     }
 }

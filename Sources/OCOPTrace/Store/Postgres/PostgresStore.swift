@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// A registry in a PostgreSQL database, for several machines sharing one registry: workstations
 /// issuing into it, several `serve` instances answering from it.
@@ -12,14 +13,17 @@ public final class PostgresStore: RegistryStore {
     public let url: PostgresURL
     let client: PostgresClient
     let logger: Logger
-    private let running: Task<Void, Never>
+    private let access: RegistryAccess
+    /// The client's task when ``open(url:access:waitLimit:)`` started it; nil when ``run()`` runs
+    /// in the caller's task group or service group.
+    private let held = Mutex<Task<Void, Never>?>(nil)
     /// The longest one operation may wait (see ``RegistryStores/open(_:access:waitLimit:)``).
     let waitLimit: Duration?
 
     public var location: RegistryLocation { .postgres(url) }
 
-    /// Connects; for `.readWrite` brings the schema up to date, for `.readOnly` checks there is one.
-    /// Both refuse a schema that a newer ocoptrace has migrated further.
+    /// Checks the server answers and makes the client; its connections are made once ``run()``
+    /// runs, and ``prepare()`` then migrates or checks the schema.
     public init(url: PostgresURL, access: RegistryAccess, maximumConnections: Int = 8, waitLimit: Duration? = nil) async throws {
         // One plain connection first: a server that is down or a database that is not there is
         // told at once, in the server's words; the pool would retry for a minute and then say only
@@ -28,6 +32,7 @@ public final class PostgresStore: RegistryStore {
             throw RegistryError.cannotOpen(location: url.description, reason: problem)
         }
         self.url = url
+        self.access = access
         self.waitLimit = waitLimit
         var logger = Logger(label: "ocoptrace.registry.postgres")
         logger.logLevel = .critical
@@ -45,19 +50,39 @@ public final class PostgresStore: RegistryStore {
             configuration.options.additionalStartupParameters = [("default_transaction_read_only", "on")]
         }
         if waitLimit == nil { configuration.options.connectTimeout = .seconds(10) }
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        self.client = client
-        running = Task { await client.run() }
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+    }
+
+    /// Runs the connection pool until the task is cancelled (PostgresClient's own `run()`).
+    public func run() async {
+        await client.run()
+    }
+
+    public func prepare() async throws {
         do {
             switch access {
             case .readWrite: try await migrate()
             case .readOnly: try await checkSchema()
             }
+        } catch let error as RegistryError {
+            throw error
         } catch {
-            await close()
-            if let error = error as? RegistryError { throw error }
             throw RegistryError.cannotOpen(location: url.description, reason: PostgresStore.describe(error))
         }
+    }
+
+    /// A prepared store whose client runs in a task of its own until ``close()``: for callers that
+    /// hold a store across calls (see ``RegistryStores/open(_:access:waitLimit:)``).
+    static func open(url: PostgresURL, access: RegistryAccess, waitLimit: Duration?) async throws -> PostgresStore {
+        let store = try await PostgresStore(url: url, access: access, waitLimit: waitLimit)
+        store.held.withLock { [client = store.client] in $0 = Task { await client.run() } }
+        do {
+            try await store.prepare()
+        } catch {
+            await store.close()
+            throw error
+        }
+        return store
     }
 
     /// Why a connection to `url` fails, in the server's or the network's words; nil when a
@@ -78,8 +103,9 @@ public final class PostgresStore: RegistryStore {
     }
 
     public func close() async {
-        running.cancel()
-        await running.value
+        guard let task = held.withLock({ $0.take() }) else { return }
+        task.cancel()
+        await task.value
     }
 
     private static func tls(_ mode: PostgresURL.TLSMode) -> PostgresClient.Configuration.TLS {
@@ -120,10 +146,12 @@ public final class PostgresStore: RegistryStore {
         let client = PostgresClient(configuration: .init(host: server.host, port: server.port, username: server.user,
                                                          password: server.password, database: server.database, tls: tls(server.tls)),
                                     backgroundLogger: logger)
-        let running = Task { await client.run() }
-        defer { running.cancel() }
         do {
-            try await body(client, logger)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await client.run() }
+                defer { group.cancelAll() }
+                try await body(client, logger)
+            }
         } catch {
             throw RegistryError.failed(operation: operation, reason: describe(error))
         }

@@ -21,6 +21,15 @@ public final class SQLiteStore: RegistryStore {
         }
     }
 
+    /// The file is open from `init`; when the task is cancelled, closes it (see ``close()``).
+    public func run() async {
+        while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+        await close()
+    }
+
+    /// Nothing: `init` migrated or checked the schema.
+    public func prepare() async throws {}
+
     /// Checkpoints and closes (see ``Registry/close()``); a registry that cannot be closed cleanly
     /// is told on standard error, from every command and from `serve` at its stop.
     public func close() async {
