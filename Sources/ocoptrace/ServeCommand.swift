@@ -136,27 +136,21 @@ struct ServeCommand: AsyncParsableCommand {
         let waitLimit = Duration.milliseconds(Int64(registryWait * 1000))
         // One group runs the registry's connections and the server: the server stops first (its
         // scan writer writes what is queued), the registry's connections last.
-        let statistics: ScanLog.Statistics?
-        do {
-            let store = try await RegistryStores.connect(location, access: .readWrite, waitLimit: waitLimit)
-            let resolver = ResolverService(store: store, configuration: configuration, logger: logger, onServerRunning: { server, port in
-                logger.notice("serving \(server.configuration.baseURL) on http://\(server.configuration.host):\(port) (registry \(location))")
-            }, onAdminRunning: { port in
-                logger.notice("metrics and health on http://\(adminHost):\(port)/metrics, /healthz, /readyz")
-            })
-            // SIGTERM or SIGINT stops the public server, then writes the scans; a stop that takes
-            // longer than the limit (a registry that never answers) is cut short: the scan writer
-            // then saves what is left to the spool file at once.
-            var group = ServiceGroupConfiguration(services: [RegistryService(store: store), resolver], gracefulShutdownSignals: [.sigterm, .sigint],
-                                                  logger: logger)
-            group.maximumGracefulShutdownDuration = .seconds(20)
-            group.maximumCancellationDuration = .seconds(5)
-            try await ServiceGroup(configuration: group).run()
-            statistics = resolver.scanStatistics
-        } catch let error as RegistryError {
-            throw ExitCodes.report(error)
-        }
-        guard let statistics else { return }
+        let store = try await RegistryStores.connect(location, access: .readWrite, waitLimit: waitLimit)
+        let resolver = ResolverService(store: store, configuration: configuration, logger: logger, onServerRunning: { server, port in
+            logger.notice("serving \(server.configuration.baseURL) on http://\(server.configuration.host):\(port) (registry \(location))")
+        }, onAdminRunning: { port in
+            logger.notice("metrics and health on http://\(adminHost):\(port)/metrics, /healthz, /readyz")
+        })
+        // SIGTERM or SIGINT stops the public server, then writes the scans; a stop that takes
+        // longer than the limit (a registry that never answers) is cut short: the scan writer
+        // then saves what is left to the spool file at once.
+        var group = ServiceGroupConfiguration(services: [RegistryService(store: store), resolver], gracefulShutdownSignals: [.sigterm, .sigint],
+                                              logger: logger)
+        group.maximumGracefulShutdownDuration = .seconds(20)
+        group.maximumCancellationDuration = .seconds(5)
+        try await ServiceGroup(configuration: group).run()
+        guard let statistics = resolver.scanStatistics else { return }
         let kept = statistics.spooled > 0 ? "; \(statistics.spooled) scan(s) the registry did not take saved to \(configuration.scanSpool?.path ?? "")" : ""
         let lost = statistics.dropped > 0 ? "; \(statistics.dropped) scan(s) dropped (see the log)" : ""
         logger.notice("stopped; \(statistics.written) scan(s) written\(kept)\(lost)")
