@@ -13,7 +13,7 @@ struct HTML {
 
     /// Text from catalogs, URLs or requests: safe in element content and in quoted attributes.
     mutating func escaped(_ value: String) {
-        text += HTML.escape(value)
+        text += value.markupEscaped
     }
 
     /// One `<dt>`/`<dd>` pair of a description list; nothing when `value` is nil or empty.
@@ -34,22 +34,5 @@ struct HTML {
         raw("\" alt=\"")
         escaped(name)
         raw("\" loading=\"lazy\" referrerpolicy=\"no-referrer\">")
-    }
-
-    static func escape(_ value: String) -> String {
-        guard value.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return value }
-        var out = ""
-        out.reserveCapacity(value.utf8.count + 16)
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
     }
 }
