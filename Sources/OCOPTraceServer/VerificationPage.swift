@@ -111,8 +111,7 @@ struct VerificationPage {
             html.raw("</dd>")
         }
         if let product = page.product {
-            let producerType = product.producerType.flatMap(ProducerType.init(rawValue:))
-            row(t("Chủ thể sản xuất", "Producer"), [producerType.map { t($0.vietnameseName, $0.rawValue.replacingOccurrences(of: "_", with: " ")) }, product.producer]
+            row(t("Chủ thể sản xuất", "Producer"), [product.producerType.map { t($0.vietnameseName, $0.rawValue.replacingOccurrences(of: "_", with: " ")) }, product.producer]
                 .compactMap { $0 }.joined(separator: ": "))
             row(t("Địa chỉ", "Address"), [product.commune, product.district, product.province].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", "))
             row(t("Xuất xứ", "Origin"), product.province + ", " + t("Việt Nam", "Viet Nam"))
@@ -132,7 +131,7 @@ struct VerificationPage {
                 html.raw("</dd>")
             }
             row(t("Quy cách", "Package"), product.unit)
-            row("GTIN", product.gtin)
+            row("GTIN", product.gtin?.digits)
         }
         row(t("Lô", "Lot"), page.product == nil ? nil : result.lot)
         row(t("NSX", "Produced"), page.product == nil ? nil : date(result.producedOn))
@@ -185,8 +184,8 @@ struct VerificationPage {
         out.raw("{\"@context\":\"https://schema.org\",\"@type\":\"Product\",\"name\":"); out.string(product.name)
         out.raw(",\"sku\":"); out.string(product.code)
         if let gtin = product.gtin {
-            out.raw(",\"gtin14\":"); out.string(gtin)
-            out.raw(",\"hasGS1DigitalLink\":"); out.string(baseURL + "/01/" + gtin)
+            out.raw(",\"gtin14\":"); out.string(gtin.digits)
+            out.raw(",\"hasGS1DigitalLink\":"); out.string(baseURL + "/01/" + gtin.digits)
         }
         if let description = product.description { out.raw(",\"description\":"); out.string(description) }
         let images = product.images.filter { $0.hasPrefix("https://") || $0.hasPrefix("http://") }
@@ -260,7 +259,7 @@ struct ProductInformationPage {
                                (vi ? "Địa chỉ" : "Address", [product.commune, product.district, product.province].compactMap { $0 }.joined(separator: ", ")),
                                (vi ? "Xuất xứ" : "Origin", product.province + (vi ? ", Việt Nam" : ", Viet Nam")),
                                ("OCOP", ocop.map { "\(String(repeating: "★", count: $0.stars)) \($0.stars) \(vi ? "sao" : "stars") · " + ($0.isValid(on: .todayInVietnam()) ? (vi ? "còn hiệu lực" : "valid") : (vi ? "hết hiệu lực" : "not valid today")) } ?? ""),
-                               (vi ? "Quy cách" : "Package", product.unit ?? ""), ("GTIN", product.gtin ?? "")]
+                               (vi ? "Quy cách" : "Package", product.unit ?? ""), ("GTIN", product.gtin?.digits ?? "")]
         where !value.isEmpty {
             html.raw("<dt>"); html.escaped(label); html.raw("</dt><dd>"); html.escaped(value); html.raw("</dd>")
         }

@@ -89,7 +89,7 @@ final class PlatformExport {
     private func makeListing(_ product: StoredProduct, kind: ProductKind?, package: String?, judgement: inout Judgement) throws -> Listing {
         let options = context.options
         let ocop = product.ocop.flatMap { $0.isValid(on: options.today) ? $0 : nil }
-        let link = options.resolver + (product.gtin.map { "/01/" + $0 } ?? "/p/" + StampURL.percentEncoded(product.code))
+        let link = options.resolver + (product.gtin.map { "/01/" + $0.digits } ?? "/p/" + StampURL.percentEncoded(product.code))
 
         let minimum = rules.title.min ?? 1
         let maximum = rules.title.max ?? 255
@@ -150,7 +150,7 @@ final class PlatformExport {
 
         let category = checkCategory(product, kind: kind, judgement: &judgement)
 
-        var gtin = product.gtin.flatMap { try? GTIN(parsing: $0) }
+        var gtin = product.gtin
         if let refused = gtin, let use = refused.restrictedUse, rules.refusesRestrictedGTINs == true {
             judgement.warn(.gtinRefused(refused, because: use, platform: rules.name))
             gtin = nil
