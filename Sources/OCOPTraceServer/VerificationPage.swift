@@ -113,7 +113,7 @@ struct VerificationPage {
         if let product = page.product {
             row(t("Chủ thể sản xuất", "Producer"), [product.producerType.map { t($0.vietnameseName, $0.rawValue.replacingOccurrences(of: "_", with: " ")) }, product.producer]
                 .compactMap { $0 }.joined(separator: ": "))
-            row(t("Địa chỉ", "Address"), [product.commune, product.district, product.province].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", "))
+            row(t("Địa chỉ", "Address"), product.address)
             row(t("Xuất xứ", "Origin"), product.province + ", " + t("Việt Nam", "Viet Nam"))
             row(t("Mã số thuế", "Tax ID"), product.taxID)
             if let ocop = result.ocop {
@@ -256,7 +256,7 @@ struct ProductInformationPage {
         html.raw("<h2>"); html.escaped(product.name); html.raw("</h2><dl>")
         let ocop = product.ocop
         for (label, value) in [(vi ? "Chủ thể sản xuất" : "Producer", product.producer),
-                               (vi ? "Địa chỉ" : "Address", [product.commune, product.district, product.province].compactMap { $0 }.joined(separator: ", ")),
+                               (vi ? "Địa chỉ" : "Address", product.address),
                                (vi ? "Xuất xứ" : "Origin", product.province + (vi ? ", Việt Nam" : ", Viet Nam")),
                                ("OCOP", ocop.map { "\(String(repeating: "★", count: $0.stars)) \($0.stars) \(vi ? "sao" : "stars") · " + ($0.isValid(on: .todayInVietnam()) ? (vi ? "còn hiệu lực" : "valid") : (vi ? "hết hiệu lực" : "not valid today")) } ?? ""),
                                (vi ? "Quy cách" : "Package", product.unit ?? ""), ("GTIN", product.gtin?.digits ?? "")]

@@ -114,8 +114,7 @@ final class PlatformExport {
             if let date = ocop.recognizedOn { line += ", công nhận ngày \(date.vietnamese)" }
             footer.append(line + ".")
         }
-        let address = [product.commune, product.district, product.province].compactMap { $0 }.joined(separator: ", ")
-        footer.append("Chủ thể: \(product.producer), \(address).")
+        footer.append("Chủ thể: \(product.producer), \(product.address).")
         footer.append("Xuất xứ: \(product.province), Việt Nam.")
         footer.append("Truy xuất nguồn gốc: \(link)")
         let description = ListingText.description(body: product.description ?? "", footer: footer, maximum: rules.description.max ?? 5000)

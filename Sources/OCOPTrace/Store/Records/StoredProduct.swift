@@ -34,6 +34,12 @@ public struct StoredProduct: Sendable, Codable {
     /// The OCOP recognition, when the product is rated (read once: exports look at it per platform).
     public private(set) var ocop: OCOPRecognition?
 
+    /// The producer's address as listings and pages print it: commune, district and province, the
+    /// parts given, separated by commas.
+    public var address: String {
+        [commune, district, province].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
+    }
+
     /// The column names, alike on both engines (what `products --json` prints, too).
     enum CodingKeys: String, CodingKey {
         case id, code, name, gtin
