@@ -144,10 +144,10 @@ struct VerificationPage {
             row(t("Lượt quét", "Scans"), t("Quét lần thứ \(scans.count)", "Scan number \(scans.count)")
                 + (scans.firstAt.map { t(", lần đầu ngày ", ", first on ") + time($0) } ?? ""))
         }
-        if result.signature != "none" {
+        if result.signature != .unsigned {
             let (text, css): (String, String?) = switch result.signature {
-            case "valid": (t("hợp lệ", "valid"), "ok")
-            case "invalid": (t("không hợp lệ", "does not verify"), "no")
+            case .valid: (t("hợp lệ", "valid"), "ok")
+            case .invalid: (t("không hợp lệ", "does not verify"), "no")
             default: (t("chưa kiểm tra được (không có khóa công khai)", "not checked (no public key for it)"), nil)
             }
             row(t("Chữ ký số", "Signature"), text, css)
