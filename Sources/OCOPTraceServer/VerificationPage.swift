@@ -126,15 +126,14 @@ struct VerificationPage {
     }
 
     private func productRows(_ product: StoredProduct, _ html: inout HTML) {
-        let producerType = product.producerType.flatMap(ProducerType.init(rawValue:))
-        html.row(text(PageText.producer), [producerType.map { text(PageText.producerType($0)) }, product.producer]
+        html.row(text(PageText.producer), [product.producerType.map { text(PageText.producerType($0)) }, product.producer]
             .compactMap { $0 }.joined(separator: ": "))
         html.row(text(PageText.address), [product.commune, product.district, product.province].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", "))
         html.row(text(PageText.origin), product.province + ", " + text(PageText.vietNam))
         html.row(text(PageText.taxID), product.taxID)
         if let ocop = page.result.ocop { ocopRow(ocop, decision: product.ocopDecision, &html) }
         html.row(text(PageText.package), product.unit)
-        html.row("GTIN", product.gtin)
+        html.row("GTIN", product.gtin?.digits)
     }
 
     /// The stars, whether the recognition is valid today, and its decision.
@@ -167,10 +166,10 @@ struct VerificationPage {
             html.row(text(PageText.scans), text(PageText.scanNumber(scans.count))
                 + (scans.firstAt.map { text(PageText.firstOn) + time($0) } ?? ""))
         }
-        if result.signature != "none" {
+        if result.signature != .unsigned {
             let (words, css): (Bilingual, String?) = switch result.signature {
-            case "valid": (PageText.signatureValid, "ok")
-            case "invalid": (PageText.signatureInvalid, "no")
+            case .valid: (PageText.signatureValid, "ok")
+            case .invalid: (PageText.signatureInvalid, "no")
             default: (PageText.signatureUnchecked, nil)
             }
             html.row(text(PageText.signature), text(words), css)
@@ -203,8 +202,8 @@ struct VerificationPage {
         out.raw("{\"@context\":\"https://schema.org\",\"@type\":\"Product\",\"name\":"); out.string(product.name)
         out.raw(",\"sku\":"); out.string(product.code)
         if let gtin = product.gtin {
-            out.raw(",\"gtin14\":"); out.string(gtin)
-            out.raw(",\"hasGS1DigitalLink\":"); out.string(baseURL + "/01/" + gtin)
+            out.raw(",\"gtin14\":"); out.string(gtin.digits)
+            out.raw(",\"hasGS1DigitalLink\":"); out.string(baseURL + "/01/" + gtin.digits)
         }
         if let description = product.description { out.raw(",\"description\":"); out.string(description) }
         let images = product.images.filter { $0.hasPrefix("https://") || $0.hasPrefix("http://") }
@@ -270,14 +269,14 @@ struct ProductInformationPage {
         html.productImage(product.images, name: product.name)
         html.raw("<h2>"); html.escaped(product.name); html.raw("</h2><dl>")
         html.row(PageText.producer(language), product.producer)
-        html.row(PageText.address(language), [product.commune, product.district, product.province].compactMap { $0 }.joined(separator: ", "))
+        html.row(PageText.address(language), product.address)
         html.row(PageText.origin(language), product.province + ", " + PageText.vietNam(language))
         html.row("OCOP", product.ocop.map { ocop in
             "\(String(repeating: "★", count: ocop.stars)) \(ocop.stars) \(PageText.stars(language)) · "
                 + (ocop.isValid(on: .todayInVietnam()) ? PageText.valid(language) : PageText.productNotValid(language))
         })
         html.row(PageText.package(language), product.unit)
-        html.row("GTIN", product.gtin)
+        html.row("GTIN", product.gtin?.digits)
         html.raw("</dl></section><footer><a href=\"")
         html.escaped(VerificationPage.withLanguage(pathAndQuery, other))
         html.raw("\">\(PageText.languageName(other))</a></footer></main></body></html>")

@@ -56,7 +56,7 @@ struct ProductsCommand: AsyncParsableCommand {
                 ocop = String(repeating: "★", count: recognition.stars)
                 if !recognition.isValid(on: today) { ocop += " (expired)" }
             }
-            return [product.producer, product.code, product.name, product.gtin ?? "-",
+            return [product.producer, product.code, product.name, product.gtin?.digits ?? "-",
                     Formatting.vnd(product.priceVND), ocop, product.province,
                     ProductKinds.shipped.kind(ofProductNamed: product.name)?.kind ?? "-"]
         }

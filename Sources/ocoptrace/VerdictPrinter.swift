@@ -84,7 +84,7 @@ final class VerdictPrinter: @unchecked Sendable {
             if !scans.locations.isEmpty { text += " · " + scans.locations.joined(separator: ", ") }
             add("scans", "lượt quét", text)
         }
-        if result.signature != "none" { add("signature", "chữ ký", result.signature) }
+        if result.signature != .unsigned { add("signature", "chữ ký", result.signature.rawValue) }
         for warning in result.notes.map({ $0.text(language) }) {
             lines.append("   " + (colour ? "\u{1B}[33m⚠ \(warning)\u{1B}[0m" : "⚠ \(warning)"))
         }

@@ -130,7 +130,7 @@ struct VerifyCommand: AsyncParsableCommand {
         for image in images {
             let texts = try QRImageReader.decode(path: image)
             if texts.isEmpty {
-                let result = StampJudge(publicKeys: [], mode: offline ? "offline" : "registry")
+                let result = StampJudge(publicKeys: [], mode: offline ? .offline : .registry)
                     .malformed(image, .noQRCode)
                 allGenuine = false
                 printer.print(result)

@@ -66,17 +66,17 @@ import TestSupport
             """)
         let mapping = try CategoryMapping.load(shopFile: file)
         let honey = ProductKinds.shipped.kinds.first { $0.kind == "honey" }
-        #expect(mapping.category(platform: .shopee, productCode: "NC-500", kind: honey, group: 1)?.id == "NC")
-        #expect(mapping.category(platform: .shopee, productCode: "MO", kind: honey, group: 1)?.id == "HONEY")
-        #expect(mapping.category(platform: .shopee, productCode: "MO", kind: nil, group: 1)?.key == "group:1")
-        #expect(mapping.category(platform: .shopee, productCode: "MO", kind: honey, group: 1)?.confidence == .shop)
-        #expect(mapping.category(platform: .shopee, productCode: "MO", kind: nil, group: 6) == nil)
+        #expect(mapping.category(platform: .shopee, productCode: "NC-500", kind: honey, group: .food)?.id == "NC")
+        #expect(mapping.category(platform: .shopee, productCode: "MO", kind: honey, group: .food)?.id == "HONEY")
+        #expect(mapping.category(platform: .shopee, productCode: "MO", kind: nil, group: .food)?.key == "group:1")
+        #expect(mapping.category(platform: .shopee, productCode: "MO", kind: honey, group: .food)?.confidence == .shop)
+        #expect(mapping.category(platform: .shopee, productCode: "MO", kind: nil, group: .tourism) == nil)
         // The shipped mapping fills the shop's gaps, with its confidence.
-        let shipped = mapping.category(platform: .tiki, productCode: "MO", kind: honey, group: 1)
+        let shipped = mapping.category(platform: .tiki, productCode: "MO", kind: honey, group: .food)
         #expect(shipped?.id == "11883" && shipped?.confidence == .medium && shipped?.key == "kind:honey")
         // The shop's group key wins over the shipped kind key, and the shipped file fills the gaps.
-        #expect(mapping.category(platform: .google, productCode: "MO", kind: honey, group: 1)?.id == "999")
-        #expect(mapping.category(platform: .google, productCode: "MO", kind: nil, group: 2)?.id == "413")
+        #expect(mapping.category(platform: .google, productCode: "MO", kind: honey, group: .food)?.id == "999")
+        #expect(mapping.category(platform: .google, productCode: "MO", kind: nil, group: .drinks)?.id == "413")
     }
 
     @Test func aMappingFileWithAnUnknownKeyOrPlatformIsRefusedWithItsName() throws {

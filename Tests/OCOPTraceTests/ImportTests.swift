@@ -368,7 +368,7 @@ private let goodCatalog = """
         #expect(Set(products.compactMap(\.ocopGroup)).count >= 3)
         #expect(Set(products.compactMap(\.ocopStars)) == [3, 4, 5])
         #expect(products.contains { $0.gtin == nil })
-        #expect(products.allSatisfy { $0.gtin.map { $0.hasPrefix("0893") } ?? true })
+        #expect(products.allSatisfy { $0.gtin.map { $0.digits.hasPrefix("0893") } ?? true })
         #expect(products.allSatisfy { $0.province == "Thanh Hóa" })
     }
 }

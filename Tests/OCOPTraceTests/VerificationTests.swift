@@ -83,7 +83,7 @@ private struct VerifyWorkspace {
         #expect(old.warnings.contains { $0.contains("expired") })
         let signed = try await workspace.verify(workspace.signed[0])
         #expect(signed.status == .genuine)
-        #expect(signed.signature == "valid")
+        #expect(signed.signature == .valid)
         #expect(signed.ocop?.valid == false)
         #expect(signed.warnings.contains { $0.contains("OCOP") })
     }
@@ -226,7 +226,7 @@ private struct VerifyWorkspace {
         #expect(results[0].product?.name == "Nem chua hộp 500g")
         #expect(results[0].packCreated == pack.created)
         #expect(results[2].reason.contains("lost"))
-        #expect(results[3].signature == "valid")
+        #expect(results[3].signature == .valid)
     }
 
     @Test(arguments: RegistryEngine.available) func aTamperedOrForeignPackIsRefused(engine: RegistryEngine) async throws {

@@ -123,7 +123,7 @@ public struct CategoryFinder: Sendable {
                     return tree.candidates(for: text, under: anchor.parentID ?? anchor.id, limit: 4).filter { $0.id != parent?.id }.prefix(3).map { $0 }
                 }()
                 candidateCache[cacheKey] = candidates
-                let key = kind.map { "kind:" + $0.kind } ?? product.ocopGroup.map { "group:\($0)" } ?? "product:" + product.code
+                let key = kind.map { "kind:" + $0.kind } ?? product.ocopGroup.map { "group:\($0.rawValue)" } ?? "product:" + product.code
                 found.append(Missing(platform: platform.rawValue, product: product.code, name: product.name, producer: product.producer,
                                      problem: problem, current: node?.described ?? match?.id, parent: parent?.described,
                                      key: key, candidates: candidates))

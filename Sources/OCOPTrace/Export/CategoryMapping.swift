@@ -127,14 +127,14 @@ public struct CategoryMapping: Sendable {
     }
 
     /// The keys a product can be mapped by, most specific first.
-    public static func keys(productCode: String, kind: ProductKind?, group: Int?) -> [String] {
-        ["product:" + productCode] + (kind.map { ["kind:" + $0.kind] } ?? []) + (group.map { ["group:\($0)"] } ?? [])
+    public static func keys(productCode: String, kind: ProductKind?, group: OCOPGroup?) -> [String] {
+        ["product:" + productCode] + (kind.map { ["kind:" + $0.kind] } ?? []) + (group.map { ["group:\($0.rawValue)"] } ?? [])
     }
 
     /// The first key that matches, the shop's file before the shipped mapping. A shipped key without
     /// a leaf (confidence `none`) ends the search: falling back to the group's broad leaf would be a
     /// wrong id, and a wrong id is worse than none.
-    public func category(platform: Marketplace, productCode: String, kind: ProductKind?, group: Int?) -> Match? {
+    public func category(platform: Marketplace, productCode: String, kind: ProductKind?, group: OCOPGroup?) -> Match? {
         let keys = Self.keys(productCode: productCode, kind: kind, group: group)
         for layer in layers {
             guard let entries = layer.entries[platform.rawValue] else { continue }

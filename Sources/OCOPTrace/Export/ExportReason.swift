@@ -108,13 +108,12 @@ extension ExportReason {
     }
 
     /// No leaf category: none mapped, or the shipped mapping knows none (`parent`: where it would sit).
-    static func noCategory(platform: Marketplace, name: String, kind: ProductKind?, group: Int?, keys: [String], parent: CategoryTree.Node?,
+    static func noCategory(platform: Marketplace, name: String, kind: ProductKind?, group: OCOPGroup?, keys: [String], parent: CategoryTree.Node?,
                            search: String) -> ExportReason {
         let quotedKeys = keys.map { "\"\($0)\"" }
-        let ocopGroup = group.flatMap(OCOPGroup.init(rawValue:))
-        let describedEnglish = [kind.map { "kind \"\($0.name)\"" }, ocopGroup.map { "OCOP group \($0.rawValue) \($0.vietnameseName)" }]
+        let describedEnglish = [kind.map { "kind \"\($0.name)\"" }, group.map { "OCOP group \($0.rawValue) \($0.vietnameseName)" }]
             .compactMap { $0 }.joined(separator: ", ")
-        let describedVietnamese = [kind.map { "loại \"\($0.name)\"" }, ocopGroup.map { "nhóm OCOP \($0.rawValue) \($0.vietnameseName)" }]
+        let describedVietnamese = [kind.map { "loại \"\($0.name)\"" }, group.map { "nhóm OCOP \($0.rawValue) \($0.vietnameseName)" }]
             .compactMap { $0 }.joined(separator: ", ")
         let command = "ocoptrace categories --marketplace \(platform.rawValue) --search \"\(search)\""
         return ExportReason(

@@ -30,7 +30,7 @@ final class GoogleFeed: ListingSink {
     static func fields(_ listing: Listing) -> [String: String] {
         let product = listing.product
         var productType = ["OCOP"]
-        if let group = product.ocopGroup.flatMap(OCOPGroup.init(rawValue:)) { productType.append(group.vietnameseName) }
+        if let group = product.ocopGroup { productType.append(group.vietnameseName) }
         if let kind = listing.kind { productType.append(kind.name) }
         var fields: [String: String] = [
             "id": listing.id, "title": listing.title, "description": listing.description, "link": listing.link,

@@ -39,7 +39,7 @@ final class JSONLD: ListingSink {
         out.raw(", \"brand\": {\"@type\": \"Brand\", \"name\": "); out.string(product.producer); out.raw("}")
         out.raw(", \"manufacturer\": {\"@type\": \"Organization\", \"name\": "); out.string(product.producer)
         if let taxID = product.taxID { out.raw(", \"taxID\": "); out.string(taxID) }
-        if let gln = product.gln { out.raw(", \"globalLocationNumber\": "); out.string(gln) }
+        if let gln = product.gln { out.raw(", \"globalLocationNumber\": "); out.string(gln.digits) }
         out.raw(", \"address\": {\"@type\": \"PostalAddress\"")
         if let commune = product.commune { out.raw(", \"streetAddress\": "); out.string(commune) }
         if let district = product.district { out.raw(", \"addressLocality\": "); out.string(district) }

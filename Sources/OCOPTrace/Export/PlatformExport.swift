@@ -89,7 +89,7 @@ final class PlatformExport {
     private func makeListing(_ product: StoredProduct, kind: ProductKind?, package: String?, judgement: inout Judgement) throws -> Listing {
         let options = context.options
         let ocop = product.ocop.flatMap { $0.isValid(on: options.today) ? $0 : nil }
-        let link = options.resolver + (product.gtin.map { "/01/" + $0 } ?? "/p/" + StampURL.percentEncoded(product.code))
+        let link = options.resolver + (product.gtin.map { "/01/" + $0.digits } ?? "/p/" + StampURL.percentEncoded(product.code))
 
         let minimum = rules.title.min ?? 1
         let maximum = rules.title.max ?? 255
@@ -114,8 +114,7 @@ final class PlatformExport {
             if let date = ocop.recognizedOn { line += ", công nhận ngày \(date.vietnamese)" }
             footer.append(line + ".")
         }
-        let address = [product.commune, product.district, product.province].compactMap { $0 }.joined(separator: ", ")
-        footer.append("Chủ thể: \(product.producer), \(address).")
+        footer.append("Chủ thể: \(product.producer), \(product.address).")
         footer.append("Xuất xứ: \(product.province), Việt Nam.")
         footer.append("Truy xuất nguồn gốc: \(link)")
         let description = ListingText.description(body: product.description ?? "", footer: footer, maximum: rules.description.max ?? 5000)
@@ -150,7 +149,7 @@ final class PlatformExport {
 
         let category = checkCategory(product, kind: kind, judgement: &judgement)
 
-        var gtin = product.gtin.flatMap { try? GTIN(parsing: $0) }
+        var gtin = product.gtin
         if let refused = gtin, let use = refused.restrictedUse, rules.refusesRestrictedGTINs == true {
             judgement.warn(.gtinRefused(refused, because: use, platform: rules.name))
             gtin = nil

@@ -53,7 +53,7 @@ public struct TraceabilityCheck: Sendable {
     /// Food, drinks and herbal products spoil; handicrafts, ornamental plants and tourism services
     /// have no shelf life ("if any", says the circular). A product of no stated group is asked for one.
     static func needsShelfLife(_ product: StoredProduct) -> Bool {
-        guard let group = product.ocopGroup.flatMap(OCOPGroup.init(rawValue:)) else { return true }
+        guard let group = product.ocopGroup else { return true }
         switch group {
         case .food, .drinks, .herbal: return true
         case .handicrafts, .ornamental, .tourism: return false

@@ -310,7 +310,7 @@ public struct OfflineVerifier: Sendable {
 
     public init(pack: OfflinePack?, publicKeys: [PublicStampKey], today: CalendarDate = .today()) {
         self.pack = pack
-        let judge = StampJudge(publicKeys: publicKeys, today: today, mode: "offline")
+        let judge = StampJudge(publicKeys: publicKeys, today: today, mode: .offline)
         self.judge = judge
         lotFacts = pack?.lotRecords.map { record in
             var facts = judge.described(record)
@@ -356,7 +356,7 @@ public struct OfflineVerifier: Sendable {
             return result
         }
         switch result.signature {
-        case "valid":
+        case .valid:
             result.status = .genuine
             result.explanation = .signatureVerifiesOffline
             result.lot = url.lot
@@ -367,10 +367,10 @@ public struct OfflineVerifier: Sendable {
                 result.product = .init(code: code, name: "", gtin: nil)
             }
             result.notes.append(.publicKeyOnly)
-        case "invalid":
+        case .invalid:
             result.status = .forged
             result.explanation = .signatureInvalid
-        case "unchecked":
+        case .unchecked:
             result.status = .unknown
             result.explanation = .signatureKeyNotGiven(url.signature!.keyID)
         default:

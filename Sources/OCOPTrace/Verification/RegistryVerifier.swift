@@ -30,7 +30,7 @@ public struct RegistryVerifier: Sendable {
     public init(store: any VerificationStore, options: VerifyOptions) async throws {
         self.store = store
         self.options = options
-        judge = StampJudge(publicKeys: try await store.verificationKeys(), today: options.today, mode: "registry")
+        judge = StampJudge(publicKeys: try await store.verificationKeys(), today: options.today, mode: .registry)
     }
 
     /// Verifies a group of inputs: one read of their records and, when recording, one short write

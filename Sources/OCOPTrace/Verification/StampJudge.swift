@@ -2,9 +2,9 @@
 public struct StampJudge: Sendable {
     public let publicKeys: [PublicStampKey]
     public let today: CalendarDate
-    public let mode: String
+    public let mode: VerificationResult.Mode
 
-    public init(publicKeys: [PublicStampKey], today: CalendarDate = .today(), mode: String) {
+    public init(publicKeys: [PublicStampKey], today: CalendarDate = .today(), mode: VerificationResult.Mode) {
         self.publicKeys = publicKeys
         self.today = today
         self.mode = mode
@@ -15,12 +15,12 @@ public struct StampJudge: Sendable {
     }
 
     /// Checks an embedded signature against the keys at hand.
-    public func signatureState(of url: StampURL) -> String {
-        guard let signature = url.signature else { return "none" }
+    public func signatureState(of url: StampURL) -> VerificationResult.Signature {
+        guard let signature = url.signature else { return .unsigned }
         let candidates = publicKeys.filter { $0.keyID == signature.keyID }
-        guard !candidates.isEmpty else { return "unchecked" }
+        guard !candidates.isEmpty else { return .unchecked }
         let fields = SignedStampFields(url)
-        return candidates.contains { $0.isValid(signature, for: fields) } ? "valid" : "invalid"
+        return candidates.contains { $0.isValid(signature, for: fields) } ? .valid : .invalid
     }
 
     /// The verdict for an input whose serial the registry or pack knows (`record`) or not (nil).
@@ -42,7 +42,7 @@ public struct StampJudge: Sendable {
         result.input = text
         result.serial = serial.text
         result.stampID = StampID(serial: serial).formatted
-        var urlSignature = "none"
+        var urlSignature = VerificationResult.Signature.unsigned
         if case .url(let url) = parsed {
             urlSignature = signatureState(of: url)
             result.signature = urlSignature
@@ -52,7 +52,7 @@ public struct StampJudge: Sendable {
             result.producer = nil
             result.status = .unknown
             result.explanation = .fabricated
-            if urlSignature == "invalid" {
+            if urlSignature == .invalid {
                 result.status = .forged
                 result.explanation = .signatureInvalid
             }
@@ -66,7 +66,7 @@ public struct StampJudge: Sendable {
         }
         if case .url(let url) = parsed {
             switch (record.signed, url.signature != nil, urlSignature) {
-            case (_, true, "invalid"):
+            case (_, true, .invalid):
                 result.status = .forged
                 result.explanation = .signatureInvalid
                 return result
@@ -82,7 +82,7 @@ public struct StampJudge: Sendable {
                 result.status = .forged
                 result.explanation = .signatureWrongKey(named: url.signature!.keyID, issuedWith: record.signingKeyID!)
                 return result
-            case (true, true, "unchecked"):
+            case (true, true, .unchecked):
                 result.status = .unknown
                 result.explanation = .signatureKeyMissing(url.signature!.keyID)
                 return result

@@ -43,7 +43,7 @@ public struct StampPageVerifier: Sendable {
     /// Verifies `url`. With a `client`, the request is a person's scan: it is recorded unless the
     /// same network counted this stamp within the scan log's reload window.
     public func verify(url: String, client: ScanClient?, today: CalendarDate = .todayInVietnam(), now: Date = Date()) async throws -> StampPage {
-        let judge = StampJudge(publicKeys: publicKeys, today: today, mode: "registry")
+        let judge = StampJudge(publicKeys: publicKeys, today: today, mode: .registry)
         let parsed = VerificationInput(url)
         let mark = scanLog.readMark()
         guard let serial = parsed.serial, var stamp = try await store.stamp(serial: serial) else {

@@ -41,7 +41,7 @@ extension VerificationResult {
         } else {
             out.raw("null")
         }
-        out.raw(",\"signature\":"); out.string(signature)
+        out.raw(",\"signature\":"); out.string(signature.rawValue)
         out.raw(",\"scans\":")
         if let scans {
             out.raw("{\"count\":"); out.raw(String(scans.count))
@@ -54,7 +54,7 @@ extension VerificationResult {
         }
         out.raw(",\"suspected_clone\":"); out.bool(suspectedClone)
         out.raw(",\"warnings\":"); out.strings(warnings)
-        out.raw(",\"mode\":"); out.string(mode)
+        out.raw(",\"mode\":"); out.string(mode.rawValue)
         out.raw(",\"pack_created\":"); out.string(packCreated)
         out.raw(",\"checked_on\":"); out.string(checkedOn)
         out.raw("}")

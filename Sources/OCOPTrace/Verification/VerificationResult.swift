@@ -27,6 +27,20 @@ public struct VerificationResult: Sendable, Encodable {
 
     public typealias Scans = ScanHistory
 
+    /// What the stamp's embedded signature says; the raw values are what `verify --json` writes.
+    public enum Signature: String, Sendable, Codable {
+        case valid, invalid
+        /// The stamp carries no signature.
+        case unsigned = "none"
+        /// No key at hand for it.
+        case unchecked
+    }
+
+    /// Where the verdict's facts come from; the raw values are what `verify --json` writes.
+    public enum Mode: String, Sendable, Codable {
+        case registry, offline
+    }
+
     public var input: String
     public var status: Status
     /// Why the stamp got its status, with a stable code and a Vietnamese wording.
@@ -43,15 +57,13 @@ public struct VerificationResult: Sendable, Encodable {
     /// The product's own expiry date has passed: a warning, not a forgery.
     public var productExpired = false
     public var ocop: OCOP?
-    /// "valid", "invalid", "none" (no signature), or "unchecked" (no key for it).
-    public var signature = "none"
+    public var signature = Signature.unsigned
     public var scans: Scans?
     public var suspectedClone = false
     /// What a genuine verdict warns of (an expired product, a suspected copy), each with a code.
     public var notes: [VerificationReason] = []
     public var warnings: [String] { notes.map(\.english) }
-    /// "registry" or "offline".
-    public var mode: String
+    public var mode: Mode
     /// When the offline pack used was made (offline mode only).
     public var packCreated: String?
     public var checkedOn: String

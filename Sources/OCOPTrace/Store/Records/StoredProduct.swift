@@ -6,7 +6,7 @@ public struct StoredProduct: Sendable, Codable {
     public var id: Int64
     public var code: String
     public var name: String
-    public var gtin: String?
+    public var gtin: GTIN?
     public var priceVND: Int
     public var unit: String?
     public var weightGrams: Int?
@@ -16,23 +16,29 @@ public struct StoredProduct: Sendable, Codable {
     public var heightCm: Double?
     public var shelfLifeDays: Int?
     public var stock: Int?
-    public var ocopGroup: Int?
+    public var ocopGroup: OCOPGroup?
     public var ocopStars: Int?
     public var ocopDecision: String?
     public var ocopRecognizedOn: String?
     public var producer: String
-    public var producerType: String?
+    public var producerType: ProducerType?
     public var taxID: String?
     public var commune: String?
     public var district: String?
     public var province: String
     /// The producer's Global Location Number (13 digits), when the catalog gives one.
-    public var gln: String?
+    public var gln: GLN?
     public var description: String?
     /// Image URLs or absolute paths, as imported.
     public var images: [String]
     /// The OCOP recognition, when the product is rated (read once: exports look at it per platform).
     public private(set) var ocop: OCOPRecognition?
+
+    /// The producer's address as listings and pages print it: commune, district and province, the
+    /// parts given, separated by commas.
+    public var address: String {
+        [commune, district, province].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
+    }
 
     /// The column names, alike on both engines (what `products --json` prints, too).
     enum CodingKeys: String, CodingKey {
@@ -55,13 +61,14 @@ public struct StoredProduct: Sendable, Codable {
         case commune, district, province, gln, description, images
     }
 
-    /// A product from its stored columns. `imagesJSON` is the `images` column (a JSON array of
-    /// text; unreadable or missing is no image); the OCOP recognition is read from the `ocop_`
-    /// columns in the one place that does it.
-    init(id: Int64, code: String, name: String, gtin: String?, priceVND: Int, unit: String?, weightGrams: Int?,
-         lengthCm: Double?, widthCm: Double?, heightCm: Double?, shelfLifeDays: Int?, stock: Int?, ocopGroup: Int?,
-         ocopStars: Int?, ocopDecision: String?, ocopRecognizedOn: String?, producer: String, producerType: String?,
-         taxID: String?, commune: String?, district: String?, province: String, gln: String?, description: String?,
+    /// A product from its stored columns, typed by the engine that read them (a GTIN, GLN, producer
+    /// type or OCOP group the registry holds is read once, there). `imagesJSON` is the `images`
+    /// column (a JSON array of text; unreadable or missing is no image); the OCOP recognition is read
+    /// from the `ocop_` columns in the one place that does it.
+    init(id: Int64, code: String, name: String, gtin: GTIN?, priceVND: Int, unit: String?, weightGrams: Int?,
+         lengthCm: Double?, widthCm: Double?, heightCm: Double?, shelfLifeDays: Int?, stock: Int?, ocopGroup: OCOPGroup?,
+         ocopStars: Int?, ocopDecision: String?, ocopRecognizedOn: String?, producer: String, producerType: ProducerType?,
+         taxID: String?, commune: String?, district: String?, province: String, gln: GLN?, description: String?,
          imagesJSON: String?) {
         self.id = id
         self.code = code
@@ -96,7 +103,7 @@ public struct StoredProduct: Sendable, Codable {
         let row = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
             id: try row.decode(Int64.self, forKey: .id), code: try row.decode(String.self, forKey: .code),
-            name: try row.decode(String.self, forKey: .name), gtin: try row.decodeIfPresent(String.self, forKey: .gtin),
+            name: try row.decode(String.self, forKey: .name), gtin: try row.decodeIfPresent(GTIN.self, forKey: .gtin),
             priceVND: try row.decode(Int.self, forKey: .priceVND), unit: try row.decodeIfPresent(String.self, forKey: .unit),
             weightGrams: try row.decodeIfPresent(Int.self, forKey: .weightGrams),
             lengthCm: try row.decodeIfPresent(Double.self, forKey: .lengthCm),
@@ -104,16 +111,16 @@ public struct StoredProduct: Sendable, Codable {
             heightCm: try row.decodeIfPresent(Double.self, forKey: .heightCm),
             shelfLifeDays: try row.decodeIfPresent(Int.self, forKey: .shelfLifeDays),
             stock: try row.decodeIfPresent(Int.self, forKey: .stock),
-            ocopGroup: try row.decodeIfPresent(Int.self, forKey: .ocopGroup),
+            ocopGroup: try row.decodeIfPresent(OCOPGroup.self, forKey: .ocopGroup),
             ocopStars: try row.decodeIfPresent(Int.self, forKey: .ocopStars),
             ocopDecision: try row.decodeIfPresent(String.self, forKey: .ocopDecision),
             ocopRecognizedOn: try row.decodeIfPresent(String.self, forKey: .ocopRecognizedOn),
             producer: try row.decode(String.self, forKey: .producer),
-            producerType: try row.decodeIfPresent(String.self, forKey: .producerType),
+            producerType: try row.decodeIfPresent(ProducerType.self, forKey: .producerType),
             taxID: try row.decodeIfPresent(String.self, forKey: .taxID),
             commune: try row.decodeIfPresent(String.self, forKey: .commune),
             district: try row.decodeIfPresent(String.self, forKey: .district),
-            province: try row.decode(String.self, forKey: .province), gln: try row.decodeIfPresent(String.self, forKey: .gln),
+            province: try row.decode(String.self, forKey: .province), gln: try row.decodeIfPresent(GLN.self, forKey: .gln),
             description: try row.decodeIfPresent(String.self, forKey: .description),
             imagesJSON: try row.decodeIfPresent(String.self, forKey: .images))
     }

@@ -6,12 +6,13 @@ extension StoredProduct: FetchableRecord {
     /// far faster than GRDB's Codable decoding, which matters for exports of a whole catalog.
     public init(row: Row) throws {
         self.init(
-            id: row["id"], code: row["code"], name: row["name"], gtin: row["gtin"], priceVND: row["price_vnd"], unit: row["unit"],
-            weightGrams: row["weight_g"], lengthCm: row["length_cm"], widthCm: row["width_cm"], heightCm: row["height_cm"],
-            shelfLifeDays: row["shelf_life_days"], stock: row["stock"], ocopGroup: row["ocop_group"], ocopStars: row["ocop_stars"],
-            ocopDecision: row["ocop_decision"], ocopRecognizedOn: row["ocop_recognized_on"], producer: row["producer"],
-            producerType: row["producer_type"], taxID: row["tax_id"], commune: row["commune"], district: row["district"],
-            province: row["province"], gln: row["gln"], description: row["description"], imagesJSON: row["images"])
+            id: row["id"], code: row["code"], name: row["name"], gtin: try row.decode(forColumn: "gtin"), priceVND: row["price_vnd"],
+            unit: row["unit"], weightGrams: row["weight_g"], lengthCm: row["length_cm"], widthCm: row["width_cm"], heightCm: row["height_cm"],
+            shelfLifeDays: row["shelf_life_days"], stock: row["stock"], ocopGroup: try row.decode(forColumn: "ocop_group"),
+            ocopStars: row["ocop_stars"], ocopDecision: row["ocop_decision"], ocopRecognizedOn: row["ocop_recognized_on"],
+            producer: row["producer"], producerType: try row.decode(forColumn: "producer_type"), taxID: row["tax_id"],
+            commune: row["commune"], district: row["district"], province: row["province"], gln: try row.decode(forColumn: "gln"),
+            description: row["description"], imagesJSON: row["images"])
     }
 
     /// One product by its row id, for the verification page.
@@ -34,6 +35,21 @@ extension IssuedBatch: FetchableRecord {
 }
 
 extension RevocationEvent: FetchableRecord {}
+
+/// The registry's typed columns as SQLite reads them: a value that does not read back (a GTIN with
+/// a wrong check digit, an unknown producer type) is an error of the row, never a silent `nil`.
+extension GTIN: DatabaseValueConvertible {}
+extension GLN: DatabaseValueConvertible {}
+extension ProducerType: DatabaseValueConvertible {}
+extension OCOPGroup: DatabaseValueConvertible {}
+
+extension GS1Key where Self: DatabaseValueConvertible {
+    public var databaseValue: DatabaseValue { digits.databaseValue }
+
+    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Self? {
+        String.fromDatabaseValue(dbValue).flatMap { try? Self(parsing: $0) }
+    }
+}
 
 extension SQLiteStore {
     // MARK: Products
