@@ -61,6 +61,14 @@ public struct IssuableProduct: Sendable, Codable, Hashable {
     }
 }
 
+extension IssuableProduct {
+    /// Products with their producers, in both dialects; each engine adds its own `WHERE`.
+    static let selection = """
+        SELECT p.id, p.code, p.shelf_life_days, p.embed_signature, pr.name AS producer, pr.province
+        FROM products p JOIN producers pr ON pr.id = p.producer_id
+        """
+}
+
 /// An imported stamp order, to issue.
 public struct StampOrderToIssue: Sendable, Codable, Hashable {
     public var id: Int64

@@ -9,17 +9,13 @@ extension PostgresStore {
     // MARK: Products and orders
 
     public func issuableProducts(code: String) async throws -> [IssuableProduct] {
-        try await rows("find the products with code \(code)", """
-            SELECT p.id, p.code, p.shelf_life_days, p.embed_signature, pr.name AS producer, pr.province
-            FROM products p JOIN producers pr ON pr.id = p.producer_id WHERE p.code = \(code) ORDER BY p.id
-            """, as: IssuableProduct.self)
+        try await rows("find the products with code \(code)", "\(unescaped: IssuableProduct.selection) WHERE p.code = \(code) ORDER BY p.id",
+                       as: IssuableProduct.self)
     }
 
     public func issuableProduct(id: Int64) async throws -> IssuableProduct? {
-        try await rows("read product #\(id)", """
-            SELECT p.id, p.code, p.shelf_life_days, p.embed_signature, pr.name AS producer, pr.province
-            FROM products p JOIN producers pr ON pr.id = p.producer_id WHERE p.id = \(id)
-            """, as: IssuableProduct.self).first
+        try await rows("read product #\(id)", "\(unescaped: IssuableProduct.selection) WHERE p.id = \(id)", as: IssuableProduct.self)
+            .first
     }
 
     public func stampOrder(id: Int64) async throws -> StampOrderToIssue? {
@@ -32,7 +28,7 @@ extension PostgresStore {
     // MARK: Batches
 
     /// A batch with its product and producer (as `StampBatch.selectSQL` on SQLite) where `condition` holds.
-    private static func batchQuery(where condition: PostgresQuery) -> PostgresQuery {
+    static func batchQuery(where condition: PostgresQuery) -> PostgresQuery {
         // The fixed part binds nothing, so the condition's placeholders keep their numbers.
         PostgresQuery(unsafeSQL: """
             SELECT b.*, p.code AS product_code, p.name AS product_name, p.gtin, pr.name AS producer

@@ -12,19 +12,14 @@ extension SigningKeyRecord: FetchableRecord {}
 extension SQLiteStore {
     // MARK: Products and orders
 
-    private static let issuableProductSQL = """
-        SELECT p.id, p.code, p.shelf_life_days, p.embed_signature, pr.name AS producer, pr.province
-        FROM products p JOIN producers pr ON pr.id = p.producer_id
-        """
-
     public func issuableProducts(code: String) async throws -> [IssuableProduct] {
         try await read { db in
-            try IssuableProduct.fetchAll(db, sql: SQLiteStore.issuableProductSQL + " WHERE p.code = ? ORDER BY p.id", arguments: [code])
+            try IssuableProduct.fetchAll(db, sql: IssuableProduct.selection + " WHERE p.code = ? ORDER BY p.id", arguments: [code])
         }
     }
 
     public func issuableProduct(id: Int64) async throws -> IssuableProduct? {
-        try await read { db in try IssuableProduct.fetchOne(db, sql: SQLiteStore.issuableProductSQL + " WHERE p.id = ?", arguments: [id]) }
+        try await read { db in try IssuableProduct.fetchOne(db, sql: IssuableProduct.selection + " WHERE p.id = ?", arguments: [id]) }
     }
 
     public func stampOrder(id: Int64) async throws -> StampOrderToIssue? {
