@@ -10,8 +10,11 @@ extension PostgresStore {
         """
 
     /// A stamp's row with its scan history beside it, in one statement.
-    private static let stampWithHistory = StoredStampRow.selection.replacingOccurrences(
-        of: "SELECT s.id,", with: "SELECT h.count, h.first, h.last, h.locations, s.id,") + " " + historyJoin
+    private static let stampWithHistory = """
+        SELECT h.count, h.first, h.last, h.locations, \(StoredStampRow.columns)
+        \(StoredStampRow.tables)
+        \(historyJoin)
+        """
 
     /// ``stamp(serial:)``'s statement, prepared once per connection.
     private struct StampLookup: PostgresPreparedStatement {
@@ -136,18 +139,14 @@ extension PostgresStore {
         }
     }
 
-    public func revokeLot(_ lot: String, productCode: String?, reason: String) async throws -> StampRevocation {
+    public func revokeLot(_ lot: String, reason: String, choosing choose: @escaping @Sendable ([StampBatch]) throws -> StampBatch)
+        async throws -> RevocationOutcome {
         try await transaction("revoke a lot") { connection in
-            var batches = try await connection.query("""
-                SELECT b.id, b.status, p.code FROM stamp_batches b JOIN products p ON p.id = b.product_id WHERE b.lot = \(lot) ORDER BY b.id
-                """, logger: logger).collect().map { try $0.decode((Int64, String, String).self) }
-            if let productCode { batches = batches.filter { $0.2 == productCode } }
-            guard let batch = batches.first else { return .noSuchLot(lot) }
-            guard batches.count == 1 else { return .ambiguousLot(lot, products: batches.map(\.2)) }
-            guard batch.1 == "issued" else { return .lotNotComplete(lot) }
-            let ids = try await connection.query("SELECT id FROM stamps WHERE batch_id = \(batch.0) ORDER BY id", logger: logger)
+            let batch = try choose(try await connection.query(Self.batchQuery(where: "b.lot = \(lot) ORDER BY b.id"), logger: logger)
+                .decodeAll(StampBatch.self))
+            let ids = try await connection.query("SELECT id FROM stamps WHERE batch_id = \(batch.id) ORDER BY id", logger: logger)
                 .decodeAll(Int64.self)
-            return .revoked(try await revoke(connection, stampIDs: ids, reason: reason, description: "lot \(lot)"))
+            return try await revoke(connection, stampIDs: ids, reason: reason, description: "lot \(lot)")
         }
     }
 

@@ -124,17 +124,12 @@ extension SQLiteStore {
         }
     }
 
-    public func revokeLot(_ lot: String, productCode: String?, reason: String) async throws -> StampRevocation {
+    public func revokeLot(_ lot: String, reason: String, choosing choose: @escaping @Sendable ([StampBatch]) throws -> StampBatch)
+        async throws -> RevocationOutcome {
         try await write { db in
-            var batches = try Row.fetchAll(db, sql: """
-                SELECT b.id, b.status, p.code FROM stamp_batches b JOIN products p ON p.id = b.product_id WHERE b.lot = ? ORDER BY b.id
-                """, arguments: [lot])
-            if let productCode { batches = batches.filter { $0["code"] == productCode } }
-            guard let batch = batches.first else { return .noSuchLot(lot) }
-            guard batches.count == 1 else { return .ambiguousLot(lot, products: batches.map { $0["code"] }) }
-            guard batch["status"] == "issued" else { return .lotNotComplete(lot) }
-            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM stamps WHERE batch_id = ?", arguments: [batch["id"] as Int64])
-            return .revoked(try SQLiteStore.revoke(db, stampIDs: ids, reason: reason, description: "lot \(lot)"))
+            let batch = try choose(StampBatch.fetchAll(db, sql: StampBatch.selectSQL + " WHERE b.lot = ? ORDER BY b.id", arguments: [lot]))
+            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM stamps WHERE batch_id = ? ORDER BY id", arguments: [batch.id])
+            return try SQLiteStore.revoke(db, stampIDs: ids, reason: reason, description: "lot \(lot)")
         }
     }
 
