@@ -90,3 +90,19 @@ extension Statements {
         """
     static let jobs = "SELECT * FROM jobs ORDER BY id DESC LIMIT ?"
 }
+
+// MARK: Exporting and category trees
+
+extension Statements {
+    static let sharedProductCodes = "SELECT code FROM products GROUP BY code HAVING COUNT(*) > 1"
+    static let unrevokedStampCounts = """
+        SELECT b.product_id, COUNT(*) AS count FROM stamps s JOIN stamp_batches b ON b.id = s.batch_id
+        LEFT JOIN revocations r ON r.stamp_id = s.id WHERE b.status = 'issued' AND r.stamp_id IS NULL GROUP BY b.product_id
+        """
+    static let batchSerials = "SELECT sequence, serial FROM stamps WHERE batch_id = ? AND sequence > ? ORDER BY sequence LIMIT ?"
+    static let categoryTree = "SELECT platform, file, format, imported_at, nodes FROM category_trees WHERE platform = ?"
+    static let categoryNodes = "SELECT id, parent_id, name, is_leaf FROM category_nodes WHERE platform = ? ORDER BY position"
+    static let deleteCategoryNodes = "DELETE FROM category_nodes WHERE platform = ?"
+    static let deleteCategoryTree = "DELETE FROM category_trees WHERE platform = ?"
+    static let addCategoryTree = "INSERT INTO category_trees (platform, file, format, imported_at, nodes) VALUES (?, ?, ?, ?, ?)"
+}
