@@ -202,6 +202,14 @@ private final class ImportFeed: CatalogImportFeed, @unchecked Sendable {
         return nil
     }
 
+    func change(of stored: StoredStampOrder, by write: StampOrderWrite) -> StampOrderChange {
+        StampOrderWriter.change(of: stored, by: write)
+    }
+
+    func producer(_ stored: ProducerDraft, filledInBy row: ProducerDraft) -> ProducerDraft {
+        stored.filledIn(by: row)
+    }
+
     private func expectOne(_ answered: Int, per asked: Int) throws {
         guard answered == asked else {
             throw RegistryError.failed(operation: "import \(file)", reason: "it answered \(answered) of \(asked) rows")

@@ -4,6 +4,20 @@ import Foundation
 /// file or the registry can reveal: a producer described two ways in the file, a GTIN that belongs
 /// to another product in the registry (the store tells). (Codes and GTINs repeated within the file
 /// are `RepeatedKeys`' to find, valid rows or not.)
+extension ProducerDraft {
+    /// The producer with what a later row adds: a row fills in attributes, it never blanks one;
+    /// the name and province (the identity) stay as first written.
+    func filledIn(by later: ProducerDraft) -> ProducerDraft {
+        var merged = self
+        merged.type = later.type ?? type
+        merged.taxID = later.taxID ?? taxID
+        merged.commune = later.commune ?? commune
+        merged.district = later.district ?? district
+        merged.gln = later.gln ?? gln
+        return merged
+    }
+}
+
 final class CatalogWriter {
     private let file: String
     private let header: HeaderMap

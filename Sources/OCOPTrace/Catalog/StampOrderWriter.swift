@@ -33,6 +33,16 @@ final class StampOrderWriter {
                                         quantity: draft.quantity, producedOn: draft.producedOn, expiresOn: expiresOn))
     }
 
+    /// What a row does to the order stored for its lot: nothing when it says the same; nothing
+    /// either, and the row refused, once the order's stamps are being issued; else it updates it.
+    static func change(of stored: StoredStampOrder, by write: StampOrderWrite) -> StampOrderChange {
+        let same = stored.quantity == write.quantity && stored.producedOn == write.producedOn.iso
+            && stored.expiresOn == write.expiresOn?.iso && stored.lotLabel == write.lotLabel
+        if same { return .unchanged }
+        let status = StampOrderStatus(rawValue: stored.status) ?? .issued
+        return status == .pending ? .update : .locked(status)
+    }
+
     /// What the store's writing of the row did, as the report counts it.
     func change(_ outcome: StampOrderWriteOutcome, of draft: StampOrderDraft, row: Int) -> Result<RowChange, RowErrors> {
         orderIDs.append(outcome.id)

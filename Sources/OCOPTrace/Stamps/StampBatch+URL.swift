@@ -24,13 +24,24 @@ extension StampBatch {
         (try? LotNumber(transliterating: lotLabel).code) ?? lotLabel
     }
 
-    /// The issued batch among a lot's batches, of one product when several share the lot number.
-    static func issued(among batches: [StampBatch], lot: String, productCode: String?) throws -> StampBatch {
+    /// Why a lot's batches name no one issued batch.
+    public enum LotChoiceProblem: Error, Sendable, Equatable {
+        /// No batch has the lot (of the product, when named).
+        case noBatch
+        /// Several products have the lot: their codes.
+        case ambiguous(products: [String])
+        /// The lot's batch never completed.
+        case notComplete
+    }
+
+    /// The issued batch among a lot's batches, of one product when several share the lot number:
+    /// the one rule issuing (labels, exports) and revoking a lot follow.
+    static func issued(among batches: [StampBatch], productCode: String?) throws(LotChoiceProblem) -> StampBatch {
         var batches = batches
         if let productCode { batches = batches.filter { $0.productCode == productCode } }
-        guard let first = batches.first else { throw IssueError.noBatch(lot: lot) }
-        guard batches.count == 1 else { throw IssueError.ambiguousLot(lot: lot, products: batches.map(\.productCode)) }
-        guard first.status == .issued else { throw IssueError.notComplete(lot: lot) }
+        guard let first = batches.first else { throw .noBatch }
+        guard batches.count == 1 else { throw .ambiguous(products: batches.map(\.productCode)) }
+        guard first.status == .issued else { throw .notComplete }
         return first
     }
 }
@@ -40,6 +51,15 @@ extension IssuanceStore {
     /// several share the lot number.
     public func issuedBatch(lot lotLabel: String, productCode: String?) async throws -> StampBatch {
         let lot = StampBatch.lotCode(lotLabel)
-        return try StampBatch.issued(among: try await batches(lot: lot), lot: lot, productCode: productCode)
+        let batches = try await batches(lot: lot)
+        do {
+            return try StampBatch.issued(among: batches, productCode: productCode)
+        } catch {
+            switch error {
+            case .noBatch: throw IssueError.noBatch(lot: lot)
+            case .ambiguous(let products): throw IssueError.ambiguousLot(lot: lot, products: products)
+            case .notComplete: throw IssueError.notComplete(lot: lot)
+            }
+        }
     }
 }

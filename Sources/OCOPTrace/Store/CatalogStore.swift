@@ -21,6 +21,12 @@ public protocol CatalogImportFeed: AnyObject, Sendable {
     func next(after answer: CatalogAnswer?) throws -> CatalogRequest?
     /// How the import ends, asked once `next` has returned nil.
     func ending() -> CatalogImportEnding
+
+    /// The import's rules, which the store applies as it writes:
+    /// what a stamp-order row does to the order stored for its lot,
+    func change(of stored: StoredStampOrder, by write: StampOrderWrite) -> StampOrderChange
+    /// and the producer a row makes of the one stored (or of an earlier row's) with its key.
+    func producer(_ stored: ProducerDraft, filledInBy row: ProducerDraft) -> ProducerDraft
 }
 
 /// What an import asks of the store, a chunk of rows at a time.

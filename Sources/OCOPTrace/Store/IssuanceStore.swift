@@ -61,6 +61,22 @@ public struct IssuableProduct: Sendable, Codable, Hashable {
     }
 }
 
+extension StampBatch {
+    /// Batches with their product and producer, in both dialects; each statement adds its `WHERE`.
+    static let selection = """
+        SELECT b.*, p.code AS product_code, p.name AS product_name, p.gtin, pr.name AS producer
+        FROM stamp_batches b JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
+        """
+}
+
+extension IssuableProduct {
+    /// Products with their producers, in both dialects; each engine adds its own `WHERE`.
+    static let selection = """
+        SELECT p.id, p.code, p.shelf_life_days, p.embed_signature, pr.name AS producer, pr.province
+        FROM products p JOIN producers pr ON pr.id = p.producer_id
+        """
+}
+
 /// An imported stamp order, to issue.
 public struct StampOrderToIssue: Sendable, Codable, Hashable {
     public var id: Int64

@@ -34,8 +34,10 @@ public protocol VerificationStore: Sendable {
     /// unknown, nothing is changed and those are returned.
     func revokeStamps(serials: [Serial], reason: String) async throws -> StampRevocation
 
-    /// Revokes every stamp of an issued lot (of one product when `productCode` is given) and records the job.
-    func revokeLot(_ lot: String, productCode: String?, reason: String) async throws -> StampRevocation
+    /// Revokes every stamp of the batch `choose` picks among the lot's batches (given in batch
+    /// order), and records the job, in one transaction; what `choose` throws is thrown, nothing changed.
+    func revokeLot(_ lot: String, reason: String, choosing choose: @escaping @Sendable ([StampBatch]) throws -> StampBatch) async throws
+        -> RevocationOutcome
 
     /// Every scanned stamp with its history, most recently scanned first (of one lot when given).
     func scanListings(lot: String?) async throws -> [ScanListing]
@@ -114,12 +116,6 @@ public enum StampRevocation: Sendable, Equatable {
     case revoked(RevocationOutcome)
     /// Serials the registry does not know: nothing was revoked.
     case unknownSerials([Serial])
-    /// No batch has the lot (of the product, when named).
-    case noSuchLot(String)
-    /// Several products have the lot: their codes.
-    case ambiguousLot(String, products: [String])
-    /// The lot's batch never completed.
-    case lotNotComplete(String)
 }
 
 /// A batch an offline pack lists, with its product and producer.
@@ -209,11 +205,18 @@ struct StoredStampRow: Decodable, Sendable {
     }
 
     /// The columns, in both dialects (`signed` is 0/1 on both).
-    static let selection = """
-        SELECT s.id, b.product_id, s.serial, CASE WHEN s.signature IS NULL THEN 0 ELSE 1 END AS signed, b.status, b.lot,
+    static let selection = "SELECT \(columns)\n\(tables)"
+
+    /// The columns of ``selection``, for a statement that reads more beside them.
+    static let columns = """
+        s.id, b.product_id, s.serial, CASE WHEN s.signature IS NULL THEN 0 ELSE 1 END AS signed, b.status, b.lot,
                b.produced_on, b.expires_on, b.resolver, b.key_id,
                p.code, p.name, p.gtin, p.ocop_stars, p.ocop_decision, p.ocop_recognized_on,
                pr.name AS producer, pr.province, r.reason AS revocation
+        """
+
+    /// The tables of ``selection``, for a statement that joins more to them.
+    static let tables = """
         FROM stamps s
         JOIN stamp_batches b ON b.id = s.batch_id
         JOIN products p ON p.id = b.product_id

@@ -46,17 +46,24 @@ public struct Revocations: Sendable {
     /// Revokes every stamp of a lot (of one product when several share the lot number).
     public func revoke(lot lotLabel: String, productCode: String?, reason: String) async throws -> Outcome {
         guard !reason.trimmed.isEmpty else { throw RevocationError.emptyReason }
-        let lot = (try? LotNumber(transliterating: lotLabel).code) ?? lotLabel
-        return try Revocations.outcome(await store.revokeLot(lot, productCode: productCode, reason: reason.trimmed))
+        let lot = StampBatch.lotCode(lotLabel)
+        do {
+            return try await store.revokeLot(lot, reason: reason.trimmed) { batches in
+                try StampBatch.issued(among: batches, productCode: productCode)
+            }
+        } catch let problem as StampBatch.LotChoiceProblem {
+            switch problem {
+            case .noBatch: throw RevocationError.noSuchLot(lot)
+            case .ambiguous(let products): throw RevocationError.ambiguousLot(lot: lot, products: products)
+            case .notComplete: throw RevocationError.lotNotComplete(lot)
+            }
+        }
     }
 
     private static func outcome(_ revocation: StampRevocation) throws -> Outcome {
         switch revocation {
         case .revoked(let outcome): return outcome
         case .unknownSerials(let serials): throw RevocationError.unknownStampIDs(serials.map { StampID(serial: $0).formatted })
-        case .noSuchLot(let lot): throw RevocationError.noSuchLot(lot)
-        case .ambiguousLot(let lot, let products): throw RevocationError.ambiguousLot(lot: lot, products: products)
-        case .lotNotComplete(let lot): throw RevocationError.lotNotComplete(lot)
         }
     }
 }

@@ -7,7 +7,7 @@ extension PostgresStore {
         do {
             return try await transaction("import \(job.file ?? "a file")") { connection in
                 let jobID = dryRun ? nil : try await PostgresJobLog.start(connection, job, logger: logger)
-                let tables = PostgresCatalogTables(connection: connection, logger: logger, jobID: jobID, now: job.startedAt)
+                let tables = PostgresCatalogTables(connection: connection, logger: logger, feed: feed, jobID: jobID, now: job.startedAt)
                 var answer: CatalogAnswer?
                 // `next` may wait for the parsing thread's next chunk; it blocks this task's thread
                 // (never an event loop) for that long, as SQLite's writer does.
@@ -36,12 +36,14 @@ extension PostgresStore {
 private struct PostgresCatalogTables {
     let connection: PostgresConnection
     let logger: Logger
+    let feed: any CatalogImportFeed
     let jobID: Int64?
     let now: String
 
-    init(connection: PostgresConnection, logger: Logger, jobID: Int64?, now: String) {
+    init(connection: PostgresConnection, logger: Logger, feed: any CatalogImportFeed, jobID: Int64?, now: String) {
         self.connection = connection
         self.logger = logger
+        self.feed = feed
         self.jobID = jobID
         self.now = now
     }
@@ -60,44 +62,85 @@ private struct PostgresCatalogTables {
 
     // MARK: Producers
 
-    /// Inserts the chunk's new producers and fills in the known ones, in one statement; their ids by
-    /// identity key. The identity key is unique, so two imports at once never create a producer twice.
+    /// Inserts the chunk's new producers and fills in the known ones (the import's rule); their ids
+    /// by identity key. Known ones are locked first, then new ones inserted: the identity key is
+    /// unique, so two imports at once never create a producer twice, and one that loses the race
+    /// fills in the producer the other made.
     private func producerIDs(_ writes: [CatalogProductWrite]) async throws -> [String: Int64] {
-        var merged: [String: ProducerDraft] = [:]
+        var drafts: [String: ProducerDraft] = [:]
         for write in writes {
-            merged[write.producerKey] = merged[write.producerKey].map { $0.filledIn(by: write.product.producer) } ?? write.product.producer
+            drafts[write.producerKey] = drafts[write.producerKey].map { feed.producer($0, filledInBy: write.product.producer) }
+                ?? write.product.producer
         }
         // In key order: two imports locking the same producers take their locks in the same order.
-        let producers = merged.sorted { $0.key < $1.key }
-        let values = PostgresValues(producers, types: ["text", "text", "text", "text", "text", "text", "text", "text", "text", "text"]) { entry, binds in
-            let (key, draft) = entry
-            binds.append(draft.name)
-            binds.append(key)
-            binds.append(draft.type?.rawValue)
-            binds.append(draft.taxID)
-            binds.append(draft.commune)
-            binds.append(draft.district)
-            binds.append(draft.province)
-            binds.append(draft.gln?.digits)
-            binds.append(now)
-            binds.append(now)
+        let keys = drafts.keys.sorted()
+        var stored = try await lockProducers(keys)
+        var ids = stored.mapValues(\.id)
+        let new = keys.filter { stored[$0] == nil }
+        if !new.isEmpty {
+            let values = PostgresValues(new, types: ["text", "text", "text", "text", "text", "text", "text", "text", "text", "text"]) { key, binds in
+                let draft = drafts[key]!
+                binds.append(draft.name)
+                binds.append(key)
+                binds.append(draft.type?.rawValue)
+                binds.append(draft.taxID)
+                binds.append(draft.commune)
+                binds.append(draft.district)
+                binds.append(draft.province)
+                binds.append(draft.gln?.digits)
+                binds.append(now)
+                binds.append(now)
+            }
+            for producer in try await rows(values.query(before: """
+                INSERT INTO producers (name, identity_key, type, tax_id, commune, district, province, gln, created_at, updated_at)
+                VALUES
+                """, after: " ON CONFLICT (identity_key) DO NOTHING RETURNING id, identity_key"), as: ProducerKeyRow.self) {
+                ids[producer.identityKey] = producer.id
+            }
+            // Another import inserted some of them meanwhile (and has committed: the insert waited for it).
+            let raced = new.filter { ids[$0] == nil }
+            if !raced.isEmpty {
+                for (key, producer) in try await lockProducers(raced) {
+                    stored[key] = producer
+                    ids[key] = producer.id
+                }
+            }
         }
-        let filled = "(COALESCE(EXCLUDED.type, p.type), COALESCE(EXCLUDED.tax_id, p.tax_id), COALESCE(EXCLUDED.commune, p.commune), "
-            + "COALESCE(EXCLUDED.district, p.district), COALESCE(EXCLUDED.gln, p.gln))"
-        let query = values.query(before: """
-            INSERT INTO producers AS p (name, identity_key, type, tax_id, commune, district, province, gln, created_at, updated_at)
-            VALUES
-            """, after: """
-             ON CONFLICT (identity_key) DO UPDATE SET (type, tax_id, commune, district, gln) = \(filled),
-                updated_at = CASE WHEN \(filled) IS DISTINCT FROM (p.type, p.tax_id, p.commune, p.district, p.gln)
-                                  THEN EXCLUDED.updated_at ELSE p.updated_at END
-            RETURNING id, identity_key
-            """)
-        var ids: [String: Int64] = [:]
-        for producer in try await rows(query, as: ProducerKeyRow.self) {
-            ids[producer.identityKey] = producer.id
+        var changed: [(id: Int64, draft: ProducerDraft)] = []
+        for key in keys {
+            guard let producer = stored[key], let draft = drafts[key] else { continue }
+            let known = producer.draft
+            let merged = feed.producer(known, filledInBy: draft)
+            if merged != known { changed.append((producer.id, merged)) }
+        }
+        if !changed.isEmpty {
+            let values = PostgresValues(changed, types: ["bigint", "text", "text", "text", "text", "text", "text"]) { change, binds in
+                binds.append(change.id)
+                binds.append(change.draft.type?.rawValue)
+                binds.append(change.draft.taxID)
+                binds.append(change.draft.commune)
+                binds.append(change.draft.district)
+                binds.append(change.draft.gln?.digits)
+                binds.append(now)
+            }
+            try await connection.query(values.query(before: """
+                UPDATE producers AS p SET type = v.type, tax_id = v.tax_id, commune = v.commune, district = v.district, gln = v.gln,
+                    updated_at = v.updated_at
+                FROM (VALUES
+                """, after: ") AS v(id, type, tax_id, commune, district, gln, updated_at) WHERE p.id = v.id"), logger: logger)
         }
         return ids
+    }
+
+    /// The stored producers with these keys, locked until the import ends, by key.
+    private func lockProducers(_ keys: [String]) async throws -> [String: StoredProducer] {
+        var stored: [String: StoredProducer] = [:]
+        for producer in try await rows("""
+            \(unescaped: StoredProducer.selection) WHERE identity_key = ANY(\(keys)::text[]) ORDER BY identity_key COLLATE "C" FOR UPDATE
+            """, as: StoredProducer.self) {
+            stored[producer.identityKey] = producer
+        }
+        return stored
     }
 
     private struct ProducerKeyRow: Decodable {
@@ -274,21 +317,6 @@ private struct PostgresCatalogTables {
             """, as: ProductCandidate.self)
     }
 
-    private struct StoredOrder: Decodable {
-        var id: Int64
-        var productID: Int64
-        var lot: String
-        var lotLabel: String
-        var quantity: Int
-        var producedOn: String
-        var expiresOn: String?
-        var status: String
-        enum CodingKeys: String, CodingKey {
-            case id, lot, quantity, status
-            case productID = "product_id", lotLabel = "lot_label", producedOn = "produced_on", expiresOn = "expires_on"
-        }
-    }
-
     private struct OrderKey: Hashable {
         var productID: Int64
         var lot: String
@@ -324,11 +352,11 @@ private struct PostgresCatalogTables {
     /// Writes orders that are all for different lots.
     private func writeDistinct(_ writes: [StampOrderWrite]) async throws -> [StampOrderWriteOutcome] {
         guard !writes.isEmpty else { return [] }
-        var existing: [OrderKey: StoredOrder] = [:]
+        var existing: [OrderKey: StoredStampOrder] = [:]
         for order in try await rows("""
-            SELECT id, product_id, lot, lot_label, quantity, produced_on, expires_on, status FROM stamp_orders
+            \(unescaped: StoredStampOrder.selection)
             WHERE (product_id, lot) IN (SELECT * FROM unnest(\(writes.map(\.productID))::bigint[], \(writes.map(\.lot))::text[]))
-            """, as: StoredOrder.self) {
+            """, as: StoredStampOrder.self) {
             existing[OrderKey(productID: order.productID, lot: order.lot)] = order
         }
         var outcomes: [StampOrderWriteOutcome?] = []
@@ -340,14 +368,12 @@ private struct PostgresCatalogTables {
                 outcomes.append(nil)
                 continue
             }
-            let same = stored.quantity == write.quantity && stored.producedOn == write.producedOn.iso
-                && stored.expiresOn == write.expiresOn?.iso && stored.lotLabel == write.lotLabel
-            let status = StampOrderStatus(rawValue: stored.status) ?? .issued
-            if same {
+            switch feed.change(of: stored, by: write) {
+            case .unchanged:
                 outcomes.append(.unchanged(id: stored.id))
-            } else if status != .pending {
+            case .locked(let status):
                 outcomes.append(.locked(id: stored.id, status: status))
-            } else {
+            case .update:
                 updates.append((stored.id, write))
                 outcomes.append(.updated(id: stored.id))
             }

@@ -18,7 +18,7 @@ extension PostgresStore {
 
     public func sharedProductCodes() async throws -> Set<String> {
         Set(try await rows("find the product codes several producers use",
-                           "SELECT code FROM products GROUP BY code HAVING COUNT(*) > 1", as: String.self))
+                           PostgresQuery(shared: Statements.sharedProductCodes), as: String.self))
     }
 
     public func unrevokedStampCounts() async throws -> [Int64: Int] {
@@ -26,10 +26,7 @@ extension PostgresStore {
             var product_id: Int64
             var count: Int
         }
-        let counts = try await rows("count the unrevoked stamps", """
-            SELECT b.product_id, COUNT(*) AS count FROM stamps s JOIN stamp_batches b ON b.id = s.batch_id
-            LEFT JOIN revocations r ON r.stamp_id = s.id WHERE b.status = 'issued' AND r.stamp_id IS NULL GROUP BY b.product_id
-            """, as: Count.self)
+        let counts = try await rows("count the unrevoked stamps", PostgresQuery(shared: Statements.unrevokedStampCounts), as: Count.self)
         return Dictionary(counts.map { ($0.product_id, $0.count) }, uniquingKeysWith: +)
     }
 
@@ -60,10 +57,8 @@ extension PostgresStore {
 
     public func serials(ofBatch batchID: Int64, pageSize: Int) -> PagedSequence<StampSerial, Int64> {
         PagedSequence(pageSize: pageSize, key: \.sequence) { after, limit in
-            try await self.serials("list a batch's stamps", """
-                SELECT sequence, serial FROM stamps WHERE batch_id = \(batchID) AND sequence > \(after ?? 0)
-                ORDER BY sequence LIMIT \(Int64(limit))
-                """, capacity: limit)
+            try await self.serials("list a batch's stamps", PostgresQuery(shared: Statements.batchSerials, batchID, after ?? 0, Int64(limit)),
+                                   capacity: limit)
         }
     }
 
@@ -113,13 +108,11 @@ extension PostgresStore {
             var name: String
             var is_leaf: Int?
         }
-        let trees = try await rows("read an imported category tree", """
-            SELECT platform, file, format, imported_at, nodes FROM category_trees WHERE platform = \(platform.rawValue)
-            """, as: ImportedCategoryTree.self)
+        let trees = try await rows("read an imported category tree", PostgresQuery(shared: Statements.categoryTree, platform.rawValue),
+                                   as: ImportedCategoryTree.self)
         guard let imported = trees.first else { return nil }
-        let nodes = try await rows("read an imported category tree", """
-            SELECT id, parent_id, name, is_leaf FROM category_nodes WHERE platform = \(platform.rawValue) ORDER BY position
-            """, as: Node.self)
+        let nodes = try await rows("read an imported category tree", PostgresQuery(shared: Statements.categoryNodes, platform.rawValue),
+                                   as: Node.self)
         return StoredCategoryTree(imported: imported, entries: nodes.map {
             CategoryEntry(id: $0.id, parentID: $0.parent_id, name: $0.name, isLeaf: $0.is_leaf.map { $0 == 1 })
         })
@@ -128,12 +121,10 @@ extension PostgresStore {
     /// Nodes go in as multi-row inserts (a tree has a few thousand), not one round trip each.
     public func replaceCategoryTree(_ imported: ImportedCategoryTree, entries: [CategoryEntry]) async throws {
         try await transaction("import a category tree") { connection in
-            try await connection.query("DELETE FROM category_nodes WHERE platform = \(imported.platform)", logger: logger)
-            try await connection.query("DELETE FROM category_trees WHERE platform = \(imported.platform)", logger: logger)
-            try await connection.query("""
-                INSERT INTO category_trees (platform, file, format, imported_at, nodes)
-                VALUES (\(imported.platform), \(imported.file), \(imported.format), \(imported.importedAt), \(imported.nodes))
-                """, logger: logger)
+            try await connection.query(PostgresQuery(shared: Statements.deleteCategoryNodes, imported.platform), logger: logger)
+            try await connection.query(PostgresQuery(shared: Statements.deleteCategoryTree, imported.platform), logger: logger)
+            try await connection.query(PostgresQuery(shared: Statements.addCategoryTree, imported.platform, imported.file, imported.format,
+                                                     imported.importedAt, imported.nodes), logger: logger)
             let rowsPerStatement = 1_000
             for start in stride(from: 0, to: entries.count, by: rowsPerStatement) {
                 let chunk = entries[start..<min(start + rowsPerStatement, entries.count)]

@@ -9,40 +9,23 @@ extension PostgresStore {
     // MARK: Products and orders
 
     public func issuableProducts(code: String) async throws -> [IssuableProduct] {
-        try await rows("find the products with code \(code)", """
-            SELECT p.id, p.code, p.shelf_life_days, p.embed_signature, pr.name AS producer, pr.province
-            FROM products p JOIN producers pr ON pr.id = p.producer_id WHERE p.code = \(code) ORDER BY p.id
-            """, as: IssuableProduct.self)
+        try await rows("find the products with code \(code)", "\(unescaped: IssuableProduct.selection) WHERE p.code = \(code) ORDER BY p.id",
+                       as: IssuableProduct.self)
     }
 
     public func issuableProduct(id: Int64) async throws -> IssuableProduct? {
-        try await rows("read product #\(id)", """
-            SELECT p.id, p.code, p.shelf_life_days, p.embed_signature, pr.name AS producer, pr.province
-            FROM products p JOIN producers pr ON pr.id = p.producer_id WHERE p.id = \(id)
-            """, as: IssuableProduct.self).first
+        try await rows("read product #\(id)", "\(unescaped: IssuableProduct.selection) WHERE p.id = \(id)", as: IssuableProduct.self)
+            .first
     }
 
     public func stampOrder(id: Int64) async throws -> StampOrderToIssue? {
-        try await rows("read stamp order #\(id)", """
-            SELECT o.id, o.product_id, p.code AS product_code, o.lot, o.lot_label, o.quantity, o.produced_on, o.expires_on
-            FROM stamp_orders o JOIN products p ON p.id = o.product_id WHERE o.id = \(id)
-            """, as: StampOrderToIssue.self).first
+        try await rows("read stamp order #\(id)", PostgresQuery(shared: Statements.stampOrder, id), as: StampOrderToIssue.self).first
     }
 
     // MARK: Batches
 
-    /// A batch with its product and producer (as `StampBatch.selectSQL` on SQLite) where `condition` holds.
-    private static func batchQuery(where condition: PostgresQuery) -> PostgresQuery {
-        // The fixed part binds nothing, so the condition's placeholders keep their numbers.
-        PostgresQuery(unsafeSQL: """
-            SELECT b.*, p.code AS product_code, p.name AS product_name, p.gtin, pr.name AS producer
-            FROM stamp_batches b JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
-            WHERE \(condition.sql)
-            """, binds: condition.binds)
-    }
-
     public func batch(productID: Int64, lot: String) async throws -> StampBatch? {
-        try await rows("read the batch of lot \(lot)", Self.batchQuery(where: "b.product_id = \(productID) AND b.lot = \(lot)"),
+        try await rows("read the batch of lot \(lot)", PostgresQuery(shared: Statements.batchByLot, productID, lot),
                        as: StampBatch.self).first
     }
 
@@ -57,32 +40,29 @@ extension PostgresStore {
                 """, logger: logger).decodeAll(Int64.self)
             guard let id = created.first else {
                 // Another run created it first (and has committed: the insert waited for it).
-                let existing = try await connection.query("""
-                    SELECT id, quantity FROM stamp_batches WHERE product_id = \(batch.productID) AND lot = \(batch.lot)
-                    """, logger: logger).decodeAll(BatchSize.self)
+                let existing = try await connection.query(PostgresQuery(shared: Statements.batchSize, batch.productID, batch.lot), logger: logger).decodeAll(BatchSize.self)
                 guard let existing = existing.first else {
                     throw RegistryError.failed(operation: "create the batch of lot \(batch.lot)", reason: "it neither was created nor exists")
                 }
                 return .existing(id: existing.id, quantity: existing.quantity)
             }
             if let orderID = batch.orderID {
-                try await connection.query("UPDATE stamp_orders SET status = 'issuing' WHERE id = \(orderID) AND status = 'pending'",
-                                           logger: logger)
+                try await connection.query(PostgresQuery(shared: Statements.orderIssuing, orderID), logger: logger)
             }
             return .created(id: id)
         }
     }
 
     public func batch(id: Int64) async throws -> StampBatch? {
-        try await rows("read batch #\(id)", Self.batchQuery(where: "b.id = \(id)"), as: StampBatch.self).first
+        try await rows("read batch #\(id)", PostgresQuery(shared: Statements.batchByID, id), as: StampBatch.self).first
     }
 
     public func batches(lot: String) async throws -> [StampBatch] {
-        try await rows("read the batches of lot \(lot)", Self.batchQuery(where: "b.lot = \(lot) ORDER BY b.id"), as: StampBatch.self)
+        try await rows("read the batches of lot \(lot)", PostgresQuery(shared: Statements.batchesOfLot, lot), as: StampBatch.self)
     }
 
     public func stampCount(batchID: Int64) async throws -> Int {
-        try await rows("count the stamps of batch #\(batchID)", "SELECT COUNT(*) FROM stamps WHERE batch_id = \(batchID)", as: Int.self)
+        try await rows("count the stamps of batch #\(batchID)", PostgresQuery(shared: Statements.stampCount, batchID), as: Int.self)
             .first ?? 0
     }
 
@@ -97,8 +77,7 @@ extension PostgresStore {
                 }
                 // Sequences run 1...n without holes: the last is the count (one index probe, not a walk
                 // over the batch on every chunk).
-                let stored = try await connection.query("SELECT COALESCE(MAX(sequence), 0) FROM stamps WHERE batch_id = \(batchID)",
-                                                        logger: logger).decodeAll(Int.self)[0]
+                let stored = try await connection.query(PostgresQuery(shared: Statements.storedCount, batchID), logger: logger).decodeAll(Int.self)[0]
                 let taken = stamps.prefix(max(0, quantity - stored))
                 guard !taken.isEmpty else { return StampAppend(inserted: 0, stored: stored) }
                 let sequences = taken.indices.map { Int64(stored + 1 + $0 - taken.startIndex) }
@@ -125,10 +104,9 @@ extension PostgresStore {
 
     public func completeBatch(id: Int64, orderID: Int64?, job: JobStart, counts: JobCounts, message: String?) async throws {
         try await transaction("mark batch #\(id) issued") { connection in
-            try await connection.query("UPDATE stamp_batches SET status = 'issued', completed_at = \(Timestamp.now()) WHERE id = \(id)",
-                                       logger: logger)
+            try await connection.query(PostgresQuery(shared: Statements.batchIssued, Timestamp.now(), id), logger: logger)
             if let orderID {
-                try await connection.query("UPDATE stamp_orders SET status = 'issued' WHERE id = \(orderID)", logger: logger)
+                try await connection.query(PostgresQuery(shared: Statements.orderIssued, orderID), logger: logger)
             }
             let jobID = try await PostgresJobLog.start(connection, job, logger: logger)
             try await PostgresJobLog.finish(connection, id: jobID, outcome: .succeeded, counts: counts, message: message, logger: logger)
@@ -136,16 +114,14 @@ extension PostgresStore {
     }
 
     public func stamps(batchID: Int64, sequences: ClosedRange<Int>) async throws -> [IssuedStamp] {
-        try await rows("read the stamps of batch #\(batchID)", """
-            SELECT sequence, serial, signature FROM stamps
-            WHERE batch_id = \(batchID) AND sequence BETWEEN \(sequences.lowerBound) AND \(sequences.upperBound) ORDER BY sequence
-            """, as: IssuedStamp.self)
+        try await rows("read the stamps of batch #\(batchID)",
+                       PostgresQuery(shared: Statements.stampsInSequence, batchID, sequences.lowerBound, sequences.upperBound),
+                       as: IssuedStamp.self)
     }
 
     public func recognition(productID: Int64) async throws -> OCOPRecognition? {
-        try await rows("read the OCOP recognition of product #\(productID)", """
-            SELECT ocop_stars, ocop_decision, ocop_recognized_on FROM products WHERE id = \(productID)
-            """, as: StoredRecognition.self).first.flatMap {
+        try await rows("read the OCOP recognition of product #\(productID)", PostgresQuery(shared: Statements.recognition, productID),
+                       as: StoredRecognition.self).first.flatMap {
             OCOPRecognition(storedStars: $0.stars, decision: $0.decision, recognizedOn: $0.recognizedOn)
         }
     }
@@ -154,10 +130,8 @@ extension PostgresStore {
 
     public func addSigningKey(_ key: SigningKeyRecord) async throws {
         try await transaction("record signing key \(key.keyID)") { connection in
-            _ = try await connection.query("""
-                INSERT INTO signing_keys (key_id, public_key, created_at, retired_at)
-                VALUES (\(key.keyID), \(key.publicKey), \(key.createdAt), \(key.retiredAt))
-                """, logger: logger)
+            _ = try await connection.query(PostgresQuery(shared: Statements.addSigningKey, key.keyID, key.publicKey, key.createdAt, key.retiredAt),
+                                           logger: logger)
         }
     }
 

@@ -10,8 +10,11 @@ extension PostgresStore {
         """
 
     /// A stamp's row with its scan history beside it, in one statement.
-    private static let stampWithHistory = StoredStampRow.selection.replacingOccurrences(
-        of: "SELECT s.id,", with: "SELECT h.count, h.first, h.last, h.locations, s.id,") + " " + historyJoin
+    private static let stampWithHistory = """
+        SELECT h.count, h.first, h.last, h.locations, \(StoredStampRow.columns)
+        \(StoredStampRow.tables)
+        \(historyJoin)
+        """
 
     /// ``stamp(serial:)``'s statement, prepared once per connection.
     private struct StampLookup: PostgresPreparedStatement {
@@ -101,11 +104,11 @@ extension PostgresStore {
     }
 
     public func ping() async throws {
-        _ = try await rows("answer", "SELECT 1", as: Int.self)
+        _ = try await rows("answer", PostgresQuery(shared: Statements.ping), as: Int.self)
     }
 
     public func webScanCount() async throws -> Int {
-        try await rows("count the page's scans", "SELECT COUNT(*) FROM scans WHERE channel = 'web'", as: Int.self).first ?? 0
+        try await rows("count the page's scans", PostgresQuery(shared: Statements.webScanCount), as: Int.self).first ?? 0
     }
 
     public func registrySecret(named name: String, candidate: String) async throws -> String {
@@ -116,7 +119,7 @@ extension PostgresStore {
                 INSERT INTO registry_secrets (name, value, created_at) VALUES (\(name), \(candidate), \(Timestamp.now()))
                 ON CONFLICT (name) DO NOTHING
                 """, logger: logger)
-            return try await connection.query("SELECT value FROM registry_secrets WHERE name = \(name)", logger: logger)
+            return try await connection.query(PostgresQuery(shared: Statements.registrySecret, name), logger: logger)
                 .decodeAll(String.self).first ?? candidate
         }
     }
@@ -136,18 +139,14 @@ extension PostgresStore {
         }
     }
 
-    public func revokeLot(_ lot: String, productCode: String?, reason: String) async throws -> StampRevocation {
+    public func revokeLot(_ lot: String, reason: String, choosing choose: @escaping @Sendable ([StampBatch]) throws -> StampBatch)
+        async throws -> RevocationOutcome {
         try await transaction("revoke a lot") { connection in
-            var batches = try await connection.query("""
-                SELECT b.id, b.status, p.code FROM stamp_batches b JOIN products p ON p.id = b.product_id WHERE b.lot = \(lot) ORDER BY b.id
-                """, logger: logger).collect().map { try $0.decode((Int64, String, String).self) }
-            if let productCode { batches = batches.filter { $0.2 == productCode } }
-            guard let batch = batches.first else { return .noSuchLot(lot) }
-            guard batches.count == 1 else { return .ambiguousLot(lot, products: batches.map(\.2)) }
-            guard batch.1 == "issued" else { return .lotNotComplete(lot) }
-            let ids = try await connection.query("SELECT id FROM stamps WHERE batch_id = \(batch.0) ORDER BY id", logger: logger)
+            let batch = try choose(try await connection.query(PostgresQuery(shared: Statements.batchesOfLot, lot), logger: logger)
+                .decodeAll(StampBatch.self))
+            let ids = try await connection.query(PostgresQuery(shared: Statements.lotStamps, batch.id), logger: logger)
                 .decodeAll(Int64.self)
-            return .revoked(try await revoke(connection, stampIDs: ids, reason: reason, description: "lot \(lot)"))
+            return try await revoke(connection, stampIDs: ids, reason: reason, description: "lot \(lot)")
         }
     }
 
@@ -185,7 +184,7 @@ extension PostgresStore {
             try await connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY", logger: logger)
             let batches = try await connection.query("\(unescaped: PackBatch.selection)", logger: logger).decodeAll(PackBatch.self)
             for batch in batches where include(batch) {
-                let stamps = try await connection.query("\(unescaped: PackStamp.selection) WHERE s.batch_id = \(batch.id)", logger: logger)
+                let stamps = try await connection.query(PostgresQuery(shared: Statements.packStamps, batch.id), logger: logger)
                     .decodeAll(PackStamp.self)
                 try body(batch, stamps)
             }
@@ -201,7 +200,7 @@ extension PostgresStore {
     }
 
     public func resolverProduct(gtin: String) async throws -> ResolverProduct? {
-        try await rows("read a product", "\(unescaped: ResolverProduct.selection) WHERE p.gtin = \(gtin)", as: ResolverProduct.self).first
+        try await rows("read a product", PostgresQuery(shared: Statements.resolverProduct, gtin), as: ResolverProduct.self).first
     }
 
     public func registeredLevels(productID: Int64, lot: String?, serial: String?) async throws -> (lot: Bool, serial: Bool) {

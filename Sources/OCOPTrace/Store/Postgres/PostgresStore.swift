@@ -296,7 +296,7 @@ extension PostgresStore {
     }
 
     public func jobs(limit: Int) async throws -> [JobEntry] {
-        try await rows("list the jobs", "SELECT * FROM jobs ORDER BY id DESC LIMIT \(limit)", as: JobEntry.self)
+        try await rows("list the jobs", PostgresQuery(shared: Statements.jobs, limit), as: JobEntry.self)
     }
 }
 
@@ -312,12 +312,9 @@ enum PostgresJobLog {
 
     static func finish(_ connection: PostgresConnection, id: Int64, outcome: JobOutcome, counts: JobCounts, message: String?,
                        logger: Logger) async throws {
-        try await connection.query("""
-            UPDATE jobs SET finished_at = \(Timestamp.now()), outcome = \(outcome.rawValue), rows_read = \(counts.rowsRead),
-                inserted = \(counts.inserted), updated = \(counts.updated), unchanged = \(counts.unchanged),
-                invalid = \(counts.invalid), message = \(message)
-            WHERE id = \(id)
-            """, logger: logger)
+        try await connection.query(PostgresQuery(shared: Statements.finishJob, Timestamp.now(), outcome.rawValue, counts.rowsRead,
+                                                 counts.inserted, counts.updated, counts.unchanged, counts.invalid, message, id),
+                                   logger: logger)
     }
 }
 

@@ -17,18 +17,6 @@ public struct ProducerDraft: Hashable, Sendable {
     static func identityKey(name: String, province: String) -> String {
         name.matchingKey + "\u{1F}" + province.matchingKey
     }
-
-    /// The producer with what a later row adds: a row fills in attributes, it never blanks one;
-    /// the name and province (the identity) stay as first written.
-    func filledIn(by later: ProducerDraft) -> ProducerDraft {
-        var merged = self
-        merged.type = later.type ?? type
-        merged.taxID = later.taxID ?? taxID
-        merged.commune = later.commune ?? commune
-        merged.district = later.district ?? district
-        merged.gln = later.gln ?? gln
-        return merged
-    }
 }
 
 /// A validated catalog row: one product of one producer.

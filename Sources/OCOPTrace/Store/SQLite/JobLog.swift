@@ -13,11 +13,7 @@ enum JobLog {
 
     /// Records a job's outcome.
     static func finish(_ db: Database, id: Int64, outcome: JobOutcome, counts: JobCounts, message: String?) throws {
-        try db.execute(sql: """
-            UPDATE jobs SET finished_at = ?, outcome = ?, rows_read = ?, inserted = ?, updated = ?, unchanged = ?,
-                invalid = ?, message = ?
-            WHERE id = ?
-            """, arguments: [Timestamp.now(), outcome.rawValue, counts.rowsRead, counts.inserted, counts.updated,
+        try db.execute(sql: Statements.finishJob, arguments: [Timestamp.now(), outcome.rawValue, counts.rowsRead, counts.inserted, counts.updated,
                              counts.unchanged, counts.invalid, message, id])
     }
 
@@ -31,6 +27,6 @@ enum JobLog {
 
     /// The most recent jobs first.
     static func entries(_ db: Database, limit: Int) throws -> [JobEntry] {
-        try JobEntry.fetchAll(db, sql: "SELECT * FROM jobs ORDER BY id DESC LIMIT ?", arguments: [limit])
+        try JobEntry.fetchAll(db, sql: Statements.jobs, arguments: [limit])
     }
 }

@@ -2,6 +2,8 @@ import Foundation
 import GRDB
 
 extension ProductCandidate: FetchableRecord {}
+extension StoredStampOrder: FetchableRecord {}
+extension StoredProducer: FetchableRecord {}
 
 extension SQLiteStore {
     public func importFile(_ job: JobStart, dryRun: Bool, rows feed: any CatalogImportFeed) async throws -> Int64? {
@@ -11,7 +13,7 @@ extension SQLiteStore {
             return try await write { db in
                 let jobID = dryRun ? nil
                     : try JobLog.start(db, job)
-                let tables = SQLiteCatalogTables(db: db, jobID: jobID, now: job.startedAt)
+                let tables = SQLiteCatalogTables(db: db, feed: feed, jobID: jobID, now: job.startedAt)
                 var answer: CatalogAnswer?
                 while let request = try feed.next(after: answer) {
                     answer = try tables.answer(request)
@@ -46,6 +48,7 @@ extension SQLiteStore {
 /// read once.
 private final class SQLiteCatalogTables {
     private let db: Database
+    private let feed: any CatalogImportFeed
     private let jobID: Int64?
     private let now: String
 
@@ -61,8 +64,9 @@ private final class SQLiteCatalogTables {
     /// same description as the row before needs no merging again.
     private var previousProducer: (draft: ProducerDraft, id: Int64)?
 
-    init(db: Database, jobID: Int64?, now: String) {
+    init(db: Database, feed: any CatalogImportFeed, jobID: Int64?, now: String) {
         self.db = db
+        self.feed = feed
         self.jobID = jobID
         self.now = now
     }
@@ -150,11 +154,8 @@ private final class SQLiteCatalogTables {
         var state: ProducerState
         if let known = producers[key] {
             state = known
-        } else if let stored = try Row.fetchOne(db, sql: "SELECT * FROM producers WHERE identity_key = ?", arguments: [key]) {
-            state = ProducerState(id: stored["id"], stored: ProducerDraft(
-                name: stored["name"], type: (stored["type"] as String?).flatMap(ProducerType.init(rawValue:)),
-                taxID: stored["tax_id"], commune: stored["commune"], district: stored["district"], province: stored["province"],
-                gln: (stored["gln"] as String?).flatMap { try? GLN(parsing: $0) }))
+        } else if let stored = try StoredProducer.fetchOne(db, sql: StoredProducer.selection + " WHERE identity_key = ?", arguments: [key]) {
+            state = ProducerState(id: stored.id, stored: stored.draft)
         } else {
             try db.execute(sql: """
                 INSERT INTO producers (name, identity_key, type, tax_id, commune, district, province, gln, created_at, updated_at)
@@ -163,7 +164,7 @@ private final class SQLiteCatalogTables {
                                  draft.province, draft.gln?.digits, now, now])
             state = ProducerState(id: db.lastInsertedRowID, stored: draft)
         }
-        let merged = state.stored.filledIn(by: draft)
+        let merged = feed.producer(state.stored, filledInBy: draft)
         if merged != state.stored {
             try db.execute(sql: """
                 UPDATE producers SET type = ?, tax_id = ?, commune = ?, district = ?, gln = ?, updated_at = ? WHERE id = ?
@@ -177,18 +178,14 @@ private final class SQLiteCatalogTables {
     // MARK: Stamp orders
 
     private func write(_ write: StampOrderWrite) throws -> StampOrderWriteOutcome {
-        let existing = try Row.fetchOne(db, sql: """
-            SELECT id, lot_label, quantity, produced_on, expires_on, status FROM stamp_orders WHERE product_id = ? AND lot = ?
-            """, arguments: [write.productID, write.lot])
-        if let existing {
-            let id: Int64 = existing["id"]
-            let same = existing["quantity"] == write.quantity
-                && existing["produced_on"] == write.producedOn.iso
-                && existing["expires_on"] == write.expiresOn?.iso
-                && existing["lot_label"] == write.lotLabel
-            if same { return .unchanged(id: id) }
-            let status = StampOrderStatus(rawValue: existing["status"]) ?? .issued
-            guard status == .pending else { return .locked(id: id, status: status) }
+        if let stored = try StoredStampOrder.fetchOne(db, sql: StoredStampOrder.selection + " WHERE product_id = ? AND lot = ?",
+                                                      arguments: [write.productID, write.lot]) {
+            let id = stored.id
+            switch feed.change(of: stored, by: write) {
+            case .unchanged: return .unchanged(id: id)
+            case .locked(let status): return .locked(id: id, status: status)
+            case .update: break
+            }
             try db.execute(sql: """
                 UPDATE stamp_orders SET lot_label = ?, quantity = ?, produced_on = ?, expires_on = ?, job_id = ?, updated_at = ?
                 WHERE id = ?

@@ -64,16 +64,13 @@ extension SQLiteStore {
     }
 
     public func sharedProductCodes() async throws -> Set<String> {
-        try await read { db in Set(try String.fetchAll(db, sql: "SELECT code FROM products GROUP BY code HAVING COUNT(*) > 1")) }
+        try await read { db in Set(try String.fetchAll(db, sql: Statements.sharedProductCodes)) }
     }
 
     public func unrevokedStampCounts() async throws -> [Int64: Int] {
         try await read { db in
             var counts: [Int64: Int] = [:]
-            for row in try Row.fetchAll(db, sql: """
-                SELECT b.product_id, COUNT(*) AS count FROM stamps s JOIN stamp_batches b ON b.id = s.batch_id
-                LEFT JOIN revocations r ON r.stamp_id = s.id WHERE b.status = 'issued' AND r.stamp_id IS NULL GROUP BY b.product_id
-                """) {
+            for row in try Row.fetchAll(db, sql: Statements.unrevokedStampCounts) {
                 counts[row["product_id"]] = row["count"]
             }
             return counts
@@ -110,7 +107,7 @@ extension SQLiteStore {
     public func serials(ofBatch batchID: Int64, pageSize: Int) -> PagedSequence<StampSerial, Int64> {
         PagedSequence(pageSize: pageSize, key: \.sequence) { after, limit in
             try await self.read { db in
-                try Self.serials(db, sql: "SELECT sequence, serial FROM stamps WHERE batch_id = ? AND sequence > ? ORDER BY sequence LIMIT ?",
+                try Self.serials(db, sql: Statements.batchSerials,
                                  arguments: [batchID, after ?? 0, limit], capacity: limit)
             }
         }
@@ -160,10 +157,10 @@ extension SQLiteStore {
             // A registry made before trees could be imported (read-only: never migrated here) has none.
             guard try db.tableExists("category_trees"),
                   let imported = try ImportedCategoryTree.fetchOne(
-                      db, sql: "SELECT platform, file, format, imported_at, nodes FROM category_trees WHERE platform = ?",
+                      db, sql: Statements.categoryTree,
                       arguments: [platform.rawValue])
             else { return nil }
-            let entries = try Row.fetchAll(db, sql: "SELECT id, parent_id, name, is_leaf FROM category_nodes WHERE platform = ? ORDER BY position",
+            let entries = try Row.fetchAll(db, sql: Statements.categoryNodes,
                                            arguments: [platform.rawValue]).map { node in
                 CategoryEntry(id: node["id"], parentID: node["parent_id"], name: node["name"], isLeaf: (node["is_leaf"] as Int?).map { $0 == 1 })
             }
@@ -173,9 +170,9 @@ extension SQLiteStore {
 
     public func replaceCategoryTree(_ imported: ImportedCategoryTree, entries: [CategoryEntry]) async throws {
         try await write { db in
-            try db.execute(sql: "DELETE FROM category_nodes WHERE platform = ?", arguments: [imported.platform])
-            try db.execute(sql: "DELETE FROM category_trees WHERE platform = ?", arguments: [imported.platform])
-            try db.execute(sql: "INSERT INTO category_trees (platform, file, format, imported_at, nodes) VALUES (?, ?, ?, ?, ?)",
+            try db.execute(sql: Statements.deleteCategoryNodes, arguments: [imported.platform])
+            try db.execute(sql: Statements.deleteCategoryTree, arguments: [imported.platform])
+            try db.execute(sql: Statements.addCategoryTree,
                            arguments: [imported.platform, imported.file, imported.format, imported.importedAt, imported.nodes])
             let insert = try db.makeStatement(sql: "INSERT INTO category_nodes (platform, position, id, parent_id, name, is_leaf) VALUES (?, ?, ?, ?, ?, ?)")
             for (position, entry) in entries.enumerated() {

@@ -12,27 +12,19 @@ extension SigningKeyRecord: FetchableRecord {}
 extension SQLiteStore {
     // MARK: Products and orders
 
-    private static let issuableProductSQL = """
-        SELECT p.id, p.code, p.shelf_life_days, p.embed_signature, pr.name AS producer, pr.province
-        FROM products p JOIN producers pr ON pr.id = p.producer_id
-        """
-
     public func issuableProducts(code: String) async throws -> [IssuableProduct] {
         try await read { db in
-            try IssuableProduct.fetchAll(db, sql: SQLiteStore.issuableProductSQL + " WHERE p.code = ? ORDER BY p.id", arguments: [code])
+            try IssuableProduct.fetchAll(db, sql: IssuableProduct.selection + " WHERE p.code = ? ORDER BY p.id", arguments: [code])
         }
     }
 
     public func issuableProduct(id: Int64) async throws -> IssuableProduct? {
-        try await read { db in try IssuableProduct.fetchOne(db, sql: SQLiteStore.issuableProductSQL + " WHERE p.id = ?", arguments: [id]) }
+        try await read { db in try IssuableProduct.fetchOne(db, sql: IssuableProduct.selection + " WHERE p.id = ?", arguments: [id]) }
     }
 
     public func stampOrder(id: Int64) async throws -> StampOrderToIssue? {
         try await read { db in
-            try StampOrderToIssue.fetchOne(db, sql: """
-                SELECT o.id, o.product_id, p.code AS product_code, o.lot, o.lot_label, o.quantity, o.produced_on, o.expires_on
-                FROM stamp_orders o JOIN products p ON p.id = o.product_id WHERE o.id = ?
-                """, arguments: [id])
+            try StampOrderToIssue.fetchOne(db, sql: Statements.stampOrder, arguments: [id])
         }
     }
 
@@ -40,13 +32,13 @@ extension SQLiteStore {
 
     public func batch(productID: Int64, lot: String) async throws -> StampBatch? {
         try await read { db in
-            try StampBatch.fetchOne(db, sql: StampBatch.selectSQL + " WHERE b.product_id = ? AND b.lot = ?", arguments: [productID, lot])
+            try StampBatch.fetchOne(db, sql: Statements.batchByLot, arguments: [productID, lot])
         }
     }
 
     public func createBatch(_ batch: NewStampBatch) async throws -> BatchCreation {
         try await write { db in
-            if let existing = try Row.fetchOne(db, sql: "SELECT id, quantity FROM stamp_batches WHERE product_id = ? AND lot = ?",
+            if let existing = try Row.fetchOne(db, sql: Statements.batchSize,
                                                arguments: [batch.productID, batch.lot]) {
                 return .existing(id: existing["id"], quantity: existing["quantity"])
             }
@@ -58,22 +50,22 @@ extension SQLiteStore {
                                  batch.expiresOn, batch.resolver, batch.keyID, batch.folder, batch.createdAt])
             let id = db.lastInsertedRowID
             if let orderID = batch.orderID {
-                try db.execute(sql: "UPDATE stamp_orders SET status = 'issuing' WHERE id = ? AND status = 'pending'", arguments: [orderID])
+                try db.execute(sql: Statements.orderIssuing, arguments: [orderID])
             }
             return .created(id: id)
         }
     }
 
     public func batch(id: Int64) async throws -> StampBatch? {
-        try await read { db in try StampBatch.fetchOne(db, sql: StampBatch.selectSQL + " WHERE b.id = ?", arguments: [id]) }
+        try await read { db in try StampBatch.fetchOne(db, sql: Statements.batchByID, arguments: [id]) }
     }
 
     public func batches(lot: String) async throws -> [StampBatch] {
-        try await read { db in try StampBatch.fetchAll(db, sql: StampBatch.selectSQL + " WHERE b.lot = ? ORDER BY b.id", arguments: [lot]) }
+        try await read { db in try StampBatch.fetchAll(db, sql: Statements.batchesOfLot, arguments: [lot]) }
     }
 
     public func stampCount(batchID: Int64) async throws -> Int {
-        try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stamps WHERE batch_id = ?", arguments: [batchID]) ?? 0 }
+        try await read { db in try Int.fetchOne(db, sql: Statements.stampCount, arguments: [batchID]) ?? 0 }
     }
 
     public func appendStamps(_ stamps: [DrawnStamp], toBatch batchID: Int64) async throws -> StampAppend {
@@ -84,7 +76,7 @@ extension SQLiteStore {
             // A batch's sequences run 1...n without holes (a serial already taken uses none), so the
             // last one is the count: one index probe, where COUNT(*) would walk the whole batch on
             // every chunk.
-            let count = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(sequence), 0) FROM stamps WHERE batch_id = ?", arguments: [batchID]) ?? 0
+            let count = try Int.fetchOne(db, sql: Statements.storedCount, arguments: [batchID]) ?? 0
             var sequence = count
             let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO stamps (batch_id, sequence, serial, signature) VALUES (?, ?, ?, ?)")
             var inserted = 0
@@ -99,9 +91,9 @@ extension SQLiteStore {
 
     public func completeBatch(id: Int64, orderID: Int64?, job: JobStart, counts: JobCounts, message: String?) async throws {
         try await write { db in
-            try db.execute(sql: "UPDATE stamp_batches SET status = 'issued', completed_at = ? WHERE id = ?", arguments: [Timestamp.now(), id])
+            try db.execute(sql: Statements.batchIssued, arguments: [Timestamp.now(), id])
             if let orderID {
-                try db.execute(sql: "UPDATE stamp_orders SET status = 'issued' WHERE id = ?", arguments: [orderID])
+                try db.execute(sql: Statements.orderIssued, arguments: [orderID])
             }
             try JobLog.record(db, job, outcome: .succeeded, counts: counts, message: message)
         }
@@ -110,7 +102,7 @@ extension SQLiteStore {
     public func stamps(batchID: Int64, sequences: ClosedRange<Int>) async throws -> [IssuedStamp] {
         try await read { db in
             // Read by hand, not decoded: rendering reads every stamp of every batch this way.
-            try Row.fetchAll(db, sql: "SELECT sequence, serial, signature FROM stamps WHERE batch_id = ? AND sequence BETWEEN ? AND ? ORDER BY sequence",
+            try Row.fetchAll(db, sql: Statements.stampsInSequence,
                              arguments: [batchID, sequences.lowerBound, sequences.upperBound]).map { row in
                 IssuedStamp(sequence: row["sequence"], serial: Serial(unchecked: row["serial"]),
                             signature: (row["signature"] as String?).flatMap(EmbeddedSignature.init(text:)))
@@ -120,7 +112,7 @@ extension SQLiteStore {
 
     public func recognition(productID: Int64) async throws -> OCOPRecognition? {
         try await read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT ocop_stars, ocop_decision, ocop_recognized_on FROM products WHERE id = ?",
+            guard let row = try Row.fetchOne(db, sql: Statements.recognition,
                                              arguments: [productID]) else { return nil }
             return OCOPRecognition(storedStars: row["ocop_stars"], decision: row["ocop_decision"], recognizedOn: row["ocop_recognized_on"])
         }
@@ -130,7 +122,7 @@ extension SQLiteStore {
 
     public func addSigningKey(_ key: SigningKeyRecord) async throws {
         try await write { db in
-            try db.execute(sql: "INSERT INTO signing_keys (key_id, public_key, created_at, retired_at) VALUES (?, ?, ?, ?)",
+            try db.execute(sql: Statements.addSigningKey,
                            arguments: [key.keyID, key.publicKey, key.createdAt, key.retiredAt])
         }
     }
@@ -145,11 +137,4 @@ extension SQLiteStore {
             return db.changesCount == 1
         }
     }
-}
-
-extension StampBatch {
-    static let selectSQL = """
-        SELECT b.*, p.code AS product_code, p.name AS product_name, p.gtin, pr.name AS producer
-        FROM stamp_batches b JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
-        """
 }

@@ -96,18 +96,18 @@ extension SQLiteStore {
     }
 
     public func ping() async throws {
-        _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+        _ = try await read { db in try Int.fetchOne(db, sql: Statements.ping) }
     }
 
     public func webScanCount() async throws -> Int {
-        try await read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM scans WHERE channel = 'web'") ?? 0 }
+        try await read { db in try Int.fetchOne(db, sql: Statements.webScanCount) ?? 0 }
     }
 
     public func registrySecret(named name: String, candidate: String) async throws -> String {
         try await write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO registry_secrets (name, value, created_at) VALUES (?, ?, ?)",
                            arguments: [name, candidate, Timestamp.now()])
-            return try String.fetchOne(db, sql: "SELECT value FROM registry_secrets WHERE name = ?", arguments: [name]) ?? candidate
+            return try String.fetchOne(db, sql: Statements.registrySecret, arguments: [name]) ?? candidate
         }
     }
 
@@ -124,17 +124,12 @@ extension SQLiteStore {
         }
     }
 
-    public func revokeLot(_ lot: String, productCode: String?, reason: String) async throws -> StampRevocation {
+    public func revokeLot(_ lot: String, reason: String, choosing choose: @escaping @Sendable ([StampBatch]) throws -> StampBatch)
+        async throws -> RevocationOutcome {
         try await write { db in
-            var batches = try Row.fetchAll(db, sql: """
-                SELECT b.id, b.status, p.code FROM stamp_batches b JOIN products p ON p.id = b.product_id WHERE b.lot = ? ORDER BY b.id
-                """, arguments: [lot])
-            if let productCode { batches = batches.filter { $0["code"] == productCode } }
-            guard let batch = batches.first else { return .noSuchLot(lot) }
-            guard batches.count == 1 else { return .ambiguousLot(lot, products: batches.map { $0["code"] }) }
-            guard batch["status"] == "issued" else { return .lotNotComplete(lot) }
-            let ids = try Int64.fetchAll(db, sql: "SELECT id FROM stamps WHERE batch_id = ?", arguments: [batch["id"] as Int64])
-            return .revoked(try SQLiteStore.revoke(db, stampIDs: ids, reason: reason, description: "lot \(lot)"))
+            let batch = try choose(StampBatch.fetchAll(db, sql: Statements.batchesOfLot, arguments: [lot]))
+            let ids = try Int64.fetchAll(db, sql: Statements.lotStamps, arguments: [batch.id])
+            return try SQLiteStore.revoke(db, stampIDs: ids, reason: reason, description: "lot \(lot)")
         }
     }
 
@@ -172,7 +167,7 @@ extension SQLiteStore {
                                    _ body: @escaping @Sendable (PackBatch, [PackStamp]) throws -> Void) async throws {
         try await read { db in
             let batches = try PackBatch.fetchAll(db, sql: PackBatch.selection)
-            let stamps = try db.makeStatement(sql: PackStamp.selection + " WHERE s.batch_id = ?")
+            let stamps = try db.makeStatement(sql: Statements.packStamps)
             for batch in batches where include(batch) {
                 try body(batch, try PackStamp.fetchAll(stamps, arguments: [batch.id]))
             }
@@ -188,7 +183,7 @@ extension SQLiteStore {
     }
 
     public func resolverProduct(gtin: String) async throws -> ResolverProduct? {
-        try await read { db in try ResolverProduct.fetchOne(db.cachedStatement(sql: ResolverProduct.selection + " WHERE p.gtin = ?"), arguments: [gtin]) }
+        try await read { db in try ResolverProduct.fetchOne(db.cachedStatement(sql: Statements.resolverProduct), arguments: [gtin]) }
     }
 
     public func registeredLevels(productID: Int64, lot: String?, serial: String?) async throws -> (lot: Bool, serial: Bool) {

@@ -1,0 +1,28 @@
+import Foundation
+
+/// A producer as the registry holds it, for an import to fill in.
+struct StoredProducer: Sendable, Decodable {
+    var id: Int64
+    var identityKey: String
+    var name: String
+    var type: String?
+    var taxID: String?
+    var commune: String?
+    var district: String?
+    var province: String
+    var gln: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, type, commune, district, province, gln
+        case identityKey = "identity_key", taxID = "tax_id"
+    }
+
+    /// Every stored producer, in both dialects; each engine adds its own `WHERE`.
+    static let selection = "SELECT id, identity_key, name, type, tax_id, commune, district, province, gln FROM producers"
+
+    /// The producer as a row would describe it.
+    var draft: ProducerDraft {
+        ProducerDraft(name: name, type: type.flatMap(ProducerType.init(rawValue:)), taxID: taxID, commune: commune,
+                      district: district, province: province, gln: gln.flatMap { try? GLN(parsing: $0) })
+    }
+}
