@@ -25,6 +25,8 @@ final class ServerProcess: @unchecked Sendable {
         }
         process.standardError = try FileHandle(forWritingTo: log)
         process.standardOutput = FileHandle.nullDevice
+        // In the test's folder: on PostgreSQL the spool of unwritten scans goes to the current folder.
+        process.currentDirectoryURL = folder.url
         try process.run()
         let wantsAdmin = extra.contains("--admin-port")
         let deadline = Date().addingTimeInterval(60)
