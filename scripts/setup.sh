@@ -42,8 +42,9 @@ fi
 
 # Independent readers the tests check the output with: biip (GS1 Digital Link), openpyxl (xlsx),
 # jsonschema (the resolver's linksets and description file, EPCIS documents, against GS1's schemas;
-# rfc3987 lets it check "uri" formats).
-for module in biip openpyxl jsonschema rfc3987; do
+# rfc3987 and rfc3339_validator let it check "uri" and "date-time" formats: without them
+# jsonschema skips those checks silently).
+for module in biip openpyxl jsonschema rfc3987 rfc3339_validator; do
   if ! python3 -c "import $module" 2>/dev/null; then
     echo "setup: installing $module (PyPI)" >&2
     python3 -m pip install --quiet --disable-pip-version-check "$module" >/dev/null 2>&1 \

@@ -1,16 +1,17 @@
 import Foundation
 
-/// A producer as the registry holds it, for an import to fill in.
+/// A producer as the registry holds it, for an import to fill in; typed as it was checked when
+/// stored, so a value that no longer reads back is an error on its row, not a silent nil.
 struct StoredProducer: Sendable, Decodable {
     var id: Int64
     var identityKey: String
     var name: String
-    var type: String?
+    var type: ProducerType?
     var taxID: String?
     var commune: String?
     var district: String?
     var province: String
-    var gln: String?
+    var gln: GLN?
 
     enum CodingKeys: String, CodingKey {
         case id, name, type, commune, district, province, gln
@@ -22,7 +23,6 @@ struct StoredProducer: Sendable, Decodable {
 
     /// The producer as a row would describe it.
     var draft: ProducerDraft {
-        ProducerDraft(name: name, type: type.flatMap(ProducerType.init(rawValue:)), taxID: taxID, commune: commune,
-                      district: district, province: province, gln: gln.flatMap { try? GLN(parsing: $0) })
+        ProducerDraft(name: name, type: type, taxID: taxID, commune: commune, district: district, province: province, gln: gln)
     }
 }
