@@ -39,8 +39,7 @@ final class StampOrderWriter {
         let same = stored.quantity == write.quantity && stored.producedOn == write.producedOn.iso
             && stored.expiresOn == write.expiresOn?.iso && stored.lotLabel == write.lotLabel
         if same { return .unchanged }
-        let status = StampOrderStatus(rawValue: stored.status) ?? .issued
-        return status == .pending ? .update : .locked(status)
+        return stored.status == .pending ? .update : .locked(stored.status)
     }
 
     /// What the store's writing of the row did, as the report counts it.

@@ -95,14 +95,13 @@ public struct EPCISExport: Sendable {
         var resolver: String
         var gln: GLN?
 
-        /// The batch as stored, its dates and codes read (one that does not parse is left out, as before).
+        /// The batch as stored, its dates read (one that does not parse is left out, as before).
         init(_ stored: IssuedBatch) {
-            let gtin = stored.gtin.flatMap { try? GTIN(parsing: $0) }
             self.init(id: stored.id, lot: stored.lot, issuedAt: Timestamp.date(stored.issuedAt) ?? Date(timeIntervalSince1970: 0),
                       producedOn: stored.producedOn.flatMap(CalendarDate.init(parsing:)),
                       expiresOn: stored.expiresOn.flatMap(CalendarDate.init(parsing:)),
-                      product: gtin.map(StampURL.ProductKey.gtin) ?? .code(stored.productCode), resolver: stored.resolver,
-                      gln: stored.gln.flatMap { try? GLN(parsing: $0) })
+                      product: stored.gtin.map(StampURL.ProductKey.gtin) ?? .code(stored.productCode), resolver: stored.resolver,
+                      gln: stored.gln)
         }
 
         init(id: Int64, lot: String, issuedAt: Date, producedOn: CalendarDate?, expiresOn: CalendarDate?, product: StampURL.ProductKey,

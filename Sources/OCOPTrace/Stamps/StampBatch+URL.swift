@@ -2,8 +2,7 @@ import Foundation
 
 extension StampBatch {
     public var productKey: StampURL.ProductKey {
-        if let gtin, let parsed = try? GTIN(parsing: gtin) { return .gtin(parsed) }
-        return .code(productCode)
+        gtin.map(StampURL.ProductKey.gtin) ?? .code(productCode)
     }
 
     public var produced: CalendarDate? { producedOn.flatMap(CalendarDate.init(parsing:)) }

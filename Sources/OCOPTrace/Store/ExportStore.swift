@@ -36,14 +36,3 @@ public protocol ExportStore: Sendable {
     /// Replaces the platform's tree whole, in one transaction: all of it or, on any error, nothing.
     func replaceCategoryTree(_ imported: ImportedCategoryTree, entries: [CategoryEntry]) async throws
 }
-
-extension StoredProduct {
-    /// The columns of a ``StoredProduct`` (named as its `CodingKeys`), the same statement on both engines.
-    static let selection = """
-        SELECT p.id, p.code, p.name, p.gtin, p.price_vnd, p.unit, p.weight_g, p.length_cm, p.width_cm, p.height_cm, p.shelf_life_days, p.stock,
-               p.ocop_group, p.ocop_stars, p.ocop_decision, p.ocop_recognized_on,
-               pr.name AS producer, pr.type AS producer_type, pr.tax_id, pr.commune, pr.district, pr.province, pr.gln,
-               p.description, p.images
-        FROM products p JOIN producers pr ON pr.id = p.producer_id
-        """
-}

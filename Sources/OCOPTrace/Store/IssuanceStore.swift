@@ -56,25 +56,26 @@ public struct IssuableProduct: Sendable, Codable, Hashable {
     public var producer: String
     public var province: String
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id, code, shelfLifeDays = "shelf_life_days", embedSignature = "embed_signature", producer, province
     }
 }
 
-extension StampBatch {
-    /// Batches with their product and producer, in both dialects; each statement adds its `WHERE`.
-    static let selection = """
-        SELECT b.*, p.code AS product_code, p.name AS product_name, p.gtin, pr.name AS producer
-        FROM stamp_batches b JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
-        """
-}
+extension IssuableProduct: SelectedRecord {
+    typealias Columns = CodingKeys
 
-extension IssuableProduct {
+    static func source(of column: Columns) -> String {
+        switch column {
+        case .id, .code, .shelfLifeDays, .embedSignature: "p.\(column.rawValue)"
+        case .producer: "pr.name"
+        case .province: "pr.province"
+        }
+    }
+
+    static let tables = "FROM products p JOIN producers pr ON pr.id = p.producer_id"
+
     /// Products with their producers, in both dialects; each engine adds its own `WHERE`.
-    static let selection = """
-        SELECT p.id, p.code, p.shelf_life_days, p.embed_signature, pr.name AS producer, pr.province
-        FROM products p JOIN producers pr ON pr.id = p.producer_id
-        """
+    static let selection = selectStatement()
 }
 
 /// An imported stamp order, to issue.

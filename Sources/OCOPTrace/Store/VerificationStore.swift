@@ -119,7 +119,7 @@ public enum StampRevocation: Sendable, Equatable {
 }
 
 /// A batch an offline pack lists, with its product and producer.
-public struct PackBatch: Sendable, Codable {
+public struct PackBatch: Sendable, Codable, SelectedRecord {
     public var id: Int64
     public var lot: String
     public var producedOn: String?
@@ -128,17 +128,30 @@ public struct PackBatch: Sendable, Codable {
     public var productID: Int64
     public var code: String
     public var name: String
-    public var gtin: String?
+    public var gtin: GTIN?
     public var ocopStars: Int?
     public var ocopDecision: String?
     public var ocopRecognizedOn: String?
     public var producer: String
     public var province: String
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id, lot, producedOn = "produced_on", expiresOn = "expires_on", resolver, productID = "product_id", code, name, gtin
         case ocopStars = "ocop_stars", ocopDecision = "ocop_decision", ocopRecognizedOn = "ocop_recognized_on", producer, province
     }
+    typealias Columns = CodingKeys
+
+    static func source(of column: Columns) -> String {
+        switch column {
+        case .id, .lot, .producedOn, .expiresOn, .resolver: "b.\(column.rawValue)"
+        case .productID: "p.id"
+        case .code, .name, .gtin, .ocopStars, .ocopDecision, .ocopRecognizedOn: "p.\(column.rawValue)"
+        case .producer: "pr.name"
+        case .province: "pr.province"
+        }
+    }
+
+    static let tables = "FROM stamp_batches b JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id"
 }
 
 /// A stamp of a batch, as an offline pack lists it.
@@ -163,7 +176,7 @@ public struct ResolverProduct: Sendable, Codable {
         OCOPRecognition(storedStars: ocopStars, decision: ocopDecision, recognizedOn: ocopRecognizedOn)
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id, name, producer, province
         case ocopStars = "ocop_stars", ocopDecision = "ocop_decision", ocopRecognizedOn = "ocop_recognized_on"
     }
@@ -177,7 +190,7 @@ extension VerificationStore {
 
 /// A stamp's row as both engines read it for verification (see ``StoredStamp``): the one place its
 /// columns become a ``StampRecord``.
-struct StoredStampRow: Decodable, Sendable {
+struct StoredStampRow: Decodable, Sendable, SelectedRecord {
     var id: Int64
     var productID: Int64
     var serial: String
@@ -190,7 +203,7 @@ struct StoredStampRow: Decodable, Sendable {
     var keyID: String?
     var code: String
     var name: String
-    var gtin: String?
+    var gtin: GTIN?
     var ocopStars: Int?
     var ocopDecision: String?
     var ocopRecognizedOn: String?
@@ -198,22 +211,31 @@ struct StoredStampRow: Decodable, Sendable {
     var province: String
     var revocation: String?
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id, productID = "product_id", serial, signed, status, lot, producedOn = "produced_on", expiresOn = "expires_on", resolver
         case keyID = "key_id", code, name, gtin, ocopStars = "ocop_stars", ocopDecision = "ocop_decision"
         case ocopRecognizedOn = "ocop_recognized_on", producer, province, revocation
     }
+    typealias Columns = CodingKeys
 
-    /// The columns, in both dialects (`signed` is 0/1 on both).
-    static let selection = "SELECT \(columns)\n\(tables)"
+    static func source(of column: Columns) -> String {
+        switch column {
+        case .id, .serial: "s.\(column.rawValue)"
+        // 0/1 on both engines.
+        case .signed: "CASE WHEN s.signature IS NULL THEN 0 ELSE 1 END"
+        case .productID, .status, .lot, .producedOn, .expiresOn, .resolver, .keyID: "b.\(column.rawValue)"
+        case .code, .name, .gtin, .ocopStars, .ocopDecision, .ocopRecognizedOn: "p.\(column.rawValue)"
+        case .producer: "pr.name"
+        case .province: "pr.province"
+        case .revocation: "r.reason"
+        }
+    }
+
+    /// The columns, in both dialects.
+    static let selection = selectStatement()
 
     /// The columns of ``selection``, for a statement that reads more beside them.
-    static let columns = """
-        s.id, b.product_id, s.serial, CASE WHEN s.signature IS NULL THEN 0 ELSE 1 END AS signed, b.status, b.lot,
-               b.produced_on, b.expires_on, b.resolver, b.key_id,
-               p.code, p.name, p.gtin, p.ocop_stars, p.ocop_decision, p.ocop_recognized_on,
-               pr.name AS producer, pr.province, r.reason AS revocation
-        """
+    static let columns = columnList()
 
     /// The tables of ``selection``, for a statement that joins more to them.
     static let tables = """
@@ -228,7 +250,7 @@ struct StoredStampRow: Decodable, Sendable {
         StoredStamp(id: id, productID: productID, serial: Serial(unchecked: serial), signed: signed, keyID: keyID, batchStatus: status,
                     lot: lot, producedOn: producedOn.flatMap(CalendarDate.init(parsing:)),
                     expiresOn: expiresOn.flatMap(CalendarDate.init(parsing:)), resolver: resolver, productCode: code, productName: name,
-                    gtin: gtin.flatMap { try? GTIN(parsing: $0) }, ocop: OCOPRecognition(storedStars: ocopStars, decision: ocopDecision,
+                    gtin: gtin, ocop: OCOPRecognition(storedStars: ocopStars, decision: ocopDecision,
                     recognizedOn: ocopRecognizedOn), producer: producer, province: province, revocationReason: revocation, scans: scans)
     }
 }
@@ -257,12 +279,7 @@ struct ScanHistoryRow: Decodable, Sendable {
 
 extension PackBatch {
     /// Every issued batch, in batch order, in both dialects.
-    static let selection = """
-        SELECT b.id, b.lot, b.produced_on, b.expires_on, b.resolver, p.id AS product_id, p.code, p.name, p.gtin,
-               p.ocop_stars, p.ocop_decision, p.ocop_recognized_on, pr.name AS producer, pr.province
-        FROM stamp_batches b JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
-        WHERE b.status = 'issued' ORDER BY b.id
-        """
+    static let selection = selectStatement() + "\nWHERE b.status = 'issued' ORDER BY b.id"
 }
 
 extension PackStamp {
@@ -273,12 +290,21 @@ extension PackStamp {
         """
 }
 
-extension ResolverProduct {
+extension ResolverProduct: SelectedRecord {
+    typealias Columns = CodingKeys
+
+    static func source(of column: Columns) -> String {
+        switch column {
+        case .id, .name, .ocopStars, .ocopDecision, .ocopRecognizedOn: "p.\(column.rawValue)"
+        case .producer: "pr.name"
+        case .province: "pr.province"
+        }
+    }
+
+    static let tables = "FROM products p JOIN producers pr ON pr.id = p.producer_id"
+
     /// Products with their producers; each engine adds its own `WHERE p.gtin = …`.
-    static let selection = """
-        SELECT p.id, p.name, p.ocop_stars, p.ocop_decision, p.ocop_recognized_on, pr.name AS producer, pr.province
-        FROM products p JOIN producers pr ON pr.id = p.producer_id
-        """
+    static let selection = selectStatement()
 }
 
 /// A scanned stamp's row for ``ScanListing``, as both engines aggregate it.

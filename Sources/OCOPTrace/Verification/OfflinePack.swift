@@ -155,7 +155,7 @@ public struct OfflinePack: Sendable {
             state.withLock { state in
                 if state.productIndex[batch.productID] == nil {
                     state.productIndex[batch.productID] = state.products.count
-                    state.products.append(Header.Product(code: batch.code, name: batch.name, gtin: batch.gtin, producer: batch.producer,
+                    state.products.append(Header.Product(code: batch.code, name: batch.name, gtin: batch.gtin?.digits, producer: batch.producer,
                                                          province: batch.province, stars: batch.ocopStars, decision: batch.ocopDecision,
                                                          recognizedOn: batch.ocopRecognizedOn))
                 }

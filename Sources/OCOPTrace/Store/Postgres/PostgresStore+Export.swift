@@ -47,9 +47,7 @@ extension PostgresStore {
 
     public func issuedBatches(lot: String?, label: String?) async throws -> [IssuedBatch] {
         try await rows("list the issued batches", """
-            SELECT b.id, b.lot, b.produced_on, b.expires_on, b.resolver, COALESCE(b.completed_at, b.created_at) AS issued_at,
-                   p.code, p.gtin, pr.name AS producer, pr.province, pr.gln
-            FROM stamp_batches b JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
+            \(unescaped: IssuedBatch.selection)
             WHERE b.status = 'issued' AND (\(lot)::text IS NULL OR b.lot = \(lot) OR b.lot_label = \(label))
             ORDER BY COALESCE(b.completed_at, b.created_at) COLLATE "C", b.id
             """, as: IssuedBatch.self)

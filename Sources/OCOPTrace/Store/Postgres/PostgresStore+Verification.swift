@@ -72,7 +72,7 @@ extension PostgresStore {
         let locations = scans.map { $0.location ?? "" }
         let hasLocation = scans.map { $0.location != nil }
         let statuses = scans.map(\.status.rawValue)
-        try await transaction("record the scans") { connection in
+        _ = try await transaction("record the scans") { connection in
             // A flag beside each optional value says which are absent (NULL).
             try await connection.query("""
                 INSERT INTO scans (stamp_id, scanned_at, inspector, location, status)

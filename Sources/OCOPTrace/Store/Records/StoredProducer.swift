@@ -2,7 +2,7 @@ import Foundation
 
 /// A producer as the registry holds it, for an import to fill in; typed as it was checked when
 /// stored, so a value that no longer reads back is an error on its row, not a silent nil.
-struct StoredProducer: Sendable, Decodable {
+struct StoredProducer: Sendable, Decodable, SelectedRecord {
     var id: Int64
     var identityKey: String
     var name: String
@@ -13,13 +13,16 @@ struct StoredProducer: Sendable, Decodable {
     var province: String
     var gln: GLN?
 
-    enum CodingKeys: String, CodingKey {
-        case id, name, type, commune, district, province, gln
-        case identityKey = "identity_key", taxID = "tax_id"
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case id, identityKey = "identity_key", name, type, taxID = "tax_id", commune, district, province, gln
     }
+    typealias Columns = CodingKeys
+
+    static func source(of column: Columns) -> String { column.rawValue }
+    static let tables = "FROM producers"
 
     /// Every stored producer, in both dialects; each engine adds its own `WHERE`.
-    static let selection = "SELECT id, identity_key, name, type, tax_id, commune, district, province, gln FROM producers"
+    static let selection = selectStatement()
 
     /// The producer as a row would describe it.
     var draft: ProducerDraft {

@@ -2,7 +2,7 @@ import Foundation
 
 /// A product as the registry holds it, with its producer: what `ocoptrace products` lists, what
 /// marketplace listings, traceability checks and verification pages are built from.
-public struct StoredProduct: Sendable, Codable {
+public struct StoredProduct: Sendable, Codable, SelectedRecord {
     public var id: Int64
     public var code: String
     public var name: String
@@ -40,8 +40,9 @@ public struct StoredProduct: Sendable, Codable {
         [commune, district, province].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
     }
 
-    /// The column names, alike on both engines (what `products --json` prints, too).
-    enum CodingKeys: String, CodingKey {
+    /// The columns, alike on both engines (what `products --json` prints, too): the one list of
+    /// them, which the SELECT, both engines' decoding and the JSON output all follow.
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id, code, name, gtin
         case priceVND = "price_vnd"
         case unit
@@ -60,6 +61,22 @@ public struct StoredProduct: Sendable, Codable {
         case taxID = "tax_id"
         case commune, district, province, gln, description, images
     }
+    typealias Columns = CodingKeys
+
+    static func source(of column: Columns) -> String {
+        switch column {
+        case .producer: "pr.name"
+        case .producerType: "pr.type"
+        case .taxID, .commune, .district, .province, .gln: "pr.\(column.rawValue)"
+        case .id, .code, .name, .gtin, .priceVND, .unit, .weightGrams, .lengthCm, .widthCm, .heightCm, .shelfLifeDays, .stock,
+             .ocopGroup, .ocopStars, .ocopDecision, .ocopRecognizedOn, .description, .images: "p.\(column.rawValue)"
+        }
+    }
+
+    static let tables = "FROM products p JOIN producers pr ON pr.id = p.producer_id"
+
+    /// Every product with its producer, in both dialects; each statement adds its `WHERE`.
+    static let selection = selectStatement()
 
     /// A product from its stored columns, typed by the engine that read them (a GTIN, GLN, producer
     /// type or OCOP group the registry holds is read once, there). `imagesJSON` is the `images`

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A stamp order the registry holds, as a new row for its lot meets it.
-public struct StoredStampOrder: Sendable, Hashable, Codable {
+public struct StoredStampOrder: Sendable, Hashable, Codable, SelectedRecord {
     public var id: Int64
     public var productID: Int64
     public var lot: String
@@ -9,15 +9,18 @@ public struct StoredStampOrder: Sendable, Hashable, Codable {
     public var quantity: Int
     public var producedOn: String
     public var expiresOn: String?
-    public var status: String
+    public var status: StampOrderStatus
 
-    enum CodingKeys: String, CodingKey {
-        case id, lot, quantity, status
-        case productID = "product_id", lotLabel = "lot_label", producedOn = "produced_on", expiresOn = "expires_on"
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case id, productID = "product_id", lot, lotLabel = "lot_label", quantity, producedOn = "produced_on", expiresOn = "expires_on", status
     }
+    typealias Columns = CodingKeys
+
+    static func source(of column: Columns) -> String { column.rawValue }
+    static let tables = "FROM stamp_orders"
 
     /// Every stored order, in both dialects; each engine adds its own `WHERE`.
-    static let selection = "SELECT id, product_id, lot, lot_label, quantity, produced_on, expires_on, status FROM stamp_orders"
+    static let selection = selectStatement()
 }
 
 /// What a stamp-order row does to the order stored for its lot (the import decides, the store writes).

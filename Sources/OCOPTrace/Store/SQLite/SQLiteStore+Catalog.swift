@@ -1,10 +1,6 @@
 import Foundation
 import GRDB
 
-extension ProductCandidate: FetchableRecord {}
-extension StoredStampOrder: FetchableRecord {}
-extension StoredProducer: FetchableRecord {}
-
 extension SQLiteStore {
     public func importFile(_ job: JobStart, dryRun: Bool, rows feed: any CatalogImportFeed) async throws -> Int64? {
         do {

@@ -1,20 +1,7 @@
 import Foundation
 import GRDB
 
-extension StoredProduct: FetchableRecord {
-    /// By column index would be faster still, but names keep the one selection readable; this is
-    /// far faster than GRDB's Codable decoding, which matters for exports of a whole catalog.
-    public init(row: Row) throws {
-        self.init(
-            id: row["id"], code: row["code"], name: row["name"], gtin: try row.decode(forColumn: "gtin"), priceVND: row["price_vnd"],
-            unit: row["unit"], weightGrams: row["weight_g"], lengthCm: row["length_cm"], widthCm: row["width_cm"], heightCm: row["height_cm"],
-            shelfLifeDays: row["shelf_life_days"], stock: row["stock"], ocopGroup: try row.decode(forColumn: "ocop_group"),
-            ocopStars: row["ocop_stars"], ocopDecision: row["ocop_decision"], ocopRecognizedOn: row["ocop_recognized_on"],
-            producer: row["producer"], producerType: try row.decode(forColumn: "producer_type"), taxID: row["tax_id"],
-            commune: row["commune"], district: row["district"], province: row["province"], gln: try row.decode(forColumn: "gln"),
-            description: row["description"], imagesJSON: row["images"])
-    }
-
+extension StoredProduct {
     /// One product by its row id, for the verification page.
     static func fetchOne(_ db: Database, productRowID: Int64) throws -> StoredProduct? {
         try StoredProduct.fetchOne(db.cachedStatement(sql: selection + " WHERE p.id = ?"), arguments: [productRowID])
@@ -23,31 +10,6 @@ extension StoredProduct: FetchableRecord {
     /// One product by its GTIN-14, for the product information page.
     static func fetchOne(_ db: Database, gtin: String) throws -> StoredProduct? {
         try StoredProduct.fetchOne(db.cachedStatement(sql: selection + " WHERE p.gtin = ?"), arguments: [gtin])
-    }
-}
-
-extension IssuedBatch: FetchableRecord {
-    public init(row: Row) throws {
-        self.init(id: row["id"], lot: row["lot"], producedOn: row["produced_on"], expiresOn: row["expires_on"], resolver: row["resolver"],
-                  issuedAt: row["issued_at"], productCode: row["code"], gtin: row["gtin"], producer: row["producer"],
-                  province: row["province"], gln: row["gln"])
-    }
-}
-
-extension RevocationEvent: FetchableRecord {}
-
-/// The registry's typed columns as SQLite reads them: a value that does not read back (a GTIN with
-/// a wrong check digit, an unknown producer type) is an error of the row, never a silent `nil`.
-extension GTIN: DatabaseValueConvertible {}
-extension GLN: DatabaseValueConvertible {}
-extension ProducerType: DatabaseValueConvertible {}
-extension OCOPGroup: DatabaseValueConvertible {}
-
-extension GS1Key where Self: DatabaseValueConvertible {
-    public var databaseValue: DatabaseValue { digits.databaseValue }
-
-    public static func fromDatabaseValue(_ dbValue: DatabaseValue) -> Self? {
-        String.fromDatabaseValue(dbValue).flatMap { try? Self(parsing: $0) }
     }
 }
 
@@ -94,10 +56,8 @@ extension SQLiteStore {
 
     public func issuedBatches(lot: String?, label: String?) async throws -> [IssuedBatch] {
         try await read { db in
-            try IssuedBatch.fetchAll(db, sql: """
-                SELECT b.id, b.lot, b.produced_on, b.expires_on, b.resolver, COALESCE(b.completed_at, b.created_at) AS issued_at,
-                       p.code, p.gtin, pr.name AS producer, pr.province, pr.gln
-                FROM stamp_batches b JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
+            try IssuedBatch.fetchAll(db, sql: IssuedBatch.selection + """
+
                 WHERE b.status = 'issued' AND (?1 IS NULL OR b.lot = ?1 OR b.lot_label = ?2)
                 ORDER BY issued_at, b.id
                 """, arguments: [lot, label])
@@ -182,4 +142,3 @@ extension SQLiteStore {
     }
 }
 
-extension ImportedCategoryTree: FetchableRecord {}

@@ -1,12 +1,6 @@
 import Foundation
 import GRDB
 
-extension StampBatch: FetchableRecord {}
-extension StampBatch.Status: DatabaseValueConvertible {}
-extension IssuableProduct: FetchableRecord {}
-extension StampOrderToIssue: FetchableRecord {}
-extension SigningKeyRecord: FetchableRecord {}
-
 /// Issuing on SQLite. Every write runs in GRDB's one writer, so a batch's stamps are counted and
 /// appended with no other process between: the single writer is the lock PostgreSQL takes explicitly.
 extension SQLiteStore {

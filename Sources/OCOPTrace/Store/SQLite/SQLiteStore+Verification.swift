@@ -1,47 +1,6 @@
 import Foundation
 import GRDB
 
-// The two rows every verification page reads are decoded by hand: GRDB's Decodable path costs
-// more than the query. The column names are the CodingKeys PostgreSQL decodes with.
-extension StoredStampRow: FetchableRecord {
-    init(row: Row) throws {
-        typealias Key = CodingKeys
-        id = try row.decode(forColumn: Key.id.rawValue)
-        productID = try row.decode(forColumn: Key.productID.rawValue)
-        serial = try row.decode(forColumn: Key.serial.rawValue)
-        signed = try row.decode(forColumn: Key.signed.rawValue)
-        status = try row.decode(forColumn: Key.status.rawValue)
-        lot = try row.decode(forColumn: Key.lot.rawValue)
-        producedOn = try row.decode(forColumn: Key.producedOn.rawValue)
-        expiresOn = try row.decode(forColumn: Key.expiresOn.rawValue)
-        resolver = try row.decode(forColumn: Key.resolver.rawValue)
-        keyID = try row.decode(forColumn: Key.keyID.rawValue)
-        code = try row.decode(forColumn: Key.code.rawValue)
-        name = try row.decode(forColumn: Key.name.rawValue)
-        gtin = try row.decode(forColumn: Key.gtin.rawValue)
-        ocopStars = try row.decode(forColumn: Key.ocopStars.rawValue)
-        ocopDecision = try row.decode(forColumn: Key.ocopDecision.rawValue)
-        ocopRecognizedOn = try row.decode(forColumn: Key.ocopRecognizedOn.rawValue)
-        producer = try row.decode(forColumn: Key.producer.rawValue)
-        province = try row.decode(forColumn: Key.province.rawValue)
-        revocation = try row.decode(forColumn: Key.revocation.rawValue)
-    }
-}
-
-extension ScanHistoryRow: FetchableRecord {
-    init(row: Row) throws {
-        count = try row.decode(forColumn: CodingKeys.count.rawValue)
-        first = try row.decode(forColumn: CodingKeys.first.rawValue)
-        last = try row.decode(forColumn: CodingKeys.last.rawValue)
-        locations = try row.decode(forColumn: CodingKeys.locations.rawValue)
-    }
-}
-
-extension ScanListingRow: FetchableRecord {}
-extension PackBatch: FetchableRecord {}
-extension PackStamp: FetchableRecord {}
-extension ResolverProduct: FetchableRecord {}
-
 extension SQLiteStore {
     public func stamps(serials: [Serial]) async throws -> [StoredStamp?] {
         try await read { db in

@@ -64,8 +64,6 @@ public final class SQLiteStore: RegistryStore {
     }
 }
 
-extension JobEntry: FetchableRecord {}
-
 extension SQLiteStore {
     public func startJob(_ start: JobStart) async throws -> Int64 {
         try await write { db in try JobLog.start(db, start) }
