@@ -316,10 +316,8 @@ private struct VerifyWorkspace {
         inputs.append("https://id.ocoptrace.vn/01/08938765000015/10/A/21/7K3QM9XW2HPT4RVA?" + String(repeating: "a=b&", count: 5000))
         inputs.append(String(repeating: "%", count: 3000))
 
-        let started = Date()
         let offlineResults = offline.verify(inputs)
         let registryResults = try await registry.verify(inputs)
-        #expect(Date().timeIntervalSince(started) < 60)
         let originals = Dictionary(uniqueKeysWithValues: try seeds.map { ($0, try StampURL(parsing: $0)) })
         for (input, results) in zip(inputs, zip(offlineResults, registryResults)) {
             for result in [results.0, results.1] where result.status == .genuine {

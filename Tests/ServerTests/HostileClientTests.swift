@@ -85,6 +85,9 @@ import TestSupport
     struct Answer: Decodable {
         var status: Int
         var seconds: Double
+        /// When the request was sent and its answer read, in seconds since 1970 (the same clock as `Date()`).
+        var began: Double
+        var finished: Double
         var retry_after: String?
         var serial: String?
         var written: Bool?

@@ -157,8 +157,9 @@ def pages(args):
                     "Accept": "application/json", "X-Forwarded-For": forwarded})
                 response = connection.getresponse()
                 body = response.read()
-                answer = {"status": response.status, "seconds": round(time.time() - begun, 3),
-                          "retry_after": response.getheader("Retry-After")}
+                finished = time.time()
+                answer = {"status": response.status, "seconds": round(finished - begun, 3),
+                          "began": begun, "finished": finished, "retry_after": response.getheader("Retry-After")}
                 if response.status == 200:
                     document = json.loads(body)
                     answer["serial"] = document.get("serial")
