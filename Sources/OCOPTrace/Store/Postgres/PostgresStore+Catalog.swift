@@ -249,33 +249,18 @@ private struct PostgresCatalogTables {
         return outcomes
     }
 
-    /// The product columns both writes set, with their types.
-    private static let productColumns = [
-        ("name", "text"), ("gtin", "text"), ("ocop_group", "bigint"), ("ocop_stars", "bigint"), ("ocop_decision", "text"),
-        ("ocop_recognized_on", "text"), ("price_vnd", "bigint"), ("unit", "text"), ("weight_g", "bigint"),
-        ("shelf_life_days", "bigint"), ("description", "text"), ("images", "text"), ("stock", "bigint"),
-        ("embed_signature", "bigint"), ("length_cm", "double precision"), ("width_cm", "double precision"),
-        ("height_cm", "double precision"), ("fingerprint", "text"), ("job_id", "bigint"), ("updated_at", "text"),
-    ]
+    /// The product columns both writes set, with their types: the draft's own, then the bookkeeping.
+    private static let productColumns = ProductDraft.writtenColumns.map { ($0.name, $0.kind.postgresType) }
+        + [("fingerprint", "text"), ("job_id", "bigint"), ("updated_at", "text")]
 
     private func bindProduct(_ draft: ProductDraft, _ binds: inout PostgresBindings) {
-        binds.append(draft.name)
-        binds.append(draft.gtin?.digits)
-        binds.append(draft.ocopGroup?.rawValue)
-        binds.append(draft.ocop?.stars)
-        binds.append(draft.ocop?.decision)
-        binds.append(draft.ocop?.recognizedOn?.iso)
-        binds.append(draft.priceVND)
-        binds.append(draft.unit)
-        binds.append(draft.weightGrams)
-        binds.append(draft.shelfLifeDays)
-        binds.append(draft.description)
-        binds.append(draft.imagesJSON)
-        binds.append(draft.stock)
-        binds.append(draft.embedSignature ? 1 : 0)
-        binds.append(draft.packageSize?.lengthCm)
-        binds.append(draft.packageSize?.widthCm)
-        binds.append(draft.packageSize?.heightCm)
+        for column in ProductDraft.writtenColumns {
+            switch column.value(draft) {
+            case .text(let text): binds.append(text)
+            case .integer(let integer): binds.append(integer)
+            case .real(let real): binds.append(real)
+            }
+        }
         binds.append(draft.fingerprint)
         binds.append(jobID)
         binds.append(now)
@@ -449,5 +434,16 @@ private struct PostgresValues {
 
     func query(before: String, after: String = "") -> PostgresQuery {
         PostgresQuery(unsafeSQL: before + " " + sql + after, binds: binds)
+    }
+}
+
+extension WrittenColumn.Kind {
+    /// The type a multi-row VALUES list casts the column's binds to.
+    var postgresType: String {
+        switch self {
+        case .text: "text"
+        case .integer: "bigint"
+        case .real: "double precision"
+        }
     }
 }

@@ -95,21 +95,11 @@ private final class SQLiteCatalogTables {
         if let existing, existing.fingerprint == fingerprint { return .unchanged }
         do {
             if let existing {
-                try db.cachedStatement(sql: """
-                    UPDATE products SET name = ?, gtin = ?, ocop_group = ?, ocop_stars = ?, ocop_decision = ?,
-                        ocop_recognized_on = ?, price_vnd = ?, unit = ?, weight_g = ?, shelf_life_days = ?,
-                        description = ?, images = ?, stock = ?, embed_signature = ?, length_cm = ?, width_cm = ?, height_cm = ?, fingerprint = ?, job_id = ?, updated_at = ?
-                    WHERE id = ?
-                    """).execute(arguments: productValues(draft) + [fingerprint, jobID, now, existing.id])
+                try db.cachedStatement(sql: Self.updateProduct).execute(arguments: productValues(draft) + [fingerprint, jobID, now, existing.id])
                 products[producerID]![draft.code] = (existing.id, fingerprint)
                 return .updated
             }
-            try db.cachedStatement(sql: """
-                INSERT INTO products (name, gtin, ocop_group, ocop_stars, ocop_decision, ocop_recognized_on,
-                    price_vnd, unit, weight_g, shelf_life_days, description, images, stock, embed_signature, length_cm, width_cm, height_cm, fingerprint, job_id,
-                    updated_at, created_at, producer_id, code)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: productValues(draft) + [fingerprint, jobID, now, now, producerID, draft.code])
+            try db.cachedStatement(sql: Self.insertProduct).execute(arguments: productValues(draft) + [fingerprint, jobID, now, now, producerID, draft.code])
             products[producerID]![draft.code] = (db.lastInsertedRowID, fingerprint)
             return .inserted
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
@@ -125,13 +115,22 @@ private final class SQLiteCatalogTables {
         }
     }
 
+    /// The draft's own columns (``ProductDraft/writtenColumns``), then the bookkeeping.
+    private static let productColumns = ProductDraft.writtenColumns.map(\.name) + ["fingerprint", "job_id", "updated_at"]
+    private static let updateProduct = "UPDATE products SET \(productColumns.map { "\($0) = ?" }.joined(separator: ", ")) WHERE id = ?"
+    private static let insertProduct = {
+        let columns = productColumns + ["created_at", "producer_id", "code"]
+        return "INSERT INTO products (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
+    }()
+
     private func productValues(_ draft: ProductDraft) -> StatementArguments {
-        [
-            draft.name, draft.gtin?.digits, draft.ocopGroup?.rawValue, draft.ocop?.stars, draft.ocop?.decision,
-            draft.ocop?.recognizedOn?.iso, draft.priceVND, draft.unit, draft.weightGrams, draft.shelfLifeDays,
-            draft.description, draft.imagesJSON, draft.stock, draft.embedSignature,
-            draft.packageSize?.lengthCm, draft.packageSize?.widthCm, draft.packageSize?.heightCm,
-        ]
+        StatementArguments(ProductDraft.writtenColumns.map { column -> (any DatabaseValueConvertible)? in
+            switch column.value(draft) {
+            case .text(let text): text
+            case .integer(let integer): integer
+            case .real(let real): real
+            }
+        })
     }
 
     private func existingProducts(of producerID: Int64) throws -> [String: (id: Int64, fingerprint: String)] {
