@@ -29,10 +29,11 @@ public final class ScanLog: Sendable {
         public var pageWaitLimit: Duration = .milliseconds(500)
         /// The most scans one transaction writes.
         public var largestBatch = 4096
-        /// How long the writer lets scans gather before a transaction, when fewer than
-        /// `gatherUntil` wait: each commit rewrites the scan index pages it touches, so a few
-        /// milliseconds more per page make far fewer, larger transactions under load.
-        public var gatherWindow: Duration = .milliseconds(2)
+        /// The longest the writer lets scans gather before a transaction, while fewer than
+        /// `gatherUntil` wait and pages are still on their way to queueing theirs: each commit
+        /// rewrites the scan index pages it touches and empties every reader's page cache, so a
+        /// few milliseconds more per page make far fewer, larger transactions under load.
+        public var gatherWindow: Duration = .milliseconds(3)
         public var gatherUntil = 256
         /// Scans kept for retry while the registry refuses them; past this many the oldest are
         /// dropped, and each drop is logged with its count (about 100 bytes a scan).
@@ -100,6 +101,8 @@ public final class ScanLog: Sendable {
         var lastCounted: [ScanKey: Double] = [:]
         var lastPruned = 0.0
         var closing = false
+        /// Pages between ``scanComing()`` and queueing their scan.
+        var scansComing = 0
         var closeDeadline: ContinuousClock.Instant?
         /// The registry refused the last batch, or a batch is taking longer than a page may wait:
         /// pages do not wait for their scans until a batch is written again.
@@ -169,6 +172,20 @@ public final class ScanLog: Sendable {
         state.withLock { ReadMark(finishedBatches: $0.finishedBatches) }
     }
 
+    /// Says that a page has begun reading a stamp whose scan it will queue (or give up with
+    /// ``scanNotComing()``): while such pages are under way, the writer gathers a little longer
+    /// (up to the gather window), so that one commit takes their scans too. Each commit empties
+    /// every reader's page cache, so fewer, larger commits make every page cheaper.
+    public func scanComing() {
+        state.withLock { $0.scansComing += 1 }
+    }
+
+    /// The page that said ``scanComing()`` will queue no scan after all (the stamp is not ours,
+    /// the read failed).
+    public func scanNotComing() {
+        state.withLock { $0.scansComing = max(0, $0.scansComing - 1) }
+    }
+
     /// Whether a history read since `mark` plus the stamp's unwritten scans counts each scan once:
     /// false when a batch with the stamp's scans was written (or is being written) meanwhile, as
     /// those scans may be in neither or in both.
@@ -178,13 +195,15 @@ public final class ScanLog: Sendable {
 
     /// Queues a scan unless the same network counted this stamp within the reload window, and
     /// returns once it is committed, or once the page may wait no longer (`durability` says which).
+    /// - Parameter coming: whether the page said ``scanComing()`` for this scan.
     public func record(stampID: Int64, client: ScanClient, status: VerificationResult.Status, now: Date = Date(),
-                       since mark: ReadMark) async -> Recorded {
+                       since mark: ReadMark, coming: Bool = false) async -> Recorded {
         let seconds = now.timeIntervalSinceReferenceDate
         let reloadWindow = reloadWindow
         let mostKept = configuration.mostKept
         let recorded = await withCheckedContinuation { (waiter: CheckedContinuation<Recorded, Never>) in
             let queued: Bool = state.withLock { state in
+                if coming { state.scansComing = max(0, state.scansComing - 1) }
                 let consistent = ScanLog.adds(state, stampID: stampID, since: mark)
                 let key = ScanKey(stamp: stampID, network: client.network)
                 if let last = state.lastCounted[key], seconds - last < reloadWindow {
@@ -290,7 +309,13 @@ public final class ScanLog: Sendable {
                 continue
             }
             if configuration.gatherWindow > .zero, waiting < configuration.gatherUntil, !closing, !failing {
-                try? await Task.sleep(for: configuration.gatherWindow)
+                // Gather while pages that have read their stamp are about to queue their scans, up
+                // to the window: under load a commit takes every scan under way; a lone scan is
+                // written at once.
+                let deadline = ContinuousClock.now + configuration.gatherWindow
+                while state.withLock({ $0.scansComing > 0 && $0.waiting < configuration.gatherUntil }), ContinuousClock.now < deadline {
+                    try? await Task.sleep(for: .microseconds(250))
+                }
             }
             let (batch, deadline) = state.withLock { state in
                 (state.take(configuration.largestBatch), state.closeDeadline)

@@ -46,6 +46,9 @@ public struct StampPageVerifier: Sendable {
         let judge = StampJudge(publicKeys: publicKeys, today: today, mode: .registry)
         let parsed = VerificationInput(url)
         let mark = scanLog.readMark()
+        var scanComing = client != nil
+        if scanComing { scanLog.scanComing() }
+        defer { if scanComing { scanLog.scanNotComing() } }
         guard let serial = parsed.serial, var stamp = try await store.stamp(serial: serial) else {
             return StampPage(result: judge.judge(input: url, parsed: parsed, record: nil), product: nil, counted: false)
         }
@@ -55,7 +58,8 @@ public struct StampPageVerifier: Sendable {
         var unwritten: Int
         var consistent: Bool
         if let client {
-            let recorded = await scanLog.record(stampID: stamp.id, client: client, status: result.status, now: now, since: mark)
+            scanComing = false
+            let recorded = await scanLog.record(stampID: stamp.id, client: client, status: result.status, now: now, since: mark, coming: true)
             (counted, unwritten, consistent, durability) = (recorded.counted, recorded.unwritten, recorded.consistent, recorded.durability)
         } else {
             (unwritten, consistent) = scanLog.unwrittenCount(stampID: stamp.id, since: mark)

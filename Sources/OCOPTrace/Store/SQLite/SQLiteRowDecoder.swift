@@ -36,23 +36,51 @@ struct SQLiteRowDecoder: Decoder {
             try row.decode(DatabaseValue.self, forColumn: key.stringValue).isNull
         }
 
+        // The types records hold, each read with one lookup of its column through GRDB's fast
+        // path; an optional one reads as `Value?` (a missing column or NULL is nil), never as a
+        // presence check followed by a read.
+        func decode(_ type: String.Type, forKey key: Key) throws -> String { try row.decode(type, forColumn: key.stringValue) }
+        func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try row.decode(type, forColumn: key.stringValue) }
+        func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try row.decode(type, forColumn: key.stringValue) }
+        func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try row.decode(type, forColumn: key.stringValue) }
+        func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try row.decode(type, forColumn: key.stringValue) }
+        func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
+            try row.decode(String?.self, forColumn: key.stringValue)
+        }
+        func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try row.decode(Int?.self, forColumn: key.stringValue) }
+        func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? {
+            try row.decode(Int64?.self, forColumn: key.stringValue)
+        }
+        func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? {
+            try row.decode(Double?.self, forColumn: key.stringValue)
+        }
+        func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try row.decode(Bool?.self, forColumn: key.stringValue) }
+
+        /// The registry's own column types (GTIN, GLN, statuses): whatever SQLite can convert.
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+            try cell(convertible(type, key), key) as! T
+        }
+
+        func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+            try optionalCell(convertible(type, key), key) as! T?
+        }
+
+        private func convertible<T>(_ type: T.Type, _ key: Key) throws -> any DatabaseValueConvertible.Type {
             guard let convertible = type as? any DatabaseValueConvertible.Type else {
                 throw DecodingError.typeMismatch(type, .init(codingPath: [key], debugDescription:
                     "column \(key.stringValue): \(type) is not a value SQLite stores"))
             }
-            return try cell(convertible, key) as! T
-        }
-
-        func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
-            guard row.hasColumn(key.stringValue), try !decodeNil(forKey: key) else { return nil }
-            return try decode(type, forKey: key)
+            return convertible
         }
 
         /// One cell as `Value`; a value that does not convert (a stored GTIN whose check digit is
         /// wrong) is GRDB's error naming the column and the row.
         private func cell<Value: DatabaseValueConvertible>(_ type: Value.Type, _ key: Key) throws -> Value {
             try row.decode(type, forColumn: key.stringValue)
+        }
+
+        private func optionalCell<Value: DatabaseValueConvertible>(_ type: Value.Type, _ key: Key) throws -> Value? {
+            try row.decode(Value?.self, forColumn: key.stringValue)
         }
 
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
