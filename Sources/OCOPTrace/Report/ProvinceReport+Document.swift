@@ -143,7 +143,7 @@ extension ProvinceReport {
                       .init(.traceableColumn, numeric: true), .init(.issuedColumn, numeric: true), .init(.issuedInPeriodColumn, numeric: true),
                       .init(.scansColumn, numeric: true), .init(.copiesColumn, numeric: true), .init(.revokedColumn, numeric: true)],
             rows: perProducer.map { row in
-                [.text(row.name), .words(.producerType(row.type)), .text(row.area), .count(row.products), .count(row.ocopProducts),
+                [.text(row.name), .words(.producerKind(row.type)), .text(row.area), .count(row.products), .count(row.ocopProducts),
                  .count(row.traceabilityComplete), .count(row.stampsIssued), .count(row.stampsIssuedInPeriod), .count(row.scans),
                  .count(row.suspectedCopies), .count(row.revoked)]
             })

@@ -24,7 +24,8 @@ extension ReportDocument {
         p.note{font-size:15px;margin:8px 0}footer{font-size:13px;color:#55555a;padding:8px 2px 24px}\
         @media print{@page{size:A4;margin:14mm 12mm}body{background:#fff;font-size:10.5pt}main{max-width:none;padding:0}\
         .lang,nav{display:none}a{color:inherit;text-decoration:none}.figures{grid-template-columns:repeat(4,1fr);gap:6px}\
-        .figure,section{border-color:#999;border-radius:4px}section{padding:8px 10px;margin:8px 0}h2{break-after:avoid}\
+        .figure{border-color:#999;border-radius:4px}section{border:0;border-top:1px solid #999;border-radius:0;padding:6px 0;margin:8px 0}\
+        h2{break-after:avoid-page}figure.chart,.table,p.note{break-before:avoid-page}\
         figure.chart,.figure,.table,tr{break-inside:avoid}figure.chart svg{max-width:120mm}thead{display:table-header-group}\
         .table{overflow:visible}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
         """

@@ -122,6 +122,17 @@ extension ReportText {
         }
     }
 
+    /// One producer's type, as a table cell says it.
+    static func producerKind(_ type: ProducerType?) -> ReportText {
+        switch type {
+        case .cooperative: ReportText("hợp tác xã", "cooperative")
+        case .company: ReportText("doanh nghiệp", "company")
+        case .cooperativeGroup: ReportText("tổ hợp tác", "cooperative group")
+        case .household: ReportText("hộ kinh doanh", "household business")
+        case nil: ReportText("–", "–")
+        }
+    }
+
     static func group(_ group: OCOPGroup?) -> ReportText {
         guard let group else { return ReportText("Chưa ghi nhóm", "No group given") }
         return ReportText("Nhóm \(group.rawValue): \(group.vietnameseName)", "Group \(group.rawValue): \(group.englishName)")

@@ -165,7 +165,8 @@ struct ExpectedScans {
         #expect(report.scans.total == expected.scans)
         #expect(Dictionary(uniqueKeysWithValues: report.suspectedCopies.map { ($0.serial, $0.scans) }) == expected.suspected)
         let first = try #require(report.suspectedCopies.first)
-        #expect(first.scans == 7 && first.lot == "A" && first.firstAt.hasPrefix("2026-11-03") && first.lastAt.hasPrefix("2026-11-12"))
+        #expect(first.scans == 7 && first.places == 1 && first.lot == "A" && first.firstAt.hasPrefix("2026-11-03") && first.lastAt.hasPrefix("2026-11-12"))
+        #expect(report.suspectedCopies.last?.scans == 2 && report.suspectedCopies.last?.places == 2, "copied at two places")
 
         // Per producer and per month, against the tables grouped here.
         let perProducer = try await registry.rows("""
