@@ -38,7 +38,7 @@ extension ProvinceReport {
             HeadlineFigure(.ocopProducts, .count(products.ocop), parts: [.init(.productsInRegistry, .count(products.total))] + starParts
                            + [.init(.ocopValidNow, .count(products.ocopValid)), .init(.expiring90, .count(products.ocopExpiringWithin90Days))]),
             HeadlineFigure(.marketplaceReady, .count(listable.map(\.listed).max() ?? 0),
-                           parts: listable.map { .init(ReportText(verbatim: Self.platformName($0.platform)), .count($0.listed)) }),
+                           parts: listable.map { .init(ReportText(verbatim: Self.platformName($0.platform)), .words(.listedAndRefused($0.listed, $0.refused))) }),
             HeadlineFigure(.stampsIssued, .count(stamps.issued), parts: [.init(.inPeriod, .count(stamps.issuedInPeriod))]),
             HeadlineFigure(.stampsScanned, .count(stamps.scanned), parts: [.init(.scansCount, .count(stamps.scans))]),
             HeadlineFigure(.suspectedCopies, .count(stamps.suspectedCopies)),
@@ -143,7 +143,7 @@ extension ProvinceReport {
                       .init(.traceableColumn, numeric: true), .init(.issuedColumn, numeric: true), .init(.issuedInPeriodColumn, numeric: true),
                       .init(.scansColumn, numeric: true), .init(.copiesColumn, numeric: true), .init(.revokedColumn, numeric: true)],
             rows: perProducer.map { row in
-                [.text(row.name), .words(.producerKind(row.type)), .text(row.area), .count(row.products), .count(row.ocopProducts),
+                [.text(row.name), .words(.producerType(row.type, plural: false)), .text(row.area), .count(row.products), .count(row.ocopProducts),
                  .count(row.traceabilityComplete), .count(row.stampsIssued), .count(row.stampsIssuedInPeriod), .count(row.scans),
                  .count(row.suspectedCopies), .count(row.revoked)]
             })

@@ -108,29 +108,26 @@ extension ReportText {
     static let traceable = ReportText("Sản phẩm đạt tối thiểu truy xuất", "Products meeting the traceability minimum")
     static let traceableLots = ReportText("lô hàng của các sản phẩm này", "lots of those products")
     static let ofLots = ReportText("trên tổng số lô", "of all lots")
-    static let marketplaceReady = ReportText("Sản phẩm đăng được lên sàn", "Products ready for marketplaces")
+    static let marketplaceReady = ReportText("Sản phẩm đăng được lên sàn (sàn nhiều nhất)", "Products ready for a marketplace (the most on one)")
+
+    static func listedAndRefused(_ listed: Int, _ refused: Int) -> ReportText {
+        ReportText("\(ReportNumber.integer(listed, .vi)) đăng được, \(ReportNumber.integer(refused, .vi)) bị loại",
+                   "\(ReportNumber.integer(listed, .en)) listed, \(ReportNumber.integer(refused, .en)) refused")
+    }
 
     static func stars(_ count: Int) -> ReportText { ReportText("\(count) sao", "\(count) stars") }
 
-    static func producerType(_ type: ProducerType?) -> ReportText {
-        switch type {
-        case .cooperative: ReportText("hợp tác xã", "cooperatives")
-        case .company: ReportText("doanh nghiệp", "companies")
-        case .cooperativeGroup: ReportText("tổ hợp tác", "cooperative groups")
-        case .household: ReportText("hộ kinh doanh", "household businesses")
-        case nil: ReportText("chưa rõ loại hình", "type not given")
+    /// Producers of a type, as a headline counts them ("cooperatives"), or one producer's type as
+    /// its row says it (`plural: false`, "cooperative").
+    static func producerType(_ type: ProducerType?, plural: Bool = true) -> ReportText {
+        let (vietnamese, singular, english): (String, String, String) = switch type {
+        case .cooperative: ("hợp tác xã", "cooperative", "cooperatives")
+        case .company: ("doanh nghiệp", "company", "companies")
+        case .cooperativeGroup: ("tổ hợp tác", "cooperative group", "cooperative groups")
+        case .household: ("hộ kinh doanh", "household business", "household businesses")
+        case nil: plural ? ("chưa rõ loại hình", "", "type not given") : ("–", "–", "–")
         }
-    }
-
-    /// One producer's type, as a table cell says it.
-    static func producerKind(_ type: ProducerType?) -> ReportText {
-        switch type {
-        case .cooperative: ReportText("hợp tác xã", "cooperative")
-        case .company: ReportText("doanh nghiệp", "company")
-        case .cooperativeGroup: ReportText("tổ hợp tác", "cooperative group")
-        case .household: ReportText("hộ kinh doanh", "household business")
-        case nil: ReportText("–", "–")
-        }
+        return ReportText(vietnamese, plural ? english : singular)
     }
 
     static func group(_ group: OCOPGroup?) -> ReportText {

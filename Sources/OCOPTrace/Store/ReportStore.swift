@@ -135,14 +135,31 @@ extension Statements {
         GROUP BY p.producer_id
         """
 
-    /// Binds: the threshold, the period's bounds.
-    static let reportScans = """
-        SELECT p.producer_id, SUM(h.in_period) AS scans, SUM(CASE WHEN h.in_period > 0 THEN 1 ELSE 0 END) AS stamps,
-               SUM(CASE WHEN h.in_period > 0 AND (h.scans > ? OR h.least_place <> h.greatest_place) THEN 1 ELSE 0 END) AS suspected
-        FROM (\(stampScanHistory)) h JOIN stamps s ON s.id = h.stamp_id JOIN stamp_batches b ON b.id = s.batch_id
-        JOIN products p ON p.id = b.product_id
-        GROUP BY p.producer_id
+    /// Per producer (`kind` `producer`): scans in the period, the stamps they were of, and how
+    /// many of those the copy rule flags; then (`kind` `copy`) the most-scanned suspected copies
+    /// of the producers in scope, with their places counted for those stamps only. One reading of
+    /// every stamp's history (a CTE used twice, which both engines compute once). Binds: the
+    /// period's bounds, the threshold, the threshold, the producers when `scope` (the engine's
+    /// `p.producer_id IN (…)`) is given, the limit.
+    static func reportStampHistories(scope: String?) -> String {
         """
+        WITH h AS (\(stampScanHistory))
+        SELECT 'producer' AS kind, p.producer_id, SUM(h.in_period) AS scans, SUM(CASE WHEN h.in_period > 0 THEN 1 ELSE 0 END) AS stamps,
+               SUM(CASE WHEN h.in_period > 0 AND (h.scans > ? OR h.least_place <> h.greatest_place) THEN 1 ELSE 0 END) AS suspected,
+               NULL AS serial, NULL AS product, NULL AS producer, NULL AS lot, NULL AS places, NULL AS first_at, NULL AS last_at
+        FROM h JOIN stamps s ON s.id = h.stamp_id JOIN stamp_batches b ON b.id = s.batch_id JOIN products p ON p.id = b.product_id
+        GROUP BY p.producer_id
+        UNION ALL
+        SELECT 'copy', NULL, t.scans, NULL, NULL, t.serial, t.product, t.producer, t.lot,
+               (SELECT COUNT(DISTINCT location) FROM scans WHERE stamp_id = t.stamp_id), t.first_at, t.last_at
+        FROM (SELECT h.stamp_id, s.serial, p.code AS product, pr.name AS producer, b.lot, h.scans, h.first_at, h.last_at
+              FROM h JOIN stamps s ON s.id = h.stamp_id JOIN stamp_batches b ON b.id = s.batch_id
+              JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
+              WHERE h.in_period > 0 AND (h.scans > ? OR h.least_place <> h.greatest_place)\(scope.map { " AND " + $0 } ?? "")
+              ORDER BY h.scans DESC, h.stamp_id
+              LIMIT ?) t
+        """
+    }
 
     /// Binds: the threshold, the period's bounds, then the producers when `scope` (the engine's
     /// `p.producer_id IN (…)` with one placeholder) is given.
@@ -159,19 +176,41 @@ extension Statements {
             """
     }
 
-    /// Binds: the period's bounds, the threshold, the producers when `scope` is given, the limit.
-    /// The places are counted for the listed stamps only.
-    static func reportSuspectedCopies(scope: String?) -> String {
-        """
-        SELECT t.serial, t.product, t.producer, t.lot, t.scans,
-               (SELECT COUNT(DISTINCT location) FROM scans WHERE stamp_id = t.stamp_id) AS places, t.first_at, t.last_at
-        FROM (SELECT h.stamp_id, s.serial, p.code AS product, pr.name AS producer, b.lot, h.scans, h.first_at, h.last_at
-              FROM (\(stampScanHistory)) h JOIN stamps s ON s.id = h.stamp_id JOIN stamp_batches b ON b.id = s.batch_id
-              JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
-              WHERE h.in_period > 0 AND (h.scans > ? OR h.least_place <> h.greatest_place)\(scope.map { " AND " + $0 } ?? "")
-              ORDER BY h.scans DESC, h.stamp_id
-              LIMIT ?) t
-        ORDER BY t.scans DESC, t.stamp_id
-        """
+}
+
+/// A row of ``Statements/reportStampHistories(scope:)``: a producer's scan tally or a suspected copy.
+struct StampHistoryRow: Decodable, Sendable {
+    var kind: String
+    var producerID: Int64?
+    var scans: Int
+    var stamps: Int?
+    var suspected: Int?
+    var serial: String?
+    var product: String?
+    var producer: String?
+    var lot: String?
+    var places: Int?
+    var firstAt: String?
+    var lastAt: String?
+
+    enum CodingKeys: String, CodingKey {
+        case kind, producerID = "producer_id", scans, stamps, suspected, serial, product, producer, lot, places
+        case firstAt = "first_at", lastAt = "last_at"
+    }
+
+    /// The producers' tallies, and the copies most scanned first.
+    static func split(_ rows: [StampHistoryRow]) -> (tallies: [ScanTally], copies: [SuspectedCopy]) {
+        var tallies: [ScanTally] = []
+        var copies: [SuspectedCopy] = []
+        for row in rows {
+            if row.kind == "producer", let producer = row.producerID {
+                tallies.append(ScanTally(producerID: producer, scans: row.scans, stamps: row.stamps ?? 0, suspected: row.suspected ?? 0))
+            } else if let serial = row.serial {
+                copies.append(SuspectedCopy(serial: serial, product: row.product ?? "", producer: row.producer ?? "", lot: row.lot ?? "",
+                                            scans: row.scans, places: row.places ?? 0, firstAt: row.firstAt ?? "", lastAt: row.lastAt ?? ""))
+            }
+        }
+        copies.sort { ($0.scans, $1.serial) > ($1.scans, $0.serial) }
+        return (tallies, copies)
     }
 }

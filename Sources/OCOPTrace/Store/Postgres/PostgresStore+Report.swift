@@ -13,13 +13,13 @@ extension PostgresStore {
         let (from, before, threshold) = (request.lowerBound, request.upperBound, request.cloneThreshold)
         let scope = request.producerIDsJSON == nil ? nil : PostgresStore.reportScope
         let perDay: PostgresQuery
-        let copies: PostgresQuery
+        let histories: PostgresQuery
         if let ids = request.producerIDsJSON {
             perDay = PostgresQuery(shared: Statements.reportScansPerDay(scope: scope), threshold, from, before, ids)
-            copies = PostgresQuery(shared: Statements.reportSuspectedCopies(scope: scope), from, before, threshold, ids, request.topCopies)
+            histories = PostgresQuery(shared: Statements.reportStampHistories(scope: scope), from, before, threshold, threshold, ids, request.topCopies)
         } else {
             perDay = PostgresQuery(shared: Statements.reportScansPerDay(scope: nil), threshold, from, before)
-            copies = PostgresQuery(shared: Statements.reportSuspectedCopies(scope: nil), from, before, threshold, request.topCopies)
+            histories = PostgresQuery(shared: Statements.reportStampHistories(scope: nil), from, before, threshold, threshold, request.topCopies)
         }
         return try await transaction("count the report's figures") { connection in
             // One snapshot for every statement: the figures agree with each other.
@@ -27,15 +27,16 @@ extension PostgresStore {
             func all<T: Decodable>(_ query: PostgresQuery, _ type: T.Type) async throws -> [T] {
                 try await connection.query(query, logger: logger).decodeAll(T.self)
             }
+            let (scans, copies) = StampHistoryRow.split(try await all(histories, StampHistoryRow.self))
             return ReportTallies(
                 products: try await all(PostgresQuery(shared: Statements.reportProducts), ProductTally.self),
                 lots: try await all(PostgresQuery(shared: Statements.reportLots), LotTally.self),
                 issued: try await all(PostgresQuery(shared: Statements.reportIssued), ProducerCount.self),
                 issuedPerMonth: try await all(PostgresQuery(shared: Statements.reportIssuedPerMonth, from, before), MonthlyIssue.self),
                 revoked: try await all(PostgresQuery(shared: Statements.reportRevoked, from, before), RevocationTally.self),
-                scans: try await all(PostgresQuery(shared: Statements.reportScans, threshold, from, before), ScanTally.self),
+                scans: scans,
                 scansPerDay: try await all(perDay, DailyScans.self),
-                suspectedCopies: try await all(copies, SuspectedCopy.self))
+                suspectedCopies: copies)
         }
     }
 }

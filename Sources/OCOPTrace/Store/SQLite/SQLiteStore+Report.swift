@@ -7,9 +7,8 @@ extension LotTally: FetchableRecord {}
 extension ProducerCount: FetchableRecord {}
 extension MonthlyIssue: FetchableRecord {}
 extension RevocationTally: FetchableRecord {}
-extension ScanTally: FetchableRecord {}
 extension DailyScans: FetchableRecord {}
-extension SuspectedCopy: FetchableRecord {}
+extension StampHistoryRow: FetchableRecord {}
 
 extension SQLiteStore {
     /// The producers in scope, as SQLite reads a JSON array of ids.
@@ -25,21 +24,23 @@ extension SQLiteStore {
             let ids = request.producerIDsJSON
             let scope = ids == nil ? nil : SQLiteStore.reportScope
             var perDay: StatementArguments = [threshold, from, before]
-            var copies: StatementArguments = [from, before, threshold]
+            var histories: StatementArguments = [from, before, threshold, threshold]
             if let ids {
                 perDay += [ids]
-                copies += [ids]
+                histories += [ids]
             }
-            copies += [request.topCopies]
+            histories += [request.topCopies]
+            let (scans, copies) = StampHistoryRow.split(try StampHistoryRow.fetchAll(db, sql: Statements.reportStampHistories(scope: scope),
+                                                                                     arguments: histories))
             return ReportTallies(
                 products: try ProductTally.fetchAll(db, sql: Statements.reportProducts),
                 lots: try LotTally.fetchAll(db, sql: Statements.reportLots),
                 issued: try ProducerCount.fetchAll(db, sql: Statements.reportIssued),
                 issuedPerMonth: try MonthlyIssue.fetchAll(db, sql: Statements.reportIssuedPerMonth, arguments: [from, before]),
                 revoked: try RevocationTally.fetchAll(db, sql: Statements.reportRevoked, arguments: [from, before]),
-                scans: try ScanTally.fetchAll(db, sql: Statements.reportScans, arguments: [threshold, from, before]),
+                scans: scans,
                 scansPerDay: try DailyScans.fetchAll(db, sql: Statements.reportScansPerDay(scope: scope), arguments: perDay),
-                suspectedCopies: try SuspectedCopy.fetchAll(db, sql: Statements.reportSuspectedCopies(scope: scope), arguments: copies))
+                suspectedCopies: copies)
         }
     }
 }
