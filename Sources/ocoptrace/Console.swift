@@ -53,7 +53,7 @@ extension ExitCodes {
         case is IssueError, is KeyError, is LabelLayout.LayoutError, is MarketplaceRules.RulesError,
              is CategoryTreeImport.ImportError, is EPCISExport.ExportError, is Revocations.RevocationError:
             code = rejected
-        case is RenderError, is FileWriteError: code = cannotWrite
+        case is RenderError, is FileWriteError, is ReportPDF.Failure: code = cannotWrite
         default: return error
         }
         Console.error("\(error)")

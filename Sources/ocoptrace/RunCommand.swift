@@ -12,7 +12,8 @@ struct RunCommand: AsyncParsableCommand {
             issues the stamps of every order not issued yet (PNGs and manifests under output/stamps/), \
             writes their label sheets (PDF, layout a4-5x13), exports marketplace listings (Shopee, Lazada, \
             Tiki and TikTok Shop workbooks, Google feed, schema.org JSON-LD, each with report.csv; category \
-            ids shipped with ocoptrace, the shop's own from category-mapping.json in the folder) into output/exports/, and ends with a short summary. \
+            ids shipped with ocoptrace, the shop's own from category-mapping.json in the folder) into output/exports/, writes the \
+            report page (ocoptrace report) to output/report.html, and ends with a short summary. \
             Safe to rerun: unchanged files change nothing, issued lots are not issued again.
 
             Example:
@@ -52,6 +53,7 @@ struct RunCommand: AsyncParsableCommand {
             for export in summary.exports { print(ReportPrinter.summary(export)) }
             for label in summary.labels { print("labels for lot \(label.lot) of \(label.product): \(label.pdf) (\(label.pages) page\(label.pages == 1 ? "" : "s"))") }
             for failure in summary.failures { Console.error(failure.description) }
+            if let report = summary.report { print("report: \(report)") }
             let counts = summary.registry
             print("""
                 Registry \((try? registry.location)?.description ?? ""): \(counts.producers) producers, \(counts.products) products, \

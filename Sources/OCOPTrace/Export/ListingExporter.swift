@@ -9,6 +9,8 @@ public struct ExportOptions: Sendable {
     /// `output/exports`: each platform gets a folder in it.
     public var folder: URL
     public var producer: String?
+    /// Only this province's producers (the whole name, accents and case ignored); nil: any.
+    public var province: String?
     /// Stock = issued, unrevoked stamps, instead of the catalog's stock column.
     public var stockFromStamps: Bool
     /// The resolver of traceability links (as stamps use).
@@ -157,7 +159,7 @@ public struct ListingExporter: Sendable {
     /// receiving products, and the others go on.
     private func exportLane(_ platforms: [(Marketplace, MarketplaceRules)], context: ExportContext) async throws -> [Result<ExportReport, any Error>] {
         var exports = platforms.map { platform in Result { try PlatformExport(marketplace: platform.0, rules: platform.1, context: context) } }
-        let scope = ProducerScope(producer: options.producer, province: nil)
+        let scope = ProducerScope(producer: options.producer, province: options.province)
         for try await product in store.products(pageSize: Self.pageSize)
         where scope.includes(producer: product.producer, province: product.province) {
             let kind = context.kinds.kind(ofProductNamed: product.name)

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The main job, `ocoptrace run`: every stage that exists, on a folder of catalogs and stamp
-/// orders: import, the traceability minimum check, stamp issuance, label sheets, then marketplace listings.
+/// orders: import, the traceability minimum check, stamp issuance, label sheets, marketplace listings,
+/// then the report page (`report.html` in the output folder).
 public struct Pipeline: Sendable {
     public let store: any RegistryStore
     public let outputFolder: URL
@@ -14,7 +15,7 @@ public struct Pipeline: Sendable {
     /// A batch, label sheet or marketplace that failed: the job goes on with the rest.
     public struct Failure: Sendable, Codable {
         public enum Stage: String, Sendable, Codable {
-            case issue, labels, export
+            case issue, labels, export, report
         }
 
         public var stage: Stage
@@ -40,6 +41,8 @@ public struct Pipeline: Sendable {
         public var exports: [ExportReport]
         /// Every batch, label sheet and marketplace that failed, in the order the stages met them.
         public var failures: [Failure]
+        /// The report page written at the end (`output/report.html`); nil when it could not be.
+        public var report: String?
         public var registry: RegistryCounts
         public var seconds: Double
 
@@ -95,7 +98,18 @@ public struct Pipeline: Sendable {
         } catch {
             failures.append(Failure(stage: .export, item: "every marketplace", error: error))
         }
+        // The report of what the registry now holds, in the language of the export reports.
+        let page = outputFolder.appendingPathComponent("report.html")
+        var report: String?
+        do {
+            try await ReportJob(store: store, options: ReportOptions(
+                resolver: StampURL.normalisedResolver(issue.resolver), categoryMapping: folder.appendingPathComponent("category-mapping.json")))
+                .write(to: page, language: reportLanguage)
+            report = InputFiles.displayPath(page)
+        } catch {
+            failures.append(Failure(stage: .report, item: InputFiles.displayPath(page), error: error))
+        }
         return Summary(imports: imports, traceability: traceability, batches: batches, labels: labels, exports: exports, failures: failures,
-                       registry: try await store.registryCounts(), seconds: Date().timeIntervalSince(started))
+                       report: report, registry: try await store.registryCounts(), seconds: Date().timeIntervalSince(started))
     }
 }

@@ -21,6 +21,11 @@ public enum ChartPalette {
         LineStyle(stroke: "#a0641c", dash: "1 2", marker: .circle),
     ]
 
+    /// A platform's verdicts: listed (green), listed with warnings (light, hatched), refused (dark
+    /// red); light, hatched and dark stay apart in grey.
+    public static let readiness = [ChartStyle(fill: "#368c54", pattern: .solid), ChartStyle(fill: "#eebf73", pattern: .hatched),
+                                   ChartStyle(fill: "#9e403c", pattern: .solid)]
+
     /// The style of series `index` of `count`, where the last series is "others" when `hasOthers`.
     public static func style(_ index: Int, of count: Int, hasOthers: Bool) -> ChartStyle {
         if hasOthers, index == count - 1 { return others }

@@ -20,11 +20,12 @@ extension ReportDocument {
         .table{overflow-x:auto;margin:10px 0}table{border-collapse:collapse;width:100%;font-size:14px}\
         caption{text-align:left;font-weight:600;padding:0 0 6px}\
         th,td{padding:6px 8px;border-bottom:1px solid #e2e2e5;text-align:left;vertical-align:top;overflow-wrap:break-word}\
-        th{background:#f4f4f2;font-weight:600}.num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}\
+        th{background:#f4f4f2;font-weight:600}th:first-child,td:first-child{min-width:7.5em}.num{text-align:right;font-variant-numeric:tabular-nums}td.num{white-space:nowrap}\
         p.note{font-size:15px;margin:8px 0}footer{font-size:13px;color:#55555a;padding:8px 2px 24px}\
         @media print{@page{size:A4;margin:14mm 12mm}body{background:#fff;font-size:10.5pt}main{max-width:none;padding:0}\
         .lang,nav{display:none}a{color:inherit;text-decoration:none}.figures{grid-template-columns:repeat(4,1fr);gap:6px}\
-        .figure,section{border-color:#999;border-radius:4px}section{padding:8px 10px;margin:8px 0}h2{break-after:avoid}\
+        .figure{border-color:#999;border-radius:4px}section{border:0;border-top:1px solid #999;border-radius:0;padding:6px 0;margin:8px 0}\
+        h2{break-after:avoid-page}figure.chart,.table,p.note{break-before:avoid-page}\
         figure.chart,.figure,.table,tr{break-inside:avoid}figure.chart svg{max-width:120mm}thead{display:table-header-group}\
         .table{overflow:visible}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
         """

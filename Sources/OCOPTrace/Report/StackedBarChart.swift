@@ -8,12 +8,16 @@ public struct StackedBarChart: ReportChart {
     /// How many series keep their own colour before the rest fold into "others"; nil keeps all
     /// (then no more than ``ChartPalette/series`` can tell apart).
     public var largest: Int?
+    /// Each series' own style, in order, where the series mean something a colour should say
+    /// (listed, with warnings, refused); nil: the palette's. Only with `largest` nil.
+    public var styles: [ChartStyle]?
 
-    public init(caption: ChartCaption, categories: [String], series: [ChartSeries], largest: Int? = 10) {
+    public init(caption: ChartCaption, categories: [String], series: [ChartSeries], largest: Int? = 10, styles: [ChartStyle]? = nil) {
         self.caption = caption
         self.categories = categories
         self.series = series
         self.largest = largest
+        self.styles = styles
     }
 
     /// The series as drawn, largest first, and whether the last is "others".
@@ -29,7 +33,10 @@ public struct StackedBarChart: ReportChart {
         var canvas = SVGCanvas(caption: caption, language: language)
         let plot = canvas.plot(largest: totals.max() ?? 0, categories: categories.count, height: 190)
         let barWidth = min(plot.slot * 0.72, 48)
-        let paints = drawn.indices.map { canvas.paint(ChartPalette.style($0, of: drawn.count, hasOthers: hasOthers)) }
+        let paints = drawn.indices.map { index in
+            if largest == nil, let styles, !styles.isEmpty { return canvas.paint(styles[index % styles.count]) }
+            return canvas.paint(ChartPalette.style(index, of: drawn.count, hasOthers: hasOthers))
+        }
         let unitHeight = (plot.bottom - plot.top) / plot.scale.maximum
         canvas.raw("<g class=\"bars\">")
         for (index, category) in categories.enumerated() {

@@ -1,0 +1,216 @@
+import Foundation
+
+/// What `ocoptrace report` needs of the registry: its figures, counted by the engine (GROUP BY),
+/// never by reading every stamp or scan into Swift. A registry of a million stamps and a million
+/// scans answers with a few hundred rows.
+///
+/// Most tallies are per producer (a province has hundreds of producers at most), so that the report
+/// can keep the producers its `--producer` and `--province` name (matched as every command matches
+/// them: accents and case ignored, in Swift) and add them up per district. The two tallies that
+/// would grow with producers × days (scans per day, the most-scanned copies) are filtered in SQL
+/// by ``ReportRequest/producerIDs``.
+///
+/// The production chain (stages, shipments) adds its tallies here, as another field of
+/// ``ReportTallies`` read in the same transaction, when its tables exist.
+public protocol ReportStore: Sendable {
+    /// Every producer, by id: the report picks those in its scope from these.
+    func reportProducers() async throws -> [ReportProducer]
+
+    /// The registry's figures for `request`, read in one transaction so that they agree with each
+    /// other (SQLite: one read transaction; PostgreSQL: one repeatable-read transaction).
+    func reportTallies(_ request: ReportRequest) async throws -> ReportTallies
+}
+
+/// What a report asks the store for.
+public struct ReportRequest: Sendable {
+    /// The producers in scope, by id; nil: every producer. Only the tallies that are not per
+    /// producer are filtered by it in the store; per-producer rows come for every producer.
+    public var producerIDs: [Int64]?
+    /// The period's first instant and the instant after its last day, as stored timestamps compare
+    /// (`2026-01-01`, `2026-04-01`); nil: open.
+    public var from: String?
+    public var before: String?
+    /// More scans than this make a stamp a suspected copy (``CloneRule``), as do scans at two places.
+    public var cloneThreshold: Int
+    /// How many of the most-scanned suspected copies to list.
+    public var topCopies: Int
+
+    public init(producerIDs: [Int64]? = nil, from: String? = nil, before: String? = nil, cloneThreshold: Int = CloneRule().threshold,
+                topCopies: Int = 10) {
+        self.producerIDs = producerIDs
+        self.from = from
+        self.before = before
+        self.cloneThreshold = cloneThreshold
+        self.topCopies = topCopies
+    }
+
+    /// The bounds as both engines bind them: an open end compares below (`""`) or above (`"~"`)
+    /// every stored timestamp.
+    var lowerBound: String { from ?? "" }
+    var upperBound: String { before ?? "~" }
+
+    /// The producer ids as a JSON array, which both engines read as a set (`json_each`,
+    /// `json_array_elements_text`).
+    var producerIDsJSON: String? {
+        producerIDs.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }
+    }
+}
+
+/// The figures the store counts for a report; see the records in `Records/ReportRecords.swift`.
+public struct ReportTallies: Sendable, Codable {
+    /// Products per producer, star rating, group and recognition date.
+    public var products: [ProductTally]
+    /// Issued lots per product (to count the lots of products that meet the traceability minimum).
+    public var lots: [LotTally]
+    /// Stamps issued per producer, all time.
+    public var issued: [ProducerCount]
+    /// Stamps issued in the period per producer and month (`2026-03`).
+    public var issuedPerMonth: [MonthlyIssue]
+    /// Revoked stamps per producer, all time and in the period.
+    public var revoked: [RevocationTally]
+    /// Scans per producer: how many in the period, of how many stamps, and how many of those
+    /// stamps are suspected copies.
+    public var scans: [ScanTally]
+    /// Scans in the period per day and verdict, of the producers in scope.
+    public var scansPerDay: [DailyScans]
+    /// The most-scanned suspected copies among the stamps scanned in the period, of the producers in scope.
+    public var suspectedCopies: [SuspectedCopy]
+}
+
+// MARK: The statements, the same text on both engines
+
+extension Statements {
+    /// A scan's verdict as the report counts it: a genuine verdict on a stamp that the copy rule
+    /// flags (over its whole history, as `verify` judges it) is a suspected copy; forged, unknown,
+    /// malformed and pending verdicts are not (valid) stamps of ours. `f` is ``flaggedStamps``.
+    static let reportVerdict = """
+        CASE WHEN c.status = 'genuine' AND f.stamp_id IS NOT NULL THEN 'suspected_copy'
+             WHEN c.status = 'genuine' THEN 'genuine'
+             WHEN c.status = 'revoked' THEN 'revoked'
+             ELSE 'not_ours' END
+        """
+
+    /// Each scanned stamp's history (binds: the period's bounds): its scans, first and last scan,
+    /// scans in the period, and its least and greatest place. Scanned at two places or more (the
+    /// copy rule's distinct places, NULL left out) is `least <> greatest`: no COUNT(DISTINCT), which
+    /// costs a sort per stamp. Read from the index `scans_for_report` alone.
+    static let stampScanHistory = """
+        SELECT stamp_id, COUNT(*) AS scans, MIN(location) AS least_place, MAX(location) AS greatest_place, MIN(scanned_at) AS first_at,
+               MAX(scanned_at) AS last_at, SUM(CASE WHEN scanned_at >= ? AND scanned_at < ? THEN 1 ELSE 0 END) AS in_period
+        FROM scans GROUP BY stamp_id
+        """
+
+    /// The stamps the copy rule flags (binds: the threshold).
+    static let flaggedStamps = """
+        SELECT stamp_id FROM scans GROUP BY stamp_id HAVING COUNT(*) > ? OR MIN(location) <> MAX(location)
+        """
+
+    static let reportProducers = "SELECT id, name, type, commune, district, province FROM producers ORDER BY id"
+
+    static let reportProducts = """
+        SELECT producer_id, ocop_stars, ocop_group, ocop_recognized_on, COUNT(*) AS count FROM products
+        GROUP BY producer_id, ocop_stars, ocop_group, ocop_recognized_on
+        """
+
+    static let reportLots = "SELECT product_id, COUNT(*) AS lots FROM stamp_batches WHERE status = 'issued' GROUP BY product_id"
+
+    static let reportIssued = """
+        SELECT p.producer_id, SUM(b.quantity) AS count FROM stamp_batches b JOIN products p ON p.id = b.product_id
+        WHERE b.status = 'issued' GROUP BY p.producer_id
+        """
+
+    /// Binds: the period's bounds.
+    static let reportIssuedPerMonth = """
+        SELECT p.producer_id, substr(COALESCE(b.completed_at, b.created_at), 1, 7) AS month, SUM(b.quantity) AS stamps
+        FROM stamp_batches b JOIN products p ON p.id = b.product_id
+        WHERE b.status = 'issued' AND COALESCE(b.completed_at, b.created_at) >= ? AND COALESCE(b.completed_at, b.created_at) < ?
+        GROUP BY p.producer_id, substr(COALESCE(b.completed_at, b.created_at), 1, 7)
+        """
+
+    /// Binds: the period's bounds.
+    static let reportRevoked = """
+        SELECT p.producer_id, COUNT(*) AS total, SUM(CASE WHEN r.revoked_at >= ? AND r.revoked_at < ? THEN 1 ELSE 0 END) AS in_period
+        FROM revocations r JOIN stamps s ON s.id = r.stamp_id JOIN stamp_batches b ON b.id = s.batch_id
+        JOIN products p ON p.id = b.product_id
+        GROUP BY p.producer_id
+        """
+
+    /// Per producer (`kind` `producer`): scans in the period, the stamps they were of, and how
+    /// many of those the copy rule flags; then (`kind` `copy`) the most-scanned suspected copies
+    /// of the producers in scope, with their places counted for those stamps only. One reading of
+    /// every stamp's history (a CTE used twice, which both engines compute once). Binds: the
+    /// period's bounds, the threshold, the threshold, the producers when `scope` (the engine's
+    /// `p.producer_id IN (…)`) is given, the limit.
+    static func reportStampHistories(scope: String?) -> String {
+        """
+        WITH h AS (\(stampScanHistory))
+        SELECT 'producer' AS kind, p.producer_id, SUM(h.in_period) AS scans, SUM(CASE WHEN h.in_period > 0 THEN 1 ELSE 0 END) AS stamps,
+               SUM(CASE WHEN h.in_period > 0 AND (h.scans > ? OR h.least_place <> h.greatest_place) THEN 1 ELSE 0 END) AS suspected,
+               NULL AS serial, NULL AS product, NULL AS producer, NULL AS lot, NULL AS places, NULL AS first_at, NULL AS last_at
+        FROM h JOIN stamps s ON s.id = h.stamp_id JOIN stamp_batches b ON b.id = s.batch_id JOIN products p ON p.id = b.product_id
+        GROUP BY p.producer_id
+        UNION ALL
+        SELECT 'copy', NULL, t.scans, NULL, NULL, t.serial, t.product, t.producer, t.lot,
+               (SELECT COUNT(DISTINCT location) FROM scans WHERE stamp_id = t.stamp_id), t.first_at, t.last_at
+        FROM (SELECT h.stamp_id, s.serial, p.code AS product, pr.name AS producer, b.lot, h.scans, h.first_at, h.last_at
+              FROM h JOIN stamps s ON s.id = h.stamp_id JOIN stamp_batches b ON b.id = s.batch_id
+              JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
+              WHERE h.in_period > 0 AND (h.scans > ? OR h.least_place <> h.greatest_place)\(scope.map { " AND " + $0 } ?? "")
+              ORDER BY h.scans DESC, h.stamp_id
+              LIMIT ?) t
+        """
+    }
+
+    /// Binds: the threshold, the period's bounds, then the producers when `scope` (the engine's
+    /// `p.producer_id IN (…)` with one placeholder) is given.
+    static func reportScansPerDay(scope: String?) -> String {
+        let scoped = scope.map { """
+            JOIN stamps s ON s.id = c.stamp_id JOIN stamp_batches b ON b.id = s.batch_id JOIN products p ON p.id = b.product_id
+            WHERE c.scanned_at >= ? AND c.scanned_at < ? AND \($0)
+            """ } ?? "WHERE c.scanned_at >= ? AND c.scanned_at < ?"
+        return """
+            SELECT substr(c.scanned_at, 1, 10) AS day, \(reportVerdict) AS verdict, COUNT(*) AS scans
+            FROM scans c LEFT JOIN (\(flaggedStamps)) f ON f.stamp_id = c.stamp_id
+            \(scoped)
+            GROUP BY substr(c.scanned_at, 1, 10), \(reportVerdict)
+            """
+    }
+
+}
+
+/// A row of ``Statements/reportStampHistories(scope:)``: a producer's scan tally or a suspected copy.
+struct StampHistoryRow: Decodable, Sendable {
+    var kind: String
+    var producerID: Int64?
+    var scans: Int
+    var stamps: Int?
+    var suspected: Int?
+    var serial: String?
+    var product: String?
+    var producer: String?
+    var lot: String?
+    var places: Int?
+    var firstAt: String?
+    var lastAt: String?
+
+    enum CodingKeys: String, CodingKey {
+        case kind, producerID = "producer_id", scans, stamps, suspected, serial, product, producer, lot, places
+        case firstAt = "first_at", lastAt = "last_at"
+    }
+
+    /// The producers' tallies, and the copies most scanned first.
+    static func split(_ rows: [StampHistoryRow]) -> (tallies: [ScanTally], copies: [SuspectedCopy]) {
+        var tallies: [ScanTally] = []
+        var copies: [SuspectedCopy] = []
+        for row in rows {
+            if row.kind == "producer", let producer = row.producerID {
+                tallies.append(ScanTally(producerID: producer, scans: row.scans, stamps: row.stamps ?? 0, suspected: row.suspected ?? 0))
+            } else if let serial = row.serial {
+                copies.append(SuspectedCopy(serial: serial, product: row.product ?? "", producer: row.producer ?? "", lot: row.lot ?? "",
+                                            scans: row.scans, places: row.places ?? 0, firstAt: row.firstAt ?? "", lastAt: row.lastAt ?? ""))
+            }
+        }
+        copies.sort { ($0.scans, $1.serial) > ($1.scans, $0.serial) }
+        return (tallies, copies)
+    }
+}

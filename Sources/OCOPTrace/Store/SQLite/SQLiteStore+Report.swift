@@ -1,0 +1,46 @@
+import Foundation
+import GRDB
+
+extension ReportProducer: FetchableRecord {}
+extension ProductTally: FetchableRecord {}
+extension LotTally: FetchableRecord {}
+extension ProducerCount: FetchableRecord {}
+extension MonthlyIssue: FetchableRecord {}
+extension RevocationTally: FetchableRecord {}
+extension DailyScans: FetchableRecord {}
+extension StampHistoryRow: FetchableRecord {}
+
+extension SQLiteStore {
+    /// The producers in scope, as SQLite reads a JSON array of ids.
+    static let reportScope = "p.producer_id IN (SELECT value FROM json_each(?))"
+
+    public func reportProducers() async throws -> [ReportProducer] {
+        try await read { db in try ReportProducer.fetchAll(db, sql: Statements.reportProducers) }
+    }
+
+    public func reportTallies(_ request: ReportRequest) async throws -> ReportTallies {
+        try await read { db in
+            let (from, before, threshold) = (request.lowerBound, request.upperBound, request.cloneThreshold)
+            let ids = request.producerIDsJSON
+            let scope = ids == nil ? nil : SQLiteStore.reportScope
+            var perDay: StatementArguments = [threshold, from, before]
+            var histories: StatementArguments = [from, before, threshold, threshold]
+            if let ids {
+                perDay += [ids]
+                histories += [ids]
+            }
+            histories += [request.topCopies]
+            let (scans, copies) = StampHistoryRow.split(try StampHistoryRow.fetchAll(db, sql: Statements.reportStampHistories(scope: scope),
+                                                                                     arguments: histories))
+            return ReportTallies(
+                products: try ProductTally.fetchAll(db, sql: Statements.reportProducts),
+                lots: try LotTally.fetchAll(db, sql: Statements.reportLots),
+                issued: try ProducerCount.fetchAll(db, sql: Statements.reportIssued),
+                issuedPerMonth: try MonthlyIssue.fetchAll(db, sql: Statements.reportIssuedPerMonth, arguments: [from, before]),
+                revoked: try RevocationTally.fetchAll(db, sql: Statements.reportRevoked, arguments: [from, before]),
+                scans: scans,
+                scansPerDay: try DailyScans.fetchAll(db, sql: Statements.reportScansPerDay(scope: scope), arguments: perDay),
+                suspectedCopies: copies)
+        }
+    }
+}
