@@ -55,9 +55,16 @@ public struct IssuableProduct: Sendable, Codable, Hashable {
     /// The producer's name and province.
     public var producer: String
     public var province: String
+    /// The product's GTIN-14, if it has one.
+    public var gtin: String?
+    /// The producer's GS1 company prefix (catalog column `gs1_company_prefix`), for SSCCs.
+    public var companyPrefix: String?
+    /// Stamps per carton when packing (catalog column `carton_size`).
+    public var cartonSize: Int?
 
     enum CodingKeys: String, CodingKey {
-        case id, code, shelfLifeDays = "shelf_life_days", embedSignature = "embed_signature", producer, province
+        case id, code, shelfLifeDays = "shelf_life_days", embedSignature = "embed_signature", producer, province, gtin
+        case companyPrefix = "gs1_company_prefix", cartonSize = "carton_size"
     }
 }
 
@@ -72,7 +79,8 @@ extension StampBatch {
 extension IssuableProduct {
     /// Products with their producers, in both dialects; each engine adds its own `WHERE`.
     static let selection = """
-        SELECT p.id, p.code, p.shelf_life_days, p.embed_signature, pr.name AS producer, pr.province
+        SELECT p.id, p.code, p.shelf_life_days, p.embed_signature, pr.name AS producer, pr.province, p.gtin, pr.gs1_company_prefix,
+               p.carton_size
         FROM products p JOIN producers pr ON pr.id = p.producer_id
         """
 }

@@ -12,17 +12,19 @@ struct StoredProducer: Sendable, Decodable {
     var district: String?
     var province: String
     var gln: GLN?
+    var companyPrefix: String?
 
     enum CodingKeys: String, CodingKey {
-        case id, name, type, commune, district, province, gln
+        case id, name, type, commune, district, province, gln, companyPrefix = "gs1_company_prefix"
         case identityKey = "identity_key", taxID = "tax_id"
     }
 
     /// Every stored producer, in both dialects; each engine adds its own `WHERE`.
-    static let selection = "SELECT id, identity_key, name, type, tax_id, commune, district, province, gln FROM producers"
+    static let selection = "SELECT id, identity_key, name, type, tax_id, commune, district, province, gln, gs1_company_prefix FROM producers"
 
     /// The producer as a row would describe it.
     var draft: ProducerDraft {
-        ProducerDraft(name: name, type: type, taxID: taxID, commune: commune, district: district, province: province, gln: gln)
+        ProducerDraft(name: name, type: type, taxID: taxID, commune: commune, district: district, province: province, gln: gln,
+                      companyPrefix: companyPrefix)
     }
 }

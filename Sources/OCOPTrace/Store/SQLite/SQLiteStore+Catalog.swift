@@ -102,7 +102,7 @@ private final class SQLiteCatalogTables {
                 try db.cachedStatement(sql: """
                     UPDATE products SET name = ?, gtin = ?, ocop_group = ?, ocop_stars = ?, ocop_decision = ?,
                         ocop_recognized_on = ?, price_vnd = ?, unit = ?, weight_g = ?, shelf_life_days = ?,
-                        description = ?, images = ?, stock = ?, embed_signature = ?, length_cm = ?, width_cm = ?, height_cm = ?, fingerprint = ?, job_id = ?, updated_at = ?
+                        description = ?, images = ?, stock = ?, embed_signature = ?, length_cm = ?, width_cm = ?, height_cm = ?, carton_size = ?, fingerprint = ?, job_id = ?, updated_at = ?
                     WHERE id = ?
                     """).execute(arguments: productValues(draft) + [fingerprint, jobID, now, existing.id])
                 products[producerID]![draft.code] = (existing.id, fingerprint)
@@ -110,9 +110,9 @@ private final class SQLiteCatalogTables {
             }
             try db.cachedStatement(sql: """
                 INSERT INTO products (name, gtin, ocop_group, ocop_stars, ocop_decision, ocop_recognized_on,
-                    price_vnd, unit, weight_g, shelf_life_days, description, images, stock, embed_signature, length_cm, width_cm, height_cm, fingerprint, job_id,
-                    updated_at, created_at, producer_id, code)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    price_vnd, unit, weight_g, shelf_life_days, description, images, stock, embed_signature, length_cm, width_cm, height_cm, carton_size, fingerprint,
+                    job_id, updated_at, created_at, producer_id, code)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: productValues(draft) + [fingerprint, jobID, now, now, producerID, draft.code])
             products[producerID]![draft.code] = (db.lastInsertedRowID, fingerprint)
             return .inserted
@@ -134,7 +134,7 @@ private final class SQLiteCatalogTables {
             draft.name, draft.gtin?.digits, draft.ocopGroup?.rawValue, draft.ocop?.stars, draft.ocop?.decision,
             draft.ocop?.recognizedOn?.iso, draft.priceVND, draft.unit, draft.weightGrams, draft.shelfLifeDays,
             draft.description, draft.imagesJSON, draft.stock, draft.embedSignature,
-            draft.packageSize?.lengthCm, draft.packageSize?.widthCm, draft.packageSize?.heightCm,
+            draft.packageSize?.lengthCm, draft.packageSize?.widthCm, draft.packageSize?.heightCm, draft.cartonSize,
         ]
     }
 
@@ -158,17 +158,20 @@ private final class SQLiteCatalogTables {
             state = ProducerState(id: stored.id, stored: stored.draft)
         } else {
             try db.execute(sql: """
-                INSERT INTO producers (name, identity_key, type, tax_id, commune, district, province, gln, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO producers (name, identity_key, type, tax_id, commune, district, province, gln, gs1_company_prefix, created_at,
+                                       updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [draft.name, key, draft.type?.rawValue, draft.taxID, draft.commune, draft.district,
-                                 draft.province, draft.gln?.digits, now, now])
+                                 draft.province, draft.gln?.digits, draft.companyPrefix, now, now])
             state = ProducerState(id: db.lastInsertedRowID, stored: draft)
         }
         let merged = feed.producer(state.stored, filledInBy: draft)
         if merged != state.stored {
             try db.execute(sql: """
-                UPDATE producers SET type = ?, tax_id = ?, commune = ?, district = ?, gln = ?, updated_at = ? WHERE id = ?
-                """, arguments: [merged.type?.rawValue, merged.taxID, merged.commune, merged.district, merged.gln?.digits, now, state.id])
+                UPDATE producers SET type = ?, tax_id = ?, commune = ?, district = ?, gln = ?, gs1_company_prefix = ?, updated_at = ?
+                WHERE id = ?
+                """, arguments: [merged.type?.rawValue, merged.taxID, merged.commune, merged.district, merged.gln?.digits,
+                                 merged.companyPrefix, now, state.id])
             state.stored = merged
         }
         producers[key] = state
