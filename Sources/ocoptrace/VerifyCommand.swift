@@ -117,10 +117,10 @@ struct VerifyCommand: AsyncParsableCommand {
             let verdict = CartonInquiry.Verdict(input: input, verdict: carton == nil ? "unknown" : "carton", carton: carton)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            return (String(decoding: try encoder.encode(verdict), as: UTF8.self), carton != nil)
+            return (String(decoding: try encoder.encode(verdict), as: UTF8.self) + "\n", carton != nil)
         }
-        guard let carton else { return ("\(input): no such carton in the registry (không có thùng \(key.text) trong sổ đăng ký)", false) }
-        return (carton.text, true)
+        guard let carton else { return ("\(input): no such carton in the registry (không có thùng \(key.text) trong sổ đăng ký)\n", false) }
+        return (carton.text + "\n", true)
     }
 
     private var printer: VerdictPrinter { VerdictPrinter(language: lang ?? .fromEnvironment, json: json) }

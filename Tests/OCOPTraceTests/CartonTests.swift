@@ -72,6 +72,27 @@ private struct CartonWorkspace {
         #expect(try await workspace.store.cartonCount() == 3)
     }
 
+    /// The label PDF as a printer and a phone see it: rasterised by poppler, every QR read by zbar,
+    /// each carton's URL once; its text has each SSCC as GS1 prints it, the product and the count.
+    @Test func cartonLabelsScanToTheCartonsURLs() async throws {
+        let workspace = try await CartonWorkspace(.sqlite, stamps: 120)
+        let report = try await workspace.packer.pack(productCode: "NC-500", lot: "NC2611A", perCarton: 12, companyPrefix: "8938765")
+        #expect(report.cartons == 10)
+        let pdf = absolutePath(report.labels!)
+        let scanned = try LabelCells.decode(URL(fileURLWithPath: pdf), layout: CartonLabels.layout, in: workspace.folder)
+        let rows = try workspace.manifest(report)
+        #expect(scanned.sorted() == rows.map { $0["url"]! }.sorted())
+        for url in scanned {
+            let key = try CartonKey(parsing: url)
+            guard case .sscc(let sscc) = key else { Issue.record("\(url) is no SSCC"); continue }
+            #expect(sscc.digits.hasPrefix("08938765"))
+        }
+        let text = try ExternalTools.run("pdftotext", ["-layout", pdf, "-"])
+        for row in rows { #expect(text.contains(try CartonKey(parsing: row["sscc"]!).humanReadable)) }
+        #expect(text.contains("Nem chua hộp 500g"))
+        #expect(text.contains("12 tem/thùng"))
+    }
+
     @Test(arguments: RegistryEngine.available) func ssccsAreNeverGivenTwiceAlsoAfterUnpacking(engine: RegistryEngine) async throws {
         let workspace = try await CartonWorkspace(engine)
         let packer = workspace.packer

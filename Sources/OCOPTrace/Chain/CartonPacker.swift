@@ -88,8 +88,19 @@ public struct CartonPacker: Sendable {
     ///   unknown product or lot.
     public func pack(productCode: String, lot lotLabel: String, perCarton: Int? = nil, companyPrefix: String? = nil,
                      stampsFile: URL? = nil, now: Date = Date()) async throws -> Report {
+        try await pack(try await store.issuedBatch(lot: lotLabel, productCode: productCode), perCarton: perCarton,
+                       companyPrefix: companyPrefix, stampsFile: stampsFile, now: now)
+    }
+
+    /// Packs the batch `issue` reported (by id), as ``pack(productCode:lot:perCarton:companyPrefix:stampsFile:now:)`` does.
+    public func pack(batchID: Int64, perCarton: Int? = nil, companyPrefix: String? = nil, now: Date = Date()) async throws -> Report {
+        guard let batch = try await store.batch(id: batchID) else { throw IssueError.noBatch(lot: "#\(batchID)") }
+        guard batch.status == .issued else { throw IssueError.notComplete(lot: batch.lot) }
+        return try await pack(batch, perCarton: perCarton, companyPrefix: companyPrefix, stampsFile: nil, now: now)
+    }
+
+    private func pack(_ batch: StampBatch, perCarton: Int?, companyPrefix: String?, stampsFile: URL?, now: Date) async throws -> Report {
         let started = Date()
-        let batch = try await store.issuedBatch(lot: lotLabel, productCode: productCode)
         let product = try await store.issuableProduct(id: batch.productID)
         let size = perCarton ?? product?.cartonSize ?? Self.defaultPerCarton
         guard size >= 1 else { throw CartonError.badPerCarton(size) }

@@ -14,8 +14,9 @@ import Foundation
 /// into a 64 KiB buffer, so a batch of a million stamps takes no more memory than one of ten, and
 /// no read transaction stays open while the file is written.
 ///
-/// Events carry no `eventID`: the CBV 2.0 event hash needs the canonical pre-hash string of every
-/// field, and an approximate hash would be worse than none.
+/// Commissioning and decommissioning events carry no `eventID` (they are written straight from
+/// the stamp pages, a million EPCs long); the events of cartons and shipments, which are small,
+/// are built as ``EPCISEvent`` values and carry their CBV 2.0 event hash (``EPCISEvent/hashID``).
 public struct EPCISExport: Sendable {
     public let store: any ExportStore & CartonStore
 
