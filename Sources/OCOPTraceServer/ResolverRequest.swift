@@ -16,6 +16,9 @@ enum ResolverRoute: Equatable {
     case compressed(CompressedEPC)
     /// `/ocop/01/{gtin}`: the OCOP recognition of a product (`gs1:certificationInfo`).
     case certification(GTIN)
+    /// `/00/{sscc}` (GS1 Digital Link for an SSCC) or `/c/{code}` (a carton code of ours): a
+    /// carton's page; the key is read with its check digit.
+    case carton(CartonKey)
     /// `/.well-known/gs1resolver`.
     case descriptionFile
     /// `/`.
@@ -30,6 +33,23 @@ enum ResolverRoute: Equatable {
         if path == "/" || path.isEmpty { self = .home; return }
         if path == "/.well-known/gs1resolver" { self = .descriptionFile; return }
         if path.hasPrefix("/p/") { self = .stampPage(stampPath: path, link: nil); return }
+        for name in ["00", CartonKey.localPathName] where path.hasPrefix("/" + name + "/") {
+            let key = path.dropFirst(name.count + 2)
+            guard !key.contains("/") else {
+                self = .malformed("/\(name)/ takes one key and no qualifier")
+                return
+            }
+            guard name != "00" || (key.count == 18 && key.utf8.allSatisfy { (48...57).contains($0) }) else {
+                self = .malformed("\"\(excerpt(key))\" is not an SSCC (18 digits)")
+                return
+            }
+            do {
+                self = .carton(try CartonKey(parsing: String(key)))
+            } catch {
+                self = .malformed(error.description)
+            }
+            return
+        }
         if path.hasPrefix("/v/p/") { self = .stampPage(stampPath: String(path.dropFirst(2)), link: nil); return }
         if path.hasPrefix("/v/01/") {
             let stampPath = String(path.dropFirst(2))
@@ -87,7 +107,7 @@ struct DigitalLinkPath: Equatable {
 
     /// The primary keys GS1 defines besides 01: well-formed elsewhere, never ours.
     private static let otherPrimaryKeys: Set<String> = [
-        "00", "253", "255", "401", "402", "414", "417", "8003", "8004", "8006", "8010", "8013", "8017", "8018",
+        "253", "255", "401", "402", "414", "417", "8003", "8004", "8006", "8010", "8013", "8017", "8018",
     ]
 
     static func gtin(_ text: String) -> GTIN? {

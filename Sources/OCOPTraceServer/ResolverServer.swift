@@ -128,6 +128,7 @@ public struct ResolverServer: Sendable {
         if path.hasPrefix("/01/") { return "gtin" }
         if path.hasPrefix("/v/") { return "page" }
         if path.hasPrefix("/p/") { return "stamp" }
+        if path.hasPrefix("/00/") || path.hasPrefix("/c/") { return "carton" }
         if path.hasPrefix("/e") { return "compressed" }
         return "other"
     }
@@ -166,6 +167,8 @@ public struct ResolverServer: Sendable {
             return Self.plain(.badRequest, "400 Bad Request: \(reason)\n")
         case .certification(let gtin):
             return try await certification(gtin: gtin, request: request)
+        case .carton(let key):
+            return try await cartonPage(key, request: request, query: query)
         case .digitalLink(let link):
             return try await resolve(link, request: request, rawQuery: rawQuery, query: query)
         case .compressed(let epc):
@@ -221,7 +224,7 @@ public struct ResolverServer: Sendable {
     func descriptionFile() -> String {
         var out = JSONBytes()
         out.raw("{\"resolverRoot\":"); out.string(configuration.baseURL)
-        out.raw(",\"supportedPrimaryKeys\":[\"01\"],\"name\":"); out.string(configuration.name)
+        out.raw(",\"supportedPrimaryKeys\":[\"01\",\"00\"],\"name\":"); out.string(configuration.name)
         out.raw(",\"supportedLinkType\":[{\"namespace\":\"https://gs1.org/voc/\",\"prefix\":\"gs1:\"}]")
         out.raw(",\"linkTypeDefaultCanBeLinkset\":false")
         out.raw(",\"jsonLdContextLocation\":"); out.string(Self.linksetContext)
@@ -265,6 +268,23 @@ public struct ResolverServer: Sendable {
         }
         response.setNegotiated()
         response.headers[.referrerPolicy] = "no-referrer"
+        return response
+    }
+
+    /// A carton's page (or its JSON, as `verify --json` prints it); 404 for a carton not in the registry.
+    func cartonPage(_ key: CartonKey, request: Request, query: QueryString) async throws -> Response {
+        guard let carton = try await CartonInquiry.lookUp(key, in: store) else {
+            return Self.plain(.notFound, "404 Not Found: carton \(key.text) is not in this registry\n")
+        }
+        var response: Response
+        if Self.prefersJSON(request.headers[.accept] ?? "") {
+            response = Self.bytes(.ok, String(decoding: try JSONEncoder().encode(carton), as: UTF8.self) + "\n", contentType: "application/json")
+        } else {
+            let language = Language.negotiate(query: query.value("lang"), acceptLanguage: request.headers[.acceptLanguage])
+            response = Self.bytes(.ok, CartonPage(carton: carton, language: language).render(), contentType: "text/html; charset=utf-8")
+            response.setPage(language: language)
+        }
+        response.setNegotiated()
         return response
     }
 

@@ -51,7 +51,7 @@ extension ExitCodes {
         case RegistryError.backupNeedsPgDump: code = .validationFailure
         case is RegistryError: code = registryError
         case is IssueError, is KeyError, is LabelLayout.LayoutError, is MarketplaceRules.RulesError,
-             is CategoryTreeImport.ImportError, is EPCISExport.ExportError, is Revocations.RevocationError:
+             is CategoryTreeImport.ImportError, is EPCISExport.ExportError, is Revocations.RevocationError, is CartonError, is ShipmentError:
             code = rejected
         case is RenderError, is FileWriteError, is ReportPDF.Failure: code = cannotWrite
         default: return error
@@ -96,8 +96,14 @@ enum ReportPrinter {
 
     static func print(_ report: FileImportReport) {
         for warning in report.warnings { Console.warning(warning) }
-        let counts = "\(report.rows) rows: \(report.inserted) new, \(report.updated) updated, \(report.unchanged) unchanged"
-        let what = report.kind == .stampOrders ? "stamp orders" : "catalog"
+        let counts = report.kind == .shipments
+            ? "\(report.rows) rows: \(report.inserted) new shipments, \(report.updated) received, \(report.unchanged) unchanged"
+            : "\(report.rows) rows: \(report.inserted) new, \(report.updated) updated, \(report.unchanged) unchanged"
+        let what = switch report.kind {
+        case .stampOrders: "stamp orders"
+        case .shipments: "shipments (vận chuyển)"
+        case .catalog, nil: "catalog"
+        }
         switch report.outcome {
         case .succeeded:
             Swift.print("imported \(what) \(report.file) (\(counts))")

@@ -13,7 +13,12 @@ struct EPCISCommand: AsyncParsableCommand {
             the batch was issued (+07:00), readPoint and bizLocation https://id.gs1.org/414/{GLN} when \
             the catalog gives the producer's GLN, and ilmd with the lot, production and expiry dates. \
             One ObjectEvent DELETE / decommissioning per revocation, its reason in \
-            ocoptrace:revocationReason. Events carry no eventID (see docs/commands.md).
+            ocoptrace:revocationReason; these carry no eventID (see docs/commands.md). Then the \
+            cartons: an AggregationEvent ADD / packing per carton (its SSCC as parentID, its stamps as \
+            childEPCs) and DELETE / unpacking when it was opened; and the shipments: an ObjectEvent \
+            OBSERVE / shipping / in_transit and, once received, OBSERVE / receiving / in_progress, with \
+            the producer and receiver in sourceList and destinationList by their GLNs. These carry \
+            their CBV 2.0 event hash as eventID (see docs/cartons.md).
 
             Without --out the document goes to standard output. The file is written as a stream and \
             put in place whole: a million stamps take no more memory than ten.
@@ -74,7 +79,9 @@ struct EPCISCommand: AsyncParsableCommand {
             EPCIS \(summary.file ?? "(stdout)"): \(summary.commissioningEvents) commissioning event\(summary.commissioningEvents == 1 ? "" : "s") \
             (\(summary.commissionedStamps) stamps), \(summary.decommissioningEvents) decommissioning event\(summary.decommissioningEvents == 1 ? "" : "s") \
             (\(summary.decommissionedStamps) stamps) in \(String(format: "%.2f", summary.seconds)) s \
-            (\(summary.commissioningEvents) sự kiện phát hành, \(summary.decommissioningEvents) sự kiện thu hồi)
+            (\(summary.commissioningEvents) sự kiện phát hành, \(summary.decommissioningEvents) sự kiện thu hồi); \
+            \(summary.aggregationEvents) carton events, \(summary.shippingEvents) shipping, \(summary.receivingEvents) receiving \
+            (\(summary.aggregationEvents) sự kiện đóng/mở thùng, \(summary.shippingEvents) gửi hàng, \(summary.receivingEvents) nhận hàng)
             """
         // The document itself may be on standard output: the summary goes beside it, on standard error.
         if out == nil { Console.note(message) } else { print(message) }

@@ -20,7 +20,8 @@ struct OCOPTraceCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [RunCommand.self, ImportCommand.self, IssueCommand.self, RenderCommand.self, LabelsCommand.self, KeysCommand.self,
                       VerifyCommand.self, PackCommand.self, RevokeCommand.self, ScansCommand.self, ExportCommand.self, CategoriesCommand.self,
-                      EPCISCommand.self, ProductsCommand.self, JobsCommand.self, BackupCommand.self, ReportCommand.self, ServeCommand.self]
+                      EPCISCommand.self, CartonsCommand.self, ShipCommand.self, ReceiveCommand.self, ProductsCommand.self, JobsCommand.self, BackupCommand.self,
+                      ReportCommand.self, ServeCommand.self]
     )
 
     static func main() async {

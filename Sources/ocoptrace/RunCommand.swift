@@ -52,12 +52,16 @@ struct RunCommand: AsyncParsableCommand {
             for batch in summary.batches { ReportPrinter.print(batch) }
             for export in summary.exports { print(ReportPrinter.summary(export)) }
             for label in summary.labels { print("labels for lot \(label.lot) of \(label.product): \(label.pdf) (\(label.pages) page\(label.pages == 1 ? "" : "s"))") }
+            for packed in summary.cartons {
+                print("cartons for lot \(packed.lot) of \(packed.product): \(packed.cartons) cartons of \(packed.perCarton), labels \(packed.labels ?? "-")")
+            }
             for failure in summary.failures { Console.error(failure.description) }
             if let report = summary.report { print("report: \(report)") }
             let counts = summary.registry
             print("""
                 Registry \((try? registry.location)?.description ?? ""): \(counts.producers) producers, \(counts.products) products, \
-                \(counts.stampOrders) stamp orders (\(counts.pendingStampOrders) not issued yet), \(counts.issuedStamps) stamps issued. \
+                \(counts.stampOrders) stamp orders (\(counts.pendingStampOrders) not issued yet), \(counts.issuedStamps) stamps issued, \
+                \(summary.cartonCount) cartons, \(summary.shipmentCount) shipments. \
                 Done in \(String(format: "%.2f", summary.seconds)) s.
                 """)
         }

@@ -11,7 +11,8 @@ struct VerifyCommand: AsyncParsableCommand {
             stripped signature, fields that disagree with the record), malformed (not a stamp of ours), \
             or pending (its batch never completed). Against the registry, each verification is \
             recorded as a scan, and a serial verified too often or at two places is flagged as a \
-            suspected copy.
+            suspected copy. A carton's URL or SSCC (18 digits, "(00) …", or a carton code C…) \
+            answers with the carton: its product, lot, count and shipments.
 
             Exit status: 0 every input genuine, 1 any not, 64 wrong usage, 66 an input file or pack \
             cannot be read, 73 no registry.
@@ -21,6 +22,7 @@ struct VerifyCommand: AsyncParsableCommand {
               ocoptrace verify 7K3Q-M9XW-2HPT-4RVA-C --inspector "QLTT Thanh Hóa" --location "Chợ Vườn Hoa"
               ocoptrace verify --file scanned.txt --json --no-record
               ocoptrace verify --image photo-of-stamp.jpg
+              ocoptrace verify 'https://id.ocoptrace.vn/00/089387650000000008' --json
               ocoptrace verify --offline --pack thanh-hoa.pack --public-key keys/Xq3b.pub --file -
             """
     )
@@ -86,10 +88,39 @@ struct VerifyCommand: AsyncParsableCommand {
                 let verifier = try await RegistryVerifier(store: store, options: VerifyOptions(
                     record: !noRecord, inspector: inspector, location: location, cloneThreshold: cloneThreshold))
                 try await verifyAll(printer: printer, packNote: nil) { batch in
-                    try await verifier.verify(batch).map { (printer.format($0), $0.isGenuine) }
+                    // Cartons (an SSCC, a carton code, a carton's URL) are looked up; the stamps
+                    // between them are verified together, in the order given.
+                    var lines: [(line: String, genuine: Bool)] = []
+                    var stamps: [String] = []
+                    for input in batch + [""] {
+                        let key = input.isEmpty ? nil : CartonInquiry.cartonKey(in: input)
+                        if key == nil, !input.isEmpty {
+                            stamps.append(input)
+                            continue
+                        }
+                        if !stamps.isEmpty {
+                            lines += try await verifier.verify(stamps).map { (printer.format($0), $0.isGenuine) }
+                            stamps.removeAll()
+                        }
+                        if let key { lines.append(try await cartonLine(input, key, store: store)) }
+                    }
+                    return lines
                 }
             }
         }
+    }
+
+    /// A carton's answer: its product, lot, count and shipments (text or JSON); unknown is not genuine.
+    private func cartonLine(_ input: String, _ key: CartonKey, store: any RegistryStore) async throws -> (line: String, genuine: Bool) {
+        let carton = try await CartonInquiry.lookUp(key, in: store)
+        if json {
+            let verdict = CartonInquiry.Verdict(input: input, verdict: carton == nil ? "unknown" : "carton", carton: carton)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return (String(decoding: try encoder.encode(verdict), as: UTF8.self) + "\n", carton != nil)
+        }
+        guard let carton else { return ("\(input): no such carton in the registry (không có thùng \(key.text) trong sổ đăng ký)\n", false) }
+        return (carton.text + "\n", true)
     }
 
     private var printer: VerdictPrinter { VerdictPrinter(language: lang ?? .fromEnvironment, json: json) }

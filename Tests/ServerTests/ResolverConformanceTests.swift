@@ -224,7 +224,7 @@ import TestSupport
                 try validate(response.text, schema: testSchema("description-file-schema.json"))
                 let file = try JSONSerialization.jsonObject(with: Data(response.text.utf8)) as! [String: Any]
                 #expect(file["resolverRoot"] as? String == ServerWorkspace.base)
-                #expect(file["supportedPrimaryKeys"] as? [String] == ["01"])
+                #expect(file["supportedPrimaryKeys"] as? [String] == ["01", "00"])
                 #expect(file["name"] as? String == "Thử nghiệm")
                 #expect((file["contact"] as? [String: String])?["fn"] == "HTX Nem chua Xuân Lập")
             }

@@ -13,10 +13,10 @@ import TestSupport
     static let paths = [
         "/01/08938765000015/10/NC2611A/21/7K3QM9XW2HPT4RVA", "/01/8938765000015", "/01/08938765000015/22/V1/10/L%2F1/21/S1", "/01/08938765000015/235/TPX",
         "/v/01/08938765000015/10/NC2611A/21/7K3QM9XW2HPT4RVA", "/p/NC-CHAY/10/Lo-chay-11/21/7K3QM9XW2HPT4RVA", "/v/p/NC/10/L/21/S", "/ocop/01/08938765000015",
-        "/.well-known/gs1resolver", "/", "/414/8938765000008", "/17/261120", "/eh3074257bf7194e4000001a85", "/ex MHQle_cZTkAAABqF".replacingOccurrences(of: " ", with: ""),
+        "/.well-known/gs1resolver", "/", "/414/8938765000008", "/00/089387650000000008", "/c/C000000001", "/17/261120", "/eh3074257bf7194e4000001a85", "/ex MHQle_cZTkAAABqF".replacingOccurrences(of: " ", with: ""),
         "/exMHQle_cZTkAAABqF", "/ehf7" + String(repeating: "0", count: 40), "/ehfb" + String(repeating: "1", count: 50),
     ]
-    static let tokens = ["/", "//", "/01/", "/10/", "/21/", "/22/", "/235/", "/p/", "/v/", "/eh", "/ex", "%", "%2F", "%zz", "%C3%A0", "%00", "?", "#", "0", "f", "_", "-"]
+    static let tokens = ["/", "//", "/01/", "/10/", "/21/", "/22/", "/235/", "/p/", "/v/", "/00/", "/c/", "/eh", "/ex", "%", "%2F", "%zz", "%C3%A0", "%00", "?", "#", "0", "f", "_", "-"]
 
     @Test func everyPathGetsARouteOrAShortReason() throws {
         let input = Fuzz.mutated(texts: ResolverFuzzTests.paths, tokens: ResolverFuzzTests.tokens, hugeUpTo: 20_000)
@@ -29,6 +29,8 @@ import TestSupport
                 try Fuzz.check(DigitalLinkPath.parse(link.text) == .path(link), "\(link.text) does not read back")
             case .compressed(let epc):
                 try Fuzz.check(DigitalLinkPath.parse(epc.link.text) == .path(epc.link), "\(epc.uncompressed) does not read back")
+            case .carton(let key):
+                try Fuzz.check(ResolverRoute(path: key.path) == .carton(key), "\(key.path) does not read back")
             case .stampPage, .certification, .descriptionFile, .home:
                 break
             }

@@ -11,6 +11,7 @@ public enum CatalogColumn: String, CaseIterable, Sendable, Codable {
     case district
     case province
     case gln
+    case gs1CompanyPrefix = "gs1_company_prefix"
     case ocopGroup = "ocop_group"
     case ocopStars = "ocop_stars"
     case ocopDecision = "ocop_decision"
@@ -24,10 +25,17 @@ public enum CatalogColumn: String, CaseIterable, Sendable, Codable {
     case images
     case stock
     case embedSignature = "embed_signature"
+    case cartonSize = "carton_size"
     case lot
     case quantity
     case producedOn = "produced_on"
     case expiresOn = "expires_on"
+    case sscc
+    case receiver
+    case receiverProvince = "receiver_province"
+    case receiverGLN = "receiver_gln"
+    case shippedAt = "shipped_at"
+    case receivedAt = "received_at"
 
     /// The header Vietnamese spreadsheets use.
     public var vietnameseHeader: String {
@@ -42,6 +50,7 @@ public enum CatalogColumn: String, CaseIterable, Sendable, Codable {
         case .district: "Huyện"
         case .province: "Tỉnh"
         case .gln: "Mã địa điểm toàn cầu (GLN)"
+        case .gs1CompanyPrefix: "Mã doanh nghiệp GS1"
         case .ocopGroup: "Nhóm sản phẩm"
         case .ocopStars: "Hạng sao"
         case .ocopDecision: "Số quyết định"
@@ -55,10 +64,17 @@ public enum CatalogColumn: String, CaseIterable, Sendable, Codable {
         case .images: "Hình ảnh"
         case .stock: "Tồn kho"
         case .embedSignature: "Ký số trên tem"
+        case .cartonSize: "Số tem mỗi thùng"
         case .lot: "Số lô"
         case .quantity: "Số lượng tem"
         case .producedOn: "Ngày sản xuất"
         case .expiresOn: "Hạn dùng"
+        case .sscc: "Mã thùng (SSCC)"
+        case .receiver: "Bên nhận"
+        case .receiverProvince: "Tỉnh bên nhận"
+        case .receiverGLN: "Mã GLN bên nhận"
+        case .shippedAt: "Ngày gửi"
+        case .receivedAt: "Ngày nhận"
         }
     }
 
@@ -75,6 +91,7 @@ public enum CatalogColumn: String, CaseIterable, Sendable, Codable {
         case .district: ["quận/huyện"]
         case .province: ["tỉnh/thành phố", "tỉnh/thành"]
         case .gln: ["mã gln", "global location number", "mã địa điểm"]
+        case .gs1CompanyPrefix: ["gs1 company prefix", "company prefix", "gcp", "mã doanh nghiệp gs1 (gcp)"]
         case .ocopGroup: ["nhóm ocop", "nhóm"]
         case .ocopStars: ["ocop stars", "số sao", "xếp hạng"]
         case .ocopDecision: ["quyết định công nhận", "số qđ"]
@@ -88,10 +105,17 @@ public enum CatalogColumn: String, CaseIterable, Sendable, Codable {
         case .images: ["image", "hình ảnh sản phẩm", "ảnh"]
         case .stock: ["số lượng tồn"]
         case .embedSignature: ["signed stamps", "tem ký số", "chữ ký số"]
+        case .cartonSize: ["carton size", "per carton", "số tem/thùng", "số sản phẩm mỗi thùng"]
         case .lot: ["lô", "lô sản xuất", "batch"]
         case .quantity: ["số lượng", "số tem"]
         case .producedOn: ["production date", "nsx"]
         case .expiresOn: ["expiry date", "hsd", "ngày hết hạn"]
+        case .sscc: ["mã thùng", "mã sscc", "carton", "thùng"]
+        case .receiver: ["người nhận", "đơn vị nhận", "nơi nhận", "receiver name"]
+        case .receiverProvince: ["tỉnh nơi nhận", "tỉnh/thành bên nhận"]
+        case .receiverGLN: ["gln bên nhận", "mã địa điểm bên nhận"]
+        case .shippedAt: ["ngày giao", "thời gian gửi", "ngày xuất kho", "shipped"]
+        case .receivedAt: ["thời gian nhận", "ngày nhập kho", "received"]
         }
     }
 

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Imports producer catalogs and stamp orders into the registry.
+/// Imports producer catalogs, stamp orders and shipments files into the registry.
 ///
 /// Each file is one batch: rows are validated and written inside one transaction as they stream by,
 /// and the transaction commits only when the whole file is good (or, with `skipInvalid`, for the
@@ -20,9 +20,11 @@ public struct CatalogImporter: Sendable {
         let files = try InputFiles.expand(paths)
         var catalogs: [URL] = []
         var orders: [URL] = []
+        var shipments: [URL] = []
         for file in files {
             switch Result(catching: { try InputFiles.kind(of: file) }) {
             case .success(.stampOrders): orders.append(file)
+            case .success(.shipments): shipments.append(file)
             case .success(.catalog): catalogs.append(file)
             case .failure:
                 // Reported by importFile, with the reason, in its turn.
@@ -30,7 +32,8 @@ public struct CatalogImporter: Sendable {
             }
         }
         var reports: [FileImportReport] = []
-        for file in catalogs + orders {
+        // Shipments last: they name cartons and lots of the catalogs' products.
+        for file in catalogs + orders + shipments {
             do {
                 reports.append(try await importFile(at: file, options: options, progress: progress))
             } catch let error as CatalogError {
@@ -62,6 +65,10 @@ public struct CatalogImporter: Sendable {
             checksum = try Digest.sha256(ofFile: url)
         } catch {
             throw CatalogError.unreadable(file: file, reason: (error as NSError).localizedDescription)
+        }
+        let header = try InputFiles.header(of: url)
+        guard header.kind.isCatalogPipeline else {
+            return try await ShipmentFileImporter(store: store).importFile(at: url, file: file, checksum: checksum, header: header, options: options)
         }
         let reader = try InputFiles.reader(for: url)
         let stream = ParsedRowStream(reader: reader, file: file, folder: url.deletingLastPathComponent(), today: options.today)
@@ -163,6 +170,8 @@ private final class ImportFeed: CatalogImportFeed, @unchecked Sendable {
                 switch map.kind {
                 case .catalog: catalogWriter = CatalogWriter(file: file, header: map)
                 case .stampOrders: orderWriter = StampOrderWriter(file: file, header: map)
+                // Read by ShipmentFileImporter, never streamed here (importFile hands it over).
+                case .shipments: throw CatalogError.unknownKind(file: file)
                 }
             case .products(let rows, let position):
                 guard let catalogWriter, repeats != nil else { throw CatalogError.missingHeader(file: file) }

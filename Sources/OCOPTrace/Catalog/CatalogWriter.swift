@@ -14,6 +14,7 @@ extension ProducerDraft {
         merged.commune = later.commune ?? commune
         merged.district = later.district ?? district
         merged.gln = later.gln ?? gln
+        merged.companyPrefix = later.companyPrefix ?? companyPrefix
         return merged
     }
 }
@@ -76,7 +77,7 @@ final class CatalogWriter {
         var given = givenInFile[key] ?? [:]
         let attributes: [(CatalogColumn, String?)] = [
             (.producerType, draft.type?.rawValue), (.taxID, draft.taxID), (.commune, draft.commune), (.district, draft.district),
-            (.gln, draft.gln?.digits),
+            (.gln, draft.gln?.digits), (.gs1CompanyPrefix, draft.companyPrefix),
         ]
         for case let (column, value?) in attributes {
             if let first = given[column], first.value != value, first.value.matchingKey != value.matchingKey {

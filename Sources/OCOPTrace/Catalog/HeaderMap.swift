@@ -20,10 +20,11 @@ public struct HeaderMap: Sendable {
             }
             positions[column] = (index, trimmed)
         }
-        let isOrders = positions[.lot] != nil || positions[.quantity] != nil
-        let isCatalog = positions[.priceVND] != nil || positions[.name] != nil && !isOrders
-        guard isOrders || isCatalog else { throw CatalogError.unknownKind(file: file) }
-        let kind: InputKind = isOrders ? .stampOrders : .catalog
+        let isShipments = positions[.receiver] != nil || positions[.sscc] != nil
+        let isOrders = !isShipments && (positions[.lot] != nil || positions[.quantity] != nil)
+        let isCatalog = !isShipments && (positions[.priceVND] != nil || positions[.name] != nil && !isOrders)
+        guard isShipments || isOrders || isCatalog else { throw CatalogError.unknownKind(file: file) }
+        let kind: InputKind = isShipments ? .shipments : isOrders ? .stampOrders : .catalog
         let missing = kind.requiredColumns.filter { positions[$0] == nil }
         guard missing.isEmpty else {
             throw CatalogError.missingColumns(file: file, columns: missing.map(\.displayName))

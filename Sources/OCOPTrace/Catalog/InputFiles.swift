@@ -60,14 +60,19 @@ public enum InputFiles {
 
     /// Catalog or stamp orders, from the header row alone.
     public static func kind(of url: URL) throws -> InputKind {
-        struct FoundHeader: Error { var kind: InputKind }
+        try header(of: url).kind
+    }
+
+    /// The file's header row, read: its kind and where each column is.
+    static func header(of url: URL) throws -> HeaderMap {
+        struct FoundHeader: Error { var header: HeaderMap }
         do {
             try reader(for: url).forEachRow { row, _ in
                 if row.isBlank { return }
-                throw FoundHeader(kind: try HeaderMap(header: row, file: displayPath(url)).kind)
+                throw FoundHeader(header: try HeaderMap(header: row, file: displayPath(url)))
             }
         } catch let found as FoundHeader {
-            return found.kind
+            return found.header
         }
         throw CatalogError.missingHeader(file: displayPath(url))
     }

@@ -65,6 +65,9 @@ final class ParsedRowStream: @unchecked Sendable {
                     try queue.push(.stampOrders(orders, position))
                     orders.removeAll(keepingCapacity: true)
                 }
+            case .shipments:
+                // Read by ShipmentFileImporter, never streamed here.
+                throw CatalogError.unknownKind(file: file)
             }
         }
         if !products.isEmpty { try queue.push(.products(products, lastPosition)) }

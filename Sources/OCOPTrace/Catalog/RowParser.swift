@@ -79,6 +79,22 @@ struct RowParser: Sendable {
         let gln = parse(.gln) { text throws(FieldParsers.Invalid) in
             do { return try GLN(parsing: text) } catch { throw FieldParsers.Invalid("\(text.quoted): \(error)") }
         }
+        let companyPrefix = parse(.gs1CompanyPrefix) { text throws(FieldParsers.Invalid) in
+            let digits = text.filter { $0 != " " && $0 != "-" }
+            guard digits.utf8.allSatisfy({ (48...57).contains($0) }), SSCC.companyPrefixLengths.contains(digits.utf8.count) else {
+                throw FieldParsers.Invalid("\(text.quoted) is not a GS1 company prefix: write its 6 to 12 digits")
+            }
+            return digits
+        }
+        if let companyPrefix, let gtin, !GS1CompanyPrefix.isPrefix(companyPrefix, ofGTIN: gtin.digits) {
+            problem(.gs1CompanyPrefix, "the GS1 company prefix \(companyPrefix) is not the start of the GTIN \(gtin.digits): "
+                + "a GTIN begins with its owner's company prefix (after the indicator digit)")
+        }
+        let cartonSize = parse(.cartonSize) { text throws(FieldParsers.Invalid) in
+            do { return try FieldParsers.count(text, allowZero: false) } catch {
+                throw FieldParsers.Invalid("\(text.quoted) is not a number of stamps per carton: write a whole number, 1 or more")
+            }
+        }
         let group = parse(.ocopGroup) { text throws(FieldParsers.Invalid) in
             let group = memo.groups[text] ?? OCOPGroup(parsing: text)
             memo.groups[text] = group
@@ -125,12 +141,13 @@ struct RowParser: Sendable {
         }
         return ParsedRow(row: row.number, draft: .success(ProductDraft(
             producer: ProducerDraft(name: producerName, type: producerType, taxID: taxID, commune: text(.commune),
-                                    district: text(.district), province: province, gln: gln),
+                                    district: text(.district), province: province, gln: gln,
+                                    companyPrefix: companyPrefix),
             code: code, name: name, gtin: gtin, ocopGroup: group,
             ocop: stars.map { OCOPRecognition(stars: $0, decision: decision, recognizedOn: recognizedOn) },
             priceVND: price, unit: text(.unit), weightGrams: weight, shelfLifeDays: shelfLife,
             description: description.isEmpty ? nil : description, images: images, stock: stock,
-            embedSignature: embedSignature, packageSize: packageSize)), uniqueKeys: uniqueKeys)
+            embedSignature: embedSignature, packageSize: packageSize, cartonSize: cartonSize)), uniqueKeys: uniqueKeys)
     }
 
     func stampOrder(from row: RawRow) -> ParsedRow<StampOrderDraft> {

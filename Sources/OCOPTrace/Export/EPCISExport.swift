@@ -14,10 +14,11 @@ import Foundation
 /// into a 64 KiB buffer, so a batch of a million stamps takes no more memory than one of ten, and
 /// no read transaction stays open while the file is written.
 ///
-/// Events carry no `eventID`: the CBV 2.0 event hash needs the canonical pre-hash string of every
-/// field, and an approximate hash would be worse than none.
+/// Commissioning and decommissioning events carry no `eventID` (they are written straight from
+/// the stamp pages, a million EPCs long); the events of cartons and shipments, which are small,
+/// are built as ``EPCISEvent`` values and carry their CBV 2.0 event hash (``EPCISEvent/hashID``).
 public struct EPCISExport: Sendable {
-    public let store: any ExportStore
+    public let store: any ExportStore & CartonStore
 
     /// Stamps read from the registry at a time: large pages keep the round trips few (a hundred for
     /// a million stamps), and a page of serials is under a megabyte.
@@ -28,7 +29,7 @@ public struct EPCISExport: Sendable {
     /// The namespace of ocoptrace's own event fields (the `ocoptrace:` prefix).
     public static let extensionNamespace = BusinessStep.ocoptraceNamespace
 
-    public init(store: any ExportStore) {
+    public init(store: any ExportStore & CartonStore) {
         self.store = store
     }
 
@@ -61,6 +62,11 @@ public struct EPCISExport: Sendable {
         public var decommissionedStamps: Int
         /// Batches without a producer GLN: their events have no read point or business location.
         public var batchesWithoutGLN: Int
+        /// Cartons packed and opened (AggregationEvents ADD and DELETE).
+        public var aggregationEvents = 0
+        /// Shipments and receipts (ObjectEvents shipping and receiving).
+        public var shippingEvents = 0
+        public var receivingEvents = 0
         public var seconds: Double
 
         enum CodingKeys: String, CodingKey {
@@ -68,6 +74,7 @@ public struct EPCISExport: Sendable {
             case commissioningEvents = "commissioning_events", commissionedStamps = "commissioned_stamps"
             case decommissioningEvents = "decommissioning_events", decommissionedStamps = "decommissioned_stamps"
             case batchesWithoutGLN = "batches_without_gln", seconds
+            case aggregationEvents = "aggregation_events", shippingEvents = "shipping_events", receivingEvents = "receiving_events"
         }
     }
 
@@ -94,6 +101,8 @@ public struct EPCISExport: Sendable {
         var product: StampURL.ProductKey
         var resolver: String
         var gln: GLN?
+        /// The product's code (cartons are listed by product and lot).
+        var productCode = ""
 
         /// The batch as stored, its dates read (one that does not parse is left out, as before).
         init(_ stored: IssuedBatch) {
@@ -102,6 +111,7 @@ public struct EPCISExport: Sendable {
                       expiresOn: stored.expiresOn.flatMap(CalendarDate.init(parsing:)),
                       product: stored.gtin.map(StampURL.ProductKey.gtin) ?? .code(stored.productCode), resolver: stored.resolver,
                       gln: stored.gln)
+            productCode = stored.productCode
         }
 
         init(id: Int64, lot: String, issuedAt: Date, producedOn: CalendarDate?, expiresOn: CalendarDate?, product: StampURL.ProductKey,
@@ -151,6 +161,7 @@ public struct EPCISExport: Sendable {
             summary.decommissioningEvents += events
             summary.decommissionedStamps += stamps
         }
+        try await writeChainEvents(of: batches, since: filter.since, into: &out, sink: sink, firstEvent: &firstEvent, summary: &summary)
         out.raw("]}}\n")
         try sink.write(&out)
         try sink.commit()
@@ -239,6 +250,37 @@ public struct EPCISExport: Sendable {
             closeDecommissioning(reason: revocation.reason, into: &out)
         }
         return (revocations.count, stamps)
+    }
+
+    /// The batches' cartons (packed, opened) and shipments (shipped, received), each event with its
+    /// CBV 2.0 hash as `eventID`; a carton's stamps are read a carton at a time.
+    private func writeChainEvents(of batches: [Batch], since: Date?, into out: inout JSONBytes, sink: Sink, firstEvent: inout Bool,
+                                  summary: inout Summary) async throws {
+        func emit(_ event: EPCISEvent, into out: inout JSONBytes) throws {
+            if let since, event.eventTime.millisecondsSinceEpoch < Int((since.timeIntervalSince1970 * 1000).rounded()) { return }
+            if !firstEvent { out.raw(44) }
+            firstEvent = false
+            event.write(into: &out)
+            switch (event.kind, event.bizStep) {
+            case (.aggregation, _): summary.aggregationEvents += 1
+            case (_, "shipping"): summary.shippingEvents += 1
+            default: summary.receivingEvents += 1
+            }
+            if out.count >= Sink.flushSize { try sink.write(&out) }
+        }
+        for batch in batches {
+            for try await carton in store.cartons(productCode: batch.productCode, lot: batch.lot, pageSize: 1000) where carton.batchID == batch.id {
+                var children: [String] = []
+                children.reserveCapacity(carton.count)
+                for try await stamp in store.stamps(ofCarton: carton.id, pageSize: Self.pageSize) { children.append(stamp.serial) }
+                try emit(Self.packingEvent(carton, children: children), into: &out)
+                if let unpacking = Self.unpackingEvent(carton) { try emit(unpacking, into: &out) }
+            }
+        }
+        let selected = Set(batches.map(\.id))
+        for try await shipment in store.shipments(pageSize: 1000) where selected.contains(shipment.batchID) {
+            for event in Self.shipmentEvents(shipment) { try emit(event, into: &out) }
+        }
     }
 
     private func closeDecommissioning(reason: String, into out: inout JSONBytes) {

@@ -1,8 +1,9 @@
 import Foundation
 
-/// The main job, `ocoptrace run`: every stage that exists, on a folder of catalogs and stamp
-/// orders: import, the traceability minimum check, stamp issuance, label sheets, marketplace listings,
-/// then the report page (`report.html` in the output folder).
+/// The main job, `ocoptrace run`: every stage that exists, on a folder of catalogs, stamp orders
+/// and shipments files: import, the traceability minimum check, stamp issuance, label sheets,
+/// cartons (each issued lot packed, carton labels printed), the shipments files (which name those
+/// cartons), marketplace listings, then the report page (`report.html` in the output folder).
 public struct Pipeline: Sendable {
     public let store: any RegistryStore
     public let outputFolder: URL
@@ -15,7 +16,7 @@ public struct Pipeline: Sendable {
     /// A batch, label sheet or marketplace that failed: the job goes on with the rest.
     public struct Failure: Sendable, Codable {
         public enum Stage: String, Sendable, Codable {
-            case issue, labels, export, report
+            case issue, labels, cartons, export, report
         }
 
         public var stage: Stage
@@ -38,6 +39,11 @@ public struct Pipeline: Sendable {
         public var traceability: TraceabilityCheck.Summary
         public var batches: [BatchReport]
         public var labels: [LabelJob.Report]
+        /// The lots packed into cartons by this run (a lot packed before is left as it is).
+        public var cartons: [CartonPacker.Report]
+        /// Cartons and shipments in the registry after the run.
+        public var cartonCount: Int
+        public var shipmentCount: Int
         public var exports: [ExportReport]
         /// Every batch, label sheet and marketplace that failed, in the order the stages met them.
         public var failures: [Failure]
@@ -58,7 +64,11 @@ public struct Pipeline: Sendable {
                     issueProgress: (@Sendable (IssueProgress) -> Void)? = nil) async throws -> Summary {
         let started = Date()
         try FileManager.default.createDirectory(at: outputFolder, withIntermediateDirectories: true)
-        let imports = try await CatalogImporter(store: store).importPaths([folder], options: options, progress: progress)
+        // Shipments files name the cartons this run packs: they are imported once the lots are packed.
+        let files = try InputFiles.expand([folder])
+        let shipmentFiles = files.filter { (try? InputFiles.kind(of: $0)) == .shipments }
+        let importer = CatalogImporter(store: store)
+        var imports = try await importer.importPaths(files.filter { !shipmentFiles.contains($0) }, options: options, progress: progress)
         let traceability = try await TraceabilityCheck(store: store).run(language: reportLanguage)
         let orders = imports.filter { $0.outcome == .succeeded || $0.outcome == .partial }.flatMap(\.stampOrderIDs)
         // Each stage goes on past a failed batch, label sheet or marketplace, and says where it failed.
@@ -82,6 +92,21 @@ public struct Pipeline: Sendable {
             } catch {
                 failures.append(Failure(stage: .labels, item: "lot \(batch.lot) of \(batch.product)", error: error))
             }
+        }
+        // Each issued lot packed into cartons (the catalog's carton_size, else 50) with its labels.
+        let packer = CartonPacker(store: store, outputFolder: issue.outputFolder)
+        var cartons: [CartonPacker.Report] = []
+        for batch in batches {
+            do {
+                cartons.append(try await packer.pack(batchID: batch.batchID))
+            } catch CartonError.nothingToPack {
+                continue
+            } catch {
+                failures.append(Failure(stage: .cartons, item: "lot \(batch.lot) of \(batch.product)", error: error))
+            }
+        }
+        if !shipmentFiles.isEmpty {
+            imports += try await importer.importPaths(shipmentFiles, options: options, progress: progress)
         }
         // Listings of every product, for the marketplaces that can be exported.
         let exporter = ListingExporter(store: store, options: try ExportOptions(
@@ -109,7 +134,8 @@ public struct Pipeline: Sendable {
         } catch {
             failures.append(Failure(stage: .report, item: InputFiles.displayPath(page), error: error))
         }
-        return Summary(imports: imports, traceability: traceability, batches: batches, labels: labels, exports: exports, failures: failures,
-                       report: report, registry: try await store.registryCounts(), seconds: Date().timeIntervalSince(started))
+        return Summary(imports: imports, traceability: traceability, batches: batches, labels: labels, cartons: cartons,
+                       cartonCount: try await store.cartonCount(), shipmentCount: try await store.shipmentCount(), exports: exports,
+                       failures: failures, report: report, registry: try await store.registryCounts(), seconds: Date().timeIntervalSince(started))
     }
 }

@@ -55,9 +55,16 @@ public struct IssuableProduct: Sendable, Codable, Hashable {
     /// The producer's name and province.
     public var producer: String
     public var province: String
+    /// The product's GTIN-14, if it has one.
+    public var gtin: String?
+    /// The producer's GS1 company prefix (catalog column `gs1_company_prefix`), for SSCCs.
+    public var companyPrefix: String?
+    /// Stamps per carton when packing (catalog column `carton_size`).
+    public var cartonSize: Int?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, code, shelfLifeDays = "shelf_life_days", embedSignature = "embed_signature", producer, province
+        case id, code, shelfLifeDays = "shelf_life_days", embedSignature = "embed_signature", producer, province, gtin
+        case companyPrefix = "gs1_company_prefix", cartonSize = "carton_size"
     }
 }
 
@@ -66,9 +73,9 @@ extension IssuableProduct: SelectedRecord {
 
     static func source(of column: Columns) -> String {
         switch column {
-        case .id, .code, .shelfLifeDays, .embedSignature: "p.\(column.rawValue)"
+        case .id, .code, .shelfLifeDays, .embedSignature, .gtin, .cartonSize: "p.\(column.rawValue)"
         case .producer: "pr.name"
-        case .province: "pr.province"
+        case .province, .companyPrefix: "pr.\(column.rawValue)"
         }
     }
 

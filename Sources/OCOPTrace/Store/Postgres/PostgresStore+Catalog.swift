@@ -78,7 +78,7 @@ private struct PostgresCatalogTables {
         var ids = stored.mapValues(\.id)
         let new = keys.filter { stored[$0] == nil }
         if !new.isEmpty {
-            let values = PostgresValues(new, types: ["text", "text", "text", "text", "text", "text", "text", "text", "text", "text"]) { key, binds in
+            let values = PostgresValues(new, types: ["text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text"]) { key, binds in
                 let draft = drafts[key]!
                 binds.append(draft.name)
                 binds.append(key)
@@ -88,11 +88,13 @@ private struct PostgresCatalogTables {
                 binds.append(draft.district)
                 binds.append(draft.province)
                 binds.append(draft.gln?.digits)
+                binds.append(draft.companyPrefix)
                 binds.append(now)
                 binds.append(now)
             }
             for producer in try await rows(values.query(before: """
-                INSERT INTO producers (name, identity_key, type, tax_id, commune, district, province, gln, created_at, updated_at)
+                INSERT INTO producers (name, identity_key, type, tax_id, commune, district, province, gln, gs1_company_prefix, created_at,
+                                       updated_at)
                 VALUES
                 """, after: " ON CONFLICT (identity_key) DO NOTHING RETURNING id, identity_key"), as: ProducerKeyRow.self) {
                 ids[producer.identityKey] = producer.id
@@ -114,20 +116,21 @@ private struct PostgresCatalogTables {
             if merged != known { changed.append((producer.id, merged)) }
         }
         if !changed.isEmpty {
-            let values = PostgresValues(changed, types: ["bigint", "text", "text", "text", "text", "text", "text"]) { change, binds in
+            let values = PostgresValues(changed, types: ["bigint", "text", "text", "text", "text", "text", "text", "text"]) { change, binds in
                 binds.append(change.id)
                 binds.append(change.draft.type?.rawValue)
                 binds.append(change.draft.taxID)
                 binds.append(change.draft.commune)
                 binds.append(change.draft.district)
                 binds.append(change.draft.gln?.digits)
+                binds.append(change.draft.companyPrefix)
                 binds.append(now)
             }
             try await connection.query(values.query(before: """
                 UPDATE producers AS p SET type = v.type, tax_id = v.tax_id, commune = v.commune, district = v.district, gln = v.gln,
-                    updated_at = v.updated_at
+                    gs1_company_prefix = v.gs1_company_prefix, updated_at = v.updated_at
                 FROM (VALUES
-                """, after: ") AS v(id, type, tax_id, commune, district, gln, updated_at) WHERE p.id = v.id"), logger: logger)
+                """, after: ") AS v(id, type, tax_id, commune, district, gln, gs1_company_prefix, updated_at) WHERE p.id = v.id"), logger: logger)
         }
         return ids
     }

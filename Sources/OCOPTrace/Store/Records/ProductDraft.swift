@@ -10,6 +10,8 @@ public struct ProducerDraft: Hashable, Sendable {
     public var province: String
     /// The producer's Global Location Number, for EPCIS read points.
     public var gln: GLN? = nil
+    /// The producer's GS1 company prefix, which its SSCCs (carton IDs) are built under.
+    public var companyPrefix: String? = nil
 
     /// Producers are told apart by name and province, ignoring case, spacing and diacritics.
     public var identityKey: String { Self.identityKey(name: name, province: province) }
@@ -37,6 +39,8 @@ public struct ProductDraft: Hashable, Sendable {
     public var stock: Int?
     /// Whether this product's stamps carry an embedded signature unless a batch says otherwise.
     public var embedSignature: Bool
+    /// Stamps per carton when the lot is packed (`carton_size`).
+    public var cartonSize: Int?
     /// A digest of every product field, so that a re-import can tell an unchanged row without
     /// comparing column by column. Computed with the draft, on the parsing thread.
     public private(set) var fingerprint = ""
@@ -45,7 +49,7 @@ public struct ProductDraft: Hashable, Sendable {
 
     init(producer: ProducerDraft, code: String, name: String, gtin: GTIN?, ocopGroup: OCOPGroup?, ocop: OCOPRecognition?,
          priceVND: Int, unit: String?, weightGrams: Int?, shelfLifeDays: Int?, description: String?, images: [String], stock: Int?,
-         embedSignature: Bool = false, packageSize: PackageSize? = nil) {
+         embedSignature: Bool = false, packageSize: PackageSize? = nil, cartonSize: Int? = nil) {
         self.producer = producer
         self.code = code
         self.name = name
@@ -61,6 +65,7 @@ public struct ProductDraft: Hashable, Sendable {
         self.images = images
         self.stock = stock
         self.embedSignature = embedSignature
+        self.cartonSize = cartonSize
         fingerprint = computeFingerprint()
         imagesJSON = JSONBytes.array(images)
     }
@@ -75,6 +80,7 @@ public struct ProductDraft: Hashable, Sendable {
         let signed = embedSignature ? "\u{1F}signed" : ""
         // Added after the first registries were filled: absent, it leaves their fingerprints as they were.
         let size = packageSize.map { "\u{1F}size \($0.lengthCm)x\($0.widthCm)x\($0.heightCm)" } ?? ""
-        return Digest.hex(of: fields.joined(separator: "\u{1F}") + signed + size, bytes: 16)
+        let carton = cartonSize.map { "\u{1F}carton \($0)" } ?? ""
+        return Digest.hex(of: fields.joined(separator: "\u{1F}") + signed + size + carton, bytes: 16)
     }
 }

@@ -12,9 +12,11 @@ struct StoredProducer: Sendable, Decodable, SelectedRecord {
     var district: String?
     var province: String
     var gln: GLN?
+    var companyPrefix: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, identityKey = "identity_key", name, type, taxID = "tax_id", commune, district, province, gln
+        case companyPrefix = "gs1_company_prefix"
     }
     typealias Columns = CodingKeys
 
@@ -26,6 +28,7 @@ struct StoredProducer: Sendable, Decodable, SelectedRecord {
 
     /// The producer as a row would describe it.
     var draft: ProducerDraft {
-        ProducerDraft(name: name, type: type, taxID: taxID, commune: commune, district: district, province: province, gln: gln)
+        ProducerDraft(name: name, type: type, taxID: taxID, commune: commune, district: district, province: province, gln: gln,
+                      companyPrefix: companyPrefix)
     }
 }

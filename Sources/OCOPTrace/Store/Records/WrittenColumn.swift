@@ -53,5 +53,6 @@ extension ProductDraft {
         .real("length_cm") { $0.packageSize?.lengthCm },
         .real("width_cm") { $0.packageSize?.widthCm },
         .real("height_cm") { $0.packageSize?.heightCm },
+        .integer("carton_size") { $0.cartonSize },
     ]
 }

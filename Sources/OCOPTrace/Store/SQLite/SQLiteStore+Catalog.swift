@@ -153,17 +153,20 @@ private final class SQLiteCatalogTables {
             state = ProducerState(id: stored.id, stored: stored.draft)
         } else {
             try db.execute(sql: """
-                INSERT INTO producers (name, identity_key, type, tax_id, commune, district, province, gln, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO producers (name, identity_key, type, tax_id, commune, district, province, gln, gs1_company_prefix, created_at,
+                                       updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [draft.name, key, draft.type?.rawValue, draft.taxID, draft.commune, draft.district,
-                                 draft.province, draft.gln?.digits, now, now])
+                                 draft.province, draft.gln?.digits, draft.companyPrefix, now, now])
             state = ProducerState(id: db.lastInsertedRowID, stored: draft)
         }
         let merged = feed.producer(state.stored, filledInBy: draft)
         if merged != state.stored {
             try db.execute(sql: """
-                UPDATE producers SET type = ?, tax_id = ?, commune = ?, district = ?, gln = ?, updated_at = ? WHERE id = ?
-                """, arguments: [merged.type?.rawValue, merged.taxID, merged.commune, merged.district, merged.gln?.digits, now, state.id])
+                UPDATE producers SET type = ?, tax_id = ?, commune = ?, district = ?, gln = ?, gs1_company_prefix = ?, updated_at = ?
+                WHERE id = ?
+                """, arguments: [merged.type?.rawValue, merged.taxID, merged.commune, merged.district, merged.gln?.digits,
+                                 merged.companyPrefix, now, state.id])
             state.stored = merged
         }
         producers[key] = state
