@@ -16,6 +16,8 @@ enum ResolverRoute: Equatable {
     case compressed(CompressedEPC)
     /// `/ocop/01/{gtin}`: the OCOP recognition of a product (`gs1:certificationInfo`).
     case certification(GTIN)
+    /// `/epcis/01/{gtin}/10/{lot}[/21/{serial}]`: the item's EPCIS events (`gs1:traceability`).
+    case traceability(DigitalLinkPath)
     /// `/.well-known/gs1resolver`.
     case descriptionFile
     /// `/`.
@@ -35,6 +37,14 @@ enum ResolverRoute: Equatable {
             let stampPath = String(path.dropFirst(2))
             switch DigitalLinkPath.parse(stampPath) {
             case .path(let link): self = .stampPage(stampPath: stampPath, link: link)
+            case .malformed(let reason): self = .malformed(reason)
+            }
+            return
+        }
+        if path.hasPrefix("/epcis/01/") {
+            switch DigitalLinkPath.parse(String(path.dropFirst("/epcis".count))) {
+            case .path(let link) where link.lot != nil: self = .traceability(link)
+            case .path: self = .malformed("/epcis/01/{gtin} needs a lot (/10/{lot}): events are kept per lot")
             case .malformed(let reason): self = .malformed(reason)
             }
             return

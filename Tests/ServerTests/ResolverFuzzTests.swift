@@ -29,6 +29,8 @@ import TestSupport
                 try Fuzz.check(DigitalLinkPath.parse(link.text) == .path(link), "\(link.text) does not read back")
             case .compressed(let epc):
                 try Fuzz.check(DigitalLinkPath.parse(epc.link.text) == .path(epc.link), "\(epc.uncompressed) does not read back")
+            case .traceability(let link):
+                try Fuzz.check(link.lot != nil, "\(link.text): events are kept per lot")
             case .stampPage, .certification, .descriptionFile, .home:
                 break
             }

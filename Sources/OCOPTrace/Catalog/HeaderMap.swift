@@ -20,10 +20,11 @@ public struct HeaderMap: Sendable {
             }
             positions[column] = (index, trimmed)
         }
-        let isOrders = positions[.lot] != nil || positions[.quantity] != nil
-        let isCatalog = positions[.priceVND] != nil || positions[.name] != nil && !isOrders
-        guard isOrders || isCatalog else { throw CatalogError.unknownKind(file: file) }
-        let kind: InputKind = isOrders ? .stampOrders : .catalog
+        let isDiary = positions[.stage] != nil
+        let isOrders = !isDiary && (positions[.lot] != nil || positions[.quantity] != nil)
+        let isCatalog = !isDiary && (positions[.priceVND] != nil || positions[.name] != nil && !isOrders)
+        guard isDiary || isOrders || isCatalog else { throw CatalogError.unknownKind(file: file) }
+        let kind: InputKind = isDiary ? .diary : isOrders ? .stampOrders : .catalog
         let missing = kind.requiredColumns.filter { positions[$0] == nil }
         guard missing.isEmpty else {
             throw CatalogError.missingColumns(file: file, columns: missing.map(\.displayName))
