@@ -97,6 +97,24 @@ import TestSupport
         }
     }
 
+    /// A real browser renders the journey section as text, in order, with nothing run from it.
+    @Test func chromiumRendersTheJourney() async throws {
+        let workspace = try await Self.workspace(.sqlite)
+        let server = try ServerProcess(db: workspace.registry.argument, folder: workspace.folder, logName: "journey.log")
+        defer { _ = server.stop() }
+        let address = server.url("/v" + ServerWorkspace.path(workspace.plain[6]))
+        let dom = try ExternalTools.run("chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=360,800",
+                                                     "--accept-lang=vi-VN,vi", "--user-data-dir=" + workspace.folder.path("chromium-journey"),
+                                                     "--dump-dom", address])
+        let section = try #require(dom.range(of: "id=\"journey\""), "\(dom.prefix(600))")
+        let journey = String(dom[section.lowerBound...])
+        let order = ["Thu hoạch", "Chế biến", "Đóng gói"].map { journey.range(of: $0)?.lowerBound }
+        #expect(order.allSatisfy { $0 != nil } && order[0]! < order[1]! && order[1]! < order[2]!, "\(journey.prefix(800))")
+        // The hostile place name is text in the DOM, never an element.
+        #expect(journey.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        #expect(!dom.contains("<script>alert(1)</script>"))
+    }
+
     @Test(arguments: RegistryEngine.available) func everyAnswerAboutAKeyNamesItsLinkset(engine: RegistryEngine) async throws {
         let workspace = try await ServerWorkspace.make(engine)
         let key = "/01/\(ServerWorkspace.gtin)/10/NC2611A"
