@@ -10,6 +10,7 @@ public struct ProductionStageDraft: Hashable, Sendable {
     public var stage: ProductionStage
     /// The word as typed, and its matching key (a row's identity with the lot and the start).
     public var stageWord: String
+    public var stageKey: String
     public var startedAt: EventTime
     public var finishedAt: EventTime?
     public var place: String?
@@ -20,8 +21,6 @@ public struct ProductionStageDraft: Hashable, Sendable {
     public var standard: String?
     public var certificate: String?
     public var note: String?
-
-    var stageKey: String { stageWord.matchingKey }
 }
 
 /// Prepares validated diary rows for the store: finds each row's product among those with its

@@ -21,6 +21,9 @@ struct RowParser: Sendable {
         var producerTypes: [String: ProducerType?] = [:]
         var groups: [String: OCOPGroup?] = [:]
         var identityKeys: [WrittenProducer: String] = [:]
+        /// Stage words as written → their matching key and stage (nil: no stage): a diary repeats a
+        /// few words on every row, and matching a word (diacritics and all) is the slow part.
+        var stageWords: [String: (key: String, stage: ProductionStage?)] = [:]
 
         struct WrittenProducer: Hashable {
             var name: String
@@ -227,8 +230,17 @@ struct RowParser: Sendable {
         }
         let stageWord = required(.stage)
         var stage: ProductionStage?
+        var stageKey = ""
         if let stageWord {
-            do { stage = try ProductionStage(word: stageWord) } catch { problem(.stage, error.description) }
+            let known = memo.stageWords[stageWord] ?? {
+                let key = stageWord.matchingKey
+                let entry = (key: key, stage: ProductionStage.index[key])
+                memo.stageWords[stageWord] = entry
+                return entry
+            }()
+            stageKey = known.key
+            stage = known.stage
+            if stage == nil { problem(.stage, ProductionStage.UnknownWord(word: stageWord).description) }
         }
         var startedAt: EventTime?
         if let startText = required(.startedAt) {
@@ -260,7 +272,7 @@ struct RowParser: Sendable {
         if let code, let lot, let stageWord, let startedAt {
             let producer = text(.producer).map { memo.identityKey(name: $0, province: "") } ?? ""
             uniqueKeys.append(UniqueKey(kind: .stage, scope: code + "\u{1F}" + producer + "\u{1F}" + lot.code,
-                                        value: stageWord.matchingKey + "\u{1F}" + startedAt.utc,
+                                        value: stageKey + "\u{1F}" + startedAt.utc,
                                         owner: "\(stageWord.quoted) of lot \(lot.code.quoted) of product \(code) starting \(startedAt.eventTime)"))
         }
         let commune = limited(.commune)
@@ -272,7 +284,7 @@ struct RowParser: Sendable {
             return ParsedRow(row: row.number, draft: .failure(RowErrors(problems: collector.problems)), uniqueKeys: uniqueKeys)
         }
         return ParsedRow(row: row.number, draft: .success(ProductionStageDraft(
-            productCode: code, producerName: text(.producer), lotLabel: lotLabel, lot: lot, stage: stage, stageWord: stageWord,
+            productCode: code, producerName: text(.producer), lotLabel: lotLabel, lot: lot, stage: stage, stageWord: stageWord, stageKey: stageKey,
             startedAt: startedAt, finishedAt: finishedAt, place: place, placeGLN: placeGLN, commune: commune, province: province,
             actor: actor, standard: standard, certificate: certificate, note: note)), uniqueKeys: uniqueKeys)
     }
