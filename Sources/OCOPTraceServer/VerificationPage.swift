@@ -218,14 +218,16 @@ struct VerificationPage {
         html.raw("</ol></section>")
     }
 
-    /// An entry's date (and local time, when the diary gave one) in the page's language.
+    /// An entry's date (and local time, when the diary gave one) in the page's language, cut from
+    /// its `at` (`2026-11-19T06:30:00+07:00`, or the date alone) rather than parsed: a page may
+    /// show twenty of them.
     private func when(_ entry: Journey.Entry) -> String {
-        guard let time = entry.time else { return entry.at }
-        let day = language == .vi ? time.localDate.vietnamese : time.localDate.iso
-        guard time.hasTime else { return day }
-        let local = time.eventTime
-        let clock = String(local.dropFirst(11).prefix(5))
-        return day + " " + clock + (time.offsetMinutes == EventTime.vietnamOffsetMinutes ? "" : " (UTC" + time.timeZoneOffset + ")")
+        let at = entry.at
+        let isoDay = String(at.prefix(10))
+        let day = language == .vi ? (CalendarDate(parsing: isoDay)?.vietnamese ?? isoDay) : isoDay
+        guard at.utf8.count > 16 else { return day }
+        let clock = String(at.dropFirst(11).prefix(5))
+        return day + " " + clock + (at.hasSuffix("+07:00") ? "" : " (UTC" + String(at.suffix(6)) + ")")
     }
 
     /// The page in the other language, and when and against what the stamp was checked.
