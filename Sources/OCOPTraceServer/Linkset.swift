@@ -23,6 +23,11 @@ struct Linkset {
         return baseURL + "/ocop/01/" + entry.gtin.digits
     }
 
+    /// The target of `gs1:traceability` at a level with a lot: the item's (or the lot's) EPCIS events.
+    func traceabilityURL(lot: String, serial: String?) -> String {
+        baseURL + "/epcis/01/" + entry.gtin.digits + "/10/" + StampURL.percentEncoded(lot) + (serial.map { "/21/" + StampURL.percentEncoded($0) } ?? "")
+    }
+
     /// The request's Digital Link URI, the linkset's pointer.
     var requestAnchor: String { baseURL + link.text }
 
@@ -39,15 +44,17 @@ struct Linkset {
     func json() -> String {
         var out = JSONBytes()
         let href = pageURL + (pageQuery.map { "?" + $0 } ?? "")
-        var levels: [(anchor: String, description: String, isProduct: Bool)] = []
+        var levels: [(anchor: String, description: String, isProduct: Bool, events: String?)] = []
         let gtinAnchor = baseURL + "/01/" + entry.gtin.digits
         if let serial = link.serial, entry.serialRegistered {
-            levels.append((gtinAnchor + "/21/" + StampURL.percentEncoded(serial), "\(entry.productName) — tem \(serial)", false))
+            levels.append((gtinAnchor + "/21/" + StampURL.percentEncoded(serial), "\(entry.productName) — tem \(serial)", false,
+                           link.lot.map { traceabilityURL(lot: $0, serial: serial) }))
         }
         if let lot = link.lot, entry.lotRegistered {
-            levels.append((gtinAnchor + "/10/" + StampURL.percentEncoded(lot), "\(entry.productName) — lô \(lot)", false))
+            levels.append((gtinAnchor + "/10/" + StampURL.percentEncoded(lot), "\(entry.productName) — lô \(lot)", false,
+                           traceabilityURL(lot: lot, serial: nil)))
         }
-        levels.append((gtinAnchor, "\(entry.productName) — \(entry.producer), \(entry.province)", true))
+        levels.append((gtinAnchor, "\(entry.productName) — \(entry.producer), \(entry.province)", true, nil))
         out.raw("{\"linkset\":[")
         for (index, level) in levels.enumerated() {
             if index > 0 { out.raw(",") }
@@ -59,6 +66,11 @@ struct Linkset {
             out.raw(",\"\(Linkset.vocabulary)pip\":[{\"href\":"); out.string(href)
             out.raw(",\"title\":"); out.string("Thông tin sản phẩm và xác thực tem: \(entry.productName)")
             out.raw(",\"type\":\"text/html\",\"hreflang\":[\"vi\",\"en\"]}]")
+            if let events = level.events {
+                out.raw(",\"\(Linkset.vocabulary)traceability\":[{\"href\":"); out.string(events)
+                out.raw(",\"title\":"); out.string("Hành trình sản phẩm (sự kiện EPCIS): \(entry.productName)")
+                out.raw(",\"type\":\"application/ld+json\"}]")
+            }
             if level.isProduct, let certificationURL, let ocop = entry.ocop {
                 out.raw(",\"\(Linkset.vocabulary)certificationInfo\":[{\"href\":"); out.string(certificationURL)
                 out.raw(",\"title\":"); out.string("Chứng nhận OCOP \(ocop.stars) sao")

@@ -22,6 +22,12 @@ enum PageText {
                   en: "This stamp has been scanned \(scans) times\(firstAt.map { ", first on " + $0 } ?? ""). A genuine stamp sits on one product only: if its code was photographed and printed onto other goods, the product in your hands may be fake. Check the packaging, ask the seller, and tell the market inspectors if in doubt.")
     }
 
+    /// The journey section's heading, and the words of its entries.
+    static let journey = Bilingual(vi: "Hành trình sản phẩm", en: "Product journey")
+    static let journeyStandard = Bilingual(vi: "Tiêu chuẩn: ", en: "Standard: ")
+    static let journeyBy = Bilingual(vi: "Thực hiện: ", en: "By: ")
+    static let journeyTo = Bilingual(vi: "Đến: ", en: "To: ")
+
     /// Under a verdict that names no product.
     static let doNotRely = Bilingual(vi: "Đừng dựa vào thông tin in trên bao bì. Nếu bạn đã mua sản phẩm này, hãy giữ lại hóa đơn và báo cho cơ quan quản lý thị trường.",
                                      en: "Do not rely on what the packaging says. If you bought this product, keep the receipt and tell the market inspectors.")

@@ -19,6 +19,8 @@ enum ResolverRoute: Equatable {
     /// `/00/{sscc}` (GS1 Digital Link for an SSCC) or `/c/{code}` (a carton code of ours): a
     /// carton's page; the key is read with its check digit.
     case carton(CartonKey)
+    /// `/epcis/01/{gtin}/10/{lot}[/21/{serial}]`: the item's EPCIS events (`gs1:traceability`).
+    case traceability(DigitalLinkPath)
     /// `/.well-known/gs1resolver`.
     case descriptionFile
     /// `/`.
@@ -55,6 +57,14 @@ enum ResolverRoute: Equatable {
             let stampPath = String(path.dropFirst(2))
             switch DigitalLinkPath.parse(stampPath) {
             case .path(let link): self = .stampPage(stampPath: stampPath, link: link)
+            case .malformed(let reason): self = .malformed(reason)
+            }
+            return
+        }
+        if path.hasPrefix("/epcis/01/") {
+            switch DigitalLinkPath.parse(String(path.dropFirst("/epcis".count))) {
+            case .path(let link) where link.lot != nil: self = .traceability(link)
+            case .path: self = .malformed("/epcis/01/{gtin} needs a lot (/10/{lot}): events are kept per lot")
             case .malformed(let reason): self = .malformed(reason)
             }
             return

@@ -129,6 +129,7 @@ public struct ResolverServer: Sendable {
         if path.hasPrefix("/v/") { return "page" }
         if path.hasPrefix("/p/") { return "stamp" }
         if path.hasPrefix("/00/") || path.hasPrefix("/c/") { return "carton" }
+        if path.hasPrefix("/epcis/") { return "epcis" }
         if path.hasPrefix("/e") { return "compressed" }
         return "other"
     }
@@ -154,6 +155,10 @@ public struct ResolverServer: Sendable {
         if request.method == .options {
             var response = Response(status: .noContent)
             response.headers[.allow] = Self.allowedMethods
+            // An answer about a key names its linkset, as GET and HEAD do (GS1's resolver tests look for it).
+            if case .digitalLink(let link) = ResolverRoute(path: path) {
+                response.headers[.link] = Self.linksetLink(configuration.baseURL + link.text)
+            }
             return response
         }
         switch ResolverRoute(path: path) {
@@ -169,6 +174,8 @@ public struct ResolverServer: Sendable {
             return try await certification(gtin: gtin, request: request)
         case .carton(let key):
             return try await cartonPage(key, request: request, query: query)
+        case .traceability(let link):
+            return try await traceability(link)
         case .digitalLink(let link):
             return try await resolve(link, request: request, rawQuery: rawQuery, query: query)
         case .compressed(let epc):
@@ -211,9 +218,25 @@ public struct ResolverServer: Sendable {
         // 307, never 301/308: browsers cache permanent redirects, which would freeze links and hide scans.
         var response = Response(status: .temporaryRedirect)
         response.headers[.location] = target + (rawQuery.map { "?" + $0 } ?? "")
-        response.headers[.link] = "<\(linkset.requestAnchor)?linkType=linkset>; rel=\"linkset\"; type=\"application/linkset+json\""
+        response.headers[.link] = Self.linksetLink(linkset.requestAnchor)
         response.setNegotiated()
         response.headers[.contentLength] = "0"
+        return response
+    }
+
+    /// The `Link` header value naming a key's linkset.
+    static func linksetLink(_ anchor: String) -> String {
+        "<\(anchor)?linkType=linkset>; rel=\"linkset\"; type=\"application/linkset+json\""
+    }
+
+    /// The item's (or lot's) EPCIS events as a JSON-LD document: the target of `gs1:traceability`.
+    func traceability(_ link: DigitalLinkPath) async throws -> Response {
+        guard let lot = link.lot, let product = try await verifier.product(gtin: link.gtin) else {
+            return Self.plain(.notFound, "404 Not Found: GTIN \(link.gtin.digits) is not in this registry\n")
+        }
+        let document = try await TraceabilityEvents.document(productID: product.id, lot: lot, serial: link.serial, in: store)
+        var response = Self.bytes(.ok, document, contentType: "application/ld+json")
+        response.headers[.link] = Self.linksetLink(configuration.baseURL + "/01/" + link.gtin.digits + "/10/" + StampURL.percentEncoded(lot))
         return response
     }
 

@@ -25,7 +25,9 @@ struct VerificationPage {
         .card h2{margin:0 0 8px;font-size:21px;overflow-wrap:anywhere}img{max-width:100%;max-height:240px;object-fit:contain;border-radius:8px;display:block;margin:0 auto 10px}\
         dl{margin:0;display:grid;grid-template-columns:minmax(92px,34%) 1fr;gap:6px 10px}dt{color:#5c5c60}\
         dd{margin:0;overflow-wrap:anywhere}.stars{color:#c27c00;letter-spacing:1px}.ok{color:#1b7a36}.no{color:#b3261e}\
-        footer{font-size:14px;color:#5c5c60;padding:8px 2px 24px}footer a{color:#0b57d0}
+        footer{font-size:14px;color:#5c5c60;padding:8px 2px 24px}footer a{color:#0b57d0}\
+        .journey h2{font-size:19px}.journey ol{margin:0;padding:0 0 0 18px}.journey li{margin:0 0 8px}\
+        .journey li span{display:block;color:#5c5c60;font-size:14px;overflow-wrap:anywhere}
         """
 
     static let styleHash: String = "sha256-" + Data(SHA256.hash(data: Data(style.utf8))).base64EncodedString()
@@ -54,6 +56,7 @@ struct VerificationPage {
         verdict(&html)
         warnings(&html)
         card(&html)
+        journey(&html)
         footer(&html)
         return html.text
     }
@@ -174,6 +177,57 @@ struct VerificationPage {
             }
             html.row(text(PageText.signature), text(words), css)
         }
+    }
+
+    /// The lot's stages and the item's other events, oldest first: each with its name, date,
+    /// place (name, commune, province; a shipment's receiver), and actor and standard where given.
+    private func journey(_ html: inout HTML) {
+        let entries = page.result.journey
+        guard page.product != nil, !entries.isEmpty else { return }
+        html.raw("<section class=\"card journey\" id=\"journey\"><h2>")
+        html.escaped(text(PageText.journey))
+        html.raw("</h2><ol>")
+        for entry in entries {
+            html.raw("<li><strong>")
+            html.escaped(entry.stageName(in: language))
+            html.raw("</strong> · ")
+            html.escaped(when(entry))
+            let place = [entry.place, entry.commune, entry.province].compactMap { $0 }.filter { !$0.isEmpty }
+            if !place.isEmpty || entry.gln != nil {
+                html.raw("<span>")
+                html.escaped(place.isEmpty ? "GLN " + (entry.gln ?? "") : place.joined(separator: ", "))
+                html.raw("</span>")
+            }
+            if let to = entry.to {
+                html.raw("<span>")
+                html.escaped(text(PageText.journeyTo) + to)
+                html.raw("</span>")
+            }
+            if let actor = entry.actor {
+                html.raw("<span>")
+                html.escaped(text(PageText.journeyBy) + actor)
+                html.raw("</span>")
+            }
+            if let standard = entry.standard {
+                html.raw("<span>")
+                html.escaped(text(PageText.journeyStandard) + standard)
+                html.raw("</span>")
+            }
+            html.raw("</li>")
+        }
+        html.raw("</ol></section>")
+    }
+
+    /// An entry's date (and local time, when the diary gave one) in the page's language, cut from
+    /// its `at` (`2026-11-19T06:30:00+07:00`, or the date alone) rather than parsed: a page may
+    /// show twenty of them.
+    private func when(_ entry: Journey.Entry) -> String {
+        let at = entry.at
+        let isoDay = String(at.prefix(10))
+        let day = language == .vi ? (CalendarDate(parsing: isoDay)?.vietnamese ?? isoDay) : isoDay
+        guard at.utf8.count > 16 else { return day }
+        let clock = String(at.dropFirst(11).prefix(5))
+        return day + " " + clock + (at.hasSuffix("+07:00") ? "" : " (UTC" + String(at.suffix(6)) + ")")
     }
 
     /// The page in the other language, and when and against what the stamp was checked.

@@ -33,8 +33,14 @@ struct ImportBench: AsyncParsableCommand {
             too, after the SQLite ones, and both are printed side by side; the database is dropped \
             afterwards.
 
+            With --diary, a production diary of N rows (a stage of a lot of one of the catalog's \
+            products each, with a place, times, an actor and a standard) is imported after the catalog, \
+            into the same registry, and re-imported; the diary's first import is compared with the \
+            catalog's (goal: at most 2×).
+
             Examples:
               swift run -c release ocoptrace-bench import --rows 100000
+              swift run -c release ocoptrace-bench import --rows 100000 --diary
               swift run -c release ocoptrace-bench import --rows 100000 --xlsx
               swift run -c release ocoptrace-bench import --rows 100000 --db postgres://postgres@127.0.0.1:55432/postgres
             """
@@ -45,6 +51,9 @@ struct ImportBench: AsyncParsableCommand {
 
     @Flag(help: "Import .xlsx workbooks (written by openpyxl from the generated rows) instead of CSV.")
     var xlsx = false
+
+    @Flag(help: "Also import a production diary of as many rows, and compare it with the catalog.")
+    var diary = false
 
     @Option(help: "The ocoptrace executable to measure (default: the one beside this benchmark).")
     var executable: String?
@@ -68,11 +77,14 @@ struct ImportBench: AsyncParsableCommand {
 
         var catalog = folder.appendingPathComponent("catalog.csv")
         var changed = folder.appendingPathComponent("catalog-changed.csv")
+        var diaryFile = folder.appendingPathComponent("nhat-ky.csv")
         try CatalogGenerator(rows: rows, priceBump: 0).write(to: catalog)
         try CatalogGenerator(rows: rows, priceBump: 1000).write(to: changed)
+        if diary { try DiaryGenerator(rows: rows, products: rows).write(to: diaryFile) }
         if xlsx {
             catalog = try Self.workbook(fromCSV: catalog)
             changed = try Self.workbook(fromCSV: changed)
+            if diary { diaryFile = try Self.workbook(fromCSV: diaryFile) }
         }
         let size = (try FileManager.default.attributesOfItem(atPath: catalog.path)[.size] as? Int) ?? 0
         let db = folder.appendingPathComponent("registry.sqlite").path
@@ -87,6 +99,13 @@ struct ImportBench: AsyncParsableCommand {
                 run.rowsPerSecond = Double(rows) / run.seconds
                 results.append(run)
             }
+            if diary {
+                for label in ["diary, first import", "diary, re-import, unchanged"] {
+                    var run = try ChildRun.measure(label: "\(engine): \(label)", binary: binary, arguments: ["import", "--db", registry, diaryFile.path])
+                    run.rowsPerSecond = Double(rows) / run.seconds
+                    results.append(run)
+                }
+            }
         }
         await postgres?.dropAll()
         if json {
@@ -99,6 +118,12 @@ struct ImportBench: AsyncParsableCommand {
         for run in results {
             print(run.label.padding(toLength: 42, withPad: " ", startingAt: 0) + String(format: " %7.2f s  %9.0f rows/s  peak RSS %6.1f MiB  exit %d",
                          run.seconds, run.rowsPerSecond, Double(run.peakRSSKiB) / 1024, run.exitStatus))
+        }
+        for engine in registries.map(\.0) where diary {
+            guard let catalogRun = results.first(where: { $0.label == "\(engine): first import" }),
+                  let diaryRun = results.first(where: { $0.label == "\(engine): diary, first import" }) else { continue }
+            print(String(format: "%@: diary import / catalog import: %.2f× wall, %.2f× CPU (goal: at most 2×)", engine as NSString,
+                         diaryRun.seconds / catalogRun.seconds, diaryRun.cpuSeconds / max(catalogRun.cpuSeconds, 1e-9)))
         }
     }
 }
@@ -206,6 +231,42 @@ struct CatalogGenerator {
             var name = "\(kind) đặc sản loại \(index % 7 + 1) mã \(index)"
             if index % 5 == 0 { name = name.decomposedStringWithCanonicalMapping }
             buffer += "SP-\(index);\(name);\(index % 10 == 9 ? "" : gtin);HTX Nông sản số \(producer);HTX;28\(String(format: "%08d", producer));Xã \(producer % 97);Huyện \(producer % 13);\(provinces[producer % provinces.count]);\(index % 6 + 1);\(stars);\(recognition);\(priceText);hộp \(index % 9 + 1)00g;\(index % 9 + 1)00;\(index % 360 + 5);\"Mô tả \(kind.lowercased()): sản phẩm truyền thống; đóng gói \"\"hút chân không\"\".\nBảo quản nơi khô ráo.\";https://img.example.vn/\(index).jpg;\(index % 1000);\(index % 20 == 7 ? "" : "\(10 + index % 20)x10x\(5 + index % 10)")\r\n"
+            if buffer.utf8.count > 1 << 20 {
+                handle.write(Data(buffer.utf8))
+                buffer = ""
+            }
+        }
+        handle.write(Data(buffer.utf8))
+    }
+}
+
+/// Writes a production diary shaped like a cooperative's: each row a stage of a lot of one of the
+/// generated catalog's products (`SP-{n}`), with Vietnamese headers, day-first times, places,
+/// actors and standards, and a GLN on some rows.
+struct DiaryGenerator {
+    var rows: Int
+    var products: Int
+
+    func write(to url: URL) throws {
+        _ = FileManager.default.createFile(atPath: url.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: url)
+        defer { try? handle.close() }
+        var buffer = "Mã sản phẩm,Số lô,Công đoạn,Thời gian bắt đầu,Thời gian kết thúc,Địa điểm,Mã địa điểm (GLN),Xã,Tỉnh,"
+            + "Người/đơn vị thực hiện,Tiêu chuẩn áp dụng,Số chứng nhận / phiếu kiểm nghiệm,Ghi chú\n"
+        let stages = ["Gieo trồng", "chăm sóc", "Bón phân", "Thu hoạch", "so che", "Chế biến", "Lên men", "Đóng gói", "Kiểm nghiệm", "Bảo quản"]
+        let provinces = ["Thanh Hóa", "Nghệ An", "Hà Tĩnh", "Ninh Bình"]
+        let glnBody = "893876500000"
+        let gln = glnBody + String(GTIN.checkDigit(forLeading: glnBody))
+        for index in 0..<rows {
+            // Ten stages of a lot, then the next product's lot.
+            let product = (index / stages.count) % products
+            let stage = index % stages.count
+            let day = CalendarDate(year: 2026, month: 1, day: 1)!.adding(days: (index / stages.count) % 300 + stage * 2)!
+            let start = day.vietnamese + " 0\(stage % 9 + 1):30"
+            let end = day.vietnamese + " 1\(stage % 9):00"
+            let place = index % 4 == 0 ? ",,\(gln),," : ",Xưởng số \(product % 40),,Xã \(product % 97),\(provinces[product % provinces.count])"
+            buffer += "SP-\(product),Lô \(index / stages.count),\(stages[stage]),\(start),\(end)\(place),Tổ \(stage + 1),"
+                + (stage % 3 == 0 ? "VietGAP" : "") + "," + (stage == 8 ? "PKN-\(index)" : "") + ",\"ghi chú, \"\"mẻ\"\" \(index)\"\n"
             if buffer.utf8.count > 1 << 20 {
                 handle.write(Data(buffer.utf8))
                 buffer = ""

@@ -18,8 +18,13 @@ struct ServeBench: AsyncParsableCommand {
             With --db postgres://…, the same runs follow on a fresh database made on that PostgreSQL \
             server (dropped afterwards), the server reading and writing its registry there.
 
+            With --journey, lot NC-A gets a production diary of 20 stages and the pages are loaded \
+            twice side by side instead of pages and redirects: stamps of NC-A (a 20-event journey on \
+            each page) and stamps of MT-A (none); it prints the ratio (goal: at least 80 %).
+
             Example:
               swift build -c release && swift run -c release ocoptrace-bench serve --stamps 100000
+              swift run -c release ocoptrace-bench serve --stamps 100000 --journey
               swift run -c release ocoptrace-bench serve --stamps 100000 --db postgres://postgres@127.0.0.1:55432/postgres
             """
     )
@@ -44,6 +49,9 @@ struct ServeBench: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("A PostgreSQL server to run the same on, after SQLite (postgres://user@host:port/postgres).", valueName: "url"))
     var db: String?
+
+    @Flag(help: "Compare pages with a 20-event journey (lot NC-A) to pages without one (lot MT-A), side by side.")
+    var journey = false
 
     func run() async throws {
         let folder = keep.map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: "output/bench-serve-\(UUID().uuidString)")
@@ -87,6 +95,19 @@ struct ServeBench: AsyncParsableCommand {
             let common = ["--db", db, "--output", output, "--no-png", "--produced", CalendarDate.today().adding(days: -3)!.iso, "--resolver", base]
             try ChildRun.require(binary, ["issue", "--product", "NC-500", "--lot", "NC-A", "--count", String(stamps / 2)] + common)
             try ChildRun.require(binary, ["issue", "--product", "MT-200", "--lot", "MT-A", "--count", String(stamps - stamps / 2)] + common)
+            if journey {
+                let diary = folder.appendingPathComponent("nhat-ky.csv")
+                let stages = ["Gieo trồng", "Chăm sóc", "Bón phân", "Phun thuốc", "Tưới", "Thu hoạch", "Sơ chế", "Rửa", "Phân loại", "Chế biến",
+                              "Lên men", "Kiểm tra", "Kiểm nghiệm", "Đóng gói", "Dán nhãn", "Bảo quản", "Lưu kho", "Xuất kho", "Vận chuyển", "Nhập kho"]
+                let start = CalendarDate.today().adding(days: -40)!
+                var text = "Mã sản phẩm,Số lô,Công đoạn,Thời gian bắt đầu,Địa điểm,Xã,Tỉnh,Người/đơn vị thực hiện,Tiêu chuẩn áp dụng\n"
+                for (index, stage) in stages.enumerated() {
+                    text += "NC-500,NC-A,\(stage),\(start.adding(days: index * 2)!.vietnamese) 07:30,Xưởng số \(index + 1) của HTX,Xuân Lập,Thanh Hóa,"
+                        + "Tổ sản xuất \(index % 4 + 1),\(index % 3 == 0 ? "VietGAP" : "")\n"
+                }
+                try text.write(to: diary, atomically: true, encoding: .utf8)
+                try ChildRun.require(binary, ["import", "--db", db, diary.path])
+            }
             var all = ""
             for manifest in try FileManager.default.subpathsOfDirectory(atPath: output).filter({ $0.hasSuffix("manifest.csv") }).sorted() {
                 let part = folder.appendingPathComponent("part.txt")
@@ -104,6 +125,17 @@ struct ServeBench: AsyncParsableCommand {
         let redirectScript = folder.appendingPathComponent("redirects.lua")
         try Self.luaScript(paths: pagePaths.path).write(to: pageScript, atomically: true, encoding: .utf8)
         try Self.luaScript(paths: redirectPaths.path).write(to: redirectScript, atomically: true, encoding: .utf8)
+        if journey {
+            // The same pages, split by lot: with a 20-event journey (NC-A) and without (MT-A).
+            let withJourney = folder.appendingPathComponent("pages-journey.txt")
+            let without = folder.appendingPathComponent("pages-plain.txt")
+            try (paths.filter { $0.contains("/10/NC-A/") }.map { "/v" + $0 }.joined(separator: "\n") + "\n")
+                .write(to: withJourney, atomically: true, encoding: .utf8)
+            try (paths.filter { !$0.contains("/10/NC-A/") }.map { "/v" + $0 }.joined(separator: "\n") + "\n")
+                .write(to: without, atomically: true, encoding: .utf8)
+            try Self.luaScript(paths: withJourney.path).write(to: pageScript, atomically: true, encoding: .utf8)
+            try Self.luaScript(paths: without.path).write(to: redirectScript, atomically: true, encoding: .utf8)
+        }
         let scansBefore = try await Self.webScans(db)
 
         let server = try ServerProcess(binary: binary, db: db, base: base, folder: folder)
@@ -111,10 +143,12 @@ struct ServeBench: AsyncParsableCommand {
         var cpu = server.cpuSeconds()
         let pages: WrkResult, redirects: WrkResult, pagesCPU: Double, redirectsCPU: Double
         do {
-            pages = try runWrk(script: pageScript.path, port: server.port, label: "\(engine): verification pages (scan recorded)")
+            pages = try runWrk(script: pageScript.path, port: server.port,
+                               label: journey ? "\(engine): pages with a 20-event journey" : "\(engine): verification pages (scan recorded)")
             pagesCPU = server.cpuSeconds() - cpu
             cpu = server.cpuSeconds()
-            redirects = try runWrk(script: redirectScript.path, port: server.port, label: "\(engine): resolver redirects (307)")
+            redirects = try runWrk(script: redirectScript.path, port: server.port,
+                                   label: journey ? "\(engine): pages without a journey" : "\(engine): resolver redirects (307)")
             redirectsCPU = server.cpuSeconds() - cpu
         } catch {
             _ = server.stop()  // before the database under it is dropped
@@ -124,6 +158,11 @@ struct ServeBench: AsyncParsableCommand {
             let perRequest = seconds / Double(result.requests)
             print(String(format: "%@: server CPU per request, %@: %.0f µs (%.0f requests/s per core of server time)", engine as NSString,
                          label as NSString, perRequest * 1e6, 1 / perRequest))
+        }
+        if journey, redirects.requests > 0 {
+            let ratio = (Double(pages.requests) / max(pagesCPU, 1e-9)) / (Double(redirects.requests) / max(redirectsCPU, 1e-9))
+            print(String(format: "%@: pages with a journey keep %.0f %% of the pages/s without one (wrk), %.0f %% per second of server CPU (goal: 80 %%)",
+                         engine as NSString, 100 * pages.perSecond / max(redirects.perSecond, 1e-9), 100 * ratio))
         }
         let (exit, peakKiB) = server.stop()
         let log = (try? String(contentsOf: server.log, encoding: .utf8)) ?? ""

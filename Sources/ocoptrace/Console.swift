@@ -99,11 +99,7 @@ enum ReportPrinter {
         let counts = report.kind == .shipments
             ? "\(report.rows) rows: \(report.inserted) new shipments, \(report.updated) received, \(report.unchanged) unchanged"
             : "\(report.rows) rows: \(report.inserted) new, \(report.updated) updated, \(report.unchanged) unchanged"
-        let what = switch report.kind {
-        case .stampOrders: "stamp orders"
-        case .shipments: "shipments (vận chuyển)"
-        case .catalog, nil: "catalog"
-        }
+        let what = report.kind == .shipments ? "shipments (vận chuyển)" : report.kind?.displayName ?? "catalog"
         switch report.outcome {
         case .succeeded:
             Swift.print("imported \(what) \(report.file) (\(counts))")
@@ -145,9 +141,11 @@ enum ReportPrinter {
 
     /// How many products carry the traceability minimum, and the commonest gaps of the others.
     static func summary(_ check: TraceabilityCheck.Summary) -> String {
-        var line = "traceability minimum: \(check.complete) of \(check.products) product\(check.products == 1 ? "" : "s") complete " +
-            "(đủ thông tin truy xuất: \(check.complete)/\(check.products))"
-        if check.complete < check.products {
+        let what = check.lots == 0 ? "\(check.products) product\(check.products == 1 ? "" : "s")"
+            : "\(check.findings) lots and products (\(check.lots) lot\(check.lots == 1 ? "" : "s") of \(check.products) product\(check.products == 1 ? "" : "s"))"
+        var line = "traceability minimum: \(check.complete) of \(what) complete " +
+            "(đủ thông tin truy xuất: \(check.complete)/\(check.findings))"
+        if check.complete < check.findings {
             let gaps = check.missing.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.key) \($0.value)" }
             line += "; missing: " + gaps.joined(separator: ", ") + " (ocoptrace products --check-traceability)"
         }

@@ -13,12 +13,17 @@ struct EPCISCommand: AsyncParsableCommand {
             the batch was issued (+07:00), readPoint and bizLocation https://id.gs1.org/414/{GLN} when \
             the catalog gives the producer's GLN, and ilmd with the lot, production and expiry dates. \
             One ObjectEvent DELETE / decommissioning per revocation, its reason in \
-            ocoptrace:revocationReason; these carry no eventID (see docs/commands.md). Then the \
+            ocoptrace:revocationReason; these carry no eventID (see docs/commands.md). One ObjectEvent per \
+            row of the production diaries, about the lot as a class (quantityList with \
+            https://id.gs1.org/01/{GTIN}/10/{lot}), bizStep from its stage word (a CBV word, or \
+            https://ocoptrace.vn/ns/epcis#BizStep-… where CBV has none), eventTime its start, \
+            readPoint and bizLocation from the place's GLN, and ocoptrace:stage, stageLabel, place, \
+            province, actor, standard and certificate. Then the \
             cartons: an AggregationEvent ADD / packing per carton (its SSCC as parentID, its stamps as \
             childEPCs) and DELETE / unpacking when it was opened; and the shipments: an ObjectEvent \
             OBSERVE / shipping / in_transit and, once received, OBSERVE / receiving / in_progress, with \
-            the producer and receiver in sourceList and destinationList by their GLNs. These carry \
-            their CBV 2.0 event hash as eventID (see docs/cartons.md).
+            the producer and receiver in sourceList and destinationList by their GLNs. Stage, carton \
+            and shipment events carry their CBV 2.0 event hash as eventID (see docs/cartons.md).
 
             Without --out the document goes to standard output. The file is written as a stream and \
             put in place whole: a million stamps take no more memory than ten.
@@ -78,8 +83,10 @@ struct EPCISCommand: AsyncParsableCommand {
         let message = """
             EPCIS \(summary.file ?? "(stdout)"): \(summary.commissioningEvents) commissioning event\(summary.commissioningEvents == 1 ? "" : "s") \
             (\(summary.commissionedStamps) stamps), \(summary.decommissioningEvents) decommissioning event\(summary.decommissioningEvents == 1 ? "" : "s") \
-            (\(summary.decommissionedStamps) stamps) in \(String(format: "%.2f", summary.seconds)) s \
-            (\(summary.commissioningEvents) sự kiện phát hành, \(summary.decommissioningEvents) sự kiện thu hồi); \
+            (\(summary.decommissionedStamps) stamps), \(summary.stageEvents) production-stage event\(summary.stageEvents == 1 ? "" : "s") \
+            in \(String(format: "%.2f", summary.seconds)) s \
+            (\(summary.commissioningEvents) sự kiện phát hành, \(summary.decommissioningEvents) sự kiện thu hồi, \
+            \(summary.stageEvents) sự kiện công đoạn sản xuất); \
             \(summary.aggregationEvents) carton events, \(summary.shippingEvents) shipping, \(summary.receivingEvents) receiving \
             (\(summary.aggregationEvents) sự kiện đóng/mở thùng, \(summary.shippingEvents) gửi hàng, \(summary.receivingEvents) nhận hàng)
             """

@@ -5,13 +5,15 @@ import OCOPTrace
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import producer catalogs and stamp orders (CSV or .xlsx) into the registry.",
+        abstract: "Import producer catalogs, stamp orders and production diaries (CSV or .xlsx) into the registry.",
         discussion: """
             Each file is checked completely before anything is written. One invalid row rejects the \
             whole file (unless --skip-invalid), and every invalid row is listed as file:row:column: message. \
-            Catalogs and stamp orders are told apart by their columns; headers may be English \
-            (product_code, price_vnd, ...) or Vietnamese (Mã sản phẩm, Giá bán, ...). Importing the same \
-            file again changes nothing; a changed row updates its product.
+            Catalogs, stamp orders and production diaries (nhật ký sản xuất: a stage column, Công đoạn) \
+            are told apart by their columns; headers may be English (product_code, price_vnd, stage, ...) \
+            or Vietnamese (Mã sản phẩm, Giá bán, Công đoạn, ...). Catalogs are imported first, then stamp \
+            orders, then diaries. Importing the same file again changes nothing; a changed row updates its \
+            product, order or stage (and the stage's EPCIS event). See docs/catalogs.md for the columns.
 
             Exit status: 0 imported, 1 a file was rejected, 2 rows were skipped (--skip-invalid), \
             66 an input could not be read, 73 the registry could not be opened.
@@ -20,12 +22,13 @@ struct ImportCommand: AsyncParsableCommand {
               ocoptrace import catalogs/
               ocoptrace import --dry-run new-catalog.xlsx
               ocoptrace import --skip-invalid --json catalog.csv stamp-orders.csv
+              ocoptrace import nhat-ky-san-xuat.csv
             """
     )
 
     @OptionGroup var registry: RegistryOptions
 
-    @Argument(help: ArgumentHelp("Catalog or stamp-order files, or folders holding them.", valueName: "file-or-folder"))
+    @Argument(help: ArgumentHelp("Catalog, stamp-order or production-diary files, or folders holding them.", valueName: "file-or-folder"))
     var paths: [String]
 
     @Flag(help: "Import the valid rows and report the invalid ones, instead of rejecting the file.")

@@ -31,13 +31,13 @@ struct ProductsCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only producers in this province.", valueName: "province"))
     var province: String?
 
-    @Flag(help: "List what each product lacks of the Vietnamese traceability minimum (Kiểm tra thông tin truy xuất tối thiểu).")
+    @Flag(help: "List what each product and each of its lots lacks of the Vietnamese traceability minimum: catalog fields, a production stage with a place and a time (no-stages), an applied standard (no-standard) (Kiểm tra thông tin truy xuất tối thiểu).")
     var checkTraceability = false
 
     @Option(help: ArgumentHelp("Language of --check-traceability's reasons: vi or en (default: from LANG).", valueName: "lang"))
     var lang: Language?
 
-    @Flag(help: "Print JSON Lines, one product a line (with --check-traceability: one finding a line, then the summary).")
+    @Flag(help: "Print JSON Lines, one product a line (with --check-traceability: one finding a line, one per lot with its lot, then the summary).")
     var json = false
 
     func run() async throws {
@@ -76,7 +76,7 @@ extension ProductsCommand {
                 if json {
                     Console.printJSON(finding)
                 } else {
-                    rows.append([finding.producer, finding.code, finding.name,
+                    rows.append([finding.producer, finding.code, finding.name, finding.lot ?? "-",
                                  finding.complete ? (language == .vi ? "đủ" : "complete") : finding.missing.joined(separator: ", ")])
                     for (code, reason) in zip(finding.missing, finding.reasons) { legend[code] = reason }
                 }
@@ -85,12 +85,12 @@ extension ProductsCommand {
         if json {
             Console.printJSON(TraceabilityJSONSummary(summary: summary))
         } else {
-            Console.table(header: language == .vi ? ["Chủ thể", "Mã", "Sản phẩm", "Còn thiếu"] : ["Producer", "Code", "Product", "Missing"],
+            Console.table(header: language == .vi ? ["Chủ thể", "Mã", "Sản phẩm", "Lô", "Còn thiếu"] : ["Producer", "Code", "Product", "Lot", "Missing"],
                           rows: rows)
             for (code, reason) in legend.sorted(by: { $0.key < $1.key }) { print("  \(code): \(reason)") }
             print(ReportPrinter.summary(summary))
         }
-        if summary.complete < summary.products { throw ExitCodes.rejected }
+        if summary.complete < summary.findings { throw ExitCodes.rejected }
     }
 }
 
@@ -99,12 +99,14 @@ private struct TraceabilityJSONSummary: Encodable {
     let type = "summary"
     let summary: TraceabilityCheck.Summary
 
-    enum CodingKeys: String, CodingKey { case type, products, complete, missing }
+    enum CodingKeys: String, CodingKey { case type, products, lots, findings, complete, missing }
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(type, forKey: .type)
         try container.encode(summary.products, forKey: .products)
+        try container.encode(summary.lots, forKey: .lots)
+        try container.encode(summary.findings, forKey: .findings)
         try container.encode(summary.complete, forKey: .complete)
         try container.encode(summary.missing, forKey: .missing)
     }

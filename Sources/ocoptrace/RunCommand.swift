@@ -7,13 +7,15 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "The main job: run every stage on a folder of catalogs and stamp orders.",
         discussion: """
-            Imports every catalog and then every stamp-order file in the folder into the registry, \
-            counts the products that carry the Vietnamese traceability minimum (products --check-traceability), \
+            Imports every catalog, then every stamp-order file, then every production diary in the folder \
+            into the registry, counts the products and lots that carry the Vietnamese traceability minimum \
+            (products --check-traceability), \
             issues the stamps of every order not issued yet (PNGs and manifests under output/stamps/), \
             writes their label sheets (PDF, layout a4-5x13), exports marketplace listings (Shopee, Lazada, \
             Tiki and TikTok Shop workbooks, Google feed, schema.org JSON-LD, each with report.csv; category \
             ids shipped with ocoptrace, the shop's own from category-mapping.json in the folder) into output/exports/, writes the \
-            report page (ocoptrace report) to output/report.html, and ends with a short summary. \
+            report page (ocoptrace report) to output/report.html, and ends with a short summary \
+            (producers, products, orders, stamps issued, production stages, cartons, shipments). \
             Safe to rerun: unchanged files change nothing, issued lots are not issued again.
 
             Example:
@@ -61,7 +63,7 @@ struct RunCommand: AsyncParsableCommand {
             print("""
                 Registry \((try? registry.location)?.description ?? ""): \(counts.producers) producers, \(counts.products) products, \
                 \(counts.stampOrders) stamp orders (\(counts.pendingStampOrders) not issued yet), \(counts.issuedStamps) stamps issued, \
-                \(summary.cartonCount) cartons, \(summary.shipmentCount) shipments. \
+                \(counts.productionStages) production stages, \(summary.cartonCount) cartons, \(summary.shipmentCount) shipments. \
                 Done in \(String(format: "%.2f", summary.seconds)) s.
                 """)
         }

@@ -85,6 +85,16 @@ final class VerdictPrinter: @unchecked Sendable {
             add("scans", "lượt quét", text)
         }
         if result.signature != .unsigned { add("signature", "chữ ký", result.signature.rawValue) }
+        if !result.journey.isEmpty {
+            lines.append("   " + word("journey", "hành trình"))
+            for entry in result.journey {
+                let place = [entry.place, entry.commune, entry.province].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ", ")
+                let details = [entry.at.replacingOccurrences(of: "T", with: " "), entry.stageName(in: language),
+                               place.isEmpty ? entry.gln.map { "GLN " + $0 } : place, entry.to.map { word("to ", "đến ") + $0 },
+                               entry.standard].compactMap { $0 }
+                lines.append("     · " + details.joined(separator: " · "))
+            }
+        }
         for warning in result.notes.map({ $0.text(language) }) {
             lines.append("   " + (colour ? "\u{1B}[33m⚠ \(warning)\u{1B}[0m" : "⚠ \(warning)"))
         }

@@ -14,7 +14,9 @@ import TestSupport
         #expect(result.status == 1, "some shipped products lack fields")
         let lines = try result.stdout.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         let findings = lines.filter { $0["type"] as? String == "finding" }
-        #expect(findings.count == 18)
+        // One finding per lot (8: seven ordered, one only in the diary), one per product without a lot (11).
+        #expect(findings.count == 19)
+        #expect(findings.filter { $0["lot"] is String }.count == 8)
         let chay = try #require(findings.first { $0["code"] as? String == "NC-CHAY" })
         #expect(chay["missing"] as? [String] == ["no-gtin"])
         let basket = try #require(findings.first { $0["code"] as? String == "GM-TRON-30" })
@@ -23,6 +25,7 @@ import TestSupport
         let summary = try #require(lines.last)
         #expect(summary["type"] as? String == "summary")
         #expect(summary["products"] as? Int == 18)
+        #expect(summary["lots"] as? Int == 8)
         #expect(summary["complete"] as? Int == findings.filter { $0["complete"] as? Bool == true }.count)
         let vietnamese = try OCOPTraceBinary.run(["products", "--check-traceability", "--producer", "Nem chua", "--lang", "vi"], in: folder.url)
         #expect(vietnamese.stdout.contains("chưa có mã GTIN"), "\(vietnamese.stdout)")

@@ -357,17 +357,22 @@ private let goodCatalog = """
         let registry = try await TestRegistry.make(engine, in: folder)
         let reports = try await CatalogImporter(store: registry.store).importPaths([repositoryRoot.appendingPathComponent("catalogs")])
         // The shipments file names cartons that `run` packs once it has issued the orders: imported
-        // on its own it comes last, after the catalogs and the orders, which all import cleanly.
+        // on its own it comes last. Before it, catalogs, then stamp orders, then production diaries
+        // (each names the products before it), all clean.
         let beforeShipments = reports.filter { $0.kind != .shipments }
         #expect(beforeShipments.allSatisfy { $0.outcome == .succeeded }, "\(beforeShipments.flatMap(\.problems))")
-        #expect(beforeShipments.last?.kind == .stampOrders)
         #expect(reports.last?.kind == .shipments)
+        let kinds = beforeShipments.compactMap(\.kind)
+        #expect(kinds.last == .diary)
+        #expect(kinds.lastIndex(of: .catalog)! < kinds.firstIndex(of: .stampOrders)!)
+        #expect(kinds.lastIndex(of: .stampOrders)! < kinds.firstIndex(of: .diary)!)
         #expect(reports.contains { $0.file.hasSuffix(".xlsx") })
         let store = registry.store
         let counts = try await store.registryCounts()
         #expect(counts.producers >= 4)
         #expect(counts.products >= 15)
         #expect(counts.stampOrders >= 5)
+        #expect(counts.productionStages == 28)
         let products = try await StoredProduct.list(in: store)
         #expect(Set(products.compactMap(\.ocopGroup)).count >= 3)
         #expect(Set(products.compactMap(\.ocopStars)) == [3, 4, 5])

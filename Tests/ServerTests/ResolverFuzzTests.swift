@@ -31,6 +31,8 @@ import TestSupport
                 try Fuzz.check(DigitalLinkPath.parse(epc.link.text) == .path(epc.link), "\(epc.uncompressed) does not read back")
             case .carton(let key):
                 try Fuzz.check(ResolverRoute(path: key.path) == .carton(key), "\(key.path) does not read back")
+            case .traceability(let link):
+                try Fuzz.check(link.lot != nil, "\(link.text): events are kept per lot")
             case .stampPage, .certification, .descriptionFile, .home:
                 break
             }

@@ -36,6 +36,15 @@ public enum CatalogColumn: String, CaseIterable, Sendable, Codable {
     case receiverGLN = "receiver_gln"
     case shippedAt = "shipped_at"
     case receivedAt = "received_at"
+    case stage
+    case startedAt = "started_at"
+    case finishedAt = "finished_at"
+    case place
+    case placeGLN = "place_gln"
+    case actor
+    case standard
+    case certificate
+    case note
 
     /// The header Vietnamese spreadsheets use.
     public var vietnameseHeader: String {
@@ -75,6 +84,15 @@ public enum CatalogColumn: String, CaseIterable, Sendable, Codable {
         case .receiverGLN: "Mã GLN bên nhận"
         case .shippedAt: "Ngày gửi"
         case .receivedAt: "Ngày nhận"
+        case .stage: "Công đoạn"
+        case .startedAt: "Thời gian bắt đầu"
+        case .finishedAt: "Thời gian kết thúc"
+        case .place: "Địa điểm"
+        case .placeGLN: "Mã địa điểm (GLN)"
+        case .actor: "Người/đơn vị thực hiện"
+        case .standard: "Tiêu chuẩn áp dụng"
+        case .certificate: "Số chứng nhận / phiếu kiểm nghiệm"
+        case .note: "Ghi chú"
         }
     }
 
@@ -116,6 +134,15 @@ public enum CatalogColumn: String, CaseIterable, Sendable, Codable {
         case .receiverGLN: ["gln bên nhận", "mã địa điểm bên nhận"]
         case .shippedAt: ["ngày giao", "thời gian gửi", "ngày xuất kho", "shipped"]
         case .receivedAt: ["thời gian nhận", "ngày nhập kho", "received"]
+        case .stage: ["công đoạn sản xuất", "giai đoạn", "hoạt động", "production stage"]
+        case .startedAt: ["start", "started", "bắt đầu", "ngày bắt đầu", "ngày thực hiện", "thời gian thực hiện"]
+        case .finishedAt: ["end", "finished", "kết thúc", "ngày kết thúc"]
+        case .placeGLN: ["place gln", "location gln", "gln địa điểm"]
+        case .place: ["location", "nơi thực hiện", "địa điểm thực hiện"]
+        case .actor: ["người thực hiện", "đơn vị thực hiện", "performed by"]
+        case .standard: ["tiêu chuẩn", "applied standard"]
+        case .certificate: ["số chứng nhận", "phiếu kiểm nghiệm", "certificate number", "số phiếu kiểm nghiệm"]
+        case .note: ["notes", "remarks"]
         }
     }
 

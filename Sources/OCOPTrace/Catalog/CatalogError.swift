@@ -46,7 +46,7 @@ public enum CatalogError: Error, Sendable, CustomStringConvertible {
         case .duplicateColumn(let file, let column, let first, let second):
             "\(file):1: the columns \(first.quoted) and \(second.quoted) both mean \(column); keep one"
         case .unknownKind(let file):
-            "\(file):1: neither a product catalog (needs product_code, name, producer, province, price_vnd) nor stamp orders (needs product_code, lot, quantity, produced_on) nor shipments (needs sscc or product_code and lot, receiver, receiver_province, shipped_at or received_at)"
+            "\(file):1: neither a product catalog (needs product_code, name, producer, province, price_vnd) nor stamp orders (needs product_code, lot, quantity, produced_on) nor a production diary (needs product_code, lot, stage, started_at) nor shipments (needs sscc or product_code and lot, receiver, receiver_province, shipped_at or received_at)"
         case .invalidRows(let file, let problems):
             "\(file): \(problems.count) invalid row\(problems.count == 1 ? "" : "s"), nothing imported:\n"
                 + problems.map(\.description).joined(separator: "\n")

@@ -14,16 +14,19 @@ public struct CatalogImporter: Sendable {
     }
 
     /// Imports files and folders: folders are searched for `.csv` and `.xlsx` files, and every
-    /// catalog is imported before any stamp-order file, since orders name catalog products.
+    /// catalog is imported before any stamp-order file or production diary, since they name
+    /// catalog products.
     public func importPaths(_ paths: [URL], options: ImportOptions = ImportOptions(),
                             progress: (@Sendable (ImportProgress) -> Void)? = nil) async throws -> [FileImportReport] {
         let files = try InputFiles.expand(paths)
         var catalogs: [URL] = []
         var orders: [URL] = []
+        var diaries: [URL] = []
         var shipments: [URL] = []
         for file in files {
             switch Result(catching: { try InputFiles.kind(of: file) }) {
             case .success(.stampOrders): orders.append(file)
+            case .success(.diary): diaries.append(file)
             case .success(.shipments): shipments.append(file)
             case .success(.catalog): catalogs.append(file)
             case .failure:
@@ -32,8 +35,9 @@ public struct CatalogImporter: Sendable {
             }
         }
         var reports: [FileImportReport] = []
-        // Shipments last: they name cartons and lots of the catalogs' products.
-        for file in catalogs + orders + shipments {
+        // Diaries after the catalogs (they name their products); shipments last: they name cartons
+        // and lots of the catalogs' products.
+        for file in catalogs + orders + diaries + shipments {
             do {
                 reports.append(try await importFile(at: file, options: options, progress: progress))
             } catch let error as CatalogError {
@@ -103,6 +107,7 @@ private final class ImportFeed: CatalogImportFeed, @unchecked Sendable {
     private var repeats: RepeatedKeys?
     private var catalogWriter: CatalogWriter?
     private var orderWriter: StampOrderWriter?
+    private var diaryWriter: DiaryWriter?
     private var lastReported = 0
 
     /// The chunk being written: each row's result, nil while the store's answer is awaited.
@@ -111,6 +116,7 @@ private final class ImportFeed: CatalogImportFeed, @unchecked Sendable {
     /// The chunk's rows that went to the store, with their place in `results`.
     private var products: [(index: Int, row: Int, draft: ProductDraft)] = []
     private var orders: [(index: Int, row: Int, draft: StampOrderDraft)] = []
+    private var stages: [(index: Int, row: Int, draft: ProductionStageDraft)] = []
 
     init(stream: ParsedRowStream, file: String, checksum: String, options: ImportOptions, started: Date,
          progress: (@Sendable (ImportProgress) -> Void)?) {
@@ -130,6 +136,28 @@ private final class ImportFeed: CatalogImportFeed, @unchecked Sendable {
             try expectOne(outcomes.count, per: products.count)
             for (written, outcome) in zip(products, outcomes) {
                 results[written.index] = catalogWriter?.change(outcome, of: written.draft, row: written.row)
+            }
+            finishChunk()
+        case .productsFound(let candidates) where !stages.isEmpty:
+            let byCode = Dictionary(grouping: candidates, by: \.code)
+            var writes: [ProductionStageWrite] = []
+            var written: [(index: Int, row: Int, draft: ProductionStageDraft)] = []
+            for stage in stages {
+                switch diaryWriter?.prepare(stage.draft, row: stage.row, candidates: byCode[stage.draft.productCode] ?? []) {
+                case .success(let write)?:
+                    writes.append(write)
+                    written.append(stage)
+                case .failure(let errors)?: results[stage.index] = .failure(errors)
+                case nil: break
+                }
+            }
+            stages = written
+            if !writes.isEmpty { return .writeStages(writes) }
+            finishChunk()
+        case .stagesWritten(let outcomes):
+            try expectOne(outcomes.count, per: stages.count)
+            for (written, outcome) in zip(stages, outcomes) {
+                results[written.index] = diaryWriter.map { Result<RowChange, RowErrors>.success($0.change(outcome)) }
             }
             finishChunk()
         case .productsFound(let candidates):
@@ -170,6 +198,7 @@ private final class ImportFeed: CatalogImportFeed, @unchecked Sendable {
                 switch map.kind {
                 case .catalog: catalogWriter = CatalogWriter(file: file, header: map)
                 case .stampOrders: orderWriter = StampOrderWriter(file: file, header: map)
+                case .diary: diaryWriter = DiaryWriter(file: file, header: map)
                 // Read by ShipmentFileImporter, never streamed here (importFile hands it over).
                 case .shipments: throw CatalogError.unknownKind(file: file)
                 }
@@ -204,6 +233,22 @@ private final class ImportFeed: CatalogImportFeed, @unchecked Sendable {
                     }
                 }
                 if !codes.isEmpty { return .findProducts(codes: Array(Set(codes)).sorted()) }
+                finishChunk()
+            case .stages(let rows, let position):
+                guard diaryWriter != nil, repeats != nil else { throw CatalogError.missingHeader(file: file) }
+                self.position = position
+                var codes: Set<String> = []
+                for parsed in rows {
+                    switch repeats?.check(parsed) {
+                    case .success(let draft)?:
+                        stages.append((results.count, parsed.row, draft))
+                        codes.insert(draft.productCode)
+                        results.append(nil)
+                    case .failure(let errors)?: results.append(.failure(errors))
+                    case nil: break
+                    }
+                }
+                if !codes.isEmpty { return .findProducts(codes: codes.sorted()) }
                 finishChunk()
             }
         }
@@ -243,6 +288,7 @@ private final class ImportFeed: CatalogImportFeed, @unchecked Sendable {
         results.removeAll(keepingCapacity: true)
         products.removeAll(keepingCapacity: true)
         orders.removeAll(keepingCapacity: true)
+        stages.removeAll(keepingCapacity: true)
         guard let progress, report.rows - lastReported >= 2048 else { return }
         lastReported = report.rows
         progress(ImportProgress(file: file, rows: report.rows, position: position, elapsedSeconds: Date().timeIntervalSince(started)))

@@ -20,11 +20,12 @@ public struct HeaderMap: Sendable {
             }
             positions[column] = (index, trimmed)
         }
-        let isShipments = positions[.receiver] != nil || positions[.sscc] != nil
-        let isOrders = !isShipments && (positions[.lot] != nil || positions[.quantity] != nil)
-        let isCatalog = !isShipments && (positions[.priceVND] != nil || positions[.name] != nil && !isOrders)
-        guard isShipments || isOrders || isCatalog else { throw CatalogError.unknownKind(file: file) }
-        let kind: InputKind = isShipments ? .shipments : isOrders ? .stampOrders : .catalog
+        let isDiary = positions[.stage] != nil
+        let isShipments = !isDiary && (positions[.receiver] != nil || positions[.sscc] != nil)
+        let isOrders = !isDiary && !isShipments && (positions[.lot] != nil || positions[.quantity] != nil)
+        let isCatalog = !isDiary && !isShipments && (positions[.priceVND] != nil || positions[.name] != nil && !isOrders)
+        guard isDiary || isShipments || isOrders || isCatalog else { throw CatalogError.unknownKind(file: file) }
+        let kind: InputKind = isDiary ? .diary : isShipments ? .shipments : isOrders ? .stampOrders : .catalog
         let missing = kind.requiredColumns.filter { positions[$0] == nil }
         guard missing.isEmpty else {
             throw CatalogError.missingColumns(file: file, columns: missing.map(\.displayName))

@@ -12,6 +12,7 @@ final class ParsedRowStream: @unchecked Sendable {
         case header(HeaderMap, row: Int)
         case products([ParsedRow<ProductDraft>], ReadPosition)
         case stampOrders([ParsedRow<StampOrderDraft>], ReadPosition)
+        case stages([ParsedRow<ProductionStageDraft>], ReadPosition)
         case failed(any Error)
     }
 
@@ -42,6 +43,7 @@ final class ParsedRowStream: @unchecked Sendable {
         var parser: RowParser?
         var products: [ParsedRow<ProductDraft>] = []
         var orders: [ParsedRow<StampOrderDraft>] = []
+        var stages: [ParsedRow<ProductionStageDraft>] = []
         var lastPosition = ReadPosition(bytesRead: 0, totalBytes: 0)
         try reader.forEachRow { row, position in
             if row.isBlank { return }
@@ -65,6 +67,12 @@ final class ParsedRowStream: @unchecked Sendable {
                     try queue.push(.stampOrders(orders, position))
                     orders.removeAll(keepingCapacity: true)
                 }
+            case .diary:
+                stages.append(parser.stage(from: row))
+                if stages.count >= batchSize {
+                    try queue.push(.stages(stages, position))
+                    stages.removeAll(keepingCapacity: true)
+                }
             case .shipments:
                 // Read by ShipmentFileImporter, never streamed here.
                 throw CatalogError.unknownKind(file: file)
@@ -72,6 +80,7 @@ final class ParsedRowStream: @unchecked Sendable {
         }
         if !products.isEmpty { try queue.push(.products(products, lastPosition)) }
         if !orders.isEmpty { try queue.push(.stampOrders(orders, lastPosition)) }
+        if !stages.isEmpty { try queue.push(.stages(stages, lastPosition)) }
     }
 
     /// The next event, or nil once every row has been delivered.

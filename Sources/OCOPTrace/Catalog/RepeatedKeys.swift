@@ -5,7 +5,7 @@
 /// not meet the second on the next run.
 struct UniqueKey: Sendable {
     enum Kind: Hashable, Sendable {
-        case productCode, gtin, lot
+        case productCode, gtin, lot, stage
     }
 
     var kind: Kind
@@ -24,6 +24,7 @@ struct UniqueKey: Sendable {
         case .productCode: .productCode
         case .gtin: .gtin
         case .lot: .lot
+        case .stage: .stage
         }
     }
 
@@ -33,6 +34,7 @@ struct UniqueKey: Sendable {
         case .productCode: "product code \(value.quoted) already appears on row \(firstRow) for \(owner)"
         case .gtin: "GTIN \(value) is already used on row \(firstRow): each product needs its own GTIN"
         case .lot: "lot \(value.quoted) of product \(owner) already appears on row \(firstRow)"
+        case .stage: "stage \(owner) already appears on row \(firstRow)"
         }
     }
 }

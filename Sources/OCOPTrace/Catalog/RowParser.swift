@@ -21,6 +21,9 @@ struct RowParser: Sendable {
         var producerTypes: [String: ProducerType?] = [:]
         var groups: [String: OCOPGroup?] = [:]
         var identityKeys: [WrittenProducer: String] = [:]
+        /// Stage words as written → their matching key and stage (nil: no stage): a diary repeats a
+        /// few words on every row, and matching a word (diacritics and all) is the slow part.
+        var stageWords: [String: (key: String, stage: ProductionStage?)] = [:]
 
         struct WrittenProducer: Hashable {
             var name: String
@@ -209,5 +212,97 @@ struct RowParser: Sendable {
                                         lotLabel: lotLabel, lot: lot, quantity: quantity,
                                         producedOn: producedOn, expiresOn: expiresOn)), uniqueKeys: uniqueKeys)
     }
-}
 
+    /// A production-diary row: the lot, the stage (a word of ``ProductionStage``), when it started
+    /// and ended, and where (a GLN, checked, or a place and its province).
+    func stage(from row: RawRow) -> ParsedRow<ProductionStageDraft> {
+        let collector = Collector()
+        func problem(_ column: CatalogColumn?, _ message: String) {
+            collector.problems.append(RowProblem(file: file, row: row.number, column: column.map(header.header(of:)), message: message))
+        }
+        func text(_ column: CatalogColumn) -> String? {
+            let value = header.cell(column, in: row).nfc.collapsingWhitespace
+            return value.isEmpty ? nil : value
+        }
+        func required(_ column: CatalogColumn) -> String? {
+            guard let value = text(column) else {
+                problem(column, "\(column.displayName) is required")
+                return nil
+            }
+            return value
+        }
+        func limited(_ column: CatalogColumn, _ limit: Int = 255) -> String? {
+            guard let value = text(column) else { return nil }
+            if value.count > limit { problem(column, "\(column.displayName) has \(value.count) characters; keep it under \(limit)") }
+            return value
+        }
+        func gln(_ column: CatalogColumn, _ value: String) -> GLN? {
+            do { return try GLN(parsing: value) } catch { problem(column, "\(value.quoted): \(error)"); return nil }
+        }
+        let code = required(.productCode)
+        let lotLabel = required(.lot)
+        var lot: LotNumber?
+        if let lotLabel {
+            do { lot = try LotNumber(transliterating: lotLabel) } catch { problem(.lot, error.description) }
+        }
+        let stageWord = required(.stage)
+        var stage: ProductionStage?
+        var stageKey = ""
+        if let stageWord {
+            let known = memo.stageWords[stageWord] ?? {
+                let key = stageWord.matchingKey
+                let entry = (key: key, stage: ProductionStage.index[key])
+                memo.stageWords[stageWord] = entry
+                return entry
+            }()
+            stageKey = known.key
+            stage = known.stage
+            if stage == nil { problem(.stage, ProductionStage.UnknownWord(word: stageWord).description) }
+        }
+        var startedAt: EventTime?
+        if let startText = required(.startedAt) {
+            do { startedAt = try FieldParsers.eventTime(startText) } catch { problem(.startedAt, error.message) }
+        }
+        var finishedAt: EventTime?
+        if let finishText = text(.finishedAt) {
+            do { finishedAt = try FieldParsers.eventTime(finishText) } catch { problem(.finishedAt, error.message) }
+        }
+        if let startedAt, startedAt.localDate > today {
+            problem(.startedAt, "the stage starts on \(startedAt.localDate.iso), after today: a diary records what was done")
+        }
+        if let startedAt, let finishedAt, finishedAt < startedAt {
+            problem(.finishedAt, "the stage ends (\(finishedAt.eventTime)) before it starts (\(startedAt.eventTime))")
+        }
+        // The place's GLN: its own column (or a catalog-style GLN column), or a place written as 13 digits.
+        var place = limited(.place)
+        let glnColumn: CatalogColumn = header.contains(.placeGLN) ? .placeGLN : .gln
+        var placeGLN = text(glnColumn).flatMap { gln(glnColumn, $0) }
+        if let written = place, written.count == 13, written.allSatisfy(\.isASCIIDigit) {
+            if placeGLN == nil { placeGLN = gln(.place, written) }
+            place = nil
+        }
+        let province = limited(.province)
+        if province == nil, placeGLN == nil, text(glnColumn) == nil {
+            problem(.province, "\(CatalogColumn.province.displayName) is required unless the place has a GLN (\(CatalogColumn.placeGLN.displayName))")
+        }
+        var uniqueKeys: [UniqueKey] = []
+        if let code, let lot, let stageWord, let startedAt {
+            let producer = text(.producer).map { memo.identityKey(name: $0, province: "") } ?? ""
+            uniqueKeys.append(UniqueKey(kind: .stage, scope: code + "\u{1F}" + producer + "\u{1F}" + lot.code,
+                                        value: stageKey + "\u{1F}" + startedAt.utc,
+                                        owner: "\(stageWord.quoted) of lot \(lot.code.quoted) of product \(code) starting \(startedAt.eventTime)"))
+        }
+        let commune = limited(.commune)
+        let actor = limited(.actor)
+        let standard = limited(.standard)
+        let certificate = limited(.certificate)
+        let note = limited(.note, 2000)
+        guard collector.problems.isEmpty, let code, let lotLabel, let lot, let stageWord, let stage, let startedAt else {
+            return ParsedRow(row: row.number, draft: .failure(RowErrors(problems: collector.problems)), uniqueKeys: uniqueKeys)
+        }
+        return ParsedRow(row: row.number, draft: .success(ProductionStageDraft(
+            productCode: code, producerName: text(.producer), lotLabel: lotLabel, lot: lot, stage: stage, stageWord: stageWord, stageKey: stageKey,
+            startedAt: startedAt, finishedAt: finishedAt, place: place, placeGLN: placeGLN, commune: commune, province: province,
+            actor: actor, standard: standard, certificate: certificate, note: note)), uniqueKeys: uniqueKeys)
+    }
+}

@@ -1,19 +1,26 @@
 import Foundation
 
 extension EPCISEvent {
-    /// Writes the event as an EPCIS 2.0 JSON object, its CBV 2.0 hash (``hashID``) as `eventID`.
-    /// Extension and ILMD fields of ``BusinessStep/ocoptraceNamespace`` are written with the
-    /// `ocoptrace:` prefix and those of `urn:epcglobal:cbv:mda:` with `cbvmda:`, which the
-    /// documents ``EPCISExport`` writes declare.
-    func write(into out: inout JSONBytes) {
+    /// Prefixes the documents ocoptrace writes declare (or the EPCIS 2.0 context does), by namespace.
+    static let prefixes = [BusinessStep.ocoptraceNamespace: "ocoptrace:", "urn:epcglobal:cbv:mda:": "cbvmda:"]
+
+    /// Writes the event as EPCIS 2.0 JSON-LD into `out`, with its CBV 2.0 hash as `eventID`
+    /// (``hashID``, or `eventID` when the caller has it stored already). Fields of our namespace
+    /// are written `ocoptrace:name`, so the document must declare that prefix, as
+    /// ``EPCISExport/writeDocumentStart(into:)`` does.
+    public func write(into out: inout JSONBytes, eventID: String? = nil) {
         out.raw("{\"type\":")
         out.string(kind.rawValue)
-        out.raw(",\"eventID\":")
-        out.string(hashID)
         out.raw(",\"eventTime\":")
         out.string(eventTime.eventTime)
         out.raw(",\"eventTimeZoneOffset\":")
         out.string(eventTime.timeZoneOffset)
+        out.raw(",\"eventID\":")
+        out.string(eventID ?? hashID)
+        if let certificationInfo {
+            out.raw(",\"certificationInfo\":")
+            out.string(certificationInfo)
+        }
         if let parentID {
             out.raw(",\"parentID\":")
             out.string(parentID)
@@ -22,52 +29,36 @@ extension EPCISEvent {
             out.raw(",\"epcList\":")
             out.strings(epcList)
         }
-        if !childEPCs.isEmpty {
+        if !childEPCs.isEmpty || (kind == .aggregation && childQuantityList.isEmpty) {
             out.raw(",\"childEPCs\":")
             out.strings(childEPCs)
         }
-        for (key, quantities) in [("quantityList", quantityList), ("childQuantityList", childQuantityList)] where !quantities.isEmpty {
-            out.raw(",")
-            out.string(key)
-            out.raw(":[")
-            for (index, quantity) in quantities.enumerated() {
-                if index > 0 { out.raw(",") }
-                out.raw("{\"epcClass\":")
-                out.string(quantity.epcClass)
-                if let amount = quantity.quantity {
-                    out.raw(",\"quantity\":")
-                    out.raw(EPCISEventHash.number(amount))
-                }
-                if let uom = quantity.uom {
-                    out.raw(",\"uom\":")
-                    out.string(uom)
-                }
-                out.raw("}")
-            }
-            out.raw("]")
-        }
+        Self.write("quantityList", quantityList, into: &out)
+        Self.write("childQuantityList", childQuantityList, into: &out)
         out.raw(",\"action\":")
         out.string(action.rawValue)
-        for (key, value) in [("bizStep", bizStep), ("disposition", disposition)] {
-            guard let value else { continue }
-            out.raw(",")
-            out.string(key)
-            out.raw(":")
-            out.string(value)
+        if let bizStep {
+            out.raw(",\"bizStep\":")
+            out.string(bizStep)
         }
-        for (key, value) in [("readPoint", readPoint), ("bizLocation", bizLocation)] {
-            guard let value else { continue }
-            out.raw(",")
-            out.string(key)
-            out.raw(":{\"id\":")
-            out.string(value)
+        if let disposition {
+            out.raw(",\"disposition\":")
+            out.string(disposition)
+        }
+        if let readPoint {
+            out.raw(",\"readPoint\":{\"id\":")
+            out.string(readPoint)
+            out.raw("}")
+        }
+        if let bizLocation {
+            out.raw(",\"bizLocation\":{\"id\":")
+            out.string(bizLocation)
             out.raw("}")
         }
         if !bizTransactionList.isEmpty {
             out.raw(",\"bizTransactionList\":[")
             for (index, transaction) in bizTransactionList.enumerated() {
-                if index > 0 { out.raw(",") }
-                out.raw("{")
+                out.raw(index == 0 ? "{" : ",{")
                 if let type = transaction.type {
                     out.raw("\"type\":")
                     out.string(type)
@@ -79,51 +70,84 @@ extension EPCISEvent {
             }
             out.raw("]")
         }
-        for (key, name, parties) in [("sourceList", "source", sourceList), ("destinationList", "destination", destinationList)] where !parties.isEmpty {
-            out.raw(",")
-            out.string(key)
-            out.raw(":[")
-            for (index, party) in parties.enumerated() {
-                if index > 0 { out.raw(",") }
-                out.raw("{\"type\":")
-                out.string(party.type)
-                out.raw(",")
-                out.string(name)
-                out.raw(":")
-                out.string(party.id)
-                out.raw("}")
-            }
-            out.raw("]")
-        }
+        Self.write("sourceList", "source", sourceList, into: &out)
+        Self.write("destinationList", "destination", destinationList, into: &out)
         if !ilmd.isEmpty {
-            out.raw(",\"ilmd\":")
-            EPCISEvent.write(fields: ilmd, into: &out)
+            out.raw(",\"ilmd\":{")
+            Self.write(ilmd, into: &out)
+            out.raw("}")
         }
-        for field in extensions {
+        if !extensions.isEmpty {
             out.raw(",")
-            EPCISEvent.write(field: field, into: &out)
+            Self.write(extensions, into: &out)
         }
         out.raw("}")
     }
 
-    private static let prefixes = [BusinessStep.ocoptraceNamespace: "ocoptrace", "urn:epcglobal:cbv:mda:": "cbvmda"]
+    private static func write(_ key: StaticString, _ quantities: [Quantity], into out: inout JSONBytes) {
+        guard !quantities.isEmpty else { return }
+        out.raw(",\"")
+        out.raw(key)
+        out.raw("\":[")
+        for (index, element) in quantities.enumerated() {
+            out.raw(index == 0 ? "{\"epcClass\":" : ",{\"epcClass\":")
+            out.string(element.epcClass)
+            if let quantity = element.quantity {
+                out.raw(",\"quantity\":")
+                out.raw(EPCISEventHash.number(quantity))
+            }
+            if let uom = element.uom {
+                out.raw(",\"uom\":")
+                out.string(uom)
+            }
+            out.raw("}")
+        }
+        out.raw("]")
+    }
 
-    private static func write(fields: [Field], into out: inout JSONBytes) {
-        out.raw("{")
-        for (index, field) in fields.enumerated() {
+    private static func write(_ key: StaticString, _ idKey: StaticString, _ parties: [Party], into out: inout JSONBytes) {
+        guard !parties.isEmpty else { return }
+        out.raw(",\"")
+        out.raw(key)
+        out.raw("\":[")
+        for (index, party) in parties.enumerated() {
+            out.raw(index == 0 ? "{\"type\":" : ",{\"type\":")
+            out.string(party.type)
+            out.raw(",\"")
+            out.raw(idKey)
+            out.raw("\":")
+            out.string(party.id)
+            out.raw("}")
+        }
+        out.raw("]")
+    }
+
+    /// Fields as JSON members, a name repeated as an array of its values (as the hash counts them).
+    private static func write(_ fields: [Field], into out: inout JSONBytes) {
+        var names: [String] = []
+        var values: [String: [Field.Value]] = [:]
+        for field in fields {
+            let name = field.namespace.map { (prefixes[$0] ?? $0) + field.name } ?? field.name
+            if values[name] == nil { names.append(name) }
+            values[name, default: []].append(field.value)
+        }
+        for (index, name) in names.enumerated() {
             if index > 0 { out.raw(",") }
-            write(field: field, into: &out)
-        }
-        out.raw("}")
-    }
-
-    private static func write(field: Field, into out: inout JSONBytes) {
-        let prefix = field.namespace.flatMap { prefixes[$0] }
-        out.string(prefix.map { $0 + ":" + field.name } ?? field.name)
-        out.raw(":")
-        switch field.value {
-        case .text(let text): out.string(text)
-        case .fields(let inner): write(fields: inner, into: &out)
+            out.string(name)
+            out.raw(":")
+            let all = values[name] ?? []
+            if all.count > 1 { out.raw("[") }
+            for (position, value) in all.enumerated() {
+                if position > 0 { out.raw(",") }
+                switch value {
+                case .text(let text): out.string(text)
+                case .fields(let inner):
+                    out.raw("{")
+                    write(inner, into: &out)
+                    out.raw("}")
+                }
+            }
+            if all.count > 1 { out.raw("]") }
         }
     }
 }

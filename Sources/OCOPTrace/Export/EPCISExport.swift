@@ -10,15 +10,19 @@ import Foundation
 /// is one `ObjectEvent` `DELETE` / `decommissioning` carrying its reason in
 /// `ocoptrace:revocationReason` (the prefix is declared in the document's `@context`).
 ///
-/// The document is written as it is read: stamps come from the registry a page at a time straight
-/// into a 64 KiB buffer, so a batch of a million stamps takes no more memory than one of ten, and
-/// no read transaction stays open while the file is written.
+/// Each row of a production diary is one class-level `ObjectEvent` about its lot
+/// (``ProductionStageEvent``: `quantityList` with `…/01/{gtin}/10/{lot}`, the stage's business
+/// step, the place's GLN as read point), with its CBV 2.0 event hash as `eventID`.
 ///
 /// Commissioning and decommissioning events carry no `eventID` (they are written straight from
-/// the stamp pages, a million EPCs long); the events of cartons and shipments, which are small,
-/// are built as ``EPCISEvent`` values and carry their CBV 2.0 event hash (``EPCISEvent/hashID``).
+/// the stamp pages, a million EPCs long); the events of stages, cartons and shipments are built as
+/// ``EPCISEvent`` values and carry their CBV 2.0 event hash (``EPCISEvent/hashID``).
+///
+/// The document is written as it is read: stamps and stages come from the registry a page at a time
+/// straight into a 64 KiB buffer, so a batch of a million stamps takes no more memory than one of
+/// ten, and no read transaction stays open while the file is written.
 public struct EPCISExport: Sendable {
-    public let store: any ExportStore & CartonStore
+    public let store: any ExportStore & ChainStore & CartonStore
 
     /// Stamps read from the registry at a time: large pages keep the round trips few (a hundred for
     /// a million stamps), and a page of serials is under a megabyte.
@@ -29,7 +33,7 @@ public struct EPCISExport: Sendable {
     /// The namespace of ocoptrace's own event fields (the `ocoptrace:` prefix).
     public static let extensionNamespace = BusinessStep.ocoptraceNamespace
 
-    public init(store: any ExportStore & CartonStore) {
+    public init(store: any ExportStore & ChainStore & CartonStore) {
         self.store = store
     }
 
@@ -67,13 +71,15 @@ public struct EPCISExport: Sendable {
         /// Shipments and receipts (ObjectEvents shipping and receiving).
         public var shippingEvents = 0
         public var receivingEvents = 0
+        /// Production-diary rows written as events.
+        public var stageEvents: Int = 0
         public var seconds: Double
 
         enum CodingKeys: String, CodingKey {
             case file
             case commissioningEvents = "commissioning_events", commissionedStamps = "commissioned_stamps"
             case decommissioningEvents = "decommissioning_events", decommissionedStamps = "decommissioned_stamps"
-            case batchesWithoutGLN = "batches_without_gln", seconds
+            case batchesWithoutGLN = "batches_without_gln", stageEvents = "stage_events", seconds
             case aggregationEvents = "aggregation_events", shippingEvents = "shipping_events", receivingEvents = "receiving_events"
         }
     }
@@ -141,13 +147,7 @@ public struct EPCISExport: Sendable {
         var summary = Summary(file: url?.path, commissioningEvents: 0, commissionedStamps: 0, decommissioningEvents: 0,
                               decommissionedStamps: 0, batchesWithoutGLN: 0, seconds: 0)
         var out = JSONBytes()
-        out.raw("{\"@context\":[")
-        out.string(Self.context)
-        out.raw(",{\"ocoptrace\":")
-        out.string(Self.extensionNamespace)
-        out.raw("}],\"type\":\"EPCISDocument\",\"schemaVersion\":\"2.0\",\"creationDate\":")
-        out.string(Timestamp.inVietnam(Date()))
-        out.raw(",\"epcisBody\":{\"eventList\":[")
+        Self.writeDocumentStart(into: &out)
         var firstEvent = true
         for batch in batches where filter.since.map({ batch.issuedAt >= $0 }) ?? true {
             if !firstEvent { out.raw(44) }
@@ -161,12 +161,59 @@ public struct EPCISExport: Sendable {
             summary.decommissioningEvents += events
             summary.decommissionedStamps += stamps
         }
+        summary.stageEvents = try await writeStages(filter, into: &out, sink: sink, firstEvent: &firstEvent)
         try await writeChainEvents(of: batches, since: filter.since, into: &out, sink: sink, firstEvent: &firstEvent, summary: &summary)
         out.raw("]}}\n")
         try sink.write(&out)
         try sink.commit()
         summary.seconds = Date().timeIntervalSince(started)
         return summary
+    }
+
+    /// The start of an EPCIS 2.0 JSON-LD document, up to its event list's `[`: the context with
+    /// our `ocoptrace:` prefix (and `cbvmda:`), the type, version and creation date.
+    public static func writeDocumentStart(into out: inout JSONBytes) {
+        out.raw("{\"@context\":[")
+        out.string(Self.context)
+        out.raw(",{\"ocoptrace\":")
+        out.string(Self.extensionNamespace)
+        // The standard context defines cbvmda too; declared here as well, so that a reader that
+        // expands only a document's own prefixes (ours, for one) hashes ILMD as GS1's does.
+        out.raw(",\"cbvmda\":\"urn:epcglobal:cbv:mda:\"}],\"type\":\"EPCISDocument\",\"schemaVersion\":\"2.0\",\"creationDate\":")
+        out.string(Timestamp.inVietnam(Date()))
+        out.raw(",\"epcisBody\":{\"eventList\":[")
+    }
+
+    /// A whole document holding `events` (a stamp's, say: small enough to hold).
+    public static func document(_ events: [(event: EPCISEvent, eventID: String?)]) -> String {
+        var out = JSONBytes()
+        writeDocumentStart(into: &out)
+        for (index, item) in events.enumerated() {
+            if index > 0 { out.raw(44) }
+            item.event.write(into: &out, eventID: item.eventID)
+        }
+        out.raw("]}}")
+        return out.text
+    }
+
+    /// One event per production-diary row the filter selects (by lot, producer and start), read a
+    /// page at a time; returns how many.
+    private func writeStages(_ filter: Filter, into out: inout JSONBytes, sink: Sink, firstEvent: inout Bool) async throws -> Int {
+        let lot = filter.lot.map { (try? LotNumber(transliterating: $0).code) ?? $0.trimmed }
+        let scope = ProducerScope(producer: filter.producer, province: nil)
+        let since = filter.since.map { Int(($0.timeIntervalSince1970 * 1000).rounded(.down)) }
+        var count = 0
+        for try await stored in store.productionStages(pageSize: Self.pageSize) {
+            if let lot, stored.lot != lot, stored.lotLabel != filter.lot?.trimmed { continue }
+            guard scope.includes(producer: stored.producer, province: ""), let stage = ProductionStageEvent(stored) else { continue }
+            if let since, stage.startedAt.millisecondsSinceEpoch < since { continue }
+            if !firstEvent { out.raw(44) }
+            firstEvent = false
+            stage.event.write(into: &out)
+            count += 1
+            if out.count >= Sink.flushSize { try sink.write(&out) }
+        }
+        return count
     }
 
     /// The issued batches the filter's lot and producer select, oldest first.

@@ -251,4 +251,12 @@ extension ExportReason {
     static let traceabilityNoLocationCode = ExportReason(
         code: "no-location-code", english: "no producer GLN: stages have no location trace code",
         vietnamese: "chủ thể chưa có mã GLN: các công đoạn thiếu mã truy vết địa điểm")
+
+    static let traceabilityNoStages = ExportReason(
+        code: "no-stages", english: "the lot has no production stage with a place and a time (import its production diary)",
+        vietnamese: "lô chưa có công đoạn sản xuất nào có địa điểm và thời gian (nhập nhật ký sản xuất)")
+
+    static let traceabilityNoStandard = ExportReason(
+        code: "no-standard", english: "the lot's diary names no applied standard (VietGAP, TCVN …, QCVN …)",
+        vietnamese: "nhật ký của lô chưa ghi tiêu chuẩn áp dụng (VietGAP, TCVN …, QCVN …)")
 }

@@ -1,28 +1,34 @@
 import Foundation
 
-/// Which fields of the Vietnamese traceability minimum a product's catalog row still lacks, so that
-/// a cooperative can complete its catalog before it issues stamps.
+/// Which fields of the Vietnamese traceability minimum a product's catalog row, and each of its
+/// lots' production diary, still lack, so that a cooperative can complete them before it issues stamps.
 ///
 /// Circular 02/2024/TT-BKHCN asks every trace code for the product name and image, the producer's
 /// name and address, stages with product and location trace codes and times, and the shelf life;
 /// Decree 37/2026 (Art. 32, the digital product passport) adds the GTIN, the producer's ID, origin,
 /// and production and expiry dates. Name, producer, province (origin) and price are required at
-/// import, and production dates by stamp orders, so they are never missing here. Applied standards
-/// and conformity certificates have no catalog column yet and are not checked.
+/// import, and production dates by stamp orders, so they are never missing here. Each lot (of a
+/// stamp order or a diary) needs at least one stage with a place and a time (`no-stages`), and the
+/// standard it was made under (`no-standard`), which the diary gives.
 public struct TraceabilityCheck: Sendable {
-    public let store: any ExportStore
+    public let store: any ExportStore & ChainStore
 
-    public init(store: any ExportStore) {
+    public init(store: any ExportStore & ChainStore) {
         self.store = store
     }
 
-    /// One product and what it lacks.
+    /// One lot of a product (or a product with no lot yet) and what it lacks.
     public struct Finding: Sendable, Codable {
         /// `finding`, so that JSON Lines readers tell findings from the summary line.
         public var type = "finding"
         public var producer: String
         public var code: String
         public var name: String
+        /// The lot (as stamps carry it); nil for a product that has no lot yet.
+        public var lot: String?
+        /// The lot's stages in its diary, and the standard it names.
+        public var stages: Int?
+        public var standard: String?
         public var complete: Bool
         /// Stable codes (`no-image`, `no-gtin`, ...), in a fixed order.
         public var missing: [String]
@@ -32,6 +38,10 @@ public struct TraceabilityCheck: Sendable {
 
     public struct Summary: Sendable, Codable {
         public var products: Int
+        /// Lots checked, and findings (one per lot, or per product without a lot).
+        public var lots: Int
+        public var findings: Int
+        /// Findings with nothing missing.
         public var complete: Int
         /// How many products lack each field, by code.
         public var missing: [String: Int]
@@ -60,20 +70,38 @@ public struct TraceabilityCheck: Sendable {
         }
     }
 
-    /// Checks every product (of one producer or province when asked), calling `body` with each
-    /// finding as it is read, and returns the counts.
+    /// What a lot lacks of the minimum beyond its product's gaps.
+    public static func gaps(of lot: LotStageSummary) -> [ExportReason] {
+        var gaps: [ExportReason] = []
+        if lot.locatedStages == 0 { gaps.append(.traceabilityNoStages) }
+        if lot.standard == nil { gaps.append(.traceabilityNoStandard) }
+        return gaps
+    }
+
+    /// Checks every product (of one producer or province when asked) and each of its lots, calling
+    /// `body` with each finding as it is read (a product's lots in lot order; a product without a
+    /// lot once), and returns the counts.
     public func run(producer: String? = nil, province: String? = nil, language: Language = .en,
                     _ body: (Finding) throws -> Void = { _ in }) async throws -> Summary {
-        var summary = Summary(products: 0, complete: 0, missing: [:])
+        var summary = Summary(products: 0, lots: 0, findings: 0, complete: 0, missing: [:])
         let scope = ProducerScope(producer: producer, province: province)
+        let lots = Dictionary(grouping: try await store.lotStageSummaries(), by: \.productID)
         for try await product in store.products(pageSize: ListingExporter.pageSize)
         where scope.includes(producer: product.producer, province: product.province) {
-            let gaps = Self.gaps(of: product)
+            let productGaps = Self.gaps(of: product)
             summary.products += 1
-            if gaps.isEmpty { summary.complete += 1 }
-            for gap in gaps { summary.missing[gap.code, default: 0] += 1 }
-            try body(Finding(producer: product.producer, code: product.code, name: product.name, complete: gaps.isEmpty,
-                             missing: gaps.map(\.code), reasons: gaps.map { $0.text(language) }))
+            let productLots = lots[product.id] ?? []
+            summary.lots += productLots.count
+            let checks: [(LotStageSummary?, [ExportReason])] = productLots.isEmpty ? [(nil, productGaps)]
+                : productLots.map { ($0, productGaps + Self.gaps(of: $0)) }
+            for (lot, gaps) in checks {
+                summary.findings += 1
+                if gaps.isEmpty { summary.complete += 1 }
+                for gap in gaps { summary.missing[gap.code, default: 0] += 1 }
+                try body(Finding(producer: product.producer, code: product.code, name: product.name, lot: lot?.lot, stages: lot?.stages,
+                                 standard: lot?.standard, complete: gaps.isEmpty, missing: gaps.map(\.code),
+                                 reasons: gaps.map { $0.text(language) }))
+            }
         }
         return summary
     }

@@ -37,6 +37,8 @@ public enum CatalogRequest: Sendable {
     case findProducts(codes: [String])
     /// Write these stamp orders, in row order.
     case writeStampOrders([StampOrderWrite])
+    /// Write these production-diary rows, in row order.
+    case writeStages([ProductionStageWrite])
 }
 
 /// The store's answer to a ``CatalogRequest``, one outcome per row asked about, in the same order.
@@ -44,6 +46,7 @@ public enum CatalogAnswer: Sendable {
     case productsWritten([ProductWriteOutcome])
     case productsFound([ProductCandidate])
     case stampOrdersWritten([StampOrderWriteOutcome])
+    case stagesWritten([ProductionStageWriteOutcome])
 }
 
 /// How an import ends.
@@ -89,19 +92,22 @@ public struct ProductCandidate: Sendable, Hashable, Codable {
     /// The producer's name and province.
     public var producer: String
     public var province: String
+    /// Its GTIN's 14 digits, if it has one (a diary row's event names the lot by it).
+    public var gtin: String?
 
-    public init(id: Int64, code: String, shelfLifeDays: Int?, producer: String, province: String) {
+    public init(id: Int64, code: String, shelfLifeDays: Int?, producer: String, province: String, gtin: String? = nil) {
         self.id = id
         self.code = code
         self.shelfLifeDays = shelfLifeDays
         self.producer = producer
         self.province = province
+        self.gtin = gtin
     }
 
     enum CodingKeys: String, CodingKey {
         case id, code
         case shelfLifeDays = "shelf_life_days"
-        case producer, province
+        case producer, province, gtin
     }
 }
 

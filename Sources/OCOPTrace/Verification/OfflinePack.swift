@@ -8,7 +8,7 @@ import Synchronization
 /// ```
 /// "OCOPTRACE-PACK\0\u{1}"             16 bytes
 /// header length                         u32
-/// header                                JSON: created, filters, products, lots, revocations
+/// header                                JSON: created, filters, products, lots (each with its journey), revocations
 /// entry count                           u32
 /// entries, sorted                       14 bytes each: the serial's 80 bits (10 bytes, big-endian),
 ///                                       then u32: the lot's index, high bit set for signed stamps
@@ -44,9 +44,11 @@ public struct OfflinePack: Sendable {
             var producedOn: String?
             var expiresOn: String?
             var resolver: String
+            /// The lot's journey (its stages …), oldest first; absent in packs made before journeys.
+            var journey: [Journey.Entry]?
 
             enum CodingKeys: String, CodingKey {
-                case product, lot, producedOn = "produced_on", expiresOn = "expires_on", resolver
+                case product, lot, producedOn = "produced_on", expiresOn = "expires_on", resolver, journey
             }
         }
 
@@ -105,7 +107,7 @@ public struct OfflinePack: Sendable {
     /// Writes a pack of every issued stamp (optionally one producer's or one province's), signed
     /// with the registry's active key. Returns the number of stamps in it.
     @discardableResult
-    public static func write(from store: any VerificationStore, key: SigningKey, to url: URL, producer: String? = nil,
+    public static func write(from store: any VerificationStore & ChainStore, key: SigningKey, to url: URL, producer: String? = nil,
                              province: String? = nil) async throws -> Int {
         let scope = ProducerScope(producer: producer, province: province)
         let contents = Contents()
@@ -114,6 +116,13 @@ public struct OfflinePack: Sendable {
         }
         var read = contents.taken()
         read.entries.sort { $0.serial < $1.serial }
+        // Each lot's journey, so that inspectors offline see where the item has been.
+        let productIDs = Dictionary(read.productIndex.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
+        for index in read.lots.indices {
+            guard let productID = productIDs[read.lots[index].product] else { continue }
+            let journey = try await Journey.of(productID: productID, lot: read.lots[index].lot, serial: nil, in: store)
+            read.lots[index].journey = journey.isEmpty ? nil : journey.entries
+        }
         let (products, lots, revocations, entries) = (read.products, read.lots, read.revocations, read.entries)
         let count = entries.count
         var sorted = [UInt8]()
@@ -312,10 +321,13 @@ public struct OfflineVerifier: Sendable {
         self.pack = pack
         let judge = StampJudge(publicKeys: publicKeys, today: today, mode: .offline)
         self.judge = judge
-        lotFacts = pack?.lotRecords.map { record in
-            var facts = judge.described(record)
-            facts.packCreated = pack?.created
-            return facts
+        lotFacts = pack.map { pack in
+            zip(pack.lotRecords, pack.header.lots).map { record, lot in
+                var facts = judge.described(record)
+                facts.packCreated = pack.created
+                facts.journey = lot.journey ?? []
+                return facts
+            }
         } ?? []
     }
 

@@ -23,11 +23,11 @@ public struct VerifyOptions: Sendable {
 /// Verifies against the registry: syntax, signature, the issued record, revocations, and the scan
 /// history that reveals copies of genuine stamps.
 public struct RegistryVerifier: Sendable {
-    public let store: any VerificationStore
+    public let store: any VerificationStore & ChainStore
     public let options: VerifyOptions
     let judge: StampJudge
 
-    public init(store: any VerificationStore, options: VerifyOptions) async throws {
+    public init(store: any VerificationStore & ChainStore, options: VerifyOptions) async throws {
         self.store = store
         self.options = options
         judge = StampJudge(publicKeys: try await store.verificationKeys(), today: options.today, mode: .registry)
@@ -43,6 +43,7 @@ public struct RegistryVerifier: Sendable {
         let rule = CloneRule(threshold: options.cloneThreshold)
         var histories: [Int64: VerificationResult.Scans] = [:]
         var scans: [InspectorScan] = []
+        var journeys: [LotKey: [Journey.Entry]] = [:]
         var results: [VerificationResult] = []
         results.reserveCapacity(inputs.count)
         for (text, input) in zip(inputs, parsed) {
@@ -58,10 +59,23 @@ public struct RegistryVerifier: Sendable {
                 histories[stamp.id] = history
                 result.scans = history
                 rule.flag(&result)
+                if result.status != .forged {
+                    let lot = LotKey(productID: stamp.productID, lot: stamp.lot)
+                    if journeys[lot] == nil {
+                        journeys[lot] = try await Journey.of(productID: stamp.productID, lot: stamp.lot, serial: nil, in: store).entries
+                    }
+                    result.journey = journeys[lot] ?? []
+                }
             }
             results.append(result)
         }
         if !scans.isEmpty { try await store.recordScans(scans) }
         return results
     }
+}
+
+/// A lot of a product, by the product's row id.
+struct LotKey: Hashable, Sendable {
+    var productID: Int64
+    var lot: String
 }

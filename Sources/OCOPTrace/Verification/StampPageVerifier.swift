@@ -17,16 +17,18 @@ public struct StampPage: Sendable {
 /// Verifies scanned stamp URLs for the verification page against the registry, and records each
 /// counted scan through a ``ScanLog``.
 public struct StampPageVerifier: Sendable {
-    public let store: any VerificationStore
+    public let store: any VerificationStore & ChainStore
     public let scanLog: ScanLog
     public let cloneRule: CloneRule
     private let publicKeys: [PublicStampKey]
     /// Products by row id, for a few seconds: every scan of a lot shows the same product, and the
     /// page then costs one registry read (the stamp with its history).
     private let products = ExpiringCache<Int64, StoredProduct?>(lifetime: 5)
+    /// Each lot's journey, for as long: a lot's stamps are scanned together, and its diary changes seldom.
+    private let journeys = ExpiringCache<LotKey, Journey>(lifetime: 5)
 
     /// - Parameter publicKeys: keys given with `--public-key`, besides the registry's own.
-    public init(store: any VerificationStore, scanLog: ScanLog, publicKeys: [PublicStampKey] = [], cloneThreshold: Int = 5) async throws {
+    public init(store: any VerificationStore & ChainStore, scanLog: ScanLog, publicKeys: [PublicStampKey] = [], cloneThreshold: Int = 5) async throws {
         self.store = store
         self.scanLog = scanLog
         cloneRule = CloneRule(threshold: cloneThreshold)
@@ -84,6 +86,11 @@ public struct StampPageVerifier: Sendable {
         let product = showsProduct ? try await products.value(for: stamp.productID) { [store] in
             try await store.storedProduct(id: stamp.productID)
         } : nil
+        if showsProduct {
+            result.journey = try await journeys.value(for: LotKey(productID: stamp.productID, lot: stamp.lot)) { [store] in
+                try await Journey.of(productID: stamp.productID, lot: stamp.lot, serial: nil, in: store)
+            }.entries
+        }
         return StampPage(result: result, product: product, counted: counted, durability: durability)
     }
 }

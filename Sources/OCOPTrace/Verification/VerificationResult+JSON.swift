@@ -57,7 +57,26 @@ extension VerificationResult {
         out.raw(",\"mode\":"); out.string(mode.rawValue)
         out.raw(",\"pack_created\":"); out.string(packCreated)
         out.raw(",\"checked_on\":"); out.string(checkedOn)
-        out.raw("}")
+        out.raw(",\"journey\":[")
+        for (index, entry) in journey.enumerated() {
+            if index > 0 { out.raw(",") }
+            out.raw("{\"stage\":"); out.string(entry.stage)
+            out.raw(",\"stage_vi\":"); out.string(entry.stageVietnamese)
+            out.raw(",\"stage_en\":"); out.string(entry.stageEnglish)
+            out.raw(",\"biz_step\":"); out.string(entry.bizStep)
+            out.raw(",\"place\":"); out.string(entry.place)
+            out.raw(",\"commune\":"); out.string(entry.commune)
+            out.raw(",\"province\":"); out.string(entry.province)
+            out.raw(",\"gln\":"); out.string(entry.gln)
+            out.raw(",\"from\":"); out.string(entry.from)
+            out.raw(",\"to\":"); out.string(entry.to)
+            out.raw(",\"at\":"); out.string(entry.at)
+            out.raw(",\"actor\":"); out.string(entry.actor)
+            out.raw(",\"standard\":"); out.string(entry.standard)
+            out.raw(",\"certificate\":"); out.string(entry.certificate)
+            out.raw("}")
+        }
+        out.raw("]}")
         return out.text
     }
 }

@@ -66,6 +66,9 @@ public struct VerificationResult: Sendable, Encodable {
     public var mode: Mode
     /// When the offline pack used was made (offline mode only).
     public var packCreated: String?
+    /// Where the item has been, oldest first (the lot's stages …); empty when nothing is recorded
+    /// or the stamp is not ours.
+    public var journey: [Journey.Entry] = []
     public var checkedOn: String
 
     public var isGenuine: Bool { status == .genuine }
@@ -73,7 +76,7 @@ public struct VerificationResult: Sendable, Encodable {
     enum CodingKeys: String, CodingKey {
         case input, status, reason, reasonCode = "reason_code", serial, stampID = "stamp_id", product, producer, lot
         case producedOn = "produced_on", expiresOn = "expires_on", productExpired = "product_expired", ocop, signature
-        case scans, suspectedClone = "suspected_clone", warnings, mode, packCreated = "pack_created", checkedOn = "checked_on"
+        case scans, suspectedClone = "suspected_clone", warnings, mode, packCreated = "pack_created", checkedOn = "checked_on", journey
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -99,6 +102,7 @@ public struct VerificationResult: Sendable, Encodable {
         try container.encode(mode, forKey: .mode)
         try container.encode(packCreated, forKey: .packCreated)
         try container.encode(checkedOn, forKey: .checkedOn)
+        try container.encode(journey, forKey: .journey)
     }
 }
 

@@ -22,6 +22,11 @@ import TestSupport
         .shelfLifeDays: ["180", "180 ngày", "30 days"], .description: ["Dòng một\r\ndòng \"hai\"; ba, bốn"], .images: ["https://a.vn/x.jpg|images/b.png", "/abs/c.png"],
         .stock: ["0", "1.000"], .embedSignature: ["có", "không", "yes", "x"], .lot: ["Lô chay 11", "NC2611A", "Lô 11/2026"],
         .quantity: ["500", "1.000 tem", "1000000"], .producedOn: ["2026-11-20", "20/11/2026"], .expiresOn: ["2026-12-20", "00/00/0000"],
+        .stage: ["Thu hoạch", "thu hoach", "HARVEST", "bón phân", "Lên men", "kiem nghiem"],
+        .startedAt: ["28/10/2026 06:30", "2026-10-28T06:30", "28/10/2026 6h30", "28/10/2026", "2026-10-28T06:30+08:00"],
+        .finishedAt: ["28/10/2026 11:00", "2026-10-29", "2026-10-28T23:59:59.999Z"], .place: ["Ruộng số 3", "8938765000008"],
+        .placeGLN: ["8938765000008", "8938765000009"], .actor: ["Tổ sản xuất"], .standard: ["VietGAP", "TCVN 7049:2009"],
+        .certificate: ["PKN-2026-0412"], .note: ["mẻ \"đầu\", ghi chú"],
     ]
 
     static let today = CalendarDate(year: 2026, month: 12, day: 1)!
@@ -83,6 +88,11 @@ import TestSupport
         try rowsBecomeDraftsOrProblems(columns: columns, kind: .stampOrders)
     }
 
+    @Test func diaryRowsBecomeDraftsOrProblemsThatNameTheirPlace() throws {
+        let columns = CatalogColumn.allCases.filter { InputKind.diary.allowedColumns.contains($0) && $0 != .gln }
+        try rowsBecomeDraftsOrProblems(columns: columns, kind: .diary)
+    }
+
     func rowsBecomeDraftsOrProblems(columns: [CatalogColumn], kind: InputKind, sourceLocation: SourceLocation = #_sourceLocation) throws {
         // Vietnamese headers on one side, English on the other: messages quote the file's own.
         let headers = columns.map { kind == .catalog ? $0.vietnameseHeader : $0.rawValue }
@@ -108,6 +118,16 @@ import TestSupport
                 case .success(let draft):
                     try Fuzz.check((1...RowParser.maximumStampsPerOrder).contains(draft.quantity), "quantity \(draft.quantity)")
                     try Fuzz.check(draft.lot.code.utf8.count <= LotNumber.maximumLength, "lot \(draft.lot.code)")
+                case .failure(let errors):
+                    try CatalogRowFuzzTests.checkProblems(errors.problems, row: number, headers: headers)
+                }
+            case .diary:
+                let parsed = parser.stage(from: row)
+                switch parsed.draft {
+                case .success(let draft):
+                    try Fuzz.check(draft.finishedAt.map { $0 >= draft.startedAt } ?? true, "a stage that ends before it starts")
+                    try Fuzz.check(draft.province != nil || draft.placeGLN != nil, "a stage with no province and no GLN")
+                    try Fuzz.check(draft.startedAt.localDate <= CatalogRowFuzzTests.today, "a stage after today")
                 case .failure(let errors):
                     try CatalogRowFuzzTests.checkProblems(errors.problems, row: number, headers: headers)
                 }

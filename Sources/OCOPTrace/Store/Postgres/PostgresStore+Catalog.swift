@@ -53,6 +53,7 @@ private struct PostgresCatalogTables {
         case .writeProducts(let writes): .productsWritten(try await write(writes))
         case .findProducts(let codes): .productsFound(try await candidates(codes))
         case .writeStampOrders(let writes): .stampOrdersWritten(try await write(writes))
+        case .writeStages(let writes): .stagesWritten(try await write(writes))
         }
     }
 
@@ -300,7 +301,7 @@ private struct PostgresCatalogTables {
     private func candidates(_ codes: [String]) async throws -> [ProductCandidate] {
         guard !codes.isEmpty else { return [] }
         return try await rows("""
-            SELECT p.id, p.code, p.shelf_life_days, pr.name AS producer, pr.province FROM products p
+            SELECT p.id, p.code, p.shelf_life_days, pr.name AS producer, pr.province, p.gtin FROM products p
             JOIN producers pr ON pr.id = p.producer_id WHERE p.code = ANY(\(codes)::text[]) ORDER BY p.id
             """, as: ProductCandidate.self)
     }
@@ -410,6 +411,140 @@ private struct PostgresCatalogTables {
             }
             return .inserted(id: id)
         }
+    }
+}
+
+extension PostgresCatalogTables {
+    // MARK: Production stages
+
+    private struct StageKey: Hashable {
+        var productID: Int64
+        var lot: String
+        var stageKey: String
+        var startedAt: String
+    }
+
+    private struct StoredStageKey: Decodable {
+        var id: Int64
+        var productID: Int64
+        var lot: String
+        var stageKey: String
+        var startedAt: String
+        var fingerprint: String
+        enum CodingKeys: String, CodingKey {
+            case id, lot, fingerprint
+            case productID = "product_id", stageKey = "stage_key", startedAt = "started_at"
+        }
+    }
+
+    private static func key(_ write: ProductionStageWrite) -> StageKey {
+        StageKey(productID: write.productID, lot: write.lot, stageKey: write.stageKey, startedAt: write.startedAt.utc)
+    }
+
+    /// The columns both writes set, with their types.
+    private static let stageColumns = [
+        ("lot_label", "text"), ("stage", "text"), ("stage_word", "text"), ("biz_step", "text"), ("started_offset", "bigint"),
+        ("started_has_time", "bigint"), ("finished_at", "text"), ("finished_offset", "bigint"), ("finished_has_time", "bigint"),
+        ("place", "text"), ("place_gln", "text"), ("commune", "text"), ("province", "text"), ("actor", "text"), ("standard", "text"),
+        ("certificate", "text"), ("note", "text"), ("fingerprint", "text"), ("event_id", "text"), ("job_id", "bigint"),
+        ("updated_at", "text"),
+    ]
+
+    private func bindStage(_ write: ProductionStageWrite, _ binds: inout PostgresBindings) {
+        binds.append(write.lotLabel)
+        binds.append(write.stage)
+        binds.append(write.stageWord)
+        binds.append(write.bizStep)
+        binds.append(write.startedAt.offsetMinutes)
+        binds.append(write.startedAt.hasTime ? 1 : 0)
+        binds.append(write.finishedAt?.utc)
+        binds.append(write.finishedAt?.offsetMinutes)
+        binds.append(write.finishedAt.map { $0.hasTime ? 1 : 0 })
+        binds.append(write.place)
+        binds.append(write.placeGLN)
+        binds.append(write.commune)
+        binds.append(write.province)
+        binds.append(write.actor)
+        binds.append(write.standard)
+        binds.append(write.certificate)
+        binds.append(write.note)
+        binds.append(write.fingerprint)
+        binds.append(write.eventID)
+        binds.append(jobID)
+        binds.append(now)
+    }
+
+    fileprivate func write(_ writes: [ProductionStageWrite]) async throws -> [ProductionStageWriteOutcome] {
+        // A key named twice in one chunk (two spellings of one product) is written as SQLite
+        // would: the second row meets the first as a stored stage.
+        var outcomes: [ProductionStageWriteOutcome] = []
+        var group: [ProductionStageWrite] = []
+        var keys: Set<StageKey> = []
+        for write in writes {
+            if !keys.insert(Self.key(write)).inserted {
+                outcomes += try await writeDistinct(group)
+                group = []
+                keys = [Self.key(write)]
+            }
+            group.append(write)
+        }
+        return outcomes + (try await writeDistinct(group))
+    }
+
+    /// Writes stages that all have different keys: one read, one insert and one update.
+    private func writeDistinct(_ writes: [ProductionStageWrite]) async throws -> [ProductionStageWriteOutcome] {
+        guard !writes.isEmpty else { return [] }
+        var existing: [StageKey: StoredStageKey] = [:]
+        let query: PostgresQuery = """
+            SELECT id, product_id, lot, stage_key, started_at, fingerprint FROM production_stages
+            WHERE (product_id, lot, stage_key, started_at) IN (SELECT * FROM unnest(\(writes.map(\.productID))::bigint[],
+                \(writes.map(\.lot))::text[], \(writes.map(\.stageKey))::text[], \(writes.map(\.startedAt.utc))::text[]))
+            """
+        for stored in try await connection.query(query, logger: logger).decodeAll(StoredStageKey.self) {
+            existing[StageKey(productID: stored.productID, lot: stored.lot, stageKey: stored.stageKey, startedAt: stored.startedAt)] = stored
+        }
+        var outcomes: [ProductionStageWriteOutcome] = []
+        var inserts: [ProductionStageWrite] = []
+        var updates: [(id: Int64, write: ProductionStageWrite)] = []
+        for write in writes {
+            guard let stored = existing[Self.key(write)] else {
+                inserts.append(write)
+                outcomes.append(.inserted)
+                continue
+            }
+            if stored.fingerprint == write.fingerprint {
+                outcomes.append(.unchanged)
+            } else {
+                updates.append((stored.id, write))
+                outcomes.append(.updated)
+            }
+        }
+        if !inserts.isEmpty {
+            let columns = Self.stageColumns + [("created_at", "text"), ("product_id", "bigint"), ("lot", "text"), ("stage_key", "text"),
+                                               ("started_at", "text")]
+            let values = PostgresValues(inserts, types: columns.map { $0.1 }) { write, binds in
+                bindStage(write, &binds)
+                binds.append(now)
+                binds.append(write.productID)
+                binds.append(write.lot)
+                binds.append(write.stageKey)
+                binds.append(write.startedAt.utc)
+            }
+            try await connection.query(values.query(before: "INSERT INTO production_stages (\(columns.map { $0.0 }.joined(separator: ", "))) VALUES"),
+                                       logger: logger)
+        }
+        if !updates.isEmpty {
+            let columns = Self.stageColumns + [("id", "bigint")]
+            let values = PostgresValues(updates, types: columns.map { $0.1 }) { update, binds in
+                bindStage(update.write, &binds)
+                binds.append(update.id)
+            }
+            let set = Self.stageColumns.map { "\($0.0) = v.\($0.0)" }.joined(separator: ", ")
+            try await connection.query(values.query(before: "UPDATE production_stages AS s SET \(set) FROM (VALUES",
+                                                    after: ") AS v(\(columns.map { $0.0 }.joined(separator: ", "))) WHERE s.id = v.id"),
+                                       logger: logger)
+        }
+        return outcomes
     }
 }
 

@@ -35,7 +35,8 @@ extension PostgresStore {
             SELECT (SELECT COUNT(*) FROM producers) AS producers, (SELECT COUNT(*) FROM products) AS products,
                    (SELECT COUNT(*) FROM stamp_orders) AS stamp_orders,
                    (SELECT COUNT(*) FROM stamp_orders WHERE status <> 'issued') AS pending_stamp_orders,
-                   (SELECT COUNT(*) FROM stamps s JOIN stamp_batches b ON b.id = s.batch_id WHERE b.status = 'issued') AS issued_stamps
+                   (SELECT COUNT(*) FROM stamps s JOIN stamp_batches b ON b.id = s.batch_id WHERE b.status = 'issued') AS issued_stamps,
+                   (SELECT COUNT(*) FROM production_stages) AS production_stages
             """, as: RegistryCounts.self)
         guard let first = counts.first else {
             throw RegistryError.failed(operation: "count what the registry holds", reason: "no row")

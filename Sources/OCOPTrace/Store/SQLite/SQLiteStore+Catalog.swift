@@ -33,7 +33,7 @@ extension SQLiteStore {
     /// Every product with the code, whichever its producer, oldest first.
     static func productCandidates(_ db: Database, code: String) throws -> [ProductCandidate] {
         try ProductCandidate.fetchAll(db, sql: """
-            SELECT p.id, p.code, p.shelf_life_days, pr.name AS producer, pr.province FROM products p
+            SELECT p.id, p.code, p.shelf_life_days, pr.name AS producer, pr.province, p.gtin FROM products p
             JOIN producers pr ON pr.id = p.producer_id WHERE p.code = ? ORDER BY p.id
             """, arguments: [code])
     }
@@ -75,6 +75,8 @@ private final class SQLiteCatalogTables {
             .productsFound(try codes.flatMap { try SQLiteStore.productCandidates(db, code: $0) })
         case .writeStampOrders(let writes):
             .stampOrdersWritten(try writes.map(write))
+        case .writeStages(let writes):
+            .stagesWritten(try writes.map(write))
         }
     }
 
@@ -196,5 +198,35 @@ private final class SQLiteCatalogTables {
             """, arguments: [write.productID, write.lot, write.lotLabel, write.quantity, write.producedOn.iso,
                              write.expiresOn?.iso, jobID, now, now])
         return .inserted(id: db.lastInsertedRowID)
+    }
+
+    // MARK: Production stages
+
+    private func write(_ write: ProductionStageWrite) throws -> ProductionStageWriteOutcome {
+        let values: StatementArguments = [
+            write.lotLabel, write.stage, write.stageWord, write.bizStep, write.startedAt.offsetMinutes, write.startedAt.hasTime,
+            write.finishedAt?.utc, write.finishedAt?.offsetMinutes, write.finishedAt?.hasTime, write.place, write.placeGLN,
+            write.commune, write.province, write.actor, write.standard, write.certificate, write.note, write.fingerprint,
+            write.eventID, jobID, now,
+        ]
+        if let stored = try Row.fetchOne(db.cachedStatement(sql: Statements.stageByKey),
+                                         arguments: [write.productID, write.lot, write.stageKey, write.startedAt.utc]) {
+            if stored["fingerprint"] as String == write.fingerprint { return .unchanged }
+            try db.cachedStatement(sql: """
+                UPDATE production_stages SET lot_label = ?, stage = ?, stage_word = ?, biz_step = ?, started_offset = ?,
+                    started_has_time = ?, finished_at = ?, finished_offset = ?, finished_has_time = ?, place = ?, place_gln = ?,
+                    commune = ?, province = ?, actor = ?, standard = ?, certificate = ?, note = ?, fingerprint = ?, event_id = ?,
+                    job_id = ?, updated_at = ?
+                WHERE id = ?
+                """).execute(arguments: values + [stored["id"] as Int64])
+            return .updated
+        }
+        try db.cachedStatement(sql: """
+            INSERT INTO production_stages (lot_label, stage, stage_word, biz_step, started_offset, started_has_time, finished_at,
+                finished_offset, finished_has_time, place, place_gln, commune, province, actor, standard, certificate, note,
+                fingerprint, event_id, job_id, updated_at, created_at, product_id, lot, stage_key, started_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: values + [now, write.productID, write.lot, write.stageKey, write.startedAt.utc])
+        return .inserted
     }
 }

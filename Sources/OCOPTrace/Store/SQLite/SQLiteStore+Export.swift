@@ -48,7 +48,8 @@ extension SQLiteStore {
                 pendingStampOrders: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stamp_orders WHERE status <> 'issued'") ?? 0,
                 issuedStamps: try Int.fetchOne(db, sql: """
                     SELECT COUNT(*) FROM stamps s JOIN stamp_batches b ON b.id = s.batch_id WHERE b.status = 'issued'
-                    """) ?? 0)
+                    """) ?? 0,
+                productionStages: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM production_stages") ?? 0)
         }
     }
 

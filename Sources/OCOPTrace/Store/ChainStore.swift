@@ -1,0 +1,119 @@
+import Foundation
+
+/// What the traceability chain needs of the registry: a lot's production stages, the journey a
+/// stamp's page shows, and the lots the traceability minimum checks. The diary's rows are written
+/// by an import (``CatalogRequest/writeStages(_:)``), inside the file's transaction.
+public protocol ChainStore: Sendable {
+    /// The stages of one lot of one product, oldest first (ties by id).
+    func productionStages(productID: Int64, lot: String) async throws -> [StoredProductionStage]
+    /// Every stage, by id, `pageSize` at a time (EPCIS export).
+    func productionStages(pageSize: Int) -> PagedSequence<StoredProductionStage, Int64>
+    /// Every lot the registry knows (in a stamp order, an issued batch or a diary), with what its
+    /// diary records, by product id and lot.
+    func lotStageSummaries() async throws -> [LotStageSummary]
+    /// The events of a stamp's journey, oldest first: its lot's stages (and, as the chain grows,
+    /// its carton's shipments and the partners' events about it). `serial` names the stamp, for
+    /// the sources that follow one stamp; nil for the lot's alone.
+    func journey(productID: Int64, lot: String, serial: String?) async throws -> [JourneyEntry]
+}
+
+/// One valid diary row, its product found: a stage of one lot, with its event's hash.
+public struct ProductionStageWrite: Sendable, Hashable {
+    public var row: Int
+    public var productID: Int64
+    public var lot: String
+    public var lotLabel: String
+    /// The ``ProductionStage`` raw value, the typed word's matching key (part of the row's key) and the word.
+    public var stage: String
+    public var stageKey: String
+    public var stageWord: String
+    public var bizStep: String
+    public var startedAt: EventTime
+    public var finishedAt: EventTime?
+    public var place: String?
+    public var placeGLN: String?
+    public var commune: String?
+    public var province: String?
+    public var actor: String?
+    public var standard: String?
+    public var certificate: String?
+    public var note: String?
+    /// What the row says, so that an unchanged row is not written again.
+    public var fingerprint: String
+    public var eventID: String
+
+    public init(row: Int, productID: Int64, lot: String, lotLabel: String, stage: String, stageKey: String, stageWord: String,
+                bizStep: String, startedAt: EventTime, finishedAt: EventTime?, place: String?, placeGLN: String?, commune: String?,
+                province: String?, actor: String?, standard: String?, certificate: String?, note: String?, fingerprint: String,
+                eventID: String) {
+        self.row = row
+        self.productID = productID
+        self.lot = lot
+        self.lotLabel = lotLabel
+        self.stage = stage
+        self.stageKey = stageKey
+        self.stageWord = stageWord
+        self.bizStep = bizStep
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.place = place
+        self.placeGLN = placeGLN
+        self.commune = commune
+        self.province = province
+        self.actor = actor
+        self.standard = standard
+        self.certificate = certificate
+        self.note = note
+        self.fingerprint = fingerprint
+        self.eventID = eventID
+    }
+}
+
+/// What writing one diary row did.
+public enum ProductionStageWriteOutcome: Sendable, Hashable {
+    case inserted, updated
+    /// The stored stage says the same: nothing was written.
+    case unchanged
+}
+
+extension Statements {
+    /// The stored stage a diary row meets (same product, lot, stage word and start).
+    static let stageByKey = """
+        SELECT id, fingerprint FROM production_stages WHERE product_id = ? AND lot = ? AND stage_key = ? AND started_at = ?
+        """
+
+    static let stagesOfLot = StoredProductionStage.selection + " WHERE s.product_id = ? AND s.lot = ? ORDER BY s.started_at, s.id"
+
+    /// Every lot in a stamp order, an issued batch or a diary, with its stages counted.
+    static let lotStageSummaries = """
+        SELECT p.id AS product_id, p.code, p.name, pr.name AS producer, pr.province, l.lot,
+               (SELECT COUNT(*) FROM production_stages s WHERE s.product_id = l.product_id AND s.lot = l.lot) AS stages,
+               (SELECT COUNT(*) FROM production_stages s WHERE s.product_id = l.product_id AND s.lot = l.lot
+                   AND (s.place_gln IS NOT NULL OR s.province IS NOT NULL OR s.place IS NOT NULL)) AS located_stages,
+               (SELECT MIN(s.standard) FROM production_stages s WHERE s.product_id = l.product_id AND s.lot = l.lot) AS standard
+        FROM (SELECT product_id, lot FROM stamp_orders UNION SELECT product_id, lot FROM stamp_batches
+              UNION SELECT product_id, lot FROM production_stages) l
+        JOIN products p ON p.id = l.product_id JOIN producers pr ON pr.id = p.producer_id
+        """
+
+    /// A stamp's journey, one `SELECT` per source joined by `UNION ALL`, every arm with the columns
+    /// of ``JourneyEntry`` (`CAST(NULL AS TEXT)` where a source has none). Bound: product id and
+    /// lot for each arm that follows the lot. The extension point of the chain: cartons, shipments
+    /// and partner events are further arms.
+    static let journey = """
+        SELECT 'stage' AS source, stage, stage_word, biz_step, started_at AS at, started_offset AS at_offset,
+               started_has_time AS at_has_time, place, commune, province, place_gln AS gln,
+               CAST(NULL AS TEXT) AS from_party, CAST(NULL AS TEXT) AS to_party, actor, standard, certificate, event_id
+        FROM production_stages WHERE product_id = ? AND lot = ?
+        """
+}
+
+extension [JourneyEntry] {
+    /// Oldest first; at the same instant in the order the sources were read.
+    func sortedByTime() -> [JourneyEntry] {
+        enumerated().sorted { lhs, rhs in
+            let (left, right) = (lhs.element.time, rhs.element.time)
+            return left != right ? left < right : lhs.offset < rhs.offset
+        }.map(\.element)
+    }
+}
