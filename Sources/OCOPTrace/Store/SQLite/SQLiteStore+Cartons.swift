@@ -47,7 +47,7 @@ extension SQLiteStore {
                 try insert.execute(arguments: [key.text, packing.batchID, jobID, group["ordinal"], group["count"], group["first_sequence"],
                                                group["last_sequence"], packing.packedAt])
             }
-            try db.execute(sql: Statements.packMembership, arguments: [jobID, packing.perCarton])
+            try db.execute(sql: Statements.packMembership + " ORDER BY c.position", arguments: [jobID, packing.perCarton])
             let packed = db.changesCount
             try JobLog.finish(db, id: jobID, outcome: .succeeded, counts: JobCounts(rowsRead: packed, inserted: groups.count),
                               message: "\(packed) stamps into \(groups.count) cartons")
