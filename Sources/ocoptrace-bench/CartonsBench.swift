@@ -29,6 +29,9 @@ struct CartonsBench: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A PostgreSQL server to run the same packs on as well.", valueName: "postgres-url"))
     var db: String?
 
+    @Flag(help: "With --db: PostgreSQL only (SQLite's runs left out).")
+    var postgresOnly = false
+
     @Flag(help: "Keep the work folder and print where it is.")
     var keep = false
 
@@ -44,7 +47,7 @@ struct CartonsBench: AsyncParsableCommand {
             NC-500,Nem chua hộp 500g,8938765000015,HTX Nem chua Xuân Lập,Thanh Hóa,85000,8938765
 
             """.write(to: catalog, atomically: true, encoding: .utf8)
-        var registries = [("SQLite", folder.appendingPathComponent("registry.sqlite").path)]
+        var registries = postgresOnly ? [] : [("SQLite", folder.appendingPathComponent("registry.sqlite").path)]
         if let postgres { registries.append(("PostgreSQL", try await postgres.freshDatabase(label: "cartons"))) }
         let output = folder.appendingPathComponent("output").path
         var lines: [String] = []

@@ -70,6 +70,13 @@ private struct CartonWorkspace {
         #expect(inFirst == (try workspace.urls.prefix(50).map(workspace.serial)))
         #expect(try await workspace.registry.count("carton_stamps") == 120)
         #expect(try await workspace.store.cartonCount() == 3)
+        // Listed in packing order, a page at a time, with and without filters.
+        var all: [String] = []
+        for try await carton in workspace.store.cartons(productCode: nil, lot: nil, pageSize: 2) { all.append(carton.sscc) }
+        #expect(all == keys.map(\.text))
+        var none: [String] = []
+        for try await carton in workspace.store.cartons(productCode: "NC-CHAY", lot: nil, pageSize: 2) { none.append(carton.sscc) }
+        #expect(none.isEmpty)
     }
 
     /// The label PDF as a printer and a phone see it: rasterised by poppler, every QR read by zbar,

@@ -357,11 +357,13 @@ private let goodCatalog = """
         let registry = try await TestRegistry.make(engine, in: folder)
         let reports = try await CatalogImporter(store: registry.store).importPaths([repositoryRoot.appendingPathComponent("catalogs")])
         // The shipments file names cartons that `run` packs once it has issued the orders: imported
-        // on its own it comes last. Before it, catalogs, then stamp orders, then production diaries
-        // (each names the products before it), all clean.
+        // on its own it comes last, and is refused while its cartons are not packed. Before it,
+        // catalogs, then stamp orders, then production diaries (each names the products before
+        // it), all clean.
+        #expect(reports.last?.kind == .shipments)
+        #expect(reports.last?.outcome == .rejected)
         let beforeShipments = reports.filter { $0.kind != .shipments }
         #expect(beforeShipments.allSatisfy { $0.outcome == .succeeded }, "\(beforeShipments.flatMap(\.problems))")
-        #expect(reports.last?.kind == .shipments)
         let kinds = beforeShipments.compactMap(\.kind)
         #expect(kinds.last == .diary)
         #expect(kinds.lastIndex(of: .catalog)! < kinds.firstIndex(of: .stampOrders)!)

@@ -129,6 +129,29 @@ public struct ShipmentEntry: Sendable, Hashable {
     }
 }
 
+/// What recording one entry does, decided in one place for both engines from what the registry holds.
+enum ShipmentWrite: Equatable {
+    /// The shipment gets its receipt.
+    case receive(id: Int64, at: String)
+    case unchanged
+    case insert
+    /// A receipt alone, not recorded before: it completes the open shipment of the same goods to
+    /// the same receiver when there is one (else it is inserted).
+    case findOpen(receivedAt: String)
+}
+
+extension ShipmentEntry {
+    /// The write for this entry, given the shipment already recorded under its key (if any).
+    func write(existing: (id: Int64, receivedAt: String?)?) -> ShipmentWrite {
+        if let existing {
+            if let receivedAt, existing.receivedAt != receivedAt { return .receive(id: existing.id, at: receivedAt) }
+            return .unchanged
+        }
+        if shippedAt == nil, let receivedAt { return .findOpen(receivedAt: receivedAt) }
+        return .insert
+    }
+}
+
 /// What ``CartonStore/recordShipments(_:job:)`` did.
 public struct ShipmentRecording: Sendable, Hashable, Codable {
     /// New shipments (or receipts with no shipment before them).

@@ -154,11 +154,11 @@ extension Statements {
         INSERT INTO cartons (sscc, batch_id, job_id, ordinal, count, first_sequence, last_sequence, packed_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         """
-    /// Every candidate into the carton of its ordinal, in one statement.
+    /// Every candidate into the carton of its ordinal, in one statement (SQLite adds an ORDER BY,
+    /// so that its b-tree is appended to in key order).
     static let packMembership = """
         INSERT INTO carton_stamps (carton_id, stamp_id)
         SELECT k.id, c.stamp_id FROM pack_candidates c JOIN cartons k ON k.job_id = ? AND k.ordinal = c.position / ?
-        ORDER BY c.position
         """
     static let unpackCarton = "UPDATE cartons SET unpacked_at = ? WHERE id = ? AND unpacked_at IS NULL"
     static let unpackCartonStamps = "UPDATE carton_stamps SET unpacked_at = ? WHERE carton_id = ? AND unpacked_at IS NULL"

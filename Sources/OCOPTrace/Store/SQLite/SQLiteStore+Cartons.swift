@@ -47,7 +47,7 @@ extension SQLiteStore {
                 try insert.execute(arguments: [key.text, packing.batchID, jobID, group["ordinal"], group["count"], group["first_sequence"],
                                                group["last_sequence"], packing.packedAt])
             }
-            try db.execute(sql: Statements.packMembership, arguments: [jobID, packing.perCarton])
+            try db.execute(sql: Statements.packMembership + " ORDER BY c.position", arguments: [jobID, packing.perCarton])
             let packed = db.changesCount
             try JobLog.finish(db, id: jobID, outcome: .succeeded, counts: JobCounts(rowsRead: packed, inserted: groups.count),
                               message: "\(packed) stamps into \(groups.count) cartons")
@@ -118,24 +118,23 @@ extension SQLiteStore {
                 }
                 parties[key] = partyID
                 let shipmentKey = entry.key(partyID: partyID)
-                if let existing = try Row.fetchOne(db, sql: Statements.shipmentByKey, arguments: [shipmentKey]) {
-                    if let receivedAt = entry.receivedAt, (existing["received_at"] as String?) != receivedAt {
-                        try db.execute(sql: Statements.receiveShipment, arguments: [receivedAt, now, existing["id"] as Int64])
-                        recording.received += 1
-                    } else {
-                        recording.unchanged += 1
-                    }
-                    continue
+                let existing = try Row.fetchOne(db, sql: Statements.shipmentByKey, arguments: [shipmentKey])
+                var write = entry.write(existing: existing.map { ($0["id"], $0["received_at"]) })
+                if case .findOpen(let receivedAt) = write {
+                    write = try Int64.fetchOne(db, sql: Statements.openShipment, arguments: [entry.batchID, entry.cartonID ?? 0, partyID])
+                        .map { .receive(id: $0, at: receivedAt) } ?? .insert
                 }
-                if entry.shippedAt == nil, let receivedAt = entry.receivedAt,
-                   let open = try Int64.fetchOne(db, sql: Statements.openShipment, arguments: [entry.batchID, entry.cartonID ?? 0, partyID]) {
-                    try db.execute(sql: Statements.receiveShipment, arguments: [receivedAt, now, open])
+                switch write {
+                case .receive(let id, let receivedAt):
+                    try db.execute(sql: Statements.receiveShipment, arguments: [receivedAt, now, id])
                     recording.received += 1
-                    continue
+                case .unchanged, .findOpen:
+                    recording.unchanged += 1
+                case .insert:
+                    try db.execute(sql: Statements.addShipment, arguments: [shipmentKey, entry.cartonID, entry.batchID, entry.count, partyID,
+                                                                            entry.shippedAt, entry.receivedAt, jobID, now, now])
+                    recording.inserted += 1
                 }
-                try db.execute(sql: Statements.addShipment, arguments: [shipmentKey, entry.cartonID, entry.batchID, entry.count, partyID,
-                                                                        entry.shippedAt, entry.receivedAt, jobID, now, now])
-                recording.inserted += 1
             }
             try JobLog.finish(db, id: jobID, outcome: .succeeded,
                               counts: JobCounts(rowsRead: entries.count, inserted: recording.inserted, updated: recording.received,
