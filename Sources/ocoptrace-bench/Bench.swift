@@ -11,7 +11,7 @@ struct Bench: AsyncParsableCommand {
             Build in release mode first so that the measured binary is the optimised one:
               swift build -c release && swift run -c release ocoptrace-bench import --rows 100000
             """,
-        subcommands: [ImportBench.self, IssueBench.self, VerifyBench.self, LabelsBench.self, ExportBench.self, ServeBench.self, EPCISBench.self]
+        subcommands: [ImportBench.self, IssueBench.self, VerifyBench.self, LabelsBench.self, ExportBench.self, ServeBench.self, EPCISBench.self, ClonesBench.self]
     )
 }
 

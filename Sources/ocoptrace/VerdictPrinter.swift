@@ -85,6 +85,10 @@ final class VerdictPrinter: @unchecked Sendable {
             add("scans", "lượt quét", text)
         }
         if result.signature != .unsigned { add("signature", "chữ ký", result.signature.rawValue) }
+        // An already-activated PIN is a warning (among the notes below); every other answer is said here.
+        if let pin = result.pin, pin.state != .alreadyActivated {
+            add("PIN", "mã PIN", pin.state.rawValue + " — " + VerificationReason.pin(pin).text(language))
+        }
         for warning in result.notes.map({ $0.text(language) }) {
             lines.append("   " + (colour ? "\u{1B}[33m⚠ \(warning)\u{1B}[0m" : "⚠ \(warning)"))
         }

@@ -24,6 +24,7 @@ public enum CatalogColumn: String, CaseIterable, Sendable, Codable {
     case images
     case stock
     case embedSignature = "embed_signature"
+    case scratchPIN = "scratch_pin"
     case lot
     case quantity
     case producedOn = "produced_on"
@@ -55,6 +56,7 @@ public enum CatalogColumn: String, CaseIterable, Sendable, Codable {
         case .images: "Hình ảnh"
         case .stock: "Tồn kho"
         case .embedSignature: "Ký số trên tem"
+        case .scratchPIN: "Tem cào"
         case .lot: "Số lô"
         case .quantity: "Số lượng tem"
         case .producedOn: "Ngày sản xuất"
@@ -88,6 +90,7 @@ public enum CatalogColumn: String, CaseIterable, Sendable, Codable {
         case .images: ["image", "hình ảnh sản phẩm", "ảnh"]
         case .stock: ["số lượng tồn"]
         case .embedSignature: ["signed stamps", "tem ký số", "chữ ký số"]
+        case .scratchPIN: ["scratch pin", "scratch-off pin", "mã cào", "tem cào pin", "phủ cào"]
         case .lot: ["lô", "lô sản xuất", "batch"]
         case .quantity: ["số lượng", "số tem"]
         case .producedOn: ["production date", "nsx"]

@@ -65,3 +65,21 @@ public struct RegistryVerifier: Sendable {
         return results
     }
 }
+
+extension RegistryVerifier {
+    /// `verify --pin`: verifies one input as ``verify(_:)`` does, then checks the typed PIN of its
+    /// stamp (an inspector's check counts against the same limits, from the network `cli`).
+    public func verify(_ input: String, pin typed: String, check: ScratchPINCheck) async throws -> VerificationResult {
+        var result = try await verify([input])[0]
+        guard let serialText = result.serial, let stamp = try await store.stamp(serial: Serial(unchecked: serialText)) else { return result }
+        guard stamp.hasPIN else {
+            ScratchPINCheck.apply(PINOutcome(state: .noPIN), to: &result)
+            return result
+        }
+        guard ScratchPINCheck.checks(result) else { return result }
+        let outcome = try await check.check(stampID: stamp.id, serial: stamp.serial, typed: typed, network: "cli", channel: .cli,
+                                            inspector: options.inspector, location: options.location, status: result.status)
+        ScratchPINCheck.apply(outcome, to: &result)
+        return result
+    }
+}

@@ -37,6 +37,8 @@ public struct ProductDraft: Hashable, Sendable {
     public var stock: Int?
     /// Whether this product's stamps carry an embedded signature unless a batch says otherwise.
     public var embedSignature: Bool
+    /// Whether this product's stamps carry a scratch-off PIN unless a batch says otherwise.
+    public var scratchPIN: Bool
     /// A digest of every product field, so that a re-import can tell an unchanged row without
     /// comparing column by column. Computed with the draft, on the parsing thread.
     public private(set) var fingerprint = ""
@@ -45,7 +47,7 @@ public struct ProductDraft: Hashable, Sendable {
 
     init(producer: ProducerDraft, code: String, name: String, gtin: GTIN?, ocopGroup: OCOPGroup?, ocop: OCOPRecognition?,
          priceVND: Int, unit: String?, weightGrams: Int?, shelfLifeDays: Int?, description: String?, images: [String], stock: Int?,
-         embedSignature: Bool = false, packageSize: PackageSize? = nil) {
+         embedSignature: Bool = false, packageSize: PackageSize? = nil, scratchPIN: Bool = false) {
         self.producer = producer
         self.code = code
         self.name = name
@@ -61,6 +63,7 @@ public struct ProductDraft: Hashable, Sendable {
         self.images = images
         self.stock = stock
         self.embedSignature = embedSignature
+        self.scratchPIN = scratchPIN
         fingerprint = computeFingerprint()
         imagesJSON = JSONBytes.array(images)
     }
@@ -75,6 +78,8 @@ public struct ProductDraft: Hashable, Sendable {
         let signed = embedSignature ? "\u{1F}signed" : ""
         // Added after the first registries were filled: absent, it leaves their fingerprints as they were.
         let size = packageSize.map { "\u{1F}size \($0.lengthCm)x\($0.widthCm)x\($0.heightCm)" } ?? ""
-        return Digest.hex(of: fields.joined(separator: "\u{1F}") + signed + size, bytes: 16)
+        // Likewise: a product without a PIN keeps the fingerprint it had before PINs existed.
+        let pin = scratchPIN ? "\u{1F}pin" : ""
+        return Digest.hex(of: fields.joined(separator: "\u{1F}") + signed + size + pin, bytes: 16)
     }
 }
