@@ -149,7 +149,7 @@ struct ClonesBench: AsyncParsableCommand {
         }
         let manifest = try String(contentsOfFile: report.manifest, encoding: .utf8)
         return manifest.split(separator: "\n").dropFirst().compactMap { line in
-            VerificationInput(String(line.split(separator: ",")[1])).serial.map { Stamp(serial: $0, pin: nil) }
+            VerificationInput(String(line.split(separator: ",")[3])).serial.map { Stamp(serial: $0, pin: nil) }
         }
     }
 
@@ -166,15 +166,27 @@ struct ClonesBench: AsyncParsableCommand {
         var caughtAtAttempt: [Int]
         /// Honest buyers of the copied stamps' originals who were told "already activated".
         var originalsToldCopy: Int
+        /// Each genuine stamp's counted scans at the end of the month (its activation included), and
+        /// each copy's counted scans by its copies' buyers, first to last: to tune the threshold.
+        var genuineCounts: [Int] = []
+        var copyCounts: [[Int]] = []
 
         func text(threshold: Int) -> String {
             func share(_ part: Int, _ whole: Int) -> String { String(format: "%.2f %%", whole == 0 ? 0 : 100 * Double(part) / Double(whole)) }
-            var lines = ["\(pins ? "with PINs" : "scan rule alone") (threshold \(threshold)):"]
+            var lines = [pins ? "with PINs (count rule threshold \(CloneRule(threshold: threshold).pinThreshold) for PIN stamps):"
+                              : "scan rule alone (threshold \(threshold)):"]
             lines.append("  genuine stamps wrongly flagged: \(genuineFlagged) of \(genuine) (\(share(genuineFlagged, genuine)))")
             lines.append("  copies flagged: \(copiesFlagged) of \(copies) (\(share(copiesFlagged, copies)))")
             if !flaggedAtScan.isEmpty {
                 let sorted = flaggedAtScan.sorted()
                 lines.append("  scan rule: first flag at counted scan \(sorted[0])-\(sorted.last!), median \(sorted[sorted.count / 2])")
+            }
+            // What another threshold would give, from the same counts.
+            for candidate in [4, 5, 6, 8, 10, 12] {
+                let genuineOver = genuineCounts.filter { $0 > candidate }.count
+                let caught = copyCounts.compactMap { $0.first { $0 > candidate } }.sorted()
+                lines.append("  count rule at threshold \(candidate): genuine over it \(share(genuineOver, genuine)), copies over it "
+                             + "\(share(caught.count, copies))" + (caught.isEmpty ? "" : ", at counted scan median \(caught[caught.count / 2])"))
             }
             if pins {
                 let byTwo = caughtAtAttempt.filter { $0 <= 2 }.count
@@ -222,7 +234,9 @@ struct ClonesBench: AsyncParsableCommand {
                     if random.chance(0.3) { scans.append(Scan(network: home, at: time + random.uniform(3600, 86_400))) }  // again later
                     time += random.uniform(60, 3600)
                 }
-                var flagged = try await record(scans, stamp: stamp).flagged
+                let recorded = try await record(scans, stamp: stamp)
+                var flagged = recorded.flagged
+                var count = recorded.count
                 if let check, let pin = stamp.pin {
                     let id = try await stampID(stamp)
                     var attempts: [String] = random.chance(0.03) ? ["AAAAAAAA", pin] : [pin]  // a typo, then the PIN
@@ -231,9 +245,14 @@ struct ClonesBench: AsyncParsableCommand {
                         let answer = try await check.check(stampID: id, serial: stamp.serial, typed: typed, network: home, channel: .web,
                                                            at: start.addingTimeInterval(time))
                         if answer.state == .alreadyActivated, !answer.byActivatingNetwork { flagged = true }
+                        if answer.state == .activated {
+                            count += 1  // the activation is a scan
+                            if rule.isSuspected(scans: count, locations: [], hasPIN: true) { flagged = true }
+                        }
                         time += random.uniform(5, 60)
                     }
                 }
+                outcome.genuineCounts.append(count)
                 if flagged { outcome.genuineFlagged += 1 }
             }
             for stamp in copied {
@@ -248,6 +267,7 @@ struct ClonesBench: AsyncParsableCommand {
                 }
                 events.sort { $0.at < $1.at }
                 var attempt = 0
+                var counts: [Int] = []
                 var caughtAt: Int?
                 var flaggedAt: Int?
                 let id = try await stampID(stamp)
@@ -256,8 +276,10 @@ struct ClonesBench: AsyncParsableCommand {
                     if random.chance(0.3) { scans.append(Scan(network: event.network, at: event.at + random.uniform(2, 60))) }  // a reload
                     let recorded = try await record(scans, stamp: stamp)
                     if recorded.flagged, flaggedAt == nil, !event.original { flaggedAt = recorded.count }
+                    if !event.original { counts.append(recorded.count) }
                     if let check, let pin = stamp.pin, event.typesPIN {
-                        attempt += 1
+                        // The copy's own attempts: its buyers', not the original's.
+                        if !event.original { attempt += 1 }
                         let answer = try await check.check(stampID: id, serial: stamp.serial, typed: pin, network: event.network, channel: .web,
                                                            at: start.addingTimeInterval(event.at + 120))
                         if answer.state == .alreadyActivated, !answer.byActivatingNetwork {
@@ -265,6 +287,7 @@ struct ClonesBench: AsyncParsableCommand {
                         }
                     }
                 }
+                outcome.copyCounts.append(counts)
                 if let flaggedAt { outcome.flaggedAtScan.append(flaggedAt) }
                 if let caughtAt { outcome.caughtAtAttempt.append(caughtAt) }
                 if flaggedAt != nil || caughtAt != nil { outcome.copiesFlagged += 1 }
@@ -293,7 +316,7 @@ struct ClonesBench: AsyncParsableCommand {
             }
             try await store.recordWebScans(counted)
             let history = try await store.stamp(serial: stamp.serial)?.scans ?? stored.scans
-            return (rule.isSuspected(scans: history.count, locations: history.locations), history.count)
+            return (rule.isSuspected(scans: history.count, locations: history.locations, hasPIN: stamp.pin != nil), history.count)
         }
     }
 }

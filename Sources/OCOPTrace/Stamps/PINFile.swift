@@ -1,7 +1,8 @@
 import Foundation
 
 /// A PIN batch's PINs on disk, the only place they exist in clear: `pins.csv` in the batch folder
-/// (mode 0600; `stamp_id,url,pin`, in stamp order) for the label printer, and, while the batch is
+/// (mode 0600; `stamp_id,url,pin`, in stamp order; written by ``BatchRenderer`` in the same pass as
+/// the manifest) for the label printer, and, while the batch is
 /// being issued, `.pins-drawn.csv` beside it, to which each chunk's PINs are appended (and synced)
 /// before the chunk is stored, so that a run killed between the two leaves no stored stamp whose
 /// PIN is gone. The registry keeps only their keyed hashes (``PINKey``).
@@ -33,7 +34,7 @@ public enum PINFile {
     }
 
     /// Every PIN known in the folder: from the drawn file and a `pins.csv` written before, by serial.
-    static func knownPINs(folder: URL, batch: StampBatch) -> [String: String] {
+    static func knownPINs(folder: URL) -> [String: String] {
         var pins: [String: String] = [:]
         if let drawn = try? String(contentsOf: folder.appendingPathComponent(drawnFileName), encoding: .utf8) {
             for line in drawn.split(whereSeparator: \.isNewline) {
@@ -45,27 +46,6 @@ public enum PINFile {
             for row in written { if let serial = row.serial { pins[serial.text] = row.pin.text } }
         }
         return pins
-    }
-
-    /// Writes `pins.csv` for every stamp of the batch, in stamp order; throws when a stored stamp's
-    /// PIN is nowhere (its drawn file was deleted): such stamps must be revoked and issued again.
-    static func write(batch: StampBatch, store: any IssuanceStore, folder: URL) async throws {
-        let pins = knownPINs(folder: folder, batch: batch)
-        let file = try AtomicFileWriter(folder.appendingPathComponent(fileName), mode: 0o600)
-        try file.write(header + "\n")
-        var missing = 0
-        var first = 1
-        while first <= batch.quantity {
-            let last = min(batch.quantity, first + StampIssuer.storeChunk - 1)
-            for stamp in try await store.stamps(batchID: batch.id, sequences: first...last) {
-                guard let pin = pins[stamp.serial.text] else { missing += 1; continue }
-                try file.write(stamp.stampID.formatted + "," + CSVText.field(batch.url(serial: stamp.serial, signature: stamp.signature).text)
-                               + "," + pin + "\n")
-            }
-            first = last + 1
-        }
-        guard missing == 0 else { throw IssueError.pinsLost(lot: batch.lotLabel, count: missing) }
-        try file.commit(durable: true)
     }
 
     /// Removes the drawn file once the batch is issued and `pins.csv` holds every PIN.

@@ -64,16 +64,19 @@ public struct ScratchPIN: Sendable, Hashable, CustomStringConvertible {
 /// ocoptrace-pin-key 1
 /// key: <32 bytes, base64url>
 /// ```
-public struct PINKey: Sendable {
-    let key: [UInt8]
+public struct PINKey: @unchecked Sendable {
+    // @unchecked: swift-crypto 3 does not mark SymmetricKey Sendable; it is an immutable value, and
+    // hashing only reads it.
+    /// Made once: issuing hashes every stamp's PIN with it.
+    let key: SymmetricKey
 
     public static let fileName = "pin-hmac.key"
 
-    init(key: [UInt8]) { self.key = key }
+    init(key: [UInt8]) { self.key = SymmetricKey(data: key) }
 
     /// The keyed hash of a stamp's PIN, in hex, as the registry stores it.
     public func hash(serial: Serial, pin: ScratchPIN) -> String {
-        var mac = HMAC<SHA256>(key: SymmetricKey(data: key))
+        var mac = HMAC<SHA256>(key: key)
         mac.update(data: Array("ocoptrace-pin 1\n\(serial.text)\n\(pin.text)".utf8))
         return Digest.hex(mac.finalize())
     }

@@ -235,11 +235,10 @@ public struct StampIssuer: Sendable {
         let newStamps = try await fillStamps(batch, progress: progress)
         var report = makeReport(batch, newStamps: newStamps, alreadyIssued: false)
         report.storeSeconds = Date().timeIntervalSince(storeStarted)
-        try await renderAndWriteManifest(batch, report: &report, progress: progress)
+        // A PIN batch's pins.csv is written with the manifest, from the PINs drawn (and any pins.csv an earlier run wrote).
+        let pins = batch.scratchPIN ? PINFile.knownPINs(folder: options.outputFolder.appendingPathComponent(batch.folder)) : nil
+        try await renderAndWriteManifest(batch, report: &report, pins: pins, progress: progress)
         let folder = options.outputFolder.appendingPathComponent(batch.folder)
-        if batch.scratchPIN {
-            try await PINFile.write(batch: batch, store: store, folder: folder)
-        }
         try await store.completeBatch(
             id: batch.id, orderID: batch.orderID,
             job: JobStart(kind: "issue", file: report.manifest, startedAt: Timestamp.string(storeStarted)),
@@ -307,11 +306,12 @@ public struct StampIssuer: Sendable {
         return stamps
     }
 
-    private func renderAndWriteManifest(_ batch: StampBatch, report: inout BatchReport,
+    private func renderAndWriteManifest(_ batch: StampBatch, report: inout BatchReport, pins: [String: String]? = nil,
                                         progress: (@Sendable (IssueProgress) -> Void)?) async throws {
         let started = Date()
         let timings = try await BatchRenderer(store: store, batch: batch, options: options.render, writePNGs: options.writePNGs,
-                                              folder: options.outputFolder.appendingPathComponent(batch.folder)).run(progress: progress)
+                                              folder: options.outputFolder.appendingPathComponent(batch.folder), pins: pins)
+            .run(progress: progress)
         report.render = timings
         report.renderSeconds = Date().timeIntervalSince(started)
         if batch.keyID == nil, let largest = timings.versions.keys.max(), largest > 5, options.render.correction == .medium {

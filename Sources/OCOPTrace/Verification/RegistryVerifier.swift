@@ -57,7 +57,7 @@ public struct RegistryVerifier: Sendable {
                 }
                 histories[stamp.id] = history
                 result.scans = history
-                rule.flag(&result)
+                rule.flag(&result, hasPIN: stamp.hasPIN)
             }
             results.append(result)
         }

@@ -78,7 +78,7 @@ public struct StampPageVerifier: Sendable {
         let nowText = Timestamp.string(now)
         for _ in 0..<unwritten { scans.add(at: nowText, location: nil) }
         result.scans = scans
-        cloneRule.flag(&result)
+        cloneRule.flag(&result, hasPIN: stamp.hasPIN)
         if durability == .deferred { result.notes.append(.scanCountUnavailable) }
         // A record that disagrees with the code (forged) keeps its facts out of the page too: the
         // verdict names what disagrees, and the page must not look like the genuine product's.
