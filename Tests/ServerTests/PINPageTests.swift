@@ -113,3 +113,34 @@ import TestSupport
         }
     }
 }
+
+/// The built `ocoptrace serve --keys`, with headless Chromium and curl: the PIN form as a phone shows
+/// it, an activation, and the page that then says so before anyone scratches.
+@Suite(.serialized) struct PINBrowserTests {
+    @Test func chromiumShowsThePINFormAndTheActivation() async throws {
+        let (workspace, pins) = try await PINPageTests.make(.sqlite)
+        let server = try ServerProcess(db: workspace.registry.argument, folder: workspace.folder,
+                                       extra: ["--keys", workspace.folder.path("keys")])
+        defer { _ = server.stop() }
+        let address = server.url("/v" + ServerWorkspace.path(pins[2].url))
+        let common = ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=360,800", "--accept-lang=vi-VN,vi"]
+        let before = try ExternalTools.run("chromium", common + ["--user-data-dir=" + workspace.folder.path("chromium-1"), "--dump-dom", address])
+        #expect(before.contains("name=\"pin\""), "\(before.prefix(600))")
+        #expect(before.contains("Mã PIN dưới lớp cào"))
+        #expect(!before.contains("Đã kích hoạt lúc"))
+        let png = workspace.folder.path("pin-form-360.png")
+        _ = try ExternalTools.run("chromium", common + ["--user-data-dir=" + workspace.folder.path("chromium-2"), "--screenshot=" + png, address])
+        let header = try #require(FileHandle(forReadingAtPath: png)?.readData(ofLength: 24))
+        #expect(header[16..<20].reduce(0) { $0 << 8 | Int($1) } == 360)
+        // The form's request, as the browser sends it.
+        let activated = try ExternalTools.run("curl", ["-s", "-A", "Mozilla/5.0 (Linux; Android 13) Mobile", "-H", "Accept-Language: vi",
+                                                       "--data-urlencode", "pin=" + pins[2].pin.text.lowercased(), address])
+        #expect(activated.contains("data-state=\"activated\""))
+        let copy = try ExternalTools.run("curl", ["-s", "-H", "Accept: application/json", "-H", "X-Forwarded-For: 203.0.113.50",
+                                                  "--data-urlencode", "pin=" + pins[2].pin.text, "-w", " %{http_code}", address])
+        #expect(copy.contains("\"state\":\"already-activated\"") && copy.hasSuffix(" 200"), "\(copy)")
+        let after = try ExternalTools.run("chromium", common + ["--user-data-dir=" + workspace.folder.path("chromium-3"), "--dump-dom", address])
+        #expect(after.contains("Đã kích hoạt lúc"))
+        #expect(server.stop() == 0)
+    }
+}
