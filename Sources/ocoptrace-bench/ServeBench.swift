@@ -125,7 +125,7 @@ struct ServeBench: AsyncParsableCommand {
         let scansBefore = try await Self.webScans(db)
 
         let pinScript = folder.appendingPathComponent("pins.lua")
-        try Self.pinScript(entries: pinPaths.path).write(to: pinScript, atomically: true, encoding: .utf8)
+        try Self.luaScript(paths: pinPaths.path, pins: true).write(to: pinScript, atomically: true, encoding: .utf8)
         let server = try ServerProcess(binary: binary, db: db, base: base, folder: folder)
         print("\(engine): load average before: \(Self.loadAverage())")
         var cpu = server.cpuSeconds()
@@ -175,66 +175,46 @@ struct ServeBench: AsyncParsableCommand {
         try await RegistryStores.with(try RegistryLocation(parsing: db), access: .readOnly) { try await $0.webScanCount() }
     }
 
-    /// wrk's Lua: a random stamp per request, a phone's User-Agent, and a client network of its own
-    /// (/24 per request, numbered per thread), so that no request is a reload of another.
-    static func luaScript(paths: String) -> String {
-        """
-        local paths = {}
-        local threads = 0
-        function setup(thread)
-          thread:set("id", threads)
-          threads = threads + 1
-        end
-        function init(args)
-          for line in io.lines("\(paths)") do paths[#paths + 1] = line end
-          math.randomseed(os.time() * 7919 + id)
-          counter = 0
-        end
-        function request()
-          counter = counter + 1
-          local n = counter
-          local network = (id * 40 + 1 + math.floor(n / 65536)) .. "." .. (math.floor(n / 256) % 256) .. "." .. (n % 256) .. ".9"
-          return wrk.format("GET", paths[math.random(#paths)], {
-            ["User-Agent"] = "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36",
-            ["Accept-Language"] = "vi-VN,vi;q=0.9",
-            ["X-Forwarded-For"] = network,
-          })
-        end
-        """
-    }
-
-    /// wrk's Lua for the PIN run: a random PIN stamp's page, the right PIN every other request and a
-    /// wrong one otherwise, each request from a client network of its own.
-    static func pinScript(entries: String) -> String {
-        """
-        local entries = {}
-        local threads = 0
-        function setup(thread)
-          thread:set("id", threads)
-          threads = threads + 1
-        end
-        function init(args)
-          for line in io.lines("\(entries)") do
-            local path, pin = line:match("^(%S+) (%S+)$")
-            if path then entries[#entries + 1] = {path, pin} end
-          end
-          math.randomseed(os.time() * 7919 + id)
-          counter = 0
-        end
-        function request()
-          counter = counter + 1
-          local n = counter
-          local network = (id * 40 + 101 + math.floor(n / 65536)) .. "." .. (math.floor(n / 256) % 256) .. "." .. (n % 256) .. ".9"
-          local entry = entries[math.random(#entries)]
-          local pin = (n % 2 == 0) and entry[2] or "ZZZZZZZZ"
-          return wrk.format("POST", entry[1], {
-            ["User-Agent"] = "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36",
-            ["Accept"] = "application/json",
-            ["Content-Type"] = "application/x-www-form-urlencoded",
-            ["X-Forwarded-For"] = network,
-          }, "pin=" .. pin)
-        end
-        """
+    /// wrk's Lua: a random line of `paths` per request, a phone's User-Agent, and a client network
+    /// of its own (/24 per request, numbered per thread), so that no request is a reload of another.
+    /// With `pins`, each line is `path PIN` and the request is the page's PIN form: the right PIN
+    /// every other request and a wrong one otherwise, answered as JSON.
+    static func luaScript(paths: String, pins: Bool = false) -> String {
+        let request = pins ? """
+              local pin = (n % 2 == 0) and entry[2] or "ZZZZZZZZ"
+              return wrk.format("POST", entry[1], {
+                ["User-Agent"] = agent, ["Accept"] = "application/json",
+                ["Content-Type"] = "application/x-www-form-urlencoded", ["X-Forwarded-For"] = network,
+              }, "pin=" .. pin)
+            """ : """
+              return wrk.format("GET", entry[1], {
+                ["User-Agent"] = agent, ["Accept-Language"] = "vi-VN,vi;q=0.9", ["X-Forwarded-For"] = network,
+              })
+            """
+        return """
+            local entries = {}
+            local threads = 0
+            local agent = "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36"
+            function setup(thread)
+              thread:set("id", threads)
+              threads = threads + 1
+            end
+            function init(args)
+              for line in io.lines("\(paths)") do
+                local path, pin = line:match("^(%S+) ?(%S*)$")
+                if path then entries[#entries + 1] = {path, pin} end
+              end
+              math.randomseed(os.time() * 7919 + id)
+              counter = 0
+            end
+            function request()
+              counter = counter + 1
+              local n = counter
+              local network = (id * 40 + \(pins ? 101 : 1) + math.floor(n / 65536)) .. "." .. (math.floor(n / 256) % 256) .. "." .. (n % 256) .. ".9"
+              local entry = entries[math.random(#entries)]
+            \(request)
+            end
+            """
     }
 
     struct WrkResult {
