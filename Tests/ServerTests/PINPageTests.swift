@@ -114,6 +114,24 @@ import TestSupport
     }
 }
 
+extension PINPageTests {
+    @Test func aRecalledLotShowsTheRecallAndWhatToDoApartFromALostRoll() async throws {
+        let (workspace, pins) = try await Self.make(.sqlite)
+        _ = try await Revocations(store: workspace.registry.store).revoke(lot: "PIN1", productCode: nil, reason: "nhiễm khuẩn", recall: true)
+        try await Self.withServer(workspace) { client in
+            let recalled = try await client.execute(uri: Self.page(pins[0].url), method: .get, headers: phone)
+            #expect(recalled.text.contains("data-status=\"revoked\""))
+            #expect(recalled.text.contains("lô hàng này bị nhà sản xuất thu hồi: nhiễm khuẩn. Không sử dụng"))
+            #expect(!recalled.text.contains("<form"))  // a recalled stamp's PIN is not checked
+            let english = try await client.execute(uri: Self.page(pins[0].url) + "&lang=en", method: .get, headers: phone)
+            #expect(english.text.contains("this lot is recalled by its producer: nhiễm khuẩn. Do not eat or use it"))
+            let lost = try await client.execute(uri: Self.page(workspace.revoked), method: .get, headers: phone)
+            #expect(lost.text.contains("đã thu hồi: cuộn tem bị mất"))
+            #expect(!lost.text.contains("nhà sản xuất thu hồi"))
+        }
+    }
+}
+
 /// The built `ocoptrace serve --keys`, with headless Chromium and curl: the PIN form as a phone shows
 /// it, an activation, and the page that then says so before anyone scratches.
 @Suite(.serialized) struct PINBrowserTests {
