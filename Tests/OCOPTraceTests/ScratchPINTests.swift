@@ -202,6 +202,39 @@ private struct PINWorkspace {
         #expect(results[1].explanation.code == "revoked")
     }
 
+    @Test(arguments: RegistryEngine.available) func anInterruptedPINBatchKeepsItsDrawnPINsOrSaysTheyAreLost(engine: RegistryEngine) async throws {
+        let workspace = try await PINWorkspace(engine)
+        let key = try PINKey.loadOrCreate(folder: workspace.keys)
+        let product = try #require(try await workspace.store.issuableProducts(code: "MT-200").first)
+        let output = workspace.folder.url.appendingPathComponent("output")
+        // What a run killed after storing a chunk leaves: stamps with PIN hashes, and their PINs in the drawn file.
+        func interrupted(lot: String, keepDrawn: Bool) async throws -> [String: String] {
+            let folder = StampIssuer.batchFolder(producer: product.producer, productCode: product.code, lot: lot)
+            guard case .created(let batchID) = try await workspace.store.createBatch(NewStampBatch(
+                productID: product.id, orderID: nil, lot: lot, lotLabel: lot, quantity: 6, producedOn: "2026-11-20", expiresOn: "2027-11-20",
+                resolver: "https://id.ocoptrace.vn", keyID: nil, folder: folder, createdAt: Timestamp.now(), scratchPIN: true)) else {
+                throw TestRegistryError("batch exists")
+            }
+            var generator = SystemRandomNumberGenerator()
+            let drawn = (0..<3).map { _ in (serial: Serial.random(), pin: ScratchPIN.random(using: &generator)) }
+            if keepDrawn { try PINFile.appendDrawn(drawn, folder: output.appendingPathComponent(folder)) }
+            _ = try await workspace.store.appendStamps(drawn.sorted { $0.serial.text < $1.serial.text }.map {
+                DrawnStamp(serial: $0.serial, signature: nil, pinHash: key.hash(serial: $0.serial, pin: $0.pin))
+            }, toBatch: batchID)
+            return Dictionary(uniqueKeysWithValues: drawn.map { ($0.serial.text, $0.pin.text) })
+        }
+        let kept = try await interrupted(lot: "K1", keepDrawn: true)
+        let report = try await workspace.issue(lot: "K1", count: 6)
+        #expect(report.newStamps == 3)
+        let rows = try workspace.pins(report)
+        #expect(rows.count == 6)
+        for (serial, pin) in kept { #expect(rows.contains { $0.serial?.text == serial && $0.pin.text == pin }) }
+        #expect(try await workspace.check(rows[0], rows[0].pin.text).state == .activated)
+
+        _ = try await interrupted(lot: "K2", keepDrawn: false)
+        await #expect(throws: IssueError.self) { _ = try await workspace.issue(lot: "K2", count: 6) }
+    }
+
     @Test(arguments: RegistryEngine.available) func labelsOfAPINBatchNeedPinsCSV(engine: RegistryEngine) async throws {
         let workspace = try await PINWorkspace(engine)
         let report = try await workspace.issue(lot: "MT2612", count: 3)
