@@ -61,7 +61,7 @@ public struct HTTPLimits: Sendable, Equatable {
     public var headerFieldCount = 100
     /// The largest body each method takes, bytes: more is answered 413. GET, HEAD and OPTIONS take
     /// none; every other method the server answers has its own limit here.
-    public var bodyLimits: [String: Int] = [:]
+    public var bodyLimits: [String: Int] = ["POST": 4096]  // a PIN form: a few bytes
     /// From a request's first byte to its last: slower is answered 408 and closed.
     public var requestTimeout: TimeAmount = .seconds(15)
     /// How long a kept-alive connection may wait for its next request.

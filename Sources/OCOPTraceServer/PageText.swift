@@ -14,6 +14,12 @@ struct Bilingual: Sendable {
 enum PageText {
     // MARK: Sentences
 
+    /// The scratch-off PIN form (issue 24).
+    static let pinTitle = Bilingual(vi: "Mã PIN dưới lớp cào", en: "The PIN under the scratch-off film")
+    static let pinHelp = Bilingual(vi: "Cào lớp phủ trên tem và nhập \(ScratchPIN.length) ký tự (0-9, A-Z) để kích hoạt tem. Tem thật chỉ kích hoạt được một lần.",
+                                   en: "Scratch the film on the stamp and type its \(ScratchPIN.length) characters (0-9, A-Z) to activate the stamp. A genuine stamp is activated once only.")
+    static let pinSubmit = Bilingual(vi: "Kiểm tra", en: "Check")
+
     static let copyWarning = Bilingual(vi: "Cảnh báo: nghi tem bị sao chép", en: "Warning: this stamp may be a copy")
 
     /// `firstAt` is the first scan's time, already in the page's language.

@@ -27,6 +27,8 @@ public struct ResolverServer: Sendable {
     let scanLog: ScanLog
     let store: any RegistryStore
     let salt: [UInt8]
+    /// Checks the page's PIN form; nil when the keys folder holds no PIN key.
+    let pinCheck: ScratchPINCheck?
     let logger: Logger
     public let metrics = ServerMetrics()
     let connections: ConnectionTable
@@ -55,6 +57,7 @@ public struct ResolverServer: Sendable {
         verifier = try await StampPageVerifier(store: store, scanLog: scanLog, publicKeys: configuration.publicKeys,
                                                cloneThreshold: configuration.cloneThreshold)
         salt = try await ScanSalt.load(from: store)
+        pinCheck = try configuration.keysFolder.flatMap { try PINKey.load(folder: $0) }.map { ScratchPINCheck(store: store, key: $0) }
         self.logger = logger
         connections = ConnectionTable(maximum: configuration.limits.maximumConnections)
     }
@@ -147,6 +150,9 @@ public struct ResolverServer: Sendable {
         let rawQuery = parts.count > 1 ? String(parts[1]) : nil
         let query = QueryString(rawQuery)
 
+        if request.method == .post, case .stampPage(let stampPath, _) = ResolverRoute(path: path) {
+            return try await pinForm(stampPath, request: request, context: context, rawQuery: rawQuery, query: query, pagePath: path)
+        }
         guard request.method == .get || request.method == .head || request.method == .options else {
             var response = Self.plain(.methodNotAllowed, "this resolver answers GET, HEAD and OPTIONS\n")
             response.headers[.allow] = Self.allowedMethods
@@ -284,10 +290,10 @@ public struct ResolverServer: Sendable {
         if Self.prefersJSON(accept) {
             response = Self.bytes(.ok, page.result.jsonLine + "\n", contentType: "application/json")
         } else {
-            let html = VerificationPage(page: page, language: language, pathAndQuery: pagePath + (rawQuery.map { "?" + $0 } ?? ""),
-                                        baseURL: configuration.baseURL).render()
-            response = Self.bytes(.ok, html, contentType: "text/html; charset=utf-8")
-            response.setPage(language: language)
+            let view = VerificationPage(page: page, language: language, pathAndQuery: pagePath + (rawQuery.map { "?" + $0 } ?? ""),
+                                        baseURL: configuration.baseURL)
+            response = Self.bytes(.ok, view.render(), contentType: "text/html; charset=utf-8")
+            response.setPage(language: language, pinForm: view.showsPINForm)
         }
         response.setNegotiated()
         response.headers[.referrerPolicy] = "no-referrer"
@@ -309,6 +315,53 @@ public struct ResolverServer: Sendable {
         }
         response.setNegotiated()
         return response
+    }
+
+    /// A PIN posted by a stamp page's form (`pin=…`, form-encoded): the page (or, for
+    /// `Accept: application/json`, the verdict with its `pin`) with the answer; 429 with
+    /// `Retry-After` when the stamp or the network is locked; 400 without a `pin` field. A PIN of
+    /// any other shape is a wrong PIN.
+    func pinForm(_ stampPath: String, request: Request, context: ResolverRequestContext, rawQuery: String?, query: QueryString,
+                 pagePath: String) async throws -> Response {
+        guard let pinCheck else {
+            return Self.plain(.serviceUnavailable, "503 Service Unavailable: this server checks no PINs (no pin-hmac.key in its keys folder) / máy chủ này chưa kiểm tra được mã PIN\n")
+        }
+        // The channel has refused a body over the POST limit (413) before it got here.
+        let body = try await request.body.collect(upTo: max(configuration.limits.bodyLimits["POST"] ?? 0, 1))
+        guard let typed = Self.formField("pin", in: String(buffer: body)) else {
+            return Self.plain(.badRequest, "400 Bad Request: send the PIN as the form field pin (application/x-www-form-urlencoded) / hãy gửi mã PIN trong trường pin\n")
+        }
+        let accept = request.headers[.accept] ?? ""
+        let language = Language.negotiate(query: query.value("lang"), acceptLanguage: request.headers[.acceptLanguage])
+        let url = configuration.baseURL + stampPath + (rawQuery.map { "?" + $0 } ?? "")
+        let client = ScanClient(address: clientAddress(request, context), salt: salt)
+        let page = try await verifier.checkPIN(url: url, typed: typed, client: client, check: pinCheck)
+        let locked = page.result.pin?.state == .tooManyAttempts
+        let status: HTTPResponse.Status = locked ? .tooManyRequests : .ok
+        var response: Response
+        if Self.prefersJSON(accept) {
+            response = Self.bytes(status, page.result.jsonLine + "\n", contentType: "application/json")
+        } else {
+            let view = VerificationPage(page: page, language: language, pathAndQuery: pagePath + (rawQuery.map { "?" + $0 } ?? ""),
+                                        baseURL: configuration.baseURL)
+            response = Self.bytes(status, view.render(), contentType: "text/html; charset=utf-8")
+            response.setPage(language: language, pinForm: view.showsPINForm)
+        }
+        if locked, let seconds = page.result.pin?.retryAfterSeconds() { response.headers[.retryAfter] = String(seconds) }
+        response.setNegotiated()
+        response.headers[.referrerPolicy] = "no-referrer"
+        return response
+    }
+
+    /// The first value of a form-encoded field (`+` is a space, `%XX` a byte); nil when absent.
+    static func formField(_ name: String, in body: String) -> String? {
+        for pair in body.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts[0] == name[...] else { continue }
+            let raw = parts.count > 1 ? String(parts[1]).replacingOccurrences(of: "+", with: " ") : ""
+            return raw.removingPercentEncoding ?? raw
+        }
+        return nil
     }
 
     func certification(gtin: GTIN, request: Request) async throws -> Response {

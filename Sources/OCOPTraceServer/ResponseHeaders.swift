@@ -33,9 +33,9 @@ extension Response {
 
     /// One of the HTML pages: its language when negotiated, the policy that lets nothing but its
     /// own style run, never stored.
-    mutating func setPage(language: Language?) {
+    mutating func setPage(language: Language?, pinForm: Bool = false) {
         if let language { headers[.contentLanguage] = language.rawValue }
-        headers[.contentSecurityPolicy] = VerificationPage.contentSecurityPolicy
+        headers[.contentSecurityPolicy] = pinForm ? VerificationPage.pinFormPolicy : VerificationPage.contentSecurityPolicy
         setNoStore()
     }
 }

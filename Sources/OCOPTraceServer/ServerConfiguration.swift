@@ -16,6 +16,8 @@ public struct ServerConfiguration: Sendable {
     public var publicKeys: [PublicStampKey]
     /// More counted scans than this make a stamp a suspected copy (as `verify --clone-threshold`).
     public var cloneThreshold: Int
+    /// The folder of `pin-hmac.key` (the keys folder): without the key, the page checks no PINs.
+    public var keysFolder: URL? = nil
     /// Seconds within which a second scan of a stamp from the same network does not count.
     public var reloadWindow: Double
     /// Take the client's address from `X-Forwarded-For` (set by the TLS proxy in front) when the

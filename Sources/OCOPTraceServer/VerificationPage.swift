@@ -27,7 +27,10 @@ struct VerificationPage {
         dd{margin:0;overflow-wrap:anywhere}.stars{color:#c27c00;letter-spacing:1px}.ok{color:#1b7a36}.no{color:#b3261e}\
         footer{font-size:14px;color:#5c5c60;padding:8px 2px 24px}footer a{color:#0b57d0}\
         .journey h2{font-size:19px}.journey ol{margin:0;padding:0 0 0 18px}.journey li{margin:0 0 8px}\
-        .journey li span{display:block;color:#5c5c60;font-size:14px;overflow-wrap:anywhere}
+        .journey li span{display:block;color:#5c5c60;font-size:14px;overflow-wrap:anywhere}\
+        .pin form{display:flex;gap:8px;flex-wrap:wrap;margin-top:8px}.pin input{flex:1 1 10em;font:22px ui-monospace,monospace;\
+        letter-spacing:2px;padding:8px;border:2px solid #5c5c60;border-radius:8px;text-transform:uppercase}\
+        .pin button{font-size:18px;padding:8px 18px;border:0;border-radius:8px;background:#2d5b8a;color:#fff}
         """
 
     static let styleHash: String = "sha256-" + Data(SHA256.hash(data: Data(style.utf8))).base64EncodedString()
@@ -36,6 +39,12 @@ struct VerificationPage {
     /// if some text escaped escaping.
     static let contentSecurityPolicy =
         "default-src 'none'; style-src '\(styleHash)'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+    /// The policy of a PIN stamp's page: the same, but its one form may post to this server.
+    static let pinFormPolicy = contentSecurityPolicy.replacingOccurrences(of: "form-action 'none'", with: "form-action 'self'")
+
+    /// Whether the page shows the PIN form (and so needs ``pinFormPolicy``).
+    var showsPINForm: Bool { page.hasPIN && ScratchPINCheck.checks(page.result) }
 
     private func text(_ words: Bilingual) -> String { words(language) }
 
@@ -55,6 +64,7 @@ struct VerificationPage {
         head(&html)
         verdict(&html)
         warnings(&html)
+        pin(&html)
         card(&html)
         journey(&html)
         footer(&html)
@@ -101,6 +111,33 @@ struct VerificationPage {
             html.escaped(note.text(language))
             html.raw("</strong></div>")
         }
+    }
+
+    /// A PIN stamp's answer to a PIN, or when it was activated (seen before scratching), and the form.
+    private func pin(_ html: inout HTML) {
+        guard page.hasPIN || page.result.pin != nil else { return }
+        html.raw("<section class=\"card pin\" id=\"pin\"><h2>")
+        html.escaped(text(PageText.pinTitle))
+        html.raw("</h2>")
+        if let outcome = page.result.pin {
+            html.raw("<p class=\"\(outcome.state == .activated ? "ok" : "no")\" id=\"pin-answer\" data-state=\"\(outcome.state.rawValue)\"><strong>")
+            html.escaped(VerificationReason.pin(outcome).text(language))
+            html.raw("</strong></p>")
+        } else if let activatedAt = page.activatedAt {
+            html.raw("<p class=\"no\" id=\"pin-activated\"><strong>")
+            html.escaped(VerificationReason.activatedOn(activatedAt, province: page.activatedProvince).text(language))
+            html.raw("</strong></p>")
+        }
+        if showsPINForm, page.result.pin?.state != .activated {
+            html.raw("<p>")
+            html.escaped(text(PageText.pinHelp))
+            html.raw("</p><form method=\"post\" action=\"")
+            html.escaped(pathAndQuery)
+            html.raw("\"><input name=\"pin\" aria-label=\"PIN\" autocomplete=\"off\" autocapitalize=\"characters\" spellcheck=\"false\" maxlength=\"20\" required><button type=\"submit\">")
+            html.escaped(text(PageText.pinSubmit))
+            html.raw("</button></form>")
+        }
+        html.raw("</section>")
     }
 
     /// The product (or the stamp alone) and what the rules ask a trace page to show.

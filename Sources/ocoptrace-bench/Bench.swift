@@ -12,7 +12,7 @@ struct Bench: AsyncParsableCommand {
               swift build -c release && swift run -c release ocoptrace-bench import --rows 100000
             """,
         subcommands: [ImportBench.self, IssueBench.self, VerifyBench.self, LabelsBench.self, ExportBench.self, ServeBench.self, EPCISBench.self,
-                      ReportBench.self, CartonsBench.self]
+                      ReportBench.self, CartonsBench.self, ClonesBench.self]
     )
 }
 

@@ -11,7 +11,10 @@ struct ServeBench: AsyncParsableCommand {
             (Debian package) beside it: first GETs of random stamps' verification pages with a phone's \
             User-Agent, each from its own client network (X-Forwarded-For from the loopback proxy \
             address, a new /24 per request), so that every request is a scan that counts under the \
-            reload rule; then the stamps' own URLs, which the resolver answers with a 307. It prints \
+            reload rule; then the stamps' own URLs, which the resolver answers with a 307; then PIN checks: \
+            POSTs of the PIN form on a batch of --pin-stamps stamps with scratch-off PINs (half the \
+            right PIN, half a wrong one, each from its own client network, so the per-stamp limit is \
+            what binds), answered as JSON. It prints \
             requests per second, p50 and p99 latency, the server's peak memory, and checks that the \
             registry holds exactly one scan per page the server answered (from its request log).
 
@@ -31,6 +34,9 @@ struct ServeBench: AsyncParsableCommand {
 
     @Option(help: "Stamps in the registry.")
     var stamps = 100_000
+
+    @Option(help: "Stamps with scratch-off PINs, for the PIN run.")
+    var pinStamps = 20_000
 
     @Option(help: "Open connections.")
     var connections = 64
@@ -82,6 +88,8 @@ struct ServeBench: AsyncParsableCommand {
     private func measure(registry db: String, engine: String, folder: URL, binary: String) async throws -> Bool {
         let base = "https://id.ocoptrace.vn"
         let urlsFile = folder.appendingPathComponent("urls.txt")
+        let keys = folder.appendingPathComponent("keys").path
+        let pinPaths = folder.appendingPathComponent("pin-paths.txt")
         if db.hasPrefix("postgres") || !FileManager.default.fileExists(atPath: db) {
             let catalog = folder.appendingPathComponent("catalog.csv")
             try """
@@ -115,6 +123,16 @@ struct ServeBench: AsyncParsableCommand {
                 all += try String(contentsOf: part, encoding: .utf8)
             }
             try all.write(to: urlsFile, atomically: true, encoding: .utf8)
+            let pinOutput = folder.appendingPathComponent("pin-out").path
+            try ChildRun.require(binary, ["issue", "--product", "MT-200", "--lot", "MT-PIN", "--count", String(pinStamps), "--scratch-pin",
+                                          "--keys", keys, "--db", db, "--output", pinOutput, "--no-png",
+                                          "--produced", CalendarDate.today().adding(days: -3)!.iso, "--resolver", base])
+            let pinsCSV = try FileManager.default.subpathsOfDirectory(atPath: pinOutput).first { $0.hasSuffix("pins.csv") }!
+            let lines = try String(contentsOfFile: pinOutput + "/" + pinsCSV, encoding: .utf8).split(separator: "\n").dropFirst().map { line in
+                let cells = line.split(separator: ",")
+                return "/v" + cells[1].dropFirst(base.count) + " " + cells[2]
+            }
+            try (lines.joined(separator: "\n") + "\n").write(to: pinPaths, atomically: true, encoding: .utf8)
         }
         let paths = try String(contentsOf: urlsFile, encoding: .utf8).split(separator: "\n").map { String($0.dropFirst(base.count)) }
         let pagePaths = folder.appendingPathComponent("pages.txt")
@@ -138,6 +156,8 @@ struct ServeBench: AsyncParsableCommand {
         }
         let scansBefore = try await Self.webScans(db)
 
+        let pinScript = folder.appendingPathComponent("pins.lua")
+        try Self.luaScript(paths: pinPaths.path, pins: true).write(to: pinScript, atomically: true, encoding: .utf8)
         let server = try ServerProcess(binary: binary, db: db, base: base, folder: folder)
         print("\(engine): load average before: \(Self.loadAverage())")
         var cpu = server.cpuSeconds()
@@ -170,8 +190,23 @@ struct ServeBench: AsyncParsableCommand {
         let scans = try await Self.webScans(db) - scansBefore
         print(String(format: "%@: server exit %d after SIGTERM, peak RSS %.1f MiB", engine as NSString, exit, Double(peakKiB) / 1024))
         print("\(engine): scans: \(scans) recorded for \(pagesAnswered) pages answered (wrk counted \(pages.requests) completed); \(scans == pagesAnswered ? "none lost" : "MISMATCH")")
+        // PIN checks on a server of their own (an activation is a scan too: the count above is the pages' alone).
+        let pinServer = try ServerProcess(binary: binary, db: db, base: base, folder: folder, extra: ["--keys", keys])
+        let pinCPU = pinServer.cpuSeconds()
+        let pins: WrkResult
+        do {
+            pins = try runWrk(script: pinScript.path, port: pinServer.port, label: "\(engine): PIN checks (POST, limits enforced)")
+        } catch {
+            _ = pinServer.stop()
+            throw error
+        }
+        if pins.requests > 0 {
+            print(String(format: "%@: server CPU per PIN check: %.0f µs (%.0f checks/s per core of server time)", engine as NSString,
+                         (pinServer.cpuSeconds() - pinCPU) / Double(pins.requests) * 1e6, Double(pins.requests) / max(pinServer.cpuSeconds() - pinCPU, 1e-9)))
+        }
+        let (pinExit, _) = pinServer.stop()
         print("\(engine): load average after: \(Self.loadAverage())")
-        return scans != pagesAnswered || exit != 0
+        return scans != pagesAnswered || exit != 0 || pinExit != 0
     }
 
     /// The scans the verification page has recorded in the registry `db` (a file or a URL).
@@ -179,32 +214,46 @@ struct ServeBench: AsyncParsableCommand {
         try await RegistryStores.with(try RegistryLocation(parsing: db), access: .readOnly) { try await $0.webScanCount() }
     }
 
-    /// wrk's Lua: a random stamp per request, a phone's User-Agent, and a client network of its own
-    /// (/24 per request, numbered per thread), so that no request is a reload of another.
-    static func luaScript(paths: String) -> String {
-        """
-        local paths = {}
-        local threads = 0
-        function setup(thread)
-          thread:set("id", threads)
-          threads = threads + 1
-        end
-        function init(args)
-          for line in io.lines("\(paths)") do paths[#paths + 1] = line end
-          math.randomseed(os.time() * 7919 + id)
-          counter = 0
-        end
-        function request()
-          counter = counter + 1
-          local n = counter
-          local network = (id * 40 + 1 + math.floor(n / 65536)) .. "." .. (math.floor(n / 256) % 256) .. "." .. (n % 256) .. ".9"
-          return wrk.format("GET", paths[math.random(#paths)], {
-            ["User-Agent"] = "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36",
-            ["Accept-Language"] = "vi-VN,vi;q=0.9",
-            ["X-Forwarded-For"] = network,
-          })
-        end
-        """
+    /// wrk's Lua: a random line of `paths` per request, a phone's User-Agent, and a client network
+    /// of its own (/24 per request, numbered per thread), so that no request is a reload of another.
+    /// With `pins`, each line is `path PIN` and the request is the page's PIN form: the right PIN
+    /// every other request and a wrong one otherwise, answered as JSON.
+    static func luaScript(paths: String, pins: Bool = false) -> String {
+        let request = pins ? """
+              local pin = (n % 2 == 0) and entry[2] or "ZZZZZZZZ"
+              return wrk.format("POST", entry[1], {
+                ["User-Agent"] = agent, ["Accept"] = "application/json",
+                ["Content-Type"] = "application/x-www-form-urlencoded", ["X-Forwarded-For"] = network,
+              }, "pin=" .. pin)
+            """ : """
+              return wrk.format("GET", entry[1], {
+                ["User-Agent"] = agent, ["Accept-Language"] = "vi-VN,vi;q=0.9", ["X-Forwarded-For"] = network,
+              })
+            """
+        return """
+            local entries = {}
+            local threads = 0
+            local agent = "Mozilla/5.0 (Linux; Android 13; SM-A145F) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36"
+            function setup(thread)
+              thread:set("id", threads)
+              threads = threads + 1
+            end
+            function init(args)
+              for line in io.lines("\(paths)") do
+                local path, pin = line:match("^(%S+) ?(%S*)$")
+                if path then entries[#entries + 1] = {path, pin} end
+              end
+              math.randomseed(os.time() * 7919 + id)
+              counter = 0
+            end
+            function request()
+              counter = counter + 1
+              local n = counter
+              local network = (id * 40 + \(pins ? 101 : 1) + math.floor(n / 65536)) .. "." .. (math.floor(n / 256) % 256) .. "." .. (n % 256) .. ".9"
+              local entry = entries[math.random(#entries)]
+            \(request)
+            end
+            """
     }
 
     struct WrkResult {
@@ -251,7 +300,7 @@ struct ServerProcess {
     let peakFile: String
     var port = 0
 
-    init(binary: String, db: String, base: String, folder: URL) throws {
+    init(binary: String, db: String, base: String, folder: URL, extra: [String] = []) throws {
         log = folder.appendingPathComponent("serve.log")
         peakFile = folder.appendingPathComponent("serve.peak").path
         try? FileManager.default.removeItem(atPath: peakFile)
@@ -260,7 +309,7 @@ struct ServerProcess {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, log.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-        let words: [String] = [binary, "serve", "--db", db, "--port", "0", "--base-url", base]
+        let words: [String] = [binary, "serve", "--db", db, "--port", "0", "--base-url", base] + extra
         let argv = words.map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var environment = ProcessInfo.processInfo.environment

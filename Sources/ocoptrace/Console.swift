@@ -92,6 +92,9 @@ enum ReportPrinter {
         let seconds = batch.storeSeconds + batch.renderSeconds
         Swift.print("\(what) lot \(batch.lot) of \(batch.product): \(batch.quantity) stamps (\(batch.newStamps) new\(signed)), QR \(versions), "
             + "\(String(format: "%.2f", seconds)) s → \(batch.manifest)")
+        if let pins = batch.pins, !batch.alreadyIssued {
+            Swift.print("  scratch-off PINs / mã PIN dưới lớp cào → \(pins) (mode 0600: for the label printer only; keep it secret)")
+        }
     }
 
     static func print(_ report: FileImportReport) {

@@ -12,6 +12,10 @@ struct IssueCommand: AsyncParsableCommand {
             /p/{product code}/10/{lot}/21/{serial}. PNGs go to output/stamps/{product}/{code}/{lot}/0001/... \
             (a thousand to a folder) with manifest.csv beside them.
 
+            With --scratch-pin (or the catalog's scratch_pin / Tem cào = có), every stamp also gets an \
+            8-character PIN for a scratch-off box: pins.csv (mode 0600) beside the manifest, for the \
+            label printer only; the registry keeps a keyed hash (key: pin-hmac.key in --keys).
+
             A batch counts as issued only once every stamp, PNG and the manifest exist. If a run is \
             interrupted, run the same command again: it completes the batch to exactly its quantity.
 
@@ -19,6 +23,7 @@ struct IssueCommand: AsyncParsableCommand {
               ocoptrace issue --orders catalogs/don-dat-tem-2026-11.csv
               ocoptrace issue --product NC-500 --lot NC2612A --count 500 --produced 2026-12-01
               ocoptrace issue --product MT-200 --lot MT-2026-12 --count 200 --embed-signature --json
+              ocoptrace issue --product MT-200 --lot MT-2026-12B --count 200 --scratch-pin
             """
     )
 

@@ -15,6 +15,7 @@ struct LabelsCommand: AsyncParsableCommand {
               ocoptrace labels --list-layouts
               ocoptrace labels --lot NC2611A
               ocoptrace labels --lot NC2611A --layout roll-50x30 --out nem-chua-roll.pdf
+              ocoptrace labels --lot MT2612 --pins output/stamps/htx-x/MT-200/MT2612/pins.csv
               ocoptrace labels --lot NC2611A --page-size 100x150 --grid 2x5 --label-size 48x28 --margins 2x4
             """
     )
@@ -54,6 +55,10 @@ struct LabelsCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Where stamps/ is.", valueName: "folder"))
     var output = "output"
 
+    @Option(help: ArgumentHelp("The batch's pins.csv: needed to print (or reprint) a batch with scratch-off PINs, each in a scratch-off box.",
+                               valueName: "file"))
+    var pins: String?
+
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
@@ -75,7 +80,7 @@ struct LabelsCommand: AsyncParsableCommand {
         }
         let chosen = try chosenLayout()
         let report: LabelJob.Report = try await registry.with(.readOnly) { store in
-            try await LabelJob(store: store, layout: chosen).write(lot: lot!, productCode: product, to: out.map { URL(fileURLWithPath: $0) },
+            try await LabelJob(store: store, layout: chosen, pinsFile: pins.map { URL(fileURLWithPath: $0) }).write(lot: lot!, productCode: product, to: out.map { URL(fileURLWithPath: $0) },
                                                                   outputFolder: URL(fileURLWithPath: output))
         }
         if json { Console.printJSON(report) } else {

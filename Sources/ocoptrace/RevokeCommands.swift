@@ -10,6 +10,7 @@ struct RevokeCommand: AsyncParsableCommand {
             Examples:
               ocoptrace revoke 7K3Q-M9XW-2HPT-4RVA-C --reason "cuộn tem bị mất"
               ocoptrace revoke --lot NC2611A --reason "thu hồi lô hàng"
+              ocoptrace revoke --lot NC2611A --recall --reason "nhiễm khuẩn / contamination"
               ocoptrace revoke --file lost-stamps.txt --reason "lost in transport"
             """
     )
@@ -31,6 +32,9 @@ struct RevokeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Why: shown to whoever verifies a revoked stamp.", valueName: "text"))
     var reason: String
 
+    @Flag(help: "With --lot: a recall of the goods (thu hồi sản phẩm), not a lost roll of stamps: the page says not to use them, with the reason.")
+    var recall = false
+
     @Flag(help: "Print the outcome as JSON.")
     var json = false
 
@@ -38,6 +42,7 @@ struct RevokeCommand: AsyncParsableCommand {
         guard (lot != nil) != (!stampIDs.isEmpty || file != nil) else {
             throw ValidationError("name stamps (IDs or --file) or a --lot, one of the two")
         }
+        if recall, lot == nil { throw ValidationError("--recall recalls a lot: name it with --lot") }
     }
 
     func run() async throws {
@@ -48,7 +53,7 @@ struct RevokeCommand: AsyncParsableCommand {
         let outcome = try await registry.with(.readWrite) { store in
             let revocations = Revocations(store: store)
             if let lot {
-                return try await revocations.revoke(lot: lot, productCode: product, reason: reason)
+                return try await revocations.revoke(lot: lot, productCode: product, reason: reason, recall: recall)
             }
             return try await revocations.revoke(stampIDs: all, reason: reason)
         }
@@ -91,9 +96,9 @@ struct ScansCommand: AsyncParsableCommand {
             listings.forEach(Console.printJSON)
             return
         }
-        Console.table(header: ["Stamp ID", "Product", "Lot", "Scans", "First", "Last", "Places", "Suspected"], rows: listings.map {
+        Console.table(header: ["Stamp ID", "Product", "Lot", "Scans", "First", "Last", "Places", "Suspected", "Activated"], rows: listings.map {
             [$0.stampID, $0.product, $0.lot, String($0.scans), String($0.firstAt.prefix(16)), String($0.lastAt.prefix(16)),
-             $0.locations.joined(separator: ", "), $0.suspectedClone ? "yes" : ""]
+             $0.locations.joined(separator: ", "), $0.suspectedClone ? "yes" : "", String(($0.activatedAt ?? "").prefix(16))]
         })
     }
 }

@@ -40,6 +40,10 @@ struct ServeCommand: AsyncParsableCommand {
             help: ArgumentHelp("A public key file to check embedded signatures with, besides the registry's own keys (repeatable).", valueName: "file"))
     var publicKeys: [String] = []
 
+    @Option(help: ArgumentHelp("The keys folder: its pin-hmac.key (made by `issue --scratch-pin`) lets the page check scratch-off PINs.",
+                               valueName: "folder"))
+    var keys = "keys"
+
     @Option(help: ArgumentHelp("The resolver's name in /.well-known/gs1resolver.", valueName: "text"))
     var name = "ocoptrace resolver"
 
@@ -122,6 +126,7 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = ServerConfiguration(host: host, port: port, baseURL: IssueOptions.resolveResolver(baseURL), name: name,
                                                 contact: contact, publicKeys: keys, cloneThreshold: cloneThreshold,
                                                 reloadWindow: reloadWindow, trustProxy: !noProxy)
+        configuration.keysFolder = URL(fileURLWithPath: self.keys)
         let files = OpenFileLimit.raise()
         configuration.limits.requestLine = maxRequestLine
         configuration.limits.headerField = maxHeaderField

@@ -36,11 +36,14 @@ struct IssuingOptions: ParsableArguments {
     @Flag(help: "Embed an Ed25519 signature (GS1 AI 8030) in every stamp, for offline checks with the public key alone.")
     var embedSignature = false
 
-    @Option(help: ArgumentHelp("The signing keys folder.", valueName: "folder"))
+    @Option(help: ArgumentHelp("The signing keys folder (the PIN key, pin-hmac.key, is kept there too).", valueName: "folder"))
     var keys = "keys"
 
     @Option(help: ArgumentHelp("Where stamps/ is written.", valueName: "folder"))
     var output = "output"
+
+    @Flag(name: .customLong("scratch-pin"), help: "Give every stamp a scratch-off PIN (tem cào): pins.csv (mode 0600) for the label printer, only a keyed hash in the registry.")
+    var scratchPIN = false
 
     @Flag(help: "Write only the manifest, no PNGs (for label sheets or a print shop); `render` draws them later.")
     var noPng = false
@@ -50,7 +53,7 @@ struct IssuingOptions: ParsableArguments {
     var issueOptions: IssueOptions {
         IssueOptions(resolver: IssueOptions.resolveResolver(resolver), embedSignature: embedSignature,
                      keysFolder: URL(fileURLWithPath: keys), outputFolder: URL(fileURLWithPath: output),
-                     render: rendering.renderOptions, writePNGs: !noPng)
+                     render: rendering.renderOptions, writePNGs: !noPng, scratchPIN: scratchPIN)
     }
 }
 

@@ -85,6 +85,10 @@ final class VerdictPrinter: @unchecked Sendable {
             add("scans", "lượt quét", text)
         }
         if result.signature != .unsigned { add("signature", "chữ ký", result.signature.rawValue) }
+        // An already-activated PIN is a warning (among the notes below); every other answer is said here.
+        if let pin = result.pin, pin.state != .alreadyActivated {
+            add("PIN", "mã PIN", pin.state.rawValue + " — " + VerificationReason.pin(pin).text(language))
+        }
         if !result.journey.isEmpty {
             lines.append("   " + word("journey", "hành trình"))
             for entry in result.journey {

@@ -14,6 +14,9 @@ struct VerifyCommand: AsyncParsableCommand {
             suspected copy. A carton's URL or SSCC (18 digits, "(00) …", or a carton code C…) \
             answers with the carton: its product, lot, count and shipments.
 
+            With --pin, the PIN under the stamp's scratch-off film is checked for one input: the first \
+            right PIN activates the stamp (exit 0); a PIN used before says when (a copy, exit 1).
+
             Exit status: 0 every input genuine, 1 any not, 64 wrong usage, 66 an input file or pack \
             cannot be read, 73 no registry.
 
@@ -23,6 +26,7 @@ struct VerifyCommand: AsyncParsableCommand {
               ocoptrace verify --file scanned.txt --json --no-record
               ocoptrace verify --image photo-of-stamp.jpg
               ocoptrace verify 'https://id.ocoptrace.vn/00/089387650000000008' --json
+              ocoptrace verify --pin 7K3QM9XW 'https://id.ocoptrace.vn/01/08938765000015/10/NC2611A/21/7K3QM9XW2HPT4RVA?11=261120&17=261127'
               ocoptrace verify --offline --pack thanh-hoa.pack --public-key keys/Xq3b.pub --file -
             """
     )
@@ -60,6 +64,13 @@ struct VerifyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Flag a suspected copy when a serial has been verified more than this many times.", valueName: "n"))
     var cloneThreshold = 5
 
+    @Option(help: ArgumentHelp("The PIN under the stamp's scratch-off film: checked (and the stamp activated) for one input, online only.",
+                               valueName: "pin"))
+    var pin: String?
+
+    @Option(help: ArgumentHelp("The folder with the PIN key (pin-hmac.key) that `issue --scratch-pin` made.", valueName: "folder"))
+    var keys = "keys"
+
     @Flag(help: "Print one JSON object per input (JSON Lines).")
     var json = false
 
@@ -76,6 +87,13 @@ struct VerifyCommand: AsyncParsableCommand {
             throw ValidationError("--pack and --public-key are for --offline checks")
         }
         guard cloneThreshold >= 1 else { throw ValidationError("--clone-threshold must be at least 1") }
+        if pin != nil {
+            if offline {
+                throw ValidationError("--pin needs the registry: a scratch-off PIN is checked (and used up) online only / mã PIN chỉ kiểm tra được khi kết nối sổ đăng ký, không kiểm tra ngoại tuyến")
+            }
+            guard inputs.count == 1, file == nil, images.isEmpty else { throw ValidationError("--pin checks one stamp: give exactly one URL or stamp ID") }
+            guard !noRecord else { throw ValidationError("--pin records the activation: it cannot be used with --no-record") }
+        }
     }
 
     func run() async throws {
@@ -87,6 +105,14 @@ struct VerifyCommand: AsyncParsableCommand {
             try await registry.with(noRecord ? .readOnly : .readWrite) { store in
                 let verifier = try await RegistryVerifier(store: store, options: VerifyOptions(
                     record: !noRecord, inspector: inspector, location: location, cloneThreshold: cloneThreshold))
+                if let pin {
+                    let check = ScratchPINCheck(store: store, key: try PINKey.required(folder: URL(fileURLWithPath: keys)))
+                    try await verifyAll(printer: printer, packNote: nil) { batch in
+                        let result = try await verifier.verify(batch[0], pin: pin, check: check)
+                        return [(printer.format(result), result.isGenuine && result.pin?.state == .activated)]
+                    }
+                    return
+                }
                 try await verifyAll(printer: printer, packNote: nil) { batch in
                     // Cartons (an SSCC, a carton code, a carton's URL) are looked up; the stamps
                     // between them are verified together, in the order given.

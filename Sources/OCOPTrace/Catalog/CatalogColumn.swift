@@ -26,6 +26,7 @@ public enum CatalogColumn: String, CaseIterable, Sendable, Codable {
     case stock
     case embedSignature = "embed_signature"
     case cartonSize = "carton_size"
+    case scratchPIN = "scratch_pin"
     case lot
     case quantity
     case producedOn = "produced_on"
@@ -74,6 +75,7 @@ public enum CatalogColumn: String, CaseIterable, Sendable, Codable {
         case .stock: "Tồn kho"
         case .embedSignature: "Ký số trên tem"
         case .cartonSize: "Số tem mỗi thùng"
+        case .scratchPIN: "Tem cào"
         case .lot: "Số lô"
         case .quantity: "Số lượng tem"
         case .producedOn: "Ngày sản xuất"
@@ -124,6 +126,7 @@ public enum CatalogColumn: String, CaseIterable, Sendable, Codable {
         case .stock: ["số lượng tồn"]
         case .embedSignature: ["signed stamps", "tem ký số", "chữ ký số"]
         case .cartonSize: ["carton size", "per carton", "số tem/thùng", "số sản phẩm mỗi thùng"]
+        case .scratchPIN: ["scratch pin", "scratch-off pin", "mã cào", "tem cào pin", "phủ cào"]
         case .lot: ["lô", "lô sản xuất", "batch"]
         case .quantity: ["số lượng", "số tem"]
         case .producedOn: ["production date", "nsx"]

@@ -127,6 +127,7 @@ struct RowParser: Sendable {
         }
         let images = parse(.images) { text throws(FieldParsers.Invalid) in try FieldParsers.images(text, relativeTo: folder) } ?? []
         let embedSignature = parse(.embedSignature, FieldParsers.yesNo) ?? false
+        let scratchPIN = parse(.scratchPIN, FieldParsers.yesNo) ?? false
         var description = header.cell(.description, in: row).nfc
         if description.utf8.contains(0x0D) {
             description = description.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
@@ -150,7 +151,7 @@ struct RowParser: Sendable {
             ocop: stars.map { OCOPRecognition(stars: $0, decision: decision, recognizedOn: recognizedOn) },
             priceVND: price, unit: text(.unit), weightGrams: weight, shelfLifeDays: shelfLife,
             description: description.isEmpty ? nil : description, images: images, stock: stock,
-            embedSignature: embedSignature, packageSize: packageSize, cartonSize: cartonSize)), uniqueKeys: uniqueKeys)
+            embedSignature: embedSignature, packageSize: packageSize, cartonSize: cartonSize, scratchPIN: scratchPIN)), uniqueKeys: uniqueKeys)
     }
 
     func stampOrder(from row: RawRow) -> ParsedRow<StampOrderDraft> {

@@ -88,7 +88,10 @@ public struct Pipeline: Sendable {
             let pdf = URL(fileURLWithPath: batch.folder).appendingPathComponent("labels-\(labelJob.layout.name).pdf")
             guard !FileManager.default.fileExists(atPath: pdf.path) else { continue }
             do {
-                labels.append(try await labelJob.write(batchID: batch.batchID, to: pdf))
+                // A PIN batch's labels print the PINs issuing has just written.
+                var job = labelJob
+                job.pinsFile = batch.pins.map { URL(fileURLWithPath: $0) }
+                labels.append(try await job.write(batchID: batch.batchID, to: pdf))
             } catch {
                 failures.append(Failure(stage: .labels, item: "lot \(batch.lot) of \(batch.product)", error: error))
             }

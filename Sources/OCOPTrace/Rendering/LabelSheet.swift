@@ -12,6 +12,8 @@ public struct LabelContent: Sendable {
     public var expiresOn: CalendarDate?
     /// Shown only when the recognition is valid on the printing day.
     public var ocopStars: Int?
+    /// The scratch-off PIN, printed in a marked box beside the QR code (never over it).
+    public var pin: String? = nil
 }
 
 /// A PDF of label sheets drawn with cairo: vector QR codes (sharp at any size) and Vietnamese text
@@ -135,7 +137,7 @@ final class LabelSheet {
         // The text column is the same on every label of a batch: drawn once into a form, which the
         // PDF then holds once and places on each label.
         let key = [label.productName, label.producer, label.lot, label.producedOn?.iso ?? "", label.expiresOn?.iso ?? "",
-                   label.ocopStars.map(String.init) ?? ""].joined(separator: "\u{1F}")
+                   label.ocopStars.map(String.init) ?? "", label.pin == nil ? "" : "pin"].joined(separator: "\u{1F}")
         if textForm?.key != key {
             if let old = textForm?.surface { cairo_surface_destroy(old) }
             textForm = (key, makeTextForm(label, geometry: geometry))
@@ -147,6 +149,43 @@ final class LabelSheet {
             cairo_paint(context)
             cairo_restore(context)
         }
+        if let pin = label.pin { drawPINBox(pin, x: x, y: y, geometry: geometry) }
+    }
+
+    /// The scratch-off box of a PIN label: the bottom of the text column, right of the QR code
+    /// (the film never covers the code), a dashed frame marked "CÀO · SCRATCH", the PIN inside in
+    /// bold capitals exactly as `pins.csv` has it.
+    private static func pinBox(_ layout: LabelLayout, _ geometry: Geometry) -> (x: Double, y: Double, width: Double, height: Double) {
+        let left = geometry.padding * 2 + geometry.qrSide
+        let width = max(0, layout.labelWidth - left - geometry.padding)
+        let height = min(geometry.lineHeight * 2.6, layout.labelHeight - 2 * geometry.padding)
+        return (left, layout.labelHeight - geometry.padding - height, width, height)
+    }
+
+    static let pinBoxMark = "CÀO · SCRATCH"
+
+    private func drawPINBox(_ pin: String, x: Double, y: Double, geometry: Geometry) {
+        let box = LabelSheet.pinBox(layout, geometry)
+        guard box.width > 2, box.height > 1 else { return }
+        cairo_save(context)
+        cairo_set_source_rgb(context, 0, 0, 0)
+        cairo_set_line_width(context, 0.2)
+        var dashes = [0.8, 0.5]
+        cairo_set_dash(context, &dashes, 2, 0)
+        cairo_rectangle(context, x + box.x, y + box.y, box.width, box.height)
+        cairo_stroke(context)
+        cairo_set_dash(context, nil, 0, 0)
+        let inset = min(0.5, box.width * 0.05)
+        cairo_select_font_face(context, LabelSheet.font, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL)
+        let markSize = fitSize(LabelSheet.pinBoxMark, maximum: box.height * 0.28, width: box.width - 2 * inset)
+        cairo_set_font_size(context, markSize)
+        show(LabelSheet.pinBoxMark, x: x + box.x + inset, baseline: y + box.y + inset + markSize * 0.8)
+        cairo_select_font_face(context, LabelSheet.font, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD)
+        let pinSize = fitSize(pin, maximum: box.height * 0.5, width: box.width - 2 * inset)
+        cairo_set_font_size(context, pinSize)
+        let pinWidth = textWidth(pin)
+        show(pin, x: x + box.x + (box.width - pinWidth) / 2, baseline: y + box.y + box.height - inset - pinSize * 0.15)
+        cairo_restore(context)
     }
 
     /// The text column of a label, in a recording surface with the label's top-left at the origin.
@@ -181,7 +220,8 @@ final class LabelSheet {
         if let produced = label.producedOn { lines.append(("NSX: " + produced.vietnamese, false, small)) }
         if let expires = label.expiresOn { lines.append(("HSD: " + expires.vietnamese, false, small)) }
         if let stars = label.ocopStars { lines.append(("OCOP " + String(repeating: "★", count: stars), true, small)) }
-        let available = layout.labelHeight - 2 * padding
+        // A PIN label keeps the bottom of the column for the scratch-off box.
+        let available = layout.labelHeight - 2 * padding - (label.pin == nil ? 0 : LabelSheet.pinBox(layout, geometry).height + padding)
         let callLines = wrap(LabelSheet.callToScan, width: textWidth, maxLines: 2)
         // Drop the least important lines if the label is too short, the call to scan last.
         while Double(lines.count + callLines.count) * geometry.lineHeight > available, lines.count > 2 {
@@ -196,7 +236,8 @@ final class LabelSheet {
         }
         cairo_select_font_face(context, LabelSheet.font, CAIRO_FONT_SLANT_ITALIC, CAIRO_FONT_WEIGHT_NORMAL)
         cairo_set_font_size(context, small)
-        var callBaseline = y + layout.labelHeight - padding - geometry.lineHeight * 0.25 - Double(callLines.count - 1) * geometry.lineHeight
+        let bottom = y + layout.labelHeight - (label.pin == nil ? 0 : LabelSheet.pinBox(layout, geometry).height + padding)
+        var callBaseline = bottom - padding - geometry.lineHeight * 0.25 - Double(callLines.count - 1) * geometry.lineHeight
         callBaseline = max(callBaseline, baseline)
         for line in callLines {
             show(line, x: textX, baseline: callBaseline)

@@ -13,12 +13,16 @@ struct BatchRenderer {
     let options: RenderOptions
     let writePNGs: Bool
     let folder: URL
+    /// A PIN batch's PINs by serial: `pins.csv` is written beside the manifest, in the same pass.
+    var pins: [String: String]? = nil
 
     /// A rendered chunk on its way to the writer.
     private struct RenderedChunk: Sendable {
         var index: Int
         var files: [(name: String, png: Data)]
         var manifestLines: String
+        /// The chunk's `pins.csv` lines (a PIN batch).
+        var pinLines: String
         var timings: RenderTimings
     }
 
@@ -31,7 +35,8 @@ struct BatchRenderer {
         try AtomicFileWriter.createFolder(folder)
         let chunkCount = (batch.quantity + StampIssuer.stampsPerFolder - 1) / StampIssuer.stampsPerFolder
         let queue = BoundedQueue<RenderedChunk>(capacity: 4)
-        let writer = ManifestAndFileWriter(folder: folder, chunkCount: chunkCount, total: batch.quantity, lot: batch.lot, progress: progress)
+        let writer = ManifestAndFileWriter(folder: folder, chunkCount: chunkCount, total: batch.quantity, lot: batch.lot, progress: progress,
+                                           writesPINs: pins != nil)
         async let written: Void = withCheckedContinuation { continuation in
             Thread.detachNewThread {
                 writer.consume(queue)
@@ -59,6 +64,7 @@ struct BatchRenderer {
         let batch = self.batch
         let options = self.options
         let writePNGs = self.writePNGs
+        let pins = self.pins
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         var failures = [(any Error)?](repeating: nil, count: chunkCount)
         await withTaskGroup(of: (Int, (any Error)?).self) { group in
@@ -70,7 +76,8 @@ struct BatchRenderer {
                         let first = index * StampIssuer.stampsPerFolder + 1
                         let last = min(batch.quantity, first + StampIssuer.stampsPerFolder - 1)
                         let stamps = try await store.stamps(batchID: batch.id, sequences: first...last)
-                        try queue.push(BatchRenderer.render(chunk: index, stamps: stamps, batch: batch, options: options, writePNGs: writePNGs))
+                        try queue.push(BatchRenderer.render(chunk: index, stamps: stamps, batch: batch, options: options, writePNGs: writePNGs,
+                                                            pins: pins))
                         return (index, nil)
                     } catch {
                         queue.close()
@@ -95,12 +102,14 @@ struct BatchRenderer {
     }
 
     private static func render(chunk index: Int, stamps: [IssuedStamp], batch: StampBatch, options: RenderOptions,
-                               writePNGs: Bool) throws -> RenderedChunk {
+                               writePNGs: Bool, pins: [String: String]?) throws -> RenderedChunk {
         let png = StampPNGWriter(options: options)
         let folderName = StampIssuer.chunkFolderName(index)
         var files: [(name: String, png: Data)] = []
         files.reserveCapacity(stamps.count)
         var lines = ""
+        var pinLines = ""
+        var missingPINs = 0
         let suffix = "," + CSVText.field(batch.lot) + "," + (batch.producedOn ?? "") + "," + (batch.expiresOn ?? "") + "\n"
         for stamp in stamps {
             let url = batch.url(serial: stamp.serial, signature: stamp.signature).text
@@ -108,8 +117,17 @@ struct BatchRenderer {
             if writePNGs { files.append((name, try png.pngData(url))) }
             lines += String(stamp.sequence) + "," + stamp.serial.text + "," + stamp.stampID.formatted + "," + CSVText.field(url)
                 + "," + (writePNGs ? folderName + "/" + name : "") + suffix
+            if let pins {
+                if let pin = pins[stamp.serial.text] {
+                    pinLines += stamp.stampID.formatted + "," + CSVText.field(url) + "," + pin + "\n"
+                } else {
+                    missingPINs += 1
+                }
+            }
         }
-        return RenderedChunk(index: index, files: files, manifestLines: lines, timings: png.timings)
+        // A stored stamp whose PIN is nowhere (its drawn file was deleted): the batch cannot be printed.
+        if missingPINs > 0 { throw IssueError.pinsLost(lot: batch.lotLabel, count: missingPINs) }
+        return RenderedChunk(index: index, files: files, manifestLines: lines, pinLines: pinLines, timings: png.timings)
     }
 
     /// The one thread that creates files: PNGs into their chunk folder, and the manifest in order.
@@ -120,10 +138,12 @@ struct BatchRenderer {
         let total: Int
         let lot: String
         let progress: (@Sendable (IssueProgress) -> Void)?
+        let writesPINs: Bool
         var failure: (any Error)?
         var timings = RenderTimings()
 
-        init(folder: URL, chunkCount: Int, total: Int, lot: String, progress: (@Sendable (IssueProgress) -> Void)?) {
+        init(folder: URL, chunkCount: Int, total: Int, lot: String, progress: (@Sendable (IssueProgress) -> Void)?, writesPINs: Bool) {
+            self.writesPINs = writesPINs
             self.folder = folder
             self.chunkCount = chunkCount
             self.total = total
@@ -143,7 +163,9 @@ struct BatchRenderer {
         private func write(from queue: BoundedQueue<RenderedChunk>) throws {
             let manifest = try AtomicFileWriter(folder.appendingPathComponent("manifest.csv"))
             try manifest.write("sequence,serial,stamp_id,url,png,lot,produced_on,expires_on\n")
-            var waiting: [Int: String] = [:]
+            let pinFile = writesPINs ? try AtomicFileWriter(folder.appendingPathComponent(PINFile.fileName), mode: 0o600) : nil
+            try pinFile?.write(PINFile.header + "\n")
+            var waiting: [Int: (manifest: String, pins: String)] = [:]
             var nextLines = 0
             var written = 0
             while let chunk = queue.pop() {
@@ -157,9 +179,10 @@ struct BatchRenderer {
                 chunkTimings.writeSeconds += Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
                 timings.add(chunkTimings)
                 // Manifest lines go out in chunk order; the few that arrive early wait.
-                waiting[chunk.index] = chunk.manifestLines
+                waiting[chunk.index] = (chunk.manifestLines, chunk.pinLines)
                 while let lines = waiting.removeValue(forKey: nextLines) {
-                    try manifest.write(lines)
+                    try manifest.write(lines.manifest)
+                    try pinFile?.write(lines.pins)
                     nextLines += 1
                 }
                 written += chunk.files.count
@@ -168,6 +191,7 @@ struct BatchRenderer {
             guard nextLines == chunkCount else { return }  // stopped early: a renderer failed
             // The old manifest is replaced whole: a reader sees it or the new one.
             try manifest.commit(durable: true)
+            try pinFile?.commit(durable: true)
         }
     }
 

@@ -6,12 +6,35 @@ public struct LabelJob: Sendable {
     public let layout: LabelLayout
     public var correction: QRErrorCorrection = .medium
     public var quietZone = 4
+    /// The batch's `pins.csv`: a PIN batch's labels print each PIN in a scratch-off box, and cannot
+    /// be printed without it (the registry holds only the PINs' keyed hashes).
+    public var pinsFile: URL?
 
-    public init(store: any RegistryStore, layout: LabelLayout, correction: QRErrorCorrection = .medium, quietZone: Int = 4) {
+    public init(store: any RegistryStore, layout: LabelLayout, correction: QRErrorCorrection = .medium, quietZone: Int = 4,
+                pinsFile: URL? = nil) {
         self.store = store
         self.layout = layout
         self.correction = correction
         self.quietZone = quietZone
+        self.pinsFile = pinsFile
+    }
+
+    /// Why a batch's labels cannot be printed with the PINs given.
+    public enum PINError: Error, Sendable, CustomStringConvertible {
+        case pinsNeeded(lot: String)
+        case noPINs(lot: String)
+        case missingPIN(file: String, stampID: String)
+
+        public var description: String {
+            switch self {
+            case .pinsNeeded(let lot):
+                "lot \(lot) has scratch-off PINs: give its pins.csv with --pins FILE (the registry keeps no PIN) / lô \(lot) có mã PIN cào: hãy chỉ tệp pins.csv bằng --pins FILE"
+            case .noPINs(let lot):
+                "lot \(lot) has no scratch-off PINs: print it without --pins / lô \(lot) không có mã PIN cào: in nhãn không cần --pins"
+            case .missingPIN(let file, let stampID):
+                "\(file) has no PIN for stamp \(stampID): give the pins.csv written when this lot was issued / \(file) không có mã PIN của tem \(stampID)"
+            }
+        }
     }
 
     public struct Report: Sendable, Codable {
@@ -47,6 +70,15 @@ public struct LabelJob: Sendable {
     func write(batch: StampBatch, to pdf: URL, today: CalendarDate) async throws -> Report {
         try layout.validate()
         let started = Date()
+        var pins: [String: String] = [:]
+        switch (batch.scratchPIN, pinsFile) {
+        case (true, nil): throw PINError.pinsNeeded(lot: batch.lotLabel)
+        case (false, .some): throw PINError.noPINs(lot: batch.lotLabel)
+        case (true, .some(let file)):
+            for row in try PINFile.read(file) { pins[row.stampID] = row.pin.text }
+        case (false, nil): break
+        }
+        let pinsFileName = pinsFile.map(InputFiles.displayPath) ?? ""
         let ocopStars = try await store.recognition(productID: batch.productID).flatMap { $0.isValid(on: today) ? $0.stars : nil }
         // Refuse a layout whose modules would be too small for this batch's largest symbol.
         let sample = try await store.stamps(batchID: batch.id, sequences: 1...1)
@@ -91,9 +123,18 @@ public struct LabelJob: Sendable {
                         throw LabelLayout.LayoutError.modulesTooSmall(layout: layout.name, moduleMillimetres: smallestModule,
                                                                        minimum: LabelSheet.minimumModule)
                     }
-                    try sheet.add(LabelContent(matrix: matrix, stampID: stamp.stampID.formatted, productName: batch.productName,
+                    let stampID = stamp.stampID.formatted
+                    var pin: String?
+                    if batch.scratchPIN {
+                        guard let found = pins[stampID] else {
+                            _ = await pending?.matrices.value
+                            throw PINError.missingPIN(file: pinsFileName, stampID: stampID)
+                        }
+                        pin = found
+                    }
+                    try sheet.add(LabelContent(matrix: matrix, stampID: stampID, productName: batch.productName,
                                                producer: batch.producer, lot: batch.lotLabel, producedOn: batch.produced,
-                                               expiresOn: batch.expires, ocopStars: ocopStars), quietZone: quietZone)
+                                               expiresOn: batch.expires, ocopStars: ocopStars, pin: pin), quietZone: quietZone)
                 }
             }
             try sheet.finish()

@@ -173,6 +173,7 @@ public enum KeyError: Error, Sendable, CustomStringConvertible, Equatable {
     case privateKeyMissing(keyID: String, path: String)
     case unreadablePrivateKey(path: String)
     case unknownKey(String)
+    case noPINKey(folder: String)
 
     public var description: String {
         switch self {
@@ -184,6 +185,8 @@ public enum KeyError: Error, Sendable, CustomStringConvertible, Equatable {
         case .privateKeyMissing(let keyID, let path): "the private key of \(keyID) is not at \(path)"
         case .unreadablePrivateKey(let path): "\(path) is not an ocoptrace private key"
         case .unknownKey(let keyID): "no key \(keyID) in the registry"
+        case .noPINKey(let folder):
+            "no PIN key (\(PINKey.fileName)) in \(folder): scratch-off PINs are checked with the key `issue --scratch-pin` made there; name its folder with --keys"
         }
     }
 }
@@ -263,7 +266,7 @@ public struct KeyStore: Sendable {
 
     /// Creates `path` exclusively with `mode` before writing to it, so a private key is never
     /// readable by others, not even for a moment, and an existing file is never replaced.
-    private static func writeNew(_ path: String, _ text: String, mode: mode_t) throws {
+    static func writeNew(_ path: String, _ text: String, mode: mode_t) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, mode)
         guard descriptor >= 0 else { throw KeyError.cannotWrite(path: path, reason: String(cString: strerror(errno))) }
         defer { close(descriptor) }

@@ -14,6 +14,8 @@ public struct IssueOptions: Sendable {
     /// Write PNGs; without them only the manifest is written (for label sheets or a print shop that
     /// renders from URLs). `ocoptrace render` can draw them later.
     public var writePNGs: Bool
+    /// Give every stamp of the batches issued a scratch-off PIN (`pins.csv`, and its keyed hash in the registry).
+    public var scratchPIN: Bool
 
     public static let defaultResolver = "https://id.ocoptrace.vn"
 
@@ -26,13 +28,14 @@ public struct IssueOptions: Sendable {
 
     public init(resolver: String = IssueOptions.defaultResolver, embedSignature: Bool = false,
                 keysFolder: URL = URL(fileURLWithPath: "keys"), outputFolder: URL = URL(fileURLWithPath: "output"),
-                render: RenderOptions = RenderOptions(), writePNGs: Bool = true) {
+                render: RenderOptions = RenderOptions(), writePNGs: Bool = true, scratchPIN: Bool = false) {
         self.resolver = resolver
         self.embedSignature = embedSignature
         self.keysFolder = keysFolder
         self.outputFolder = outputFolder
         self.render = render
         self.writePNGs = writePNGs
+        self.scratchPIN = scratchPIN
     }
 }
 
@@ -56,13 +59,15 @@ public struct BatchReport: Sendable, Codable {
     /// QR encoding, PNG compression, file writing and the manifest, overlapped.
     public var renderSeconds = 0.0
     public var render: RenderTimings?
+    /// The batch's `pins.csv` (PIN batches only).
+    public var pins: String?
     public var warnings: [String] = []
 
     enum CodingKeys: String, CodingKey {
         case batchID = "batch_id", product, producer, lot, quantity, newStamps = "new_stamps"
         case alreadyIssued = "already_issued", signed, keyID = "key_id", folder, manifest
         case storeSeconds = "store_seconds", renderSeconds = "render_seconds"
-        case render, warnings
+        case render, warnings, pins
     }
 }
 
@@ -77,6 +82,7 @@ public enum IssueError: Error, Sendable, CustomStringConvertible {
     case noBatch(lot: String)
     case ambiguousLot(lot: String, products: [String])
     case notComplete(lot: String)
+    case pinsLost(lot: String, count: Int)
 
     public var description: String {
         switch self {
@@ -93,6 +99,8 @@ public enum IssueError: Error, Sendable, CustomStringConvertible {
         case .ambiguousLot(let lot, let products):
             "lot \(lot) exists for several products (\(products.joined(separator: ", "))): name one with --product"
         case .notComplete(let lot): "the batch of lot \(lot) is not complete: rerun `ocoptrace issue` to finish it"
+        case .pinsLost(let lot, let count):
+            "the scratch-off PINs of \(count) stamps of lot \(lot) are lost (the batch folder's .pins-drawn.csv is gone): revoke the lot (`ocoptrace revoke --lot \(lot) --reason \"PINs lost\"`) and issue a new one"
         }
     }
 }
@@ -196,12 +204,15 @@ public struct StampIssuer: Sendable {
         // A signing key is needed only for a new batch: an interrupted one keeps the key it started with.
         let signs = options.embedSignature || product.embedSignature
         let keyID = signs ? try await KeyStore(store: store, folder: options.keysFolder).activeSigningKey().keyID : nil
+        let scratchPIN = options.scratchPIN || product.scratchPIN
+        // The PIN key exists before the first PIN is drawn: the first PIN batch makes it.
+        if scratchPIN { _ = try PINKey.loadOrCreate(folder: options.keysFolder) }
         let resolver: String
         do { resolver = try StampURL.normalisedResolver(options.resolver) } catch { throw IssueError.invalidLot(error.description) }
         let folder = StampIssuer.batchFolder(producer: product.producer, productCode: product.code, lot: lot)
         let creation = try await store.createBatch(NewStampBatch(
             productID: product.id, orderID: orderID, lot: lot, lotLabel: lotLabel, quantity: quantity, producedOn: producedOn,
-            expiresOn: expiresOn, resolver: resolver, keyID: keyID, folder: folder, createdAt: Timestamp.now()))
+            expiresOn: expiresOn, resolver: resolver, keyID: keyID, folder: folder, createdAt: Timestamp.now(), scratchPIN: scratchPIN))
         switch creation {
         case .created(let id): return id
         // Another run created it meanwhile.
@@ -224,33 +235,49 @@ public struct StampIssuer: Sendable {
         let newStamps = try await fillStamps(batch, progress: progress)
         var report = makeReport(batch, newStamps: newStamps, alreadyIssued: false)
         report.storeSeconds = Date().timeIntervalSince(storeStarted)
-        try await renderAndWriteManifest(batch, report: &report, progress: progress)
+        // A PIN batch's pins.csv is written with the manifest, from the PINs drawn (and any pins.csv an earlier run wrote).
+        let pins = batch.scratchPIN ? PINFile.knownPINs(folder: options.outputFolder.appendingPathComponent(batch.folder)) : nil
+        try await renderAndWriteManifest(batch, report: &report, pins: pins, progress: progress)
+        let folder = options.outputFolder.appendingPathComponent(batch.folder)
         try await store.completeBatch(
             id: batch.id, orderID: batch.orderID,
             job: JobStart(kind: "issue", file: report.manifest, startedAt: Timestamp.string(storeStarted)),
             counts: JobCounts(rowsRead: batch.quantity, inserted: newStamps, unchanged: batch.quantity - newStamps),
-            message: "\(batch.productCode) lot \(batch.lot)" + (batch.keyID.map { ", signed with \($0)" } ?? ""))
+            message: "\(batch.productCode) lot \(batch.lot)" + (batch.keyID.map { ", signed with \($0)" } ?? "")
+                + (batch.scratchPIN ? ", scratch-off PINs" : ""))
+        if batch.scratchPIN { PINFile.removeDrawn(folder: folder) }
         return report
     }
 
     private func makeReport(_ batch: StampBatch, newStamps: Int, alreadyIssued: Bool) -> BatchReport {
         let folder = options.outputFolder.appendingPathComponent(batch.folder)
-        return BatchReport(batchID: batch.id, product: batch.productCode, producer: batch.producer, lot: batch.lot,
-                           quantity: batch.quantity, newStamps: newStamps, alreadyIssued: alreadyIssued, signed: batch.keyID != nil,
-                           keyID: batch.keyID, folder: InputFiles.displayPath(folder),
-                           manifest: InputFiles.displayPath(folder.appendingPathComponent("manifest.csv")))
+        var report = BatchReport(batchID: batch.id, product: batch.productCode, producer: batch.producer, lot: batch.lot,
+                                 quantity: batch.quantity, newStamps: newStamps, alreadyIssued: alreadyIssued, signed: batch.keyID != nil,
+                                 keyID: batch.keyID, folder: InputFiles.displayPath(folder),
+                                 manifest: InputFiles.displayPath(folder.appendingPathComponent("manifest.csv")))
+        if batch.scratchPIN { report.pins = InputFiles.displayPath(folder.appendingPathComponent(PINFile.fileName)) }
+        return report
     }
 
     /// Adds stamps until the batch holds its quantity. Serials are drawn (and signed) outside the
     /// transaction; the store counts again inside it, so that concurrent runs never overfill.
     private func fillStamps(_ batch: StampBatch, progress: (@Sendable (IssueProgress) -> Void)?) async throws -> Int {
         let key = try batch.keyID.map { try KeyStore(store: store, folder: options.keysFolder).signingKey($0) }
+        let pinKey = batch.scratchPIN ? try PINKey.required(folder: options.keysFolder) : nil
+        let folder = options.outputFolder.appendingPathComponent(batch.folder)
         var added = 0
         var existing = try await store.stampCount(batchID: batch.id)
         while true {
             let wanted = min(StampIssuer.storeChunk, batch.quantity - existing)
             if wanted <= 0 { return added }
-            let drafts = try StampIssuer.draw(wanted, batch: batch, key: key)
+            var drafts = try StampIssuer.draw(wanted, batch: batch, key: key)
+            if let pinKey {
+                // Every PIN is on disk before its stamp is in the registry: see PINFile.
+                var generator = SystemRandomNumberGenerator()
+                let pins = drafts.map { (serial: $0.serial, pin: ScratchPIN.random(using: &generator)) }
+                try PINFile.appendDrawn(pins, folder: folder)
+                for index in drafts.indices { drafts[index].pinHash = pinKey.hash(serial: pins[index].serial, pin: pins[index].pin) }
+            }
             let append = try await store.appendStamps(drafts, toBatch: batch.id)
             added += append.inserted
             existing = append.stored
@@ -279,11 +306,12 @@ public struct StampIssuer: Sendable {
         return stamps
     }
 
-    private func renderAndWriteManifest(_ batch: StampBatch, report: inout BatchReport,
+    private func renderAndWriteManifest(_ batch: StampBatch, report: inout BatchReport, pins: [String: String]? = nil,
                                         progress: (@Sendable (IssueProgress) -> Void)?) async throws {
         let started = Date()
         let timings = try await BatchRenderer(store: store, batch: batch, options: options.render, writePNGs: options.writePNGs,
-                                              folder: options.outputFolder.appendingPathComponent(batch.folder)).run(progress: progress)
+                                              folder: options.outputFolder.appendingPathComponent(batch.folder), pins: pins)
+            .run(progress: progress)
         report.render = timings
         report.renderSeconds = Date().timeIntervalSince(started)
         if batch.keyID == nil, let largest = timings.versions.keys.max(), largest > 5, options.render.correction == .medium {

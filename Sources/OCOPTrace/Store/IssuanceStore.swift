@@ -52,6 +52,8 @@ public struct IssuableProduct: Sendable, Codable, Hashable {
     public var code: String
     public var shelfLifeDays: Int?
     public var embedSignature: Bool
+    /// Whether its stamps carry a scratch-off PIN by default.
+    public var scratchPIN: Bool
     /// The producer's name and province.
     public var producer: String
     public var province: String
@@ -63,7 +65,7 @@ public struct IssuableProduct: Sendable, Codable, Hashable {
     public var cartonSize: Int?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, code, shelfLifeDays = "shelf_life_days", embedSignature = "embed_signature", producer, province, gtin
+        case id, code, shelfLifeDays = "shelf_life_days", embedSignature = "embed_signature", scratchPIN = "scratch_pin", producer, province, gtin
         case companyPrefix = "gs1_company_prefix", cartonSize = "carton_size"
     }
 }
@@ -73,7 +75,7 @@ extension IssuableProduct: SelectedRecord {
 
     static func source(of column: Columns) -> String {
         switch column {
-        case .id, .code, .shelfLifeDays, .embedSignature, .gtin, .cartonSize: "p.\(column.rawValue)"
+        case .id, .code, .shelfLifeDays, .embedSignature, .scratchPIN, .gtin, .cartonSize: "p.\(column.rawValue)"
         case .producer: "pr.name"
         case .province, .companyPrefix: "pr.\(column.rawValue)"
         }
@@ -115,9 +117,11 @@ public struct NewStampBatch: Sendable, Hashable {
     public var keyID: String?
     public var folder: String
     public var createdAt: String
+    /// Whether every stamp of the batch gets a scratch-off PIN.
+    public var scratchPIN: Bool
 
     public init(productID: Int64, orderID: Int64?, lot: String, lotLabel: String, quantity: Int, producedOn: String?, expiresOn: String?,
-                resolver: String, keyID: String?, folder: String, createdAt: String) {
+                resolver: String, keyID: String?, folder: String, createdAt: String, scratchPIN: Bool = false) {
         self.productID = productID
         self.orderID = orderID
         self.lot = lot
@@ -129,6 +133,7 @@ public struct NewStampBatch: Sendable, Hashable {
         self.keyID = keyID
         self.folder = folder
         self.createdAt = createdAt
+        self.scratchPIN = scratchPIN
     }
 }
 
@@ -143,10 +148,13 @@ public enum BatchCreation: Sendable, Hashable {
 public struct DrawnStamp: Sendable, Hashable {
     public var serial: Serial
     public var signature: EmbeddedSignature?
+    /// The keyed hash of its scratch-off PIN (``PINKey/hash(serial:pin:)``), for a PIN batch.
+    public var pinHash: String?
 
-    public init(serial: Serial, signature: EmbeddedSignature?) {
+    public init(serial: Serial, signature: EmbeddedSignature?, pinHash: String? = nil) {
         self.serial = serial
         self.signature = signature
+        self.pinHash = pinHash
     }
 }
 

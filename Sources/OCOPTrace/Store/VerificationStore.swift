@@ -20,6 +20,12 @@ public protocol VerificationStore: Sendable {
     /// Records a batch of the verification page's scans in one short transaction.
     func recordWebScans(_ scans: [WebScan]) async throws
 
+    /// Checks a scratch-off PIN against the stamp's, in one transaction that holds the stamp's PIN
+    /// row (and the client network's guesses) against every other check, so that the limits hold
+    /// across several servers on one registry: records a wrong guess (locking the stamp when it
+    /// is one too many) or the first activation (with a scan, which the copy rule counts).
+    func checkPIN(_ attempt: PINAttempt) async throws -> PINOutcome
+
     /// Returns when the registry answers a trivial read (the server's readiness check).
     func ping() async throws
 
@@ -36,8 +42,10 @@ public protocol VerificationStore: Sendable {
 
     /// Revokes every stamp of the batch `choose` picks among the lot's batches (given in batch
     /// order), and records the job, in one transaction; what `choose` throws is thrown, nothing changed.
-    func revokeLot(_ lot: String, reason: String, choosing choose: @escaping @Sendable ([StampBatch]) throws -> StampBatch) async throws
-        -> RevocationOutcome
+    /// With `recall`, a recall of the goods: every stamp of the batch (also one revoked before, as
+    /// lost) then says the lot is recalled, with this reason.
+    func revokeLot(_ lot: String, reason: String, recall: Bool,
+                   choosing choose: @escaping @Sendable ([StampBatch]) throws -> StampBatch) async throws -> RevocationOutcome
 
     /// Every scanned stamp with its history, most recently scanned first (of one lot when given).
     func scanListings(lot: String?) async throws -> [ScanListing]
@@ -81,6 +89,12 @@ public struct StoredStamp: Sendable {
     public var producer: String
     public var province: String
     public var revocationReason: String?
+    /// Whether the revocation is a recall of the lot (not a lost roll of stamps).
+    public var recalled = false
+    /// Whether the stamp has a scratch-off PIN, and when (and where) it was first activated.
+    public var hasPIN = false
+    public var activatedAt: String?
+    public var activatedProvince: String?
     /// Scans recorded so far.
     public var scans: ScanHistory
 }
@@ -109,6 +123,13 @@ public struct WebScan: Sendable, Codable {
     /// The salted hash of the client's network (``ScanClient``).
     public var network: String
     public var status: VerificationStatus
+
+    public init(stampID: Int64, scannedAt: String, network: String, status: VerificationStatus) {
+        self.stampID = stampID
+        self.scannedAt = scannedAt
+        self.network = network
+        self.status = status
+    }
 }
 
 /// What revoking did, or why it changed nothing.
@@ -183,6 +204,12 @@ public struct ResolverProduct: Sendable, Codable {
 }
 
 extension VerificationStore {
+    /// ``revokeLot(_:reason:recall:choosing:)`` of a lost roll (not a recall).
+    public func revokeLot(_ lot: String, reason: String, choosing choose: @escaping @Sendable ([StampBatch]) throws -> StampBatch) async throws
+        -> RevocationOutcome {
+        try await revokeLot(lot, reason: reason, recall: false, choosing: choose)
+    }
+
     public func stamp(serial: Serial) async throws -> StoredStamp? {
         try await stamps(serials: [serial])[0]
     }
@@ -210,11 +237,16 @@ struct StoredStampRow: Decodable, Sendable, SelectedRecord {
     var producer: String
     var province: String
     var revocation: String?
+    var recall: Bool
+    var hasPIN: Bool
+    var activatedAt: String?
+    var activatedProvince: String?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, productID = "product_id", serial, signed, status, lot, producedOn = "produced_on", expiresOn = "expires_on", resolver
         case keyID = "key_id", code, name, gtin, ocopStars = "ocop_stars", ocopDecision = "ocop_decision"
         case ocopRecognizedOn = "ocop_recognized_on", producer, province, revocation
+        case recall, hasPIN = "has_pin", activatedAt = "activated_at", activatedProvince = "activated_province"
     }
     typealias Columns = CodingKeys
 
@@ -228,6 +260,11 @@ struct StoredStampRow: Decodable, Sendable, SelectedRecord {
         case .producer: "pr.name"
         case .province: "pr.province"
         case .revocation: "r.reason"
+        // 0/1 on both engines.
+        case .recall: "COALESCE(r.recall, 0)"
+        case .hasPIN: "CASE WHEN sp.stamp_id IS NULL THEN 0 ELSE 1 END"
+        case .activatedAt: "sp.activated_at"
+        case .activatedProvince: "sp.activated_province"
         }
     }
 
@@ -244,6 +281,7 @@ struct StoredStampRow: Decodable, Sendable, SelectedRecord {
         JOIN products p ON p.id = b.product_id
         JOIN producers pr ON pr.id = p.producer_id
         LEFT JOIN revocations r ON r.stamp_id = s.id
+        LEFT JOIN stamp_pins sp ON sp.stamp_id = s.id
         """
 
     func stored(scans: ScanHistory) -> StoredStamp {
@@ -251,7 +289,8 @@ struct StoredStampRow: Decodable, Sendable, SelectedRecord {
                     lot: lot, producedOn: producedOn.flatMap(CalendarDate.init(parsing:)),
                     expiresOn: expiresOn.flatMap(CalendarDate.init(parsing:)), resolver: resolver, productCode: code, productName: name,
                     gtin: gtin, ocop: OCOPRecognition(storedStars: ocopStars, decision: ocopDecision,
-                    recognizedOn: ocopRecognizedOn), producer: producer, province: province, revocationReason: revocation, scans: scans)
+                    recognizedOn: ocopRecognizedOn), producer: producer, province: province, revocationReason: revocation,
+                    recalled: recall, hasPIN: hasPIN, activatedAt: activatedAt, activatedProvince: activatedProvince, scans: scans)
     }
 }
 
@@ -317,13 +356,16 @@ struct ScanListingRow: Decodable, Sendable {
     var lastAt: String
     var locations: String?
     var inspectors: String?
+    var activatedAt: String?
 
     enum CodingKeys: String, CodingKey {
-        case serial, product, lot, scans, firstAt = "first_at", lastAt = "last_at", locations, inspectors
+        case serial, product, lot, scans, firstAt = "first_at", lastAt = "last_at", locations, inspectors, activatedAt = "activated_at"
     }
 
     var listing: ScanListing {
-        ScanListing(serial: serial, product: product, lot: lot, scans: scans, firstAt: firstAt, lastAt: lastAt,
-                    locations: ScanHistoryRow.split(locations), inspectors: ScanHistoryRow.split(inspectors))
+        var listing = ScanListing(serial: serial, product: product, lot: lot, scans: scans, firstAt: firstAt, lastAt: lastAt,
+                                  locations: ScanHistoryRow.split(locations), inspectors: ScanHistoryRow.split(inspectors))
+        listing.activatedAt = activatedAt
+        return listing
     }
 }

@@ -10,11 +10,16 @@ final class AtomicFileWriter {
     private var buffer: [UInt8] = []
     private static let flushSize = 1 << 16
 
-    init(_ url: URL) throws {
+    convenience init(_ url: URL) throws {
+        try self.init(url, mode: 0o644)
+    }
+
+    /// - Parameter mode: the new file's permissions (0600 for a file of secrets such as `pins.csv`).
+    init(_ url: URL, mode: mode_t) throws {
         self.url = url
         temporaryPath = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent)-\(getpid())-\(UUID().uuidString).part").path
-        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw FileWriteError(path: url.path, reason: String(cString: strerror(errno))) }
         buffer.reserveCapacity(Self.flushSize * 2)
     }

@@ -58,7 +58,7 @@ public struct RegistryVerifier: Sendable {
                 }
                 histories[stamp.id] = history
                 result.scans = history
-                rule.flag(&result)
+                rule.flag(&result, hasPIN: stamp.hasPIN)
                 if result.status != .forged {
                     let lot = LotKey(productID: stamp.productID, lot: stamp.lot)
                     if journeys[lot] == nil {
@@ -78,4 +78,22 @@ public struct RegistryVerifier: Sendable {
 struct LotKey: Hashable, Sendable {
     var productID: Int64
     var lot: String
+}
+
+extension RegistryVerifier {
+    /// `verify --pin`: verifies one input as ``verify(_:)`` does, then checks the typed PIN of its
+    /// stamp (an inspector's check counts against the same limits, from the network `cli`).
+    public func verify(_ input: String, pin typed: String, check: ScratchPINCheck) async throws -> VerificationResult {
+        var result = try await verify([input])[0]
+        guard let serialText = result.serial, let stamp = try await store.stamp(serial: Serial(unchecked: serialText)) else { return result }
+        guard stamp.hasPIN else {
+            ScratchPINCheck.apply(PINOutcome(state: .noPIN), to: &result)
+            return result
+        }
+        guard ScratchPINCheck.checks(result) else { return result }
+        let outcome = try await check.check(stampID: stamp.id, serial: stamp.serial, typed: typed, network: "cli", channel: .cli,
+                                            inspector: options.inspector, location: options.location, status: result.status)
+        ScratchPINCheck.apply(outcome, to: &result)
+        return result
+    }
 }

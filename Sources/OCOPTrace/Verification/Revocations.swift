@@ -44,11 +44,11 @@ public struct Revocations: Sendable {
     }
 
     /// Revokes every stamp of a lot (of one product when several share the lot number).
-    public func revoke(lot lotLabel: String, productCode: String?, reason: String) async throws -> Outcome {
+    public func revoke(lot lotLabel: String, productCode: String?, reason: String, recall: Bool = false) async throws -> Outcome {
         guard !reason.trimmed.isEmpty else { throw RevocationError.emptyReason }
         let lot = StampBatch.lotCode(lotLabel)
         do {
-            return try await store.revokeLot(lot, reason: reason.trimmed) { batches in
+            return try await store.revokeLot(lot, reason: reason.trimmed, recall: recall) { batches in
                 try StampBatch.issued(among: batches, productCode: productCode)
             }
         } catch let problem as StampBatch.LotChoiceProblem {

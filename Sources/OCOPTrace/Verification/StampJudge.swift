@@ -97,7 +97,7 @@ public struct StampJudge: Sendable {
         }
         if let reason = record.revocationReason {
             result.status = .revoked
-            result.explanation = .revoked(reason)
+            result.explanation = record.recalled ? .recalled(reason) : .revoked(reason)
             return result
         }
         result.explanation = record.summary

@@ -12,6 +12,12 @@ public struct StampPage: Sendable {
     /// Whether its scan is in the registry, kept for a retry (the registry would not take it in
     /// time: the count shown may be short), or not one that counts.
     public var durability: ScanLog.Durability = .notCounted
+    /// The stamp's row id and serial (a stamp the registry knows).
+    public var stampID: Int64?
+    /// Whether the stamp has a scratch-off PIN, and when and where it was first activated.
+    public var hasPIN = false
+    public var activatedAt: String?
+    public var activatedProvince: String?
 }
 
 /// Verifies scanned stamp URLs for the verification page against the registry, and records each
@@ -78,7 +84,7 @@ public struct StampPageVerifier: Sendable {
         let nowText = Timestamp.string(now)
         for _ in 0..<unwritten { scans.add(at: nowText, location: nil) }
         result.scans = scans
-        cloneRule.flag(&result)
+        cloneRule.flag(&result, hasPIN: stamp.hasPIN)
         if durability == .deferred { result.notes.append(.scanCountUnavailable) }
         // A record that disagrees with the code (forged) keeps its facts out of the page too: the
         // verdict names what disagrees, and the page must not look like the genuine product's.
@@ -91,6 +97,34 @@ public struct StampPageVerifier: Sendable {
                 try await Journey.of(productID: stamp.productID, lot: stamp.lot, serial: nil, in: store)
             }.entries
         }
-        return StampPage(result: result, product: product, counted: counted, durability: durability)
+        var page = StampPage(result: result, product: product, counted: counted, durability: durability)
+        page.stampID = stamp.id
+        page.hasPIN = stamp.hasPIN
+        page.activatedAt = stamp.activatedAt
+        page.activatedProvince = stamp.activatedProvince
+        return page
+    }
+
+    /// The page's PIN form: verifies `url` (not counted as a scan: the activation is one) and,
+    /// for a genuine PIN stamp, checks `typed` for `client`'s network.
+    public func checkPIN(url: String, typed: String, client: ScanClient, check: ScratchPINCheck, today: CalendarDate = .todayInVietnam(),
+                         now: Date = Date()) async throws -> StampPage {
+        var page = try await verify(url: url, client: nil, today: today, now: now)
+        guard let stampID = page.stampID, let serial = page.result.serial.map(Serial.init(unchecked:)) else { return page }
+        let outcome: PINOutcome
+        if !page.hasPIN {
+            outcome = PINOutcome(state: .noPIN)
+        } else if ScratchPINCheck.checks(page.result) {
+            outcome = try await check.check(stampID: stampID, serial: serial, typed: typed, network: client.network, channel: .web,
+                                            status: page.result.status, at: now)
+        } else {
+            return page
+        }
+        ScratchPINCheck.apply(outcome, to: &page.result)
+        if outcome.state == .activated {
+            page.activatedAt = outcome.activatedAt
+            page.result.scans?.add(at: Timestamp.string(now), location: nil)
+        }
+        return page
     }
 }

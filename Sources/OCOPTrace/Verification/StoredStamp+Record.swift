@@ -6,6 +6,7 @@ extension StoredStamp {
             productName: productName, producer: producer, province: province, lot: lot, producedOn: producedOn, expiresOn: expiresOn,
             resolver: resolver, signed: signed, complete: batchStatus == .issued, revocationReason: revocationReason, ocop: ocop)
         record.signingKeyID = keyID
+        record.recalled = recalled
         return record
     }
 }

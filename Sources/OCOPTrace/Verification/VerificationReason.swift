@@ -134,6 +134,52 @@ extension VerificationReason {
         VerificationReason(code: "revoked", english: "revoked: \(reason)", vietnamese: "đã thu hồi: \(reason)")
     }
 
+    /// A lot recalled by its producer (`revoke --lot … --recall`): not a lost roll of stamps, but
+    /// goods that must not be used.
+    static func recalled(_ reason: String) -> VerificationReason {
+        VerificationReason(code: "recalled",
+                           english: "this lot is recalled by its producer: \(reason). Do not eat or use it; take it back to the shop or the producer",
+                           vietnamese: "lô hàng này bị nhà sản xuất thu hồi: \(reason). Không sử dụng; hãy mang trả nơi bán hoặc nhà sản xuất")
+    }
+
+    // MARK: Scratch-off PINs
+
+    /// What a PIN check answered, in words (the code is ``PINState``'s).
+    public static func pin(_ outcome: PINOutcome) -> VerificationReason {
+        let when = outcome.activatedAt.map(Timestamp.vietnamese) ?? ""
+        let place = outcome.province.map { (en: " in \($0)", vi: " tại \($0)") } ?? (en: "", vi: "")
+        switch outcome.state {
+        case .activated:
+            return VerificationReason(code: outcome.state.rawValue,
+                                      english: "genuine: the PIN is right and this stamp is activated now (\(when)); nobody had used it before",
+                                      vietnamese: "chính hãng: mã PIN đúng, tem được kích hoạt lần đầu lúc \(when)")
+        case .alreadyActivated:
+            return VerificationReason(code: outcome.state.rawValue,
+                                      english: "this PIN was already used on \(when)\(place.en). If you have just scratched the film yourself, this stamp is a copy",
+                                      vietnamese: "mã PIN này đã được kích hoạt lúc \(when)\(place.vi). Nếu bạn vừa tự cào lớp phủ, tem này là tem giả (bản sao)")
+        case .wrongPIN:
+            return VerificationReason(code: outcome.state.rawValue,
+                                      english: "wrong PIN: check the \(ScratchPIN.length) characters under the film (0-9, A-Z) and try again",
+                                      vietnamese: "mã PIN không đúng: kiểm tra lại \(ScratchPIN.length) ký tự dưới lớp cào (0-9, A-Z) và thử lại")
+        case .tooManyAttempts:
+            let retry = outcome.retryAfter.map(Timestamp.vietnamese) ?? ""
+            return VerificationReason(code: outcome.state.rawValue,
+                                      english: "too many wrong PINs: try again after \(retry)",
+                                      vietnamese: "nhập sai mã PIN quá nhiều lần: hãy thử lại sau \(retry)")
+        case .noPIN:
+            return VerificationReason(code: outcome.state.rawValue, english: "this stamp has no scratch-off PIN",
+                                      vietnamese: "tem này không có mã PIN cào")
+        }
+    }
+
+    /// A GET of an activated stamp: shown before the buyer scratches.
+    public static func activatedOn(_ at: String, province: String?) -> VerificationReason {
+        let when = Timestamp.vietnamese(at)
+        return VerificationReason(code: "pin-activated-before",
+                                  english: "Activated on \(when)\(province.map { " in \($0)" } ?? ""): if the film of your stamp is still intact, this stamp is a copy",
+                                  vietnamese: "Đã kích hoạt lúc \(when)\(province.map { " tại \($0)" } ?? ""): nếu lớp cào trên tem của bạn còn nguyên, tem này là tem giả")
+    }
+
     // MARK: Warnings
 
     static func productExpired(_ date: CalendarDate) -> VerificationReason {

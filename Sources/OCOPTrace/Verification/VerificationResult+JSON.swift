@@ -53,6 +53,14 @@ extension VerificationResult {
             out.raw("null")
         }
         out.raw(",\"suspected_clone\":"); out.bool(suspectedClone)
+        out.raw(",\"pin\":")
+        if let pin {
+            out.raw("{\"state\":"); out.string(pin.state.rawValue)
+            out.raw(",\"activated_at\":"); out.string(pin.activatedAt)
+            out.raw("}")
+        } else {
+            out.raw("null")
+        }
         out.raw(",\"warnings\":"); out.strings(warnings)
         out.raw(",\"mode\":"); out.string(mode.rawValue)
         out.raw(",\"pack_created\":"); out.string(packCreated)

@@ -60,6 +60,8 @@ public struct VerificationResult: Sendable, Encodable {
     public var signature = Signature.unsigned
     public var scans: Scans?
     public var suspectedClone = false
+    /// The answer to a scratch-off PIN check, when one was made (`verify --pin`, the page's form).
+    public var pin: PINOutcome?
     /// What a genuine verdict warns of (an expired product, a suspected copy), each with a code.
     public var notes: [VerificationReason] = []
     public var warnings: [String] { notes.map(\.english) }
@@ -76,7 +78,7 @@ public struct VerificationResult: Sendable, Encodable {
     enum CodingKeys: String, CodingKey {
         case input, status, reason, reasonCode = "reason_code", serial, stampID = "stamp_id", product, producer, lot
         case producedOn = "produced_on", expiresOn = "expires_on", productExpired = "product_expired", ocop, signature
-        case scans, suspectedClone = "suspected_clone", warnings, mode, packCreated = "pack_created", checkedOn = "checked_on", journey
+        case scans, suspectedClone = "suspected_clone", pin, warnings, mode, packCreated = "pack_created", checkedOn = "checked_on", journey
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -98,6 +100,7 @@ public struct VerificationResult: Sendable, Encodable {
         try container.encode(signature, forKey: .signature)
         try container.encode(scans, forKey: .scans)
         try container.encode(suspectedClone, forKey: .suspectedClone)
+        try container.encode(pin.map(PINJSON.init), forKey: .pin)
         try container.encode(warnings, forKey: .warnings)
         try container.encode(mode, forKey: .mode)
         try container.encode(packCreated, forKey: .packCreated)
@@ -126,6 +129,8 @@ public struct StampRecord: Sendable {
     public var complete: Bool
     public var revocationReason: String?
     public var ocop: OCOPRecognition?
+    /// Whether the revocation is a recall of the lot (registry only).
+    public var recalled = false
 
     /// What a genuine verdict says, e.g. "issued by HTX … for Nem chua …, lot NC2611A".
     var summary: VerificationReason { .issued(producer: producer, product: productName, lot: lot) }
@@ -142,5 +147,26 @@ extension ScanHistory {
             locations.append(location)
             locations.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }  // as the registry sorts them: by bytes
         }
+    }
+}
+
+/// `pin` as `verify --json` writes it: `{state, activated_at}`.
+struct PINJSON: Encodable {
+    var state: String
+    var activatedAt: String?
+
+    init(_ outcome: PINOutcome) {
+        state = outcome.state.rawValue
+        activatedAt = outcome.activatedAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case state, activatedAt = "activated_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(state, forKey: .state)
+        try container.encode(activatedAt, forKey: .activatedAt)
     }
 }

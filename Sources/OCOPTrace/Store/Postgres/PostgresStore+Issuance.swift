@@ -33,9 +33,10 @@ extension PostgresStore {
         try await transaction("create the batch of lot \(batch.lot)") { connection in
             let created = try await connection.query("""
                 INSERT INTO stamp_batches (product_id, order_id, lot, lot_label, quantity, produced_on, expires_on, resolver, key_id,
-                                           status, folder, created_at)
+                                           status, folder, created_at, scratch_pin)
                 VALUES (\(batch.productID), \(batch.orderID), \(batch.lot), \(batch.lotLabel), \(batch.quantity), \(batch.producedOn),
-                        \(batch.expiresOn), \(batch.resolver), \(batch.keyID), 'issuing', \(batch.folder), \(batch.createdAt))
+                        \(batch.expiresOn), \(batch.resolver), \(batch.keyID), 'issuing', \(batch.folder), \(batch.createdAt),
+                        \(batch.scratchPIN ? 1 : 0))
                 ON CONFLICT (product_id, lot) DO NOTHING RETURNING id
                 """, logger: logger).decodeAll(Int64.self)
             guard let id = created.first else {
@@ -95,6 +96,14 @@ extension PostgresStore {
                 // A serial some other stamp has would leave a hole in the sequence numbers: take
                 // nothing from this chunk, and let the issuer draw again.
                 guard inserted == taken.count else { throw SerialTaken() }
+                let pins = taken.compactMap { stamp in stamp.pinHash.map { (stamp.serial.text, $0) } }
+                if !pins.isEmpty {
+                    try await connection.query("""
+                        INSERT INTO stamp_pins (stamp_id, pin_hash)
+                        SELECT s.id, drawn.pin_hash FROM UNNEST(\(pins.map(\.0))::text[], \(pins.map(\.1))::text[]) AS drawn(serial, pin_hash)
+                        JOIN stamps s ON s.serial = drawn.serial
+                        """, logger: logger)
+                }
                 return StampAppend(inserted: inserted, stored: stored + inserted)
             }
         } catch is SerialTaken {

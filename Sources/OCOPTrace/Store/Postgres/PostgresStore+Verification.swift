@@ -139,14 +139,16 @@ extension PostgresStore {
         }
     }
 
-    public func revokeLot(_ lot: String, reason: String, choosing choose: @escaping @Sendable ([StampBatch]) throws -> StampBatch)
-        async throws -> RevocationOutcome {
+    public func revokeLot(_ lot: String, reason: String, recall: Bool,
+                          choosing choose: @escaping @Sendable ([StampBatch]) throws -> StampBatch) async throws -> RevocationOutcome {
         try await transaction("revoke a lot") { connection in
             let batch = try choose(try await connection.query(PostgresQuery(shared: Statements.batchesOfLot, lot), logger: logger)
                 .decodeAll(StampBatch.self))
             let ids = try await connection.query(PostgresQuery(shared: Statements.lotStamps, batch.id), logger: logger)
                 .decodeAll(Int64.self)
-            return try await revoke(connection, stampIDs: ids, reason: reason, description: "lot \(lot)")
+            let outcome = try await revoke(connection, stampIDs: ids, reason: reason, description: (recall ? "recall of lot " : "lot ") + lot)
+            if recall { try await connection.query(PostgresQuery(shared: Statements.recallBatch, reason, batch.id), logger: logger) }
+            return outcome
         }
     }
 
@@ -169,7 +171,8 @@ extension PostgresStore {
         try await rows("list the scans", """
             SELECT s.serial, p.code AS product, b.lot, COUNT(*) AS scans, MIN(c.scanned_at) AS first_at, MAX(c.scanned_at) AS last_at,
                    string_agg(DISTINCT c.location COLLATE "C", chr(31) ORDER BY c.location COLLATE "C") AS locations,
-                   string_agg(DISTINCT c.inspector COLLATE "C", chr(31) ORDER BY c.inspector COLLATE "C") AS inspectors
+                   string_agg(DISTINCT c.inspector COLLATE "C", chr(31) ORDER BY c.inspector COLLATE "C") AS inspectors,
+                   (SELECT activated_at FROM stamp_pins WHERE stamp_id = s.id) AS activated_at
             FROM scans c JOIN stamps s ON s.id = c.stamp_id JOIN stamp_batches b ON b.id = s.batch_id
             JOIN products p ON p.id = b.product_id
             WHERE (\(lot)::text IS NULL OR b.lot = \(lot))

@@ -41,6 +41,8 @@ public struct ProductDraft: Hashable, Sendable {
     public var embedSignature: Bool
     /// Stamps per carton when the lot is packed (`carton_size`).
     public var cartonSize: Int?
+    /// Whether this product's stamps carry a scratch-off PIN unless a batch says otherwise.
+    public var scratchPIN: Bool
     /// A digest of every product field, so that a re-import can tell an unchanged row without
     /// comparing column by column. Computed with the draft, on the parsing thread.
     public private(set) var fingerprint = ""
@@ -49,7 +51,7 @@ public struct ProductDraft: Hashable, Sendable {
 
     init(producer: ProducerDraft, code: String, name: String, gtin: GTIN?, ocopGroup: OCOPGroup?, ocop: OCOPRecognition?,
          priceVND: Int, unit: String?, weightGrams: Int?, shelfLifeDays: Int?, description: String?, images: [String], stock: Int?,
-         embedSignature: Bool = false, packageSize: PackageSize? = nil, cartonSize: Int? = nil) {
+         embedSignature: Bool = false, packageSize: PackageSize? = nil, cartonSize: Int? = nil, scratchPIN: Bool = false) {
         self.producer = producer
         self.code = code
         self.name = name
@@ -66,6 +68,7 @@ public struct ProductDraft: Hashable, Sendable {
         self.stock = stock
         self.embedSignature = embedSignature
         self.cartonSize = cartonSize
+        self.scratchPIN = scratchPIN
         fingerprint = computeFingerprint()
         imagesJSON = JSONBytes.array(images)
     }
@@ -81,6 +84,8 @@ public struct ProductDraft: Hashable, Sendable {
         // Added after the first registries were filled: absent, it leaves their fingerprints as they were.
         let size = packageSize.map { "\u{1F}size \($0.lengthCm)x\($0.widthCm)x\($0.heightCm)" } ?? ""
         let carton = cartonSize.map { "\u{1F}carton \($0)" } ?? ""
-        return Digest.hex(of: fields.joined(separator: "\u{1F}") + signed + size + carton, bytes: 16)
+        // Likewise: a product without a PIN keeps the fingerprint it had before PINs existed.
+        let pin = scratchPIN ? "\u{1F}pin" : ""
+        return Digest.hex(of: fields.joined(separator: "\u{1F}") + signed + size + carton + pin, bytes: 16)
     }
 }

@@ -10,10 +10,12 @@ public struct ScanListing: Sendable, Codable {
     public var locations: [String]
     public var inspectors: [String]
     public var suspectedClone: Bool
+    /// When its scratch-off PIN was first activated (an activation is one of its scans).
+    public var activatedAt: String?
 
     enum CodingKeys: String, CodingKey {
         case serial, stampID = "stamp_id", product, lot, scans, firstAt = "first_at", lastAt = "last_at", locations, inspectors
-        case suspectedClone = "suspected_clone"
+        case suspectedClone = "suspected_clone", activatedAt = "activated_at"
     }
 
     init(serial: String, product: String, lot: String, scans: Int, firstAt: String, lastAt: String, locations: [String], inspectors: [String]) {

@@ -23,12 +23,14 @@ public struct StampBatch: Sendable, Codable, SelectedRecord {
     public var productName: String
     public var gtin: GTIN?
     public var producer: String
+    /// Whether every stamp of the batch has a scratch-off PIN.
+    public var scratchPIN: Bool
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id
         case productID = "product_id", orderID = "order_id", lot, lotLabel = "lot_label", quantity
         case producedOn = "produced_on", expiresOn = "expires_on", resolver, keyID = "key_id", status, folder
-        case productCode = "product_code", productName = "product_name", gtin, producer
+        case productCode = "product_code", productName = "product_name", gtin, producer, scratchPIN = "scratch_pin"
     }
     typealias Columns = CodingKeys
 
@@ -38,7 +40,7 @@ public struct StampBatch: Sendable, Codable, SelectedRecord {
         case .productName: "p.name"
         case .gtin: "p.gtin"
         case .producer: "pr.name"
-        case .id, .productID, .orderID, .lot, .lotLabel, .quantity, .producedOn, .expiresOn, .resolver, .keyID, .status, .folder:
+        case .id, .productID, .orderID, .lot, .lotLabel, .quantity, .producedOn, .expiresOn, .resolver, .keyID, .status, .folder, .scratchPIN:
             "b.\(column.rawValue)"
         }
     }

@@ -50,6 +50,7 @@ extension ProductDraft {
         .text("images") { $0.imagesJSON },
         .integer("stock") { $0.stock },
         .integer("embed_signature") { $0.embedSignature ? 1 : 0 },
+        .integer("scratch_pin") { $0.scratchPIN ? 1 : 0 },
         .real("length_cm") { $0.packageSize?.lengthCm },
         .real("width_cm") { $0.packageSize?.widthCm },
         .real("height_cm") { $0.packageSize?.heightCm },

@@ -39,3 +39,7 @@ extension GS1Key where Self: DatabaseValueConvertible {
         String.fromDatabaseValue(dbValue).flatMap { try? Self(parsing: $0) }
     }
 }
+
+// Scratch-off PIN checks (issue 24).
+extension StampPINRow: SQLiteDecodedRecord {}
+extension PINNetworkCount: SQLiteDecodedRecord {}

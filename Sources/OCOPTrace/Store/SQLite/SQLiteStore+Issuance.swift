@@ -38,10 +38,10 @@ extension SQLiteStore {
             }
             try db.execute(sql: """
                 INSERT INTO stamp_batches (product_id, order_id, lot, lot_label, quantity, produced_on, expires_on, resolver, key_id,
-                                           status, folder, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'issuing', ?, ?)
+                                           status, folder, created_at, scratch_pin)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'issuing', ?, ?, ?)
                 """, arguments: [batch.productID, batch.orderID, batch.lot, batch.lotLabel, batch.quantity, batch.producedOn,
-                                 batch.expiresOn, batch.resolver, batch.keyID, batch.folder, batch.createdAt])
+                                 batch.expiresOn, batch.resolver, batch.keyID, batch.folder, batch.createdAt, batch.scratchPIN ? 1 : 0])
             let id = db.lastInsertedRowID
             if let orderID = batch.orderID {
                 try db.execute(sql: Statements.orderIssuing, arguments: [orderID])
@@ -73,11 +73,17 @@ extension SQLiteStore {
             let count = try Int.fetchOne(db, sql: Statements.storedCount, arguments: [batchID]) ?? 0
             var sequence = count
             let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO stamps (batch_id, sequence, serial, signature) VALUES (?, ?, ?, ?)")
+            let pin = try db.cachedStatement(sql: "INSERT INTO stamp_pins (stamp_id, pin_hash) VALUES (?, ?)")
             var inserted = 0
             for stamp in stamps.prefix(max(0, quantity - count)) {
                 sequence += 1
                 try statement.execute(arguments: [batchID, sequence, stamp.serial.text, stamp.signature?.text])
-                if db.changesCount == 1 { inserted += 1 } else { sequence -= 1 }  // a serial already taken: drawn again next round
+                if db.changesCount == 1 {
+                    inserted += 1
+                    if let hash = stamp.pinHash { try pin.execute(arguments: [db.lastInsertedRowID, hash]) }
+                } else {
+                    sequence -= 1  // a serial already taken: drawn again next round
+                }
             }
             return StampAppend(inserted: inserted, stored: count + inserted)
         }

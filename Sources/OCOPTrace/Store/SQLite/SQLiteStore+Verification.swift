@@ -83,12 +83,14 @@ extension SQLiteStore {
         }
     }
 
-    public func revokeLot(_ lot: String, reason: String, choosing choose: @escaping @Sendable ([StampBatch]) throws -> StampBatch)
-        async throws -> RevocationOutcome {
+    public func revokeLot(_ lot: String, reason: String, recall: Bool,
+                          choosing choose: @escaping @Sendable ([StampBatch]) throws -> StampBatch) async throws -> RevocationOutcome {
         try await write { db in
             let batch = try choose(StampBatch.fetchAll(db, sql: Statements.batchesOfLot, arguments: [lot]))
             let ids = try Int64.fetchAll(db, sql: Statements.lotStamps, arguments: [batch.id])
-            return try SQLiteStore.revoke(db, stampIDs: ids, reason: reason, description: "lot \(lot)")
+            let outcome = try SQLiteStore.revoke(db, stampIDs: ids, reason: reason, description: (recall ? "recall of lot " : "lot ") + lot)
+            if recall { try db.execute(sql: Statements.recallBatch, arguments: [reason, batch.id]) }
+            return outcome
         }
     }
 
@@ -113,7 +115,8 @@ extension SQLiteStore {
                        (SELECT GROUP_CONCAT(location, char(31)) FROM (SELECT DISTINCT location FROM scans
                         WHERE stamp_id = s.id AND location IS NOT NULL ORDER BY location)) AS locations,
                        (SELECT GROUP_CONCAT(inspector, char(31)) FROM (SELECT DISTINCT inspector FROM scans
-                        WHERE stamp_id = s.id AND inspector IS NOT NULL ORDER BY inspector)) AS inspectors
+                        WHERE stamp_id = s.id AND inspector IS NOT NULL ORDER BY inspector)) AS inspectors,
+                       (SELECT activated_at FROM stamp_pins WHERE stamp_id = s.id) AS activated_at
                 FROM scans c JOIN stamps s ON s.id = c.stamp_id JOIN stamp_batches b ON b.id = s.batch_id
                 JOIN products p ON p.id = b.product_id
                 WHERE (?1 IS NULL OR b.lot = ?1)

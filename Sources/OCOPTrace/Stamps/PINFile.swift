@@ -1,0 +1,106 @@
+import Foundation
+
+/// A PIN batch's PINs on disk, the only place they exist in clear: `pins.csv` in the batch folder
+/// (mode 0600; `stamp_id,url,pin`, in stamp order; written by ``BatchRenderer`` in the same pass as
+/// the manifest) for the label printer, and, while the batch is
+/// being issued, `.pins-drawn.csv` beside it, to which each chunk's PINs are appended (and synced)
+/// before the chunk is stored, so that a run killed between the two leaves no stored stamp whose
+/// PIN is gone. The registry keeps only their keyed hashes (``PINKey``).
+public enum PINFile {
+    public static let fileName = "pins.csv"
+    static let drawnFileName = ".pins-drawn.csv"
+    public static let header = "stamp_id,url,pin"
+
+    /// Appends drawn PINs (`serial,pin` lines) to the batch folder's drawn file, synced to disk.
+    static func appendDrawn(_ pins: [(serial: Serial, pin: ScratchPIN)], folder: URL) throws {
+        try AtomicFileWriter.createFolder(folder)
+        let path = folder.appendingPathComponent(drawnFileName).path
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw FileWriteError(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(descriptor) }
+        var text = ""
+        for entry in pins { text += entry.serial.text + "," + entry.pin.text + "\n" }
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw FileWriteError(path: path, reason: String(cString: strerror(errno)))
+            }
+            offset += written
+        }
+        guard fsync(descriptor) == 0 else { throw FileWriteError(path: path, reason: String(cString: strerror(errno))) }
+    }
+
+    /// Every PIN known in the folder: from the drawn file and a `pins.csv` written before, by serial.
+    static func knownPINs(folder: URL) -> [String: String] {
+        var pins: [String: String] = [:]
+        if let drawn = try? String(contentsOf: folder.appendingPathComponent(drawnFileName), encoding: .utf8) {
+            for line in drawn.split(whereSeparator: \.isNewline) {
+                let cells = line.split(separator: ",")
+                if cells.count == 2 { pins[String(cells[0])] = String(cells[1]) }
+            }
+        }
+        if let written = try? read(folder.appendingPathComponent(fileName)) {
+            for row in written { if let serial = row.serial { pins[serial.text] = row.pin.text } }
+        }
+        return pins
+    }
+
+    /// Removes the drawn file once the batch is issued and `pins.csv` holds every PIN.
+    static func removeDrawn(folder: URL) {
+        unlink(folder.appendingPathComponent(drawnFileName).path)
+    }
+
+    /// One row of a `pins.csv`.
+    public struct Row: Sendable, Hashable {
+        public var stampID: String
+        public var url: String
+        public var pin: ScratchPIN
+
+        /// The serial of the row's URL.
+        var serial: Serial? { VerificationInput(url).serial }
+    }
+
+    /// Reads a `pins.csv`: an error names the file, the line and what is wrong.
+    public static func read(_ url: URL) throws -> [Row] {
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+            throw PINFileError(file: InputFiles.displayPath(url), line: nil, reason: ErrorText.describe(error))
+        }
+        var rows: [Row] = []
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = line.hasSuffix("\r") ? line.dropLast() : line
+            if line.isEmpty { continue }
+            if index == 0 {
+                guard line.trimmingCharacters(in: .whitespaces).lowercased() == header else {
+                    throw PINFileError(file: InputFiles.displayPath(url), line: 1, reason: "the header must be \(header)")
+                }
+                continue
+            }
+            let first = line.firstIndex(of: ","), last = line.lastIndex(of: ",")
+            guard let first, let last, first < last else {
+                throw PINFileError(file: InputFiles.displayPath(url), line: index + 1, reason: "expected three columns: \(header)")
+            }
+            var urlText = String(line[line.index(after: first)..<last])
+            if urlText.hasPrefix("\""), urlText.hasSuffix("\""), urlText.count >= 2 {
+                urlText = String(urlText.dropFirst().dropLast()).replacingOccurrences(of: "\"\"", with: "\"")
+            }
+            guard let pin = ScratchPIN.normalised(String(line[line.index(after: last)...])) else {
+                throw PINFileError(file: InputFiles.displayPath(url), line: index + 1, reason: "column pin is not a PIN of \(ScratchPIN.length) characters")
+            }
+            rows.append(Row(stampID: String(line[..<first]), url: urlText, pin: pin))
+        }
+        return rows
+    }
+}
+
+/// A `pins.csv` that cannot be used, with where.
+public struct PINFileError: Error, Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int?
+    public var reason: String
+
+    public var description: String { "\(file)\(line.map { ", line \($0)" } ?? ""): \(reason)" }
+}

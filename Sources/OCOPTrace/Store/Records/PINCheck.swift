@@ -1,0 +1,178 @@
+import Foundation
+
+/// What a scratch-off PIN check answered; the raw values are the stable codes `verify --json` and
+/// the page's JSON write as `pin.state`.
+public enum PINState: String, Sendable, Codable, CaseIterable {
+    /// The first correct PIN: the stamp is activated now.
+    case activated
+    /// A correct PIN, used before: if the buyer has just scratched the film, this stamp is a copy.
+    case alreadyActivated = "already-activated"
+    case wrongPIN = "wrong-pin"
+    /// Locked for a while (the stamp, or the client's network): when to try again is given.
+    case tooManyAttempts = "too-many-attempts"
+    /// The stamp has no PIN.
+    case noPIN = "no-pin"
+}
+
+/// The answer to one PIN check.
+public struct PINOutcome: Sendable, Codable, Equatable {
+    public var state: PINState
+    /// When the stamp was activated (activated, already-activated).
+    public var activatedAt: String?
+    /// The province of the first activation, when known.
+    public var province: String?
+    /// When to try again (too-many-attempts).
+    public var retryAfter: String?
+    /// An already-activated answer to the network that activated the stamp (the buyer checking
+    /// again, a form sent twice): not taken for a copy.
+    public var byActivatingNetwork = false
+
+    public init(state: PINState, activatedAt: String? = nil, province: String? = nil, retryAfter: String? = nil) {
+        self.state = state
+        self.activatedAt = activatedAt
+        self.province = province
+        self.retryAfter = retryAfter
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case state, activatedAt = "activated_at", province, retryAfter = "retry_after", byActivatingNetwork = "by_activating_network"
+    }
+
+    /// Whole seconds from `now` until ``retryAfter`` (at least 1), for an HTTP `Retry-After`.
+    public func retryAfterSeconds(from now: Date = Date()) -> Int? {
+        guard let retryAfter, let date = Timestamp.date(retryAfter) else { return nil }
+        return max(1, Int(date.timeIntervalSince(now).rounded(.up)))
+    }
+}
+
+/// The limits on wrong guesses: per stamp (from all networks together), and per client network
+/// (across stamps). See docs/scratch-pin.md for why these numbers.
+public struct PINLimits: Sendable, Equatable {
+    /// This many wrong guesses on one stamp within `window` lock it for `lock`.
+    public var wrongPerStamp = 5
+    /// This many wrong guesses from one network within `window` stop its checks until the oldest
+    /// of them leaves the window.
+    public var wrongPerNetwork = 20
+    public var window: TimeInterval = 3600
+    public var lock: TimeInterval = 3600
+
+    public init() {}
+}
+
+/// One PIN check to make: the stamp, the keyed hash of what was typed (nil when it cannot be a
+/// PIN: a wrong PIN), who asks, and when.
+public struct PINAttempt: Sendable {
+    public enum Channel: String, Sendable {
+        case cli, web
+    }
+
+    public var stampID: Int64
+    public var candidateHash: String?
+    /// The salted hash of the client's network (``ScanClient``); `cli` for the command line.
+    public var network: String
+    public var channel: Channel
+    public var inspector: String?
+    /// Where it was checked (the CLI's `--location`): the activation's province when known.
+    public var location: String?
+    /// The verdict on the stamp, recorded with the activation's scan.
+    public var status: VerificationStatus
+    public var at: Date
+    public var limits: PINLimits
+
+    public init(stampID: Int64, candidateHash: String?, network: String, channel: Channel, inspector: String? = nil,
+                location: String? = nil, status: VerificationStatus = .genuine, at: Date = Date(), limits: PINLimits = PINLimits()) {
+        self.stampID = stampID
+        self.candidateHash = candidateHash
+        self.network = network
+        self.channel = channel
+        self.inspector = inspector
+        self.location = location
+        self.status = status
+        self.at = at
+        self.limits = limits
+    }
+
+    var now: String { Timestamp.string(at) }
+    var windowStart: String { Timestamp.string(at.addingTimeInterval(-limits.window)) }
+
+    /// What the check does, from what the store read inside its transaction (the stamp's PIN row
+    /// held against other writers): the one place the rules are, for both engines.
+    func decide(_ row: StampPINRow?, networkWrong: Int, networkOldest: String?, stampWrong: Int) -> PINDecision {
+        guard let row else { return .answer(PINOutcome(state: .noPIN)) }
+        let now = self.now
+        if let lockedUntil = row.lockedUntil, lockedUntil > now {
+            return .answer(PINOutcome(state: .tooManyAttempts, activatedAt: row.activatedAt, retryAfter: lockedUntil))
+        }
+        if networkWrong >= limits.wrongPerNetwork {
+            let oldest = networkOldest.flatMap(Timestamp.date) ?? at
+            return .answer(PINOutcome(state: .tooManyAttempts, activatedAt: row.activatedAt,
+                                      retryAfter: Timestamp.string(oldest.addingTimeInterval(limits.window))))
+        }
+        if let candidateHash, Self.sameHash(candidateHash, row.pinHash) {
+            if let activatedAt = row.activatedAt {
+                var outcome = PINOutcome(state: .alreadyActivated, activatedAt: activatedAt, province: row.activatedProvince)
+                // Only a shopper's network: an inspector scratching a stamp someone activated has a copy (or resold goods) in hand.
+                outcome.byActivatingNetwork = channel == .web && row.activatedNetwork == network
+                return .answer(outcome)
+            }
+            return .activate(PINOutcome(state: .activated, activatedAt: now, province: location))
+        }
+        let locks = stampWrong + 1 >= limits.wrongPerStamp
+        return .wrong(PINOutcome(state: .wrongPIN, activatedAt: row.activatedAt),
+                      lockUntil: locks ? Timestamp.string(at.addingTimeInterval(limits.lock)) : nil)
+    }
+
+    /// Compares two hex hashes in time independent of where they differ.
+    static func sameHash(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for index in x.indices { difference |= x[index] ^ y[index] }
+        return difference == 0
+    }
+}
+
+/// What a PIN check writes.
+enum PINDecision: Sendable {
+    /// Nothing to write.
+    case answer(PINOutcome)
+    /// Record the activation (and its scan).
+    case activate(PINOutcome)
+    /// Record the wrong guess, and lock the stamp until then when given.
+    case wrong(PINOutcome, lockUntil: String?)
+}
+
+/// A stamp's PIN row, read inside a check's transaction.
+struct StampPINRow: Decodable, Sendable {
+    var pinHash: String
+    var activatedAt: String?
+    var activatedNetwork: String?
+    var activatedProvince: String?
+    var lockedUntil: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case pinHash = "pin_hash", activatedAt = "activated_at", activatedNetwork = "activated_network"
+        case activatedProvince = "activated_province", lockedUntil = "locked_until"
+    }
+}
+
+/// Wrong guesses from one network within the window: how many, and the oldest.
+struct PINNetworkCount: Decodable, Sendable {
+    var count: Int
+    var oldest: String?
+}
+
+extension Statements {
+    /// Marks every revocation of a batch's stamps as a recall, with the recall's reason.
+    static let recallBatch = "UPDATE revocations SET recall = 1, reason = ? WHERE stamp_id IN (SELECT id FROM stamps WHERE batch_id = ?)"
+    /// The stamp's PIN row; PostgreSQL adds `FOR UPDATE`.
+    static let stampPIN = "SELECT pin_hash, activated_at, activated_network, activated_province, locked_until FROM stamp_pins WHERE stamp_id = ?"
+    static let networkWrongGuesses = "SELECT COUNT(*) AS count, MIN(attempted_at) AS oldest FROM pin_attempts WHERE client_network = ? AND attempted_at > ?"
+    static let stampWrongGuesses = "SELECT COUNT(*) FROM pin_attempts WHERE stamp_id = ? AND attempted_at > ?"
+    static let recordWrongGuess = "INSERT INTO pin_attempts (stamp_id, client_network, attempted_at) VALUES (?, ?, ?)"
+    static let lockStampPIN = "UPDATE stamp_pins SET locked_until = ? WHERE stamp_id = ?"
+    static let activateStampPIN = "UPDATE stamp_pins SET activated_at = ?, activated_network = ?, activated_province = ? WHERE stamp_id = ?"
+    static let recordActivationScan = """
+        INSERT INTO scans (stamp_id, scanned_at, inspector, location, status, channel, client_network) VALUES (?, ?, ?, ?, ?, ?, ?)
+        """
+}

@@ -1,0 +1,33 @@
+import Foundation
+import GRDB
+
+/// PIN checks on SQLite: the check runs in GRDB's one writer (BEGIN IMMEDIATE across processes), so
+/// no other check reads the stamp's row or the network's guesses between this one's read and write.
+extension SQLiteStore {
+    public func checkPIN(_ attempt: PINAttempt) async throws -> PINOutcome {
+        try await write { db in
+            let row = try StampPINRow.fetchOne(db.cachedStatement(sql: Statements.stampPIN), arguments: [attempt.stampID])
+            let network = try PINNetworkCount.fetchOne(db.cachedStatement(sql: Statements.networkWrongGuesses),
+                                                       arguments: [attempt.network, attempt.windowStart])
+            let stampWrong = try Int.fetchOne(db.cachedStatement(sql: Statements.stampWrongGuesses),
+                                              arguments: [attempt.stampID, attempt.windowStart]) ?? 0
+            switch attempt.decide(row, networkWrong: network?.count ?? 0, networkOldest: network?.oldest, stampWrong: stampWrong) {
+            case .answer(let outcome):
+                return outcome
+            case .activate(let outcome):
+                try db.cachedStatement(sql: Statements.activateStampPIN).execute(arguments: [
+                    attempt.now, attempt.network, attempt.location, attempt.stampID])
+                try db.cachedStatement(sql: Statements.recordActivationScan).execute(arguments: [
+                    attempt.stampID, attempt.now, attempt.inspector, attempt.location, attempt.status.rawValue, attempt.channel.rawValue,
+                    attempt.channel == .web ? attempt.network : nil])
+                return outcome
+            case .wrong(let outcome, let lockUntil):
+                try db.cachedStatement(sql: Statements.recordWrongGuess).execute(arguments: [attempt.stampID, attempt.network, attempt.now])
+                if let lockUntil {
+                    try db.cachedStatement(sql: Statements.lockStampPIN).execute(arguments: [lockUntil, attempt.stampID])
+                }
+                return outcome
+            }
+        }
+    }
+}

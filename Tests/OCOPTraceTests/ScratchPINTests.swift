@@ -1,0 +1,257 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import OCOPTrace
+
+/// A registry with a product, and a batch of PIN stamps issued into a temporary folder.
+private struct PINWorkspace {
+    let folder = TemporaryFolder("ocoptrace-pin")
+    let registry: TestRegistry
+    var store: any RegistryStore { registry.store }
+    var keys: URL { folder.url.appendingPathComponent("keys") }
+
+    init(_ engine: RegistryEngine) async throws {
+        registry = try await TestRegistry.make(engine, in: folder)
+        try await StampFixtures.addProducts([
+            .init(code: "MT-200", name: "Mật ong rừng 200 ml", gtin: "8938765000015", producer: "HTX Ong mật Như Xuân", shelfLifeDays: 365),
+            .init(code: "NC-CHAY", name: "Nem chay", producer: "HTX Ong mật Như Xuân", priceVND: 45000, shelfLifeDays: 5),
+        ], to: registry)
+    }
+
+    func issue(_ product: String = "MT-200", lot: String, count: Int, scratchPIN: Bool = true) async throws -> BatchReport {
+        try await StampIssuer(store: store, options: IssueOptions(
+            resolver: "https://id.ocoptrace.vn", keysFolder: keys, outputFolder: folder.url.appendingPathComponent("output"),
+            writePNGs: false, scratchPIN: scratchPIN))
+            .issue(productCode: product, lot: lot, count: count, producedOn: CalendarDate(year: 2026, month: 11, day: 20), expiresOn: nil)
+    }
+
+    /// `pins.csv` of a batch, read back.
+    func pins(_ report: BatchReport) throws -> [PINFile.Row] {
+        try PINFile.read(URL(fileURLWithPath: absolutePath(try #require(report.pins))))
+    }
+
+    var pinCheck: ScratchPINCheck {
+        get throws { ScratchPINCheck(store: store, key: try PINKey.required(folder: keys)) }
+    }
+
+    func stamp(_ row: PINFile.Row) async throws -> StoredStamp {
+        let serial = try #require(row.serial)
+        return try #require(try await store.stamp(serial: serial))
+    }
+
+    func check(_ row: PINFile.Row, _ typed: String, network: String = "net-a", at: Date = Date()) async throws -> PINOutcome {
+        let stamp = try await stamp(row)
+        return try await pinCheck.check(stampID: stamp.id, serial: stamp.serial, typed: typed, network: network, channel: .web, at: at)
+    }
+}
+
+@Suite struct ScratchPINTests {
+    @Test func pinsAreEightCrockfordCharactersAndTypingIsForgiving() throws {
+        var generator = SystemRandomNumberGenerator()
+        let pins = (0..<2000).map { _ in ScratchPIN.random(using: &generator).text }
+        #expect(pins.allSatisfy { $0.count == 8 && $0.allSatisfy { "0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains($0) } })
+        #expect(Set(pins).count == pins.count)
+        #expect(ScratchPIN.normalised(" 7k3q-m9xw ")?.text == "7K3QM9XW")
+        #expect(ScratchPIN.normalised("OIL23456")?.text == "01123456")
+        #expect(ScratchPIN.normalised("7K3QM9XU") == nil)  // U is not in the alphabet
+        #expect(ScratchPIN.normalised("7K3QM9X") == nil)
+        #expect(ScratchPIN.normalised("7K3QM9XW2") == nil)
+        #expect(ScratchPIN.normalised("ＡＢＣＤ１２３４") == nil)
+        #expect(ScratchPIN.normalised("") == nil)
+    }
+
+    @Test(arguments: RegistryEngine.available) func issuingWritesPinsCSVAndOnlyKeyedHashesToTheRegistry(engine: RegistryEngine) async throws {
+        let workspace = try await PINWorkspace(engine)
+        let report = try await workspace.issue(lot: "MT2612", count: 300)
+        let pinsPath = absolutePath(try #require(report.pins))
+        let text = try String(contentsOfFile: pinsPath, encoding: .utf8)
+        #expect(text.hasPrefix("stamp_id,url,pin\n"))
+        let rows = try workspace.pins(report)
+        #expect(rows.count == 300)
+        #expect(Set(rows.map(\.pin)).count == 300)
+        #expect(rows.allSatisfy { $0.url.hasPrefix("https://id.ocoptrace.vn/01/08938765000015/10/MT2612/21/") })
+        // Mode 0600: pins.csv and the key.
+        let mode = { (path: String) in (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue }
+        #expect(try mode(pinsPath) == 0o600)
+        #expect(try mode(workspace.keys.appendingPathComponent(PINKey.fileName).path) == 0o600)
+        // The drawn file is gone once the batch is issued.
+        #expect(!FileManager.default.fileExists(atPath: URL(fileURLWithPath: pinsPath).deletingLastPathComponent()
+            .appendingPathComponent(PINFile.drawnFileName).path))
+        // The registry: one keyed hash per stamp, never a PIN; the manifest: no PIN either.
+        #expect(try await workspace.registry.count("stamp_pins") == 300)
+        let hashes = try await workspace.registry.rows("SELECT pin_hash FROM stamp_pins").compactMap { $0["pin_hash"] }
+        #expect(hashes.allSatisfy { $0.count == 64 })
+        let manifest = try String(contentsOfFile: absolutePath(report.manifest), encoding: .utf8)
+        #expect(rows.allSatisfy { !manifest.contains("," + $0.pin.text) })
+        if engine == .sqlite, case .sqlite(let path) = workspace.registry.location {
+            let bytes = try String(decoding: Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+            #expect(rows.prefix(50).allSatisfy { !bytes.contains($0.pin.text) })
+        }
+        // A batch without PINs has none, and no pins.csv.
+        let plain = try await workspace.issue(lot: "MT2613", count: 5, scratchPIN: false)
+        #expect(plain.pins == nil)
+        #expect(try await workspace.registry.count("stamp_pins") == 300)
+    }
+
+    @Test(arguments: RegistryEngine.available) func firstRightPINActivatesAndEveryLaterOneSaysWhen(engine: RegistryEngine) async throws {
+        let workspace = try await PINWorkspace(engine)
+        let rows = try workspace.pins(try await workspace.issue(lot: "MT2612", count: 3))
+        let scansBefore = try await workspace.stamp(rows[0]).scans.count
+        let first = try await workspace.check(rows[0], rows[0].pin.text.lowercased(), network: "shop")
+        #expect(first.state == .activated)
+        let activatedAt = try #require(first.activatedAt)
+        // The activation is a scan, which the copy rule counts.
+        let stamp = try await workspace.stamp(rows[0])
+        #expect(stamp.scans.count == scansBefore + 1)
+        #expect(stamp.activatedAt == activatedAt)
+        let again = try await workspace.check(rows[0], rows[0].pin.text, network: "elsewhere")
+        #expect(again.state == .alreadyActivated)
+        #expect(again.activatedAt == activatedAt)
+        #expect(try await workspace.stamp(rows[0]).scans.count == scansBefore + 1)
+        // Wrong PINs, of the right shape or not, are wrong-pin, never an error.
+        for typed in ["AAAAAAAA", "", "'; DROP TABLE stamps; --", String(repeating: "9", count: 300), "ＡＢＣＤ"] {
+            #expect(try await workspace.check(rows[1], typed).state == .wrongPIN)
+        }
+        let listings = try await workspace.store.scanListings(lot: nil)
+        #expect(listings.first { $0.serial == rows[0].serial?.text }?.activatedAt == activatedAt)
+    }
+
+    @Test(arguments: RegistryEngine.available) func fiveWrongGuessesLockAStampForAnHourEvenForTheRightPIN(engine: RegistryEngine) async throws {
+        let workspace = try await PINWorkspace(engine)
+        let rows = try workspace.pins(try await workspace.issue(lot: "MT2612", count: 2))
+        let start = Date()
+        for index in 0..<5 {
+            // From five networks: the stamp's limit counts all of them together.
+            #expect(try await workspace.check(rows[0], "AAAAAAAA", network: "net-\(index)", at: start.addingTimeInterval(Double(index))).state == .wrongPIN)
+        }
+        let locked = try await workspace.check(rows[0], rows[0].pin.text, network: "buyer", at: start.addingTimeInterval(10))
+        #expect(locked.state == .tooManyAttempts)
+        let retry = try #require(locked.retryAfter.flatMap(Timestamp.date))
+        #expect(retry > start.addingTimeInterval(3000))
+        #expect(locked.retryAfterSeconds(from: start.addingTimeInterval(10))! > 3000)
+        // Another stamp is not locked; the locked one opens after the hour.
+        #expect(try await workspace.check(rows[1], rows[1].pin.text, network: "buyer", at: start.addingTimeInterval(11)).state == .activated)
+        let later = try await workspace.check(rows[0], rows[0].pin.text, network: "buyer", at: retry.addingTimeInterval(1))
+        #expect(later.state == .activated)
+    }
+
+    @Test(arguments: RegistryEngine.available) func aNetworkGuessingAcrossStampsIsStopped(engine: RegistryEngine) async throws {
+        let workspace = try await PINWorkspace(engine)
+        let rows = try workspace.pins(try await workspace.issue(lot: "MT2612", count: 12))
+        let start = Date()
+        var answers: [PINState] = []
+        for index in 0..<22 {
+            answers.append(try await workspace.check(rows[index % 10], "ZZZZZZZZ", network: "guesser", at: start.addingTimeInterval(Double(index))).state)
+        }
+        #expect(answers.prefix(20).allSatisfy { $0 == .wrongPIN })
+        #expect(answers.suffix(2).allSatisfy { $0 == .tooManyAttempts })
+        // Even a right PIN from that network waits; another network's is checked.
+        #expect(try await workspace.check(rows[10], rows[10].pin.text, network: "guesser", at: start.addingTimeInterval(30)).state == .tooManyAttempts)
+        #expect(try await workspace.check(rows[10], rows[10].pin.text, network: "honest", at: start.addingTimeInterval(31)).state == .activated)
+    }
+
+    @Test(arguments: RegistryEngine.available) func concurrentGuessesNeverPassTheStampLimit(engine: RegistryEngine) async throws {
+        let workspace = try await PINWorkspace(engine)
+        let rows = try workspace.pins(try await workspace.issue(lot: "MT2612", count: 1))
+        let stamp = try await workspace.stamp(rows[0])
+        let check = try workspace.pinCheck
+        let states = try await withThrowingTaskGroup(of: PINState.self) { group in
+            for index in 0..<16 {
+                group.addTask {
+                    try await check.check(stampID: stamp.id, serial: stamp.serial, typed: "AAAAAAA\(index % 10)", network: "n\(index)", channel: .web).state
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(states.filter { $0 == .wrongPIN }.count == 5)
+        #expect(states.filter { $0 == .tooManyAttempts }.count == 11)
+        #expect(try await workspace.registry.count("pin_attempts") == 5)
+    }
+
+    @Test(arguments: RegistryEngine.available) func verifyWithAPINAnswersInTheVerdict(engine: RegistryEngine) async throws {
+        let workspace = try await PINWorkspace(engine)
+        let rows = try workspace.pins(try await workspace.issue(lot: "MT2612", count: 2))
+        let plain = try await workspace.issue("NC-CHAY", lot: "NC1", count: 1, scratchPIN: false)
+        let verifier = try await RegistryVerifier(store: workspace.store, options: VerifyOptions(inspector: "QLTT", location: "Thanh Hóa"))
+        let check = try workspace.pinCheck
+        let first = try await verifier.verify(rows[0].url, pin: rows[0].pin.text, check: check)
+        #expect(first.status == .genuine)
+        #expect(first.pin?.state == .activated)
+        #expect(first.jsonLine.contains("\"pin\":{\"state\":\"activated\",\"activated_at\":\""))
+        let copy = try await verifier.verify(rows[0].url, pin: rows[0].pin.text, check: check)
+        #expect(copy.pin?.state == .alreadyActivated)
+        #expect(copy.pin?.province == "Thanh Hóa")
+        #expect(copy.suspectedClone)
+        let plainURL = try String(contentsOfFile: absolutePath(plain.manifest), encoding: .utf8).split(separator: "\n")[1].split(separator: ",")[3]
+        #expect(try await verifier.verify(String(plainURL), pin: "AAAAAAAA", check: check).pin?.state == .noPIN)
+        #expect(try await verifier.verify([rows[1].url])[0].jsonLine.contains("\"pin\":null"))
+    }
+
+    @Test(arguments: RegistryEngine.available) func aRecalledLotSaysSoApartFromALostRoll(engine: RegistryEngine) async throws {
+        let workspace = try await PINWorkspace(engine)
+        let recalled = try workspace.pins(try await workspace.issue(lot: "MT2612", count: 2))
+        let lost = try workspace.pins(try await workspace.issue(lot: "MT2613", count: 2))
+        let revocations = Revocations(store: workspace.store)
+        _ = try await revocations.revoke(lot: "MT2612", productCode: nil, reason: "nhiễm khuẩn", recall: true)
+        _ = try await revocations.revoke(lot: "MT2613", productCode: nil, reason: "mất cuộn tem")
+        let verifier = try await RegistryVerifier(store: workspace.store, options: VerifyOptions(record: false))
+        let results = try await verifier.verify([recalled[0].url, lost[0].url])
+        #expect(results[0].status == .revoked)
+        #expect(results[0].explanation.code == "recalled")
+        #expect(results[0].explanation.vietnamese.contains("nhiễm khuẩn"))
+        #expect(results[1].explanation.code == "revoked")
+    }
+
+    @Test(arguments: RegistryEngine.available) func anInterruptedPINBatchKeepsItsDrawnPINsOrSaysTheyAreLost(engine: RegistryEngine) async throws {
+        let workspace = try await PINWorkspace(engine)
+        let key = try PINKey.loadOrCreate(folder: workspace.keys)
+        let product = try #require(try await workspace.store.issuableProducts(code: "MT-200").first)
+        let output = workspace.folder.url.appendingPathComponent("output")
+        // What a run killed after storing a chunk leaves: stamps with PIN hashes, and their PINs in the drawn file.
+        func interrupted(lot: String, keepDrawn: Bool) async throws -> [String: String] {
+            let folder = StampIssuer.batchFolder(producer: product.producer, productCode: product.code, lot: lot)
+            guard case .created(let batchID) = try await workspace.store.createBatch(NewStampBatch(
+                productID: product.id, orderID: nil, lot: lot, lotLabel: lot, quantity: 6, producedOn: "2026-11-20", expiresOn: "2027-11-20",
+                resolver: "https://id.ocoptrace.vn", keyID: nil, folder: folder, createdAt: Timestamp.now(), scratchPIN: true)) else {
+                throw TestRegistryError("batch exists")
+            }
+            var generator = SystemRandomNumberGenerator()
+            let drawn = (0..<3).map { _ in (serial: Serial.random(), pin: ScratchPIN.random(using: &generator)) }
+            if keepDrawn { try PINFile.appendDrawn(drawn, folder: output.appendingPathComponent(folder)) }
+            _ = try await workspace.store.appendStamps(drawn.sorted { $0.serial.text < $1.serial.text }.map {
+                DrawnStamp(serial: $0.serial, signature: nil, pinHash: key.hash(serial: $0.serial, pin: $0.pin))
+            }, toBatch: batchID)
+            return Dictionary(uniqueKeysWithValues: drawn.map { ($0.serial.text, $0.pin.text) })
+        }
+        let kept = try await interrupted(lot: "K1", keepDrawn: true)
+        let report = try await workspace.issue(lot: "K1", count: 6)
+        #expect(report.newStamps == 3)
+        let rows = try workspace.pins(report)
+        #expect(rows.count == 6)
+        for (serial, pin) in kept { #expect(rows.contains { $0.serial?.text == serial && $0.pin.text == pin }) }
+        #expect(try await workspace.check(rows[0], rows[0].pin.text).state == .activated)
+
+        _ = try await interrupted(lot: "K2", keepDrawn: false)
+        await #expect(throws: IssueError.self) { _ = try await workspace.issue(lot: "K2", count: 6) }
+    }
+
+    @Test(arguments: RegistryEngine.available) func labelsOfAPINBatchNeedPinsCSV(engine: RegistryEngine) async throws {
+        let workspace = try await PINWorkspace(engine)
+        let report = try await workspace.issue(lot: "MT2612", count: 3)
+        let layout = try #require(LabelLayout.named("a4-3x8"))
+        let pdf = workspace.folder.url.appendingPathComponent("labels.pdf")
+        await #expect(throws: LabelJob.PINError.self) {
+            try await LabelJob(store: workspace.store, layout: layout).write(lot: "MT2612", productCode: nil, to: pdf)
+        }
+        let pins = URL(fileURLWithPath: absolutePath(try #require(report.pins)))
+        for layout in LabelLayout.builtIn {
+            let written = try await LabelJob(store: workspace.store, layout: layout, pinsFile: pins).write(lot: "MT2612", productCode: nil, to: pdf)
+            #expect(written.labels == 3)
+        }
+        let plain = try await workspace.issue("NC-CHAY", lot: "NC1", count: 1, scratchPIN: false)
+        _ = plain
+        await #expect(throws: LabelJob.PINError.self) {
+            try await LabelJob(store: workspace.store, layout: layout, pinsFile: pins).write(lot: "NC1", productCode: nil, to: pdf)
+        }
+    }
+}
