@@ -82,7 +82,7 @@ public struct ReportTallies: Sendable, Codable {
 extension Statements {
     /// A scan's verdict as the report counts it: a genuine verdict on a stamp that the copy rule
     /// flags (over its whole history, as `verify` judges it) is a suspected copy; forged, unknown,
-    /// malformed and pending verdicts are not (valid) stamps of ours. `f` is ``flaggedStamps``.
+    /// malformed and pending verdicts are not (valid) stamps of ours. `f` holds the flagged stamps.
     static let reportVerdict = """
         CASE WHEN c.status = 'genuine' AND f.stamp_id IS NOT NULL THEN 'suspected_copy'
              WHEN c.status = 'genuine' THEN 'genuine'
@@ -98,11 +98,6 @@ extension Statements {
         SELECT stamp_id, COUNT(*) AS scans, MIN(location) AS least_place, MAX(location) AS greatest_place, MIN(scanned_at) AS first_at,
                MAX(scanned_at) AS last_at, SUM(CASE WHEN scanned_at >= ? AND scanned_at < ? THEN 1 ELSE 0 END) AS in_period
         FROM scans GROUP BY stamp_id
-        """
-
-    /// The stamps the copy rule flags (binds: the threshold).
-    static let flaggedStamps = """
-        SELECT stamp_id FROM scans GROUP BY stamp_id HAVING COUNT(*) > ? OR MIN(location) <> MAX(location)
         """
 
     static let reportProducers = "SELECT id, name, type, commune, district, province FROM producers ORDER BY id"
@@ -135,50 +130,51 @@ extension Statements {
         GROUP BY p.producer_id
         """
 
-    /// Per producer (`kind` `producer`): scans in the period, the stamps they were of, and how
-    /// many of those the copy rule flags; then (`kind` `copy`) the most-scanned suspected copies
-    /// of the producers in scope, with their places counted for those stamps only. One reading of
-    /// every stamp's history (a CTE used twice, which both engines compute once). Binds: the
-    /// period's bounds, the threshold, the threshold, the producers when `scope` (the engine's
-    /// `p.producer_id IN (…)`) is given, the limit.
-    static func reportStampHistories(scope: String?) -> String {
-        """
-        WITH h AS (\(stampScanHistory))
-        SELECT 'producer' AS kind, p.producer_id, SUM(h.in_period) AS scans, SUM(CASE WHEN h.in_period > 0 THEN 1 ELSE 0 END) AS stamps,
-               SUM(CASE WHEN h.in_period > 0 AND (h.scans > ? OR h.least_place <> h.greatest_place) THEN 1 ELSE 0 END) AS suspected,
-               NULL AS serial, NULL AS product, NULL AS producer, NULL AS lot, NULL AS places, NULL AS first_at, NULL AS last_at
-        FROM h JOIN stamps s ON s.id = h.stamp_id JOIN stamp_batches b ON b.id = s.batch_id JOIN products p ON p.id = b.product_id
-        GROUP BY p.producer_id
-        UNION ALL
-        SELECT 'copy', NULL, t.scans, NULL, NULL, t.serial, t.product, t.producer, t.lot,
-               (SELECT COUNT(DISTINCT location) FROM scans WHERE stamp_id = t.stamp_id), t.first_at, t.last_at
-        FROM (SELECT h.stamp_id, s.serial, p.code AS product, pr.name AS producer, b.lot, h.scans, h.first_at, h.last_at
-              FROM h JOIN stamps s ON s.id = h.stamp_id JOIN stamp_batches b ON b.id = s.batch_id
-              JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
-              WHERE h.in_period > 0 AND (h.scans > ? OR h.least_place <> h.greatest_place)\(scope.map { " AND " + $0 } ?? "")
-              ORDER BY h.scans DESC, h.stamp_id
-              LIMIT ?) t
-        """
-    }
-
-    /// Binds: the threshold, the period's bounds, then the producers when `scope` (the engine's
-    /// `p.producer_id IN (…)` with one placeholder) is given.
-    static func reportScansPerDay(scope: String?) -> String {
-        let scoped = scope.map { """
+    /// Every figure of the scans, from one reading of every stamp's history (`h`, a CTE both
+    /// engines compute once) and one of the scans: per producer (`kind` `producer`), scans in the
+    /// period, the stamps they were of and how many of those the copy rule flags; the most-scanned
+    /// suspected copies of the producers in scope (`copy`), their places counted for those stamps
+    /// only; the scans in the period per day and verdict (`day`) of the producers in scope.
+    ///
+    /// `scope` is the engine's `p.producer_id IN (…)` with one placeholder. Binds: the period's
+    /// bounds, the threshold three times, the producers (when scoped), the limit, the period's
+    /// bounds, the producers (when scoped).
+    static func reportScanFigures(scope: String?) -> String {
+        let scopedScans = scope.map { """
             JOIN stamps s ON s.id = c.stamp_id JOIN stamp_batches b ON b.id = s.batch_id JOIN products p ON p.id = b.product_id
             WHERE c.scanned_at >= ? AND c.scanned_at < ? AND \($0)
             """ } ?? "WHERE c.scanned_at >= ? AND c.scanned_at < ?"
         return """
-            SELECT substr(c.scanned_at, 1, 10) AS day, \(reportVerdict) AS verdict, COUNT(*) AS scans
-            FROM scans c LEFT JOIN (\(flaggedStamps)) f ON f.stamp_id = c.stamp_id
-            \(scoped)
+            WITH h AS (\(stampScanHistory)),
+            f AS (SELECT stamp_id FROM h WHERE h.scans > ? OR h.least_place <> h.greatest_place)
+            SELECT 'producer' AS kind, p.producer_id, SUM(h.in_period) AS scans, SUM(CASE WHEN h.in_period > 0 THEN 1 ELSE 0 END) AS stamps,
+                   SUM(CASE WHEN h.in_period > 0 AND (h.scans > ? OR h.least_place <> h.greatest_place) THEN 1 ELSE 0 END) AS suspected,
+                   NULL AS serial, NULL AS product, NULL AS producer, NULL AS lot, NULL AS places, NULL AS first_at, NULL AS last_at,
+                   NULL AS day, NULL AS verdict
+            FROM h JOIN stamps s ON s.id = h.stamp_id JOIN stamp_batches b ON b.id = s.batch_id JOIN products p ON p.id = b.product_id
+            GROUP BY p.producer_id
+            UNION ALL
+            SELECT 'copy', NULL, t.scans, NULL, NULL, t.serial, t.product, t.producer, t.lot,
+                   (SELECT COUNT(DISTINCT location) FROM scans WHERE stamp_id = t.stamp_id), t.first_at, t.last_at, NULL, NULL
+            FROM (SELECT h.stamp_id, s.serial, p.code AS product, pr.name AS producer, b.lot, h.scans, h.first_at, h.last_at
+                  FROM h JOIN stamps s ON s.id = h.stamp_id JOIN stamp_batches b ON b.id = s.batch_id
+                  JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
+                  WHERE h.in_period > 0 AND (h.scans > ? OR h.least_place <> h.greatest_place)\(scope.map { " AND " + $0 } ?? "")
+                  ORDER BY h.scans DESC, h.stamp_id
+                  LIMIT ?) t
+            UNION ALL
+            SELECT 'day', NULL, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                   substr(c.scanned_at, 1, 10), \(reportVerdict)
+            FROM scans c LEFT JOIN f ON f.stamp_id = c.stamp_id
+            \(scopedScans)
             GROUP BY substr(c.scanned_at, 1, 10), \(reportVerdict)
             """
     }
 
 }
 
-/// A row of ``Statements/reportStampHistories(scope:)``: a producer's scan tally or a suspected copy.
+/// A row of ``Statements/reportScanFigures(scope:)``: a producer's scan tally, a suspected copy,
+/// or a day's scans of one verdict.
 struct StampHistoryRow: Decodable, Sendable {
     var kind: String
     var producerID: Int64?
@@ -192,18 +188,23 @@ struct StampHistoryRow: Decodable, Sendable {
     var places: Int?
     var firstAt: String?
     var lastAt: String?
+    var day: String?
+    var verdict: DailyScans.Verdict?
 
     enum CodingKeys: String, CodingKey {
         case kind, producerID = "producer_id", scans, stamps, suspected, serial, product, producer, lot, places
-        case firstAt = "first_at", lastAt = "last_at"
+        case firstAt = "first_at", lastAt = "last_at", day, verdict
     }
 
-    /// The producers' tallies, and the copies most scanned first.
-    static func split(_ rows: [StampHistoryRow]) -> (tallies: [ScanTally], copies: [SuspectedCopy]) {
+    /// The producers' tallies, the copies (most scanned first) and the days.
+    static func split(_ rows: [StampHistoryRow]) -> (tallies: [ScanTally], copies: [SuspectedCopy], days: [DailyScans]) {
         var tallies: [ScanTally] = []
         var copies: [SuspectedCopy] = []
+        var days: [DailyScans] = []
         for row in rows {
-            if row.kind == "producer", let producer = row.producerID {
+            if row.kind == "day", let day = row.day, let verdict = row.verdict {
+                days.append(DailyScans(day: day, verdict: verdict, scans: row.scans))
+            } else if row.kind == "producer", let producer = row.producerID {
                 tallies.append(ScanTally(producerID: producer, scans: row.scans, stamps: row.stamps ?? 0, suspected: row.suspected ?? 0))
             } else if let serial = row.serial {
                 copies.append(SuspectedCopy(serial: serial, product: row.product ?? "", producer: row.producer ?? "", lot: row.lot ?? "",
@@ -211,6 +212,6 @@ struct StampHistoryRow: Decodable, Sendable {
             }
         }
         copies.sort { ($0.scans, $1.serial) > ($1.scans, $0.serial) }
-        return (tallies, copies)
+        return (tallies, copies, days)
     }
 }

@@ -7,7 +7,6 @@ extension LotTally: FetchableRecord {}
 extension ProducerCount: FetchableRecord {}
 extension MonthlyIssue: FetchableRecord {}
 extension RevocationTally: FetchableRecord {}
-extension DailyScans: FetchableRecord {}
 extension StampHistoryRow: FetchableRecord {}
 
 extension SQLiteStore {
@@ -23,15 +22,12 @@ extension SQLiteStore {
             let (from, before, threshold) = (request.lowerBound, request.upperBound, request.cloneThreshold)
             let ids = request.producerIDsJSON
             let scope = ids == nil ? nil : SQLiteStore.reportScope
-            var perDay: StatementArguments = [threshold, from, before]
-            var histories: StatementArguments = [from, before, threshold, threshold]
-            if let ids {
-                perDay += [ids]
-                histories += [ids]
-            }
-            histories += [request.topCopies]
-            let (scans, copies) = StampHistoryRow.split(try StampHistoryRow.fetchAll(db, sql: Statements.reportStampHistories(scope: scope),
-                                                                                     arguments: histories))
+            var scanFigures: StatementArguments = [from, before, threshold, threshold, threshold]
+            if let ids { scanFigures += [ids] }
+            scanFigures += [request.topCopies, from, before]
+            if let ids { scanFigures += [ids] }
+            let (scans, copies, days) = StampHistoryRow.split(try StampHistoryRow.fetchAll(
+                db, sql: Statements.reportScanFigures(scope: scope), arguments: scanFigures))
             return ReportTallies(
                 products: try ProductTally.fetchAll(db, sql: Statements.reportProducts),
                 lots: try LotTally.fetchAll(db, sql: Statements.reportLots),
@@ -39,7 +35,7 @@ extension SQLiteStore {
                 issuedPerMonth: try MonthlyIssue.fetchAll(db, sql: Statements.reportIssuedPerMonth, arguments: [from, before]),
                 revoked: try RevocationTally.fetchAll(db, sql: Statements.reportRevoked, arguments: [from, before]),
                 scans: scans,
-                scansPerDay: try DailyScans.fetchAll(db, sql: Statements.reportScansPerDay(scope: scope), arguments: perDay),
+                scansPerDay: days,
                 suspectedCopies: copies)
         }
     }
