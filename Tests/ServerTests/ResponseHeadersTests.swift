@@ -33,7 +33,9 @@ import TestSupport
         // What each answer carries besides the shared headers (Date and Content-Length aside).
         let cases: [(uri: String, method: HTTPRequest.Method, fields: HTTPFields, expected: [String: String?])] = [
             ("/", .post, phone, Self.all(Self.plain, ["Allow": "GET, HEAD, OPTIONS"])),
-            (gtin, .options, phone, ["Allow": "GET, HEAD, OPTIONS"]),
+            // An answer about a key names its linkset, OPTIONS too (GS1's resolver tests look for it).
+            (gtin, .options, phone, ["Allow": "GET, HEAD, OPTIONS",
+                                     "Link": "<\(ServerWorkspace.base)\(gtin)?linkType=linkset>; rel=\"linkset\"; type=\"application/linkset+json\""]),
             ("/foo", .get, phone, Self.plain),
             ("/.well-known/gs1resolver", .get, phone, ["Content-Type": "application/json", "Cache-Control": "max-age=3600"]),
             (gtin, .get, phone, Self.all(Self.negotiated, ["Location": nil, "Link": nil])),
