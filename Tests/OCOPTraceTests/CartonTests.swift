@@ -219,5 +219,19 @@ private struct CartonWorkspace {
         let sixth = try await workspace.store.chainEvents(serial: try workspace.serial(workspace.urls[5]))
         #expect(sixth.map(\.kind) == [.packed, .shipped])
         #expect(try await workspace.store.chainEvents(serial: "NOSUCHSERIAL0000").isEmpty)
+
+        // The journey a shopper and an inspector see: the carton's packing, its shipment (to the
+        // receiver's name and province) and receipt, then the lot's own shipment, oldest first.
+        let verifier = try await RegistryVerifier(store: workspace.store, options: VerifyOptions(record: false))
+        let verified = try #require(try await verifier.verify([workspace.urls[0]]).first)
+        #expect(verified.journey.map(\.stage) == ["packing", "shipping", "receiving", "shipping"])
+        #expect(verified.journey[1].to == "Cửa hàng OCOP Thanh Hóa")
+        #expect(verified.journey[1].province == "Thanh Hóa")
+        #expect(verified.journey[1].from == "HTX Nem chua Xuân Lập")
+        #expect(verified.journey[1].at == "2026-11-21T14:30:00+07:00")
+        #expect(verified.journey[3].to == "Đại lý Bắc Ninh")
+        // A stamp of the other carton: its packing and the lot's shipment.
+        let other = try #require(try await verifier.verify([workspace.urls[5]]).first)
+        #expect(other.journey.map(\.stage) == ["packing", "shipping"])
     }
 }

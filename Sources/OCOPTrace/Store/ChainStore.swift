@@ -97,14 +97,42 @@ extension Statements {
         """
 
     /// A stamp's journey, one `SELECT` per source joined by `UNION ALL`, every arm with the columns
-    /// of ``JourneyEntry`` (`CAST(NULL AS TEXT)` where a source has none). Bound: product id and
-    /// lot for each arm that follows the lot. The extension point of the chain: cartons, shipments
-    /// and partner events are further arms.
+    /// of ``JourneyEntry`` (`CAST(NULL AS TEXT)` where a source has none). The extension point of
+    /// the chain: partner events are further arms. Bound, in order (``journeyArguments``): the
+    /// lot's stages (product id, lot); the packing of the stamp's carton (serial); the shipments
+    /// and then the receipts of that carton or of the lot shipped without cartons (serial, product
+    /// id, lot, each). A shipment is told by its receiver's name and province. Times of cartons
+    /// and shipments are instants; they are shown in Vietnam's time (+07:00).
     static let journey = """
         SELECT 'stage' AS source, stage, stage_word, biz_step, started_at AS at, started_offset AS at_offset,
                started_has_time AS at_has_time, place, commune, province, place_gln AS gln,
                CAST(NULL AS TEXT) AS from_party, CAST(NULL AS TEXT) AS to_party, actor, standard, certificate, event_id
         FROM production_stages WHERE product_id = ? AND lot = ?
+        UNION ALL
+        SELECT 'packing', CAST(NULL AS TEXT), CAST(NULL AS TEXT), 'packing', c.packed_at, 420, 1, CAST(NULL AS TEXT), pr.commune,
+               pr.province, pr.gln, pr.name, CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT),
+               CAST(NULL AS TEXT)
+        FROM cartons c JOIN stamp_batches b ON b.id = c.batch_id JOIN products p ON p.id = b.product_id
+        JOIN producers pr ON pr.id = p.producer_id
+        WHERE c.id IN (SELECT m.carton_id FROM carton_stamps m JOIN stamps st ON st.id = m.stamp_id WHERE st.serial = ? AND m.unpacked_at IS NULL)
+        UNION ALL
+        SELECT 'shipping', CAST(NULL AS TEXT), CAST(NULL AS TEXT), 'shipping', sh.shipped_at, 420, 1, CAST(NULL AS TEXT),
+               CAST(NULL AS TEXT), pa.province, pa.gln, pr.name, pa.name, CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT),
+               CAST(NULL AS TEXT)
+        FROM shipments sh JOIN parties pa ON pa.id = sh.party_id JOIN stamp_batches b ON b.id = sh.batch_id
+        JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
+        WHERE sh.shipped_at IS NOT NULL
+          AND (sh.carton_id IN (SELECT m.carton_id FROM carton_stamps m JOIN stamps st ON st.id = m.stamp_id WHERE st.serial = ? AND m.unpacked_at IS NULL)
+               OR (sh.carton_id IS NULL AND b.product_id = ? AND b.lot = ?))
+        UNION ALL
+        SELECT 'receiving', CAST(NULL AS TEXT), CAST(NULL AS TEXT), 'receiving', sh.received_at, 420, 1, CAST(NULL AS TEXT),
+               CAST(NULL AS TEXT), pa.province, pa.gln, pr.name, pa.name, CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT),
+               CAST(NULL AS TEXT)
+        FROM shipments sh JOIN parties pa ON pa.id = sh.party_id JOIN stamp_batches b ON b.id = sh.batch_id
+        JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
+        WHERE sh.received_at IS NOT NULL
+          AND (sh.carton_id IN (SELECT m.carton_id FROM carton_stamps m JOIN stamps st ON st.id = m.stamp_id WHERE st.serial = ? AND m.unpacked_at IS NULL)
+               OR (sh.carton_id IS NULL AND b.product_id = ? AND b.lot = ?))
         """
 }
 

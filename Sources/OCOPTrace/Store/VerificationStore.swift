@@ -95,6 +95,8 @@ public struct StoredStamp: Sendable {
     public var hasPIN = false
     public var activatedAt: String?
     public var activatedProvince: String?
+    /// The carton the stamp is packed in now, if any (its journey follows the carton).
+    public var cartonID: Int64? = nil
     /// Scans recorded so far.
     public var scans: ScanHistory
 }
@@ -241,12 +243,14 @@ struct StoredStampRow: Decodable, Sendable, SelectedRecord {
     var hasPIN: Bool
     var activatedAt: String?
     var activatedProvince: String?
+    var cartonID: Int64?
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, productID = "product_id", serial, signed, status, lot, producedOn = "produced_on", expiresOn = "expires_on", resolver
         case keyID = "key_id", code, name, gtin, ocopStars = "ocop_stars", ocopDecision = "ocop_decision"
         case ocopRecognizedOn = "ocop_recognized_on", producer, province, revocation
         case recall, hasPIN = "has_pin", activatedAt = "activated_at", activatedProvince = "activated_province"
+        case cartonID = "carton_id"
     }
     typealias Columns = CodingKeys
 
@@ -265,6 +269,8 @@ struct StoredStampRow: Decodable, Sendable, SelectedRecord {
         case .hasPIN: "CASE WHEN sp.stamp_id IS NULL THEN 0 ELSE 1 END"
         case .activatedAt: "sp.activated_at"
         case .activatedProvince: "sp.activated_province"
+        // The carton the stamp is in now (one at most: a unique index says so).
+        case .cartonID: "(SELECT m.carton_id FROM carton_stamps m WHERE m.stamp_id = s.id AND m.unpacked_at IS NULL)"
         }
     }
 
@@ -290,7 +296,8 @@ struct StoredStampRow: Decodable, Sendable, SelectedRecord {
                     expiresOn: expiresOn.flatMap(CalendarDate.init(parsing:)), resolver: resolver, productCode: code, productName: name,
                     gtin: gtin, ocop: OCOPRecognition(storedStars: ocopStars, decision: ocopDecision,
                     recognizedOn: ocopRecognizedOn), producer: producer, province: province, revocationReason: revocation,
-                    recalled: recall, hasPIN: hasPIN, activatedAt: activatedAt, activatedProvince: activatedProvince, scans: scans)
+                    recalled: recall, hasPIN: hasPIN, activatedAt: activatedAt, activatedProvince: activatedProvince, cartonID: cartonID,
+                    scans: scans)
     }
 }
 

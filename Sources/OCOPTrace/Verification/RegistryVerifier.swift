@@ -60,9 +60,10 @@ public struct RegistryVerifier: Sendable {
                 result.scans = history
                 rule.flag(&result, hasPIN: stamp.hasPIN)
                 if result.status != .forged {
-                    let lot = LotKey(productID: stamp.productID, lot: stamp.lot)
+                    let lot = LotKey(productID: stamp.productID, lot: stamp.lot, cartonID: stamp.cartonID)
                     if journeys[lot] == nil {
-                        journeys[lot] = try await Journey.of(productID: stamp.productID, lot: stamp.lot, serial: nil, in: store).entries
+                        journeys[lot] = try await Journey.of(productID: stamp.productID, lot: stamp.lot,
+                                                             serial: stamp.cartonID == nil ? nil : stamp.serial.text, in: store).entries
                     }
                     result.journey = journeys[lot] ?? []
                 }
@@ -78,6 +79,8 @@ public struct RegistryVerifier: Sendable {
 struct LotKey: Hashable, Sendable {
     var productID: Int64
     var lot: String
+    /// The carton the stamp is in: its packing and shipments are part of its journey.
+    var cartonID: Int64? = nil
 }
 
 extension RegistryVerifier {

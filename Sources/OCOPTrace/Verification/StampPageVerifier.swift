@@ -93,8 +93,11 @@ public struct StampPageVerifier: Sendable {
             try await store.storedProduct(id: stamp.productID)
         } : nil
         if showsProduct {
-            result.journey = try await journeys.value(for: LotKey(productID: stamp.productID, lot: stamp.lot)) { [store] in
-                try await Journey.of(productID: stamp.productID, lot: stamp.lot, serial: nil, in: store)
+            // Per lot, or per carton for a packed stamp (any stamp of the carton tells its events).
+            let key = LotKey(productID: stamp.productID, lot: stamp.lot, cartonID: stamp.cartonID)
+            let serial = stamp.cartonID == nil ? nil : stamp.serial.text
+            result.journey = try await journeys.value(for: key) { [store] in
+                try await Journey.of(productID: stamp.productID, lot: stamp.lot, serial: serial, in: store)
             }.entries
         }
         var page = StampPage(result: result, product: product, counted: counted, durability: durability)
