@@ -35,7 +35,7 @@ struct ServeBench: AsyncParsableCommand {
     @Option(help: "Stamps in the registry.")
     var stamps = 100_000
 
-    @Option(help: "Stamps with scratch-off PINs, for the PIN run.")
+    @Option(help: "Stamps with scratch-off PINs, for the PIN run (0: no PIN run, e.g. to load an ocoptrace built before PINs).")
     var pinStamps = 20_000
 
     @Option(help: "Open connections.")
@@ -124,15 +124,17 @@ struct ServeBench: AsyncParsableCommand {
             }
             try all.write(to: urlsFile, atomically: true, encoding: .utf8)
             let pinOutput = folder.appendingPathComponent("pin-out").path
-            try ChildRun.require(binary, ["issue", "--product", "MT-200", "--lot", "MT-PIN", "--count", String(pinStamps), "--scratch-pin",
-                                          "--keys", keys, "--db", db, "--output", pinOutput, "--no-png",
-                                          "--produced", CalendarDate.today().adding(days: -3)!.iso, "--resolver", base])
-            let pinsCSV = try FileManager.default.subpathsOfDirectory(atPath: pinOutput).first { $0.hasSuffix("pins.csv") }!
-            let lines = try String(contentsOfFile: pinOutput + "/" + pinsCSV, encoding: .utf8).split(separator: "\n").dropFirst().map { line in
-                let cells = line.split(separator: ",")
-                return "/v" + cells[1].dropFirst(base.count) + " " + cells[2]
+            if pinStamps > 0 {
+                try ChildRun.require(binary, ["issue", "--product", "MT-200", "--lot", "MT-PIN", "--count", String(pinStamps), "--scratch-pin",
+                                              "--keys", keys, "--db", db, "--output", pinOutput, "--no-png",
+                                              "--produced", CalendarDate.today().adding(days: -3)!.iso, "--resolver", base])
+                let pinsCSV = try FileManager.default.subpathsOfDirectory(atPath: pinOutput).first { $0.hasSuffix("pins.csv") }!
+                let lines = try String(contentsOfFile: pinOutput + "/" + pinsCSV, encoding: .utf8).split(separator: "\n").dropFirst().map { line in
+                    let cells = line.split(separator: ",")
+                    return "/v" + cells[1].dropFirst(base.count) + " " + cells[2]
+                }
+                try (lines.joined(separator: "\n") + "\n").write(to: pinPaths, atomically: true, encoding: .utf8)
             }
-            try (lines.joined(separator: "\n") + "\n").write(to: pinPaths, atomically: true, encoding: .utf8)
         }
         let paths = try String(contentsOf: urlsFile, encoding: .utf8).split(separator: "\n").map { String($0.dropFirst(base.count)) }
         let pagePaths = folder.appendingPathComponent("pages.txt")
@@ -190,6 +192,10 @@ struct ServeBench: AsyncParsableCommand {
         let scans = try await Self.webScans(db) - scansBefore
         print(String(format: "%@: server exit %d after SIGTERM, peak RSS %.1f MiB", engine as NSString, exit, Double(peakKiB) / 1024))
         print("\(engine): scans: \(scans) recorded for \(pagesAnswered) pages answered (wrk counted \(pages.requests) completed); \(scans == pagesAnswered ? "none lost" : "MISMATCH")")
+        guard pinStamps > 0 else {
+            print("\(engine): load average after: \(Self.loadAverage())")
+            return scans != pagesAnswered || exit != 0
+        }
         // PIN checks on a server of their own (an activation is a scan too: the count above is the pages' alone).
         let pinServer = try ServerProcess(binary: binary, db: db, base: base, folder: folder, extra: ["--keys", keys])
         let pinCPU = pinServer.cpuSeconds()
