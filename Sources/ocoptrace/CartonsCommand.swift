@@ -77,7 +77,7 @@ struct CartonsPackCommand: AsyncParsableCommand {
                       stampsFile: stamps.map { URL(fileURLWithPath: $0) })
         }
         if json { Console.printJSON(report); return }
-        print("packed \(report.stamps) stamps of \(report.product) lot \(report.lot) into \(report.cartons) cartons of \(report.perCarton) "
+        print("packed \(report.stamps) stamps of \(report.product) lot \(report.lot) into \(report.cartons) carton\(report.cartons == 1 ? "" : "s") of \(report.perCarton) "
             + "(đã đóng \(report.stamps) tem vào \(report.cartons) thùng): \(report.firstCarton ?? "") … \(report.lastCarton ?? "")")
         if report.companyPrefix == nil {
             print("no GS1 company prefix: carton codes of the registry's own (không có mã doanh nghiệp GS1: dùng mã thùng riêng)")

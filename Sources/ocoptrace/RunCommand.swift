@@ -55,7 +55,7 @@ struct RunCommand: AsyncParsableCommand {
             for export in summary.exports { print(ReportPrinter.summary(export)) }
             for label in summary.labels { print("labels for lot \(label.lot) of \(label.product): \(label.pdf) (\(label.pages) page\(label.pages == 1 ? "" : "s"))") }
             for packed in summary.cartons {
-                print("cartons for lot \(packed.lot) of \(packed.product): \(packed.cartons) cartons of \(packed.perCarton), labels \(packed.labels ?? "-")")
+                print("cartons for lot \(packed.lot) of \(packed.product): \(packed.cartons) carton\(packed.cartons == 1 ? "" : "s") of \(packed.perCarton), labels \(packed.labels ?? "-")")
             }
             for failure in summary.failures { Console.error(failure.description) }
             if let report = summary.report { print("report: \(report)") }
