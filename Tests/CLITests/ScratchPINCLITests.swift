@@ -65,6 +65,13 @@ import TestSupport
         let text = try ExternalTools.run("pdftotext", [folder.path("labels.pdf"), "-"])
         #expect(rows.allSatisfy { text.contains($0[2]) })
         #expect(text.contains("CÀO"))
+        // The sheet prints every PIN, so it is as private as pins.csv; a batch without PINs prints none.
+        let mode = { (path: String) in ((try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? 0) & 0o777 }
+        #expect(try mode(folder.path("labels.pdf")) == 0o600)
+        #expect(try mode(resolved(pinsPath)) == 0o600)
+        let plainLabels = try OCOPTraceBinary.run(["labels", "--lot", "P3", "--out", "plain.pdf"] + db, in: folder.url)
+        #expect(plainLabels.status == 0, "\(plainLabels.stderr)")
+        #expect(try mode(folder.path("plain.pdf")) & 0o044 != 0)
 
         // A recall says so, apart from a lost roll.
         let recall = try OCOPTraceBinary.run(["revoke", "--lot", "P2", "--recall", "--reason", "nhiễm khuẩn"] + db, in: folder.url)

@@ -38,9 +38,18 @@ final class LabelSheet {
     static let callToScan = "Quét mã QR để truy xuất nguồn gốc"
     static let font = "DejaVu Sans"
 
-    init(path: String, layout: LabelLayout) throws {
+    /// - Parameter secretFile: the sheet prints secrets (scratch-off PINs), so the file is created
+    ///   0600 before cairo opens it, as `pins.csv` is: a PDF with every PIN must be no easier to read.
+    init(path: String, layout: LabelLayout, secretFile: Bool = false) throws {
         self.layout = layout
         let points = LabelSheet.pointsPerMillimetre
+        if secretFile {
+            // cairo opens the file with fopen("wb"), which keeps an existing file's mode.
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { throw FileWriteError(path: path, reason: String(cString: strerror(errno))) }
+            fchmod(descriptor, 0o600)
+            close(descriptor)
+        }
         guard let surface = cairo_pdf_surface_create(path, layout.pageWidth * points, layout.pageHeight * points) else {
             throw FileWriteError(path: path, reason: "cairo could not create the PDF")
         }

@@ -91,7 +91,7 @@ public struct LabelJob: Sendable {
 
         try AtomicFileWriter.createFolder(pdf.deletingLastPathComponent())
         let temporary = pdf.deletingLastPathComponent().appendingPathComponent(".\(pdf.lastPathComponent)-\(getpid()).tmp")
-        let sheet = try LabelSheet(path: temporary.path, layout: layout)
+        let sheet = try LabelSheet(path: temporary.path, layout: layout, secretFile: batch.scratchPIN)
         let chunk = 1000
         var smallestModule = module
         let correction = self.correction
