@@ -590,6 +590,15 @@ struct RegistryMigration: Sendable {
             CREATE INDEX pin_attempts_by_stamp ON pin_attempts(stamp_id, attempted_at);
             CREATE INDEX pin_attempts_by_network ON pin_attempts(client_network, attempted_at);
             """),
+        // Every page writes a scan, and each index of `scans` is one more page rewritten at each
+        // commit (a stamp's entries sit on their own page, so scans rarely share one). v9's index
+        // starts with the stamp and holds the scan's time and place: it answers the page's history
+        // (count, first, last, places) by itself, so the older (stamp, time) index only cost writes.
+        RegistryMigration(name: "v12: one index of scans by stamp", sqlite: """
+            DROP INDEX scans_by_stamp;
+            """, postgres: """
+            DROP INDEX scans_by_stamp;
+            """),
     ]
 
     /// The PostgreSQL text one statement at a time: the extended protocol PostgresNIO speaks takes

@@ -33,13 +33,17 @@ extension SQLiteStore {
         }
     }
 
+    /// A stamp's scans in one statement, from the `scans_for_report` index alone (it holds the
+    /// stamp, place and time of every scan).
+    static let historyStatement = """
+        SELECT COUNT(*) AS count, MIN(scanned_at) AS first, MAX(scanned_at) AS last,
+               (SELECT GROUP_CONCAT(location, char(31)) FROM (SELECT DISTINCT location FROM scans
+                WHERE stamp_id = ?1 AND location IS NOT NULL ORDER BY location)) AS locations
+        FROM scans WHERE stamp_id = ?1
+        """
+
     static func history(_ db: Database, stampID: Int64) throws -> ScanHistory {
-        let row = try ScanHistoryRow.fetchOne(db.cachedStatement(sql: """
-            SELECT COUNT(*) AS count, MIN(scanned_at) AS first, MAX(scanned_at) AS last,
-                   (SELECT GROUP_CONCAT(location, char(31)) FROM (SELECT DISTINCT location FROM scans
-                    WHERE stamp_id = ?1 AND location IS NOT NULL ORDER BY location)) AS locations
-            FROM scans WHERE stamp_id = ?1
-            """), arguments: [stampID])
+        let row = try ScanHistoryRow.fetchOne(db.cachedStatement(sql: historyStatement), arguments: [stampID])
         return row?.scans ?? ScanHistory(count: 0, firstAt: nil, lastAt: nil, locations: [])
     }
 
