@@ -42,6 +42,7 @@ public final class ServerMetrics: Sendable {
         connectionsTotal = registry.makeCounter(descriptor: Self.named("ocoptrace_http_connections_total", "Client connections accepted."))
         scanGauges = [
             "waiting": registry.makeGauge(descriptor: Self.named("ocoptrace_scans_waiting", "Scans queued or kept for a retry, not yet in the registry.")),
+            "journaled": registry.makeGauge(descriptor: Self.named("ocoptrace_scans_journaled", "Scans durable in the scan journal (SQLite), not yet in the registry.")),
             "failing": registry.makeGauge(descriptor: Self.named("ocoptrace_scans_registry_failing", "1 while the registry refuses scans.")),
         ]
         scanCounters = [
@@ -97,6 +98,7 @@ public final class ServerMetrics: Sendable {
     func exposition(scans: ScanLog.Statistics) -> [UInt8] {
         scanGauges["waiting"]?.set(Int64(scans.waiting))
         scanGauges["failing"]?.set(Int64(scans.failing ? 1 : 0))
+        scanGauges["journaled"]?.set(Int64(scans.journaled))
         let totals = ["queued": scans.queued, "written": scans.written, "failed_batches": scans.failedBatches,
                       "deferred": scans.deferred, "dropped": scans.dropped, "spooled": scans.spooled]
         // The scan log keeps running totals; the counters move by what changed since the last scrape.

@@ -11,9 +11,12 @@ struct ServeCommand: AsyncParsableCommand {
         abstract: "Answer the stamps' URLs: a GS1 Digital Link resolver and the verification page shoppers see.",
         discussion: """
             Serves until SIGINT or SIGTERM, then finishes the requests in flight, writes the queued \
-            scans and exits 0. Each page is answered once its scan is in the registry; scans the \
-            registry does not take (a database outage, a full disk) are kept and retried, and those \
-            still unwritten at a stop are saved to the spool file and written at the next start. \
+            scans and exits 0. Each page is answered once its scan is durable: committed to the \
+            registry, or, on SQLite, appended to the scan journal beside it (registry.sqlite-scans-…), \
+            which the registry takes every half second and the next command that opens it takes \
+            after a crash. Scans the registry does not take (a database outage, a full disk) are kept \
+            and retried, and those still unwritten at a stop are saved to the spool file (or kept in \
+            the journal) and written at the next start. \
             Run it behind a TLS reverse proxy that sets X-Forwarded-For (see docs/serve.md). Requests \
             and connections are limited as nginx limits them (the options below); /metrics, /healthz \
             and /readyz are served on --admin-port only.
@@ -158,7 +161,8 @@ struct ServeCommand: AsyncParsableCommand {
         guard let statistics = resolver.scanStatistics else { return }
         let kept = statistics.spooled > 0 ? "; \(statistics.spooled) scan(s) the registry did not take saved to \(configuration.scanSpool?.path ?? "")" : ""
         let lost = statistics.dropped > 0 ? "; \(statistics.dropped) scan(s) dropped (see the log)" : ""
-        logger.notice("stopped; \(statistics.written) scan(s) written\(kept)\(lost)")
+        let journaled = statistics.journaled > 0 ? "; \(statistics.journaled) scan(s) kept in the scan journal, written when the registry is next opened" : ""
+        logger.notice("stopped; \(statistics.written) scan(s) written\(kept)\(journaled)\(lost)")
     }
 
     /// Beside an SQLite registry; for PostgreSQL, in the current folder, named for the database.

@@ -79,6 +79,22 @@ struct ServerWorkspace: Sendable {
     }
 
     /// Web scans in the registry, per serial.
+    /// Opens the registry for writing and closes it, as the next command after a crashed server
+    /// would: an SQLite registry then takes the scans the server had made durable in its journal.
+    func reopenAfterCrash() async throws {
+        guard case .sqlite(let path) = registry.location else { return }
+        let store = try SQLiteStore(path: path, access: .readWrite)
+        await store.close()
+    }
+
+    /// The scan journals beside an SQLite registry (none once the registry has taken them).
+    var scanJournals: [String] {
+        guard case .sqlite(let path) = registry.location else { return [] }
+        let url = URL(fileURLWithPath: path)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.deletingLastPathComponent().path)) ?? []
+        return names.filter { $0.hasPrefix(url.lastPathComponent + "-scans-") }
+    }
+
     func webScans(_ serial: String? = nil) async throws -> Int {
         if let serial {
             return try await registry.count("scans c JOIN stamps s ON s.id = c.stamp_id", where: "c.channel = 'web' AND s.serial = '\(serial)'")

@@ -594,10 +594,15 @@ struct RegistryMigration: Sendable {
         // commit (a stamp's entries sit on their own page, so scans rarely share one). v9's index
         // starts with the stamp and holds the scan's time and place: it answers the page's history
         // (count, first, last, places) by itself, so the older (stamp, time) index only cost writes.
-        RegistryMigration(name: "v12: one index of scans by stamp", sqlite: """
+        // The page's scans are made durable in a journal file beside an SQLite registry and
+        // written in large transactions (SQLiteScanJournal): each journal's name is written with its
+        // scans, so that a journal left behind by a crash is never written twice.
+        RegistryMigration(name: "v12: one index of scans by stamp, and the scan journals written", sqlite: """
             DROP INDEX scans_by_stamp;
+            CREATE TABLE applied_scan_journals (generation TEXT PRIMARY KEY);
             """, postgres: """
             DROP INDEX scans_by_stamp;
+            CREATE TABLE applied_scan_journals (generation TEXT PRIMARY KEY);
             """),
     ]
 

@@ -20,6 +20,11 @@ public protocol VerificationStore: Sendable {
     /// Records a batch of the verification page's scans in one short transaction.
     func recordWebScans(_ scans: [WebScan]) async throws
 
+    /// A journal that makes the page's scans durable with one append each group, for the registry
+    /// to take in large transactions (``WebScanJournal``); nil where commits are cheap enough
+    /// (PostgreSQL: a commit flushes its log, and readers keep their caches) or the store is read-only.
+    func webScanJournal() async throws -> (any WebScanJournal)?
+
     /// Checks a scratch-off PIN against the stamp's, in one transaction that holds the stamp's PIN
     /// row (and the client network's guesses) against every other check, so that the limits hold
     /// across several servers on one registry: records a wrong guess (locking the stamp when it
@@ -119,6 +124,25 @@ public struct InspectorScan: Sendable {
 }
 
 /// One scan from the verification page, waiting to be written.
+/// Scans made durable by an append, before the registry takes them (see ``VerificationStore/webScanJournal()``).
+public protocol WebScanJournal: Sendable {
+    /// Appends `scans` in one write: when it returns, a crash of this process cannot lose them.
+    /// Throws when the disk will not take them (nothing of them is kept).
+    func append(_ scans: [WebScan]) throws
+    /// Every scan appended so far (and not yet in the registry), for ``SealedScanJournal/apply()``;
+    /// later appends start a new journal. Nil when there is none.
+    func seal() throws -> (any SealedScanJournal)?
+    /// Closes the journal; scans not applied stay in its file, written at the registry's next opening.
+    func close()
+}
+
+/// Scans a ``WebScanJournal`` sealed, to be written into the registry.
+public protocol SealedScanJournal: Sendable {
+    /// Writes the scans into the registry in one transaction and removes their journal; when it
+    /// throws, they stay in the journal and the next seal takes them again.
+    func apply() async throws
+}
+
 public struct WebScan: Sendable, Codable {
     public var stampID: Int64
     public var scannedAt: String

@@ -7,6 +7,11 @@ import Synchronization
 /// that a crash (even `kill -9`) loses no scan a shopper was told about. Reloads from the same
 /// network within ``reloadWindow`` count once.
 ///
+/// Where the store keeps a journal (SQLite: ``WebScanJournal``), the group is made durable by one
+/// append to it instead, and the registry takes the journal's scans in one transaction every
+/// ``Configuration/journalInterval`` (or `journalBatch` scans), beside the appends: a page never
+/// waits for the registry, not even behind a batch command's write lock.
+///
 /// When the registry will not take a batch (a database outage, a full disk, a lock held by a batch
 /// command), its scans are kept and retried with backoff, and pages stop waiting for them: they say
 /// that the count is unavailable. Nothing is dropped silently: every failed batch is logged with
@@ -44,6 +49,10 @@ public final class ScanLog: Sendable {
         /// The first retry after a failed batch; each further failure doubles it, up to `longestBackoff`.
         public var firstBackoff: Duration = .milliseconds(100)
         public var longestBackoff: Duration = .seconds(2)
+        /// With a journal: how long its scans wait for the registry at most, and how many make a
+        /// transaction at once. Larger transactions share the index pages they rewrite.
+        public var journalInterval: Duration = .milliseconds(500)
+        public var journalBatch = 8192
 
         public init(spool: URL? = nil) { self.spool = spool }
     }
@@ -56,10 +65,13 @@ public final class ScanLog: Sendable {
         public var failedBatches = 0
         /// Pages answered before their scan was committed (the count shown as unavailable).
         public var deferred = 0
+        /// Scans in the journal, durable, that the registry has not taken yet.
+        public var journaled = 0
         /// Scans dropped because more than `mostKept` waited; scans saved to the spool file.
         public var dropped = 0
         public var spooled = 0
-        /// Scans waiting now, and whether the registry refuses them.
+        /// Scans not yet in the registry now (queued, kept for a retry, or in the journal), and
+        /// whether the registry refuses them.
         public var waiting = 0
         public var failing = false
         /// Why the last batch failed, when the registry refuses them.
@@ -104,6 +116,8 @@ public final class ScanLog: Sendable {
         /// Pages between ``scanComing()`` and queueing their scan.
         var scansComing = 0
         var closeDeadline: ContinuousClock.Instant?
+        /// The registry refused the journal's last apply (logged once until it takes scans again).
+        var failingJournal = false
         /// The registry refused the last batch, or a batch is taking longer than a page may wait:
         /// pages do not wait for their scans until a batch is written again.
         var failing = false
@@ -119,6 +133,29 @@ public final class ScanLog: Sendable {
         /// `lastBatch` entries up to this batch are forgotten at the next pruning.
         var prunable = 0
         var lastBatchPruned = 0.0
+        /// Scans appended to the journal, in order, that the registry has not taken yet, and when
+        /// the oldest was appended.
+        var journaled: [WebScan] = []
+        var journaledSince: ContinuousClock.Instant?
+        /// Whether the journal's apply under way has finished, and how.
+        var applyOutcome: Bool?
+        /// A test or benchmark waits for everything to be in the registry: apply now.
+        var flushRequested = false
+
+        /// Numbers a batch about to be written; pages that read one of its stamps' history meanwhile
+        /// read it again (see ``ScanLog/adds(_:stampID:since:)``).
+        mutating func begin(_ scans: some Sequence<WebScan>, now: Double) -> Int {
+            startedBatches += 1
+            // Forgotten only long after they finished: a page read never takes that long.
+            if now - lastBatchPruned > 10 {
+                let horizon = prunable
+                lastBatch = lastBatch.filter { $0.value > horizon }
+                prunable = finishedBatches
+                lastBatchPruned = now
+            }
+            for scan in scans { lastBatch[scan.stampID] = startedBatches }
+            return startedBatches
+        }
 
         var waiting: Int { queue.count - head }
 
@@ -267,15 +304,19 @@ public final class ScanLog: Sendable {
     public var statistics: Statistics {
         state.withLock { state in
             var statistics = state.statistics
-            statistics.waiting = state.waiting
-            statistics.failing = state.failing
+            statistics.waiting = state.waiting + state.journaled.count
+            statistics.journaled = state.journaled.count
+            statistics.failing = state.failing || state.failingJournal
             return statistics
         }
     }
 
     /// Returns once every scan queued so far is written (tests, benchmarks), or the log has closed.
     public func waitUntilWritten() async {
-        while state.withLock({ !$0.unwritten.isEmpty && !$0.finished }) {
+        while state.withLock({ state in
+            state.flushRequested = !state.unwritten.isEmpty
+            return !state.unwritten.isEmpty && !state.finished
+        }) {
             wake.signal()
             try? await Task.sleep(for: .milliseconds(5))
         }
@@ -299,15 +340,52 @@ public final class ScanLog: Sendable {
     /// run, then each batch as it comes. Returns when everything is written or saved.
     public func run() async {
         await writeSpool()
+        let journal = await openJournal()
         state.withLock { $0.running = true }
         var backoff = configuration.firstBackoff
+        var applying: Task<Void, Never>?
+        var applyBackoff = configuration.firstBackoff
+        var applyRetry: ContinuousClock.Instant?
         while true {
-            // Group commit: scans that arrive within the gather window share one transaction.
-            let (waiting, closing, failing) = state.withLock { ($0.waiting, $0.closing, $0.failing) }
-            if waiting == 0, !closing {
-                await wake.wait()
+            let now = ContinuousClock.now
+            let (waiting, closing, failing, journaled, since, outcome, flush, deadline) = state.withLock { state in
+                defer { state.applyOutcome = nil }
+                return (state.waiting, state.closing, state.failing, state.journaled.count, state.journaledSince, state.applyOutcome,
+                        state.flushRequested, state.closeDeadline)
+            }
+            if let outcome {
+                applying = nil
+                if outcome { (applyBackoff, applyRetry) = (configuration.firstBackoff, nil) } else {
+                    applyRetry = now + applyBackoff
+                    applyBackoff = min(applyBackoff * 2, configuration.longestBackoff)
+                }
+            }
+            // The journal's scans go to the registry when enough wait or the oldest has waited long
+            // enough, one transaction at a time, beside the appends.
+            if let journal, applying == nil, journaled > 0 {
+                let due = closing || flush || journaled >= configuration.journalBatch || (since.map { now - $0 >= configuration.journalInterval } ?? false)
+                if due, applyRetry.map({ now >= $0 }) ?? true {
+                    applying = startApply(journal)
+                    continue
+                }
+            }
+            if waiting == 0 {
+                if closing {
+                    // Done once the journal is in the registry, or, at the deadline, left in its file.
+                    if journaled == 0 || (applying == nil && deadline.map { now >= $0 } ?? true) { break }
+                    if applying == nil, let retry = applyRetry { try? await Task.sleep(until: min(retry, deadline ?? retry)) }
+                    else { await wake.wait() }
+                    continue
+                }
+                if applying == nil, journaled > 0, let since {
+                    // Wakes for a scan, or when the journal is due.
+                    await wake.wait(until: max(since + configuration.journalInterval, applyRetry ?? now))
+                } else {
+                    await wake.wait()
+                }
                 continue
             }
+            // Group commit: scans that arrive within the gather window share one transaction.
             if configuration.gatherWindow > .zero, waiting < configuration.gatherUntil, !closing, !failing {
                 // Gather while pages that have read their stamp are about to queue their scans, up
                 // to the window: under load a commit takes every scan under way; a lone scan is
@@ -317,11 +395,10 @@ public final class ScanLog: Sendable {
                     try? await Task.sleep(for: .microseconds(250))
                 }
             }
-            let (batch, deadline) = state.withLock { state in
-                (state.take(configuration.largestBatch), state.closeDeadline)
-            }
-            if batch.isEmpty {
-                if closing { break }
+            let batch = state.withLock { state in state.take(configuration.largestBatch) }
+            if batch.isEmpty { continue }
+            if let journal, journalAppend(batch, to: journal) {
+                backoff = configuration.firstBackoff
                 continue
             }
             if await write(batch) {
@@ -335,31 +412,117 @@ public final class ScanLog: Sendable {
             try? await Task.sleep(for: max(pause, .milliseconds(1)))
             backoff = min(backoff * 2, configuration.longestBackoff)
         }
+        await applying?.value
         let left = state.withLock { state in
             state.running = false
             state.finished = true
             return state.take(Int.max)
         }
         for entry in left { entry.waiter?.resume(returning: Self.deferred(entry.recorded)) }
-        if !left.isEmpty { spool(left.map(\.scan)) }
+        if !left.isEmpty, !(journal.map { journalAppend(left, to: $0) } ?? false) { spool(left.map(\.scan)) }
+        let kept = state.withLock { $0.journaled.count }
+        if kept > 0 {
+            logger.error("scans: the registry did not take \(kept) scan(s) before stopping; they are kept in its scan journal and written when it is next opened")
+        }
+        journal?.close()
+    }
+
+    /// The store's journal, when it keeps one; without it (or when it cannot be made: a full disk)
+    /// every group is committed to the registry.
+    private func openJournal() async -> (any WebScanJournal)? {
+        do {
+            return try await store.webScanJournal()
+        } catch {
+            logger.warning("scans: no scan journal (\(error)); each group of scans is committed to the registry")
+            return nil
+        }
+    }
+
+    /// Appends a batch to the journal and answers its pages (their scans are durable); false when
+    /// the disk would not take it, and the batch is then committed to the registry instead.
+    private func journalAppend(_ batch: [Entry], to journal: any WebScanJournal) -> Bool {
+        let scans = batch.map(\.scan)
+        do {
+            try journal.append(scans)
+        } catch {
+            let first = state.withLock { !$0.failing }
+            if first { logger.error("scans: the scan journal refused \(scans.count) scan(s) (\(error)); committing them to the registry") }
+            return false
+        }
+        let recovered = state.withLock { state in
+            if state.journaled.isEmpty { state.journaledSince = .now }
+            state.journaled.append(contentsOf: scans)
+            let recovered = state.failing
+            state.failing = false
+            state.stalled = false
+            return recovered
+        }
+        for entry in batch { entry.waiter?.resume(returning: entry.recorded) }
+        if recovered { logger.notice("scans: the scan journal takes scans again") }
+        return true
+    }
+
+    /// Writes the journal's scans into the registry in a task of its own, so that pages never
+    /// wait for it; the writer learns the outcome from `applyOutcome`.
+    private func startApply(_ journal: any WebScanJournal) -> Task<Void, Never> {
+        let (scans, number) = state.withLock { state in
+            state.flushRequested = false
+            let scans = state.journaled
+            return (scans, state.begin(scans, now: ProcessInfo.processInfo.systemUptime))
+        }
+        let sealed: (any SealedScanJournal)?
+        do {
+            sealed = try journal.seal()
+        } catch {
+            return Task { self.applied(scans, number: number, error: error) }
+        }
+        return Task {
+            do {
+                try await sealed?.apply()
+                self.applied(scans, number: number, error: nil)
+            } catch {
+                self.applied(scans, number: number, error: error)
+            }
+        }
+    }
+
+    private func applied(_ scans: [WebScan], number: Int, error: (any Error)?) {
+        let (firstFailure, recovered) = state.withLock { state in
+            state.finishedBatches = number
+            state.applyOutcome = error == nil
+            guard error == nil else {
+                state.statistics.failedBatches += 1
+                state.statistics.lastError = "\(error!)"
+                let first = !state.failingJournal
+                state.failingJournal = true
+                return (first, false)
+            }
+            state.journaled.removeFirst(scans.count)
+            state.journaledSince = state.journaled.isEmpty ? nil : .now
+            state.forget(scans)
+            state.statistics.written += scans.count
+            state.statistics.lastError = nil
+            let recovered = state.failingJournal
+            state.failingJournal = false
+            return (false, recovered)
+        }
+        if let error {
+            if firstFailure {
+                logger.error("scans: the registry refused the journal's \(scans.count) scan(s), kept in the journal for a retry: \(error)")
+            } else {
+                logger.warning("scans: still refused; \(scans.count) scan(s) kept in the journal: \(error)")
+            }
+        } else if recovered {
+            logger.notice("scans: the registry takes scans again; \(scans.count) written from the journal")
+        }
+        wake.signal()
     }
 
     /// Writes one batch; true when it is committed. The pages waiting for it are answered when it
     /// commits, or once they have waited ``Configuration/pageWaitLimit``.
     private func write(_ batch: [Entry]) async -> Bool {
         let now = ProcessInfo.processInfo.systemUptime
-        let number = state.withLock { state in
-            state.startedBatches += 1
-            // Forgotten only long after they finished: a page read never takes that long.
-            if now - state.lastBatchPruned > 10 {
-                let horizon = state.prunable
-                state.lastBatch = state.lastBatch.filter { $0.value > horizon }
-                state.prunable = state.finishedBatches
-                state.lastBatchPruned = now
-            }
-            for entry in batch { state.lastBatch[entry.scan.stampID] = state.startedBatches }
-            return state.startedBatches
-        }
+        let number = state.withLock { state in state.begin(batch.lazy.map(\.scan), now: now) }
         let waiters = Waiters(batch.compactMap { entry in entry.waiter.map { ($0, entry.recorded) } })
         let scans = batch.map(\.scan)
         let store = store
@@ -516,6 +679,16 @@ final class WakeSignal: Sendable {
             return nil
         }
         waiter?.resume()
+    }
+
+    /// Returns at the next signal, or at `deadline`.
+    func wait(until deadline: ContinuousClock.Instant) async {
+        let timer = Task { [weak self] in
+            try? await Task.sleep(until: deadline)
+            if !Task.isCancelled { self?.signal() }
+        }
+        await wait()
+        timer.cancel()
     }
 
     /// Returns at the next signal (at once when one is pending).

@@ -85,6 +85,10 @@ extension PostgresStore {
         }
     }
 
+    /// None: a commit here flushes PostgreSQL's log and leaves every reader's cache as it was, so
+    /// the page's group commit is cheap enough (and several servers may share the registry).
+    public func webScanJournal() async throws -> (any WebScanJournal)? { nil }
+
     public func recordWebScans(_ scans: [WebScan]) async throws {
         guard !scans.isEmpty else { return }
         let ids = scans.map(\.stampID)

@@ -20,6 +20,13 @@ final class Registry: Sendable {
             pool = try DatabasePool(path: path, configuration: Registry.configuration(readOnly: false))
             try Registry.refuseNewerSchema(pool, path: path)
             try Registry.migrator.migrate(pool)
+            // Scans a killed server had made durable in its journal, and not yet written here. A
+            // journal that cannot be written now (a full disk) stays for the next opening.
+            do {
+                try SQLiteScanJournal.recoverAbandoned(registryPath: path, pool: pool)
+            } catch {
+                FileHandle.standardError.write(Data("warning: the registry \(path): scans in its scan journal could not be written yet (\(error)); they stay in the journal for the next command\n".utf8))
+            }
         } catch let error as RegistryError {
             throw error
         } catch {

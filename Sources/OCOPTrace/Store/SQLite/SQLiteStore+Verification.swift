@@ -48,14 +48,21 @@ extension SQLiteStore {
     }
 
     public func recordWebScans(_ scans: [WebScan]) async throws {
-        try await write { db in
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO scans (stamp_id, scanned_at, status, channel, client_network) VALUES (?, ?, ?, 'web', ?)
-                """)
-            for scan in scans {
-                try insert.execute(arguments: [scan.stampID, scan.scannedAt, scan.status.rawValue, scan.network])
-            }
+        try await write { db in try SQLiteStore.insertWebScans(db, scans) }
+    }
+
+    static func insertWebScans(_ db: Database, _ scans: [WebScan]) throws {
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO scans (stamp_id, scanned_at, status, channel, client_network) VALUES (?, ?, ?, 'web', ?)
+            """)
+        for scan in scans {
+            try insert.execute(arguments: [scan.stampID, scan.scannedAt, scan.status.rawValue, scan.network])
         }
+    }
+
+    public func webScanJournal() async throws -> (any WebScanJournal)? {
+        guard !database.pool.configuration.readonly else { return nil }
+        return try SQLiteScanJournal(registryPath: path, pool: database.pool)
     }
 
     public func ping() async throws {
