@@ -138,6 +138,8 @@ public protocol WebScanJournal: Sendable {
 
 /// Scans a ``WebScanJournal`` sealed, to be written into the registry.
 public protocol SealedScanJournal: Sendable {
+    /// The scans sealed, in the order they were appended.
+    var scans: [WebScan] { get }
     /// Writes the scans into the registry in one transaction and removes their journal; when it
     /// throws, they stay in the journal and the next seal takes them again.
     func apply() async throws

@@ -135,8 +135,12 @@ public final class ScanLog: Sendable {
         var lastBatchPruned = 0.0
         /// Scans appended to the journal, in order, that the registry has not taken yet, and when
         /// the oldest was appended.
-        var journaled: [WebScan] = []
+        var journaled = 0
         var journaledSince: ContinuousClock.Instant?
+        /// The journal pages append their own scans to, while it takes them (see ``record``).
+        var pageJournal: (any WebScanJournal)?
+        /// A page's own append failed: pages hand their scans to the writer until it appends again.
+        var journalRefusing = false
         /// Whether the journal's apply under way has finished, and how.
         var applyOutcome: Bool?
         /// A test or benchmark waits for everything to be in the registry: apply now.
@@ -237,6 +241,67 @@ public final class ScanLog: Sendable {
                        since mark: ReadMark, coming: Bool = false) async -> Recorded {
         let seconds = now.timeIntervalSinceReferenceDate
         let reloadWindow = reloadWindow
+        // With a journal that takes scans, the page appends its own scan and goes on: no hand-off
+        // to the writer and back (two task switches and a wake a page, the most of what durability cost).
+        enum Step { case answered(Recorded), append(any WebScanJournal, WebScan, Recorded, ScanKey), handOff }
+        let step: Step = state.withLock { state in
+            guard let journal = state.pageJournal, !state.journalRefusing, !state.failing, !state.closing, !state.finished else {
+                return .handOff
+            }
+            if coming { state.scansComing = max(0, state.scansComing - 1) }
+            let consistent = ScanLog.adds(state, stampID: stampID, since: mark)
+            let key = ScanKey(stamp: stampID, network: client.network)
+            if let last = state.lastCounted[key], seconds - last < reloadWindow {
+                return .answered(Recorded(counted: false, unwritten: state.unwritten[stampID] ?? 0, consistent: consistent, durability: .notCounted))
+            }
+            if seconds - state.lastPruned > reloadWindow {
+                state.lastCounted = state.lastCounted.filter { seconds - $0.value < reloadWindow }
+                state.lastPruned = seconds
+            }
+            state.lastCounted[key] = seconds
+            let unwritten = (state.unwritten[stampID] ?? 0) + 1
+            state.unwritten[stampID] = unwritten
+            state.statistics.queued += 1
+            let scan = WebScan(stampID: stampID, scannedAt: Timestamp.string(now), network: client.network, status: status)
+            return .append(journal, scan, Recorded(counted: true, unwritten: unwritten, consistent: consistent, durability: .written), key)
+        }
+        switch step {
+        case .answered(let recorded):
+            return recorded
+        case .append(let journal, let scan, let recorded, let key):
+            do {
+                try journal.append([scan])
+            } catch {
+                // The disk would not take it: the count is undone and the scan handed to the writer,
+                // which tries the journal, then the registry, and keeps it when neither takes it.
+                state.withLock { state in
+                    state.lastCounted[key] = nil
+                    state.forget(CollectionOfOne(scan))
+                    state.statistics.queued -= 1
+                    state.journalRefusing = true
+                }
+                return await handOff(stampID: stampID, client: client, status: status, now: now, since: mark, coming: false)
+            }
+            let first = state.withLock { state in
+                state.journaled += 1
+                guard state.journaled == 1 else { return false }
+                state.journaledSince = .now
+                return true
+            }
+            // The writer sets its timer for the journal's first scan.
+            if first { wake.signal() }
+            return recorded
+        case .handOff:
+            return await handOff(stampID: stampID, client: client, status: status, now: now, since: mark, coming: coming)
+        }
+    }
+
+    /// ``record(stampID:client:status:now:since:coming:)`` through the writer: the scan is queued,
+    /// and the page answered once the writer has made it durable (or may wait no longer).
+    private func handOff(stampID: Int64, client: ScanClient, status: VerificationResult.Status, now: Date,
+                         since mark: ReadMark, coming: Bool) async -> Recorded {
+        let seconds = now.timeIntervalSinceReferenceDate
+        let reloadWindow = reloadWindow
         let mostKept = configuration.mostKept
         let recorded = await withCheckedContinuation { (waiter: CheckedContinuation<Recorded, Never>) in
             let queued: Bool = state.withLock { state in
@@ -304,8 +369,8 @@ public final class ScanLog: Sendable {
     public var statistics: Statistics {
         state.withLock { state in
             var statistics = state.statistics
-            statistics.waiting = state.waiting + state.journaled.count
-            statistics.journaled = state.journaled.count
+            statistics.waiting = state.waiting + max(0, state.journaled)
+            statistics.journaled = max(0, state.journaled)
             statistics.failing = state.failing || state.failingJournal
             return statistics
         }
@@ -341,7 +406,10 @@ public final class ScanLog: Sendable {
     public func run() async {
         await writeSpool()
         let journal = await openJournal()
-        state.withLock { $0.running = true }
+        state.withLock { state in
+            state.running = true
+            state.pageJournal = journal
+        }
         var backoff = configuration.firstBackoff
         var applying: Task<Void, Never>?
         var applyBackoff = configuration.firstBackoff
@@ -350,7 +418,7 @@ public final class ScanLog: Sendable {
             let now = ContinuousClock.now
             let (waiting, closing, failing, journaled, since, outcome, flush, deadline) = state.withLock { state in
                 defer { state.applyOutcome = nil }
-                return (state.waiting, state.closing, state.failing, state.journaled.count, state.journaledSince, state.applyOutcome,
+                return (state.waiting, state.closing, state.failing, max(0, state.journaled), state.journaledSince, state.applyOutcome,
                         state.flushRequested, state.closeDeadline)
             }
             if let outcome {
@@ -420,7 +488,10 @@ public final class ScanLog: Sendable {
         }
         for entry in left { entry.waiter?.resume(returning: Self.deferred(entry.recorded)) }
         if !left.isEmpty, !(journal.map { journalAppend(left, to: $0) } ?? false) { spool(left.map(\.scan)) }
-        let kept = state.withLock { $0.journaled.count }
+        let kept = state.withLock { state in
+            state.pageJournal = nil
+            return max(0, state.journaled)
+        }
         if kept > 0 {
             logger.error("scans: the registry did not take \(kept) scan(s) before stopping; they are kept in its scan journal and written when it is next opened")
         }
@@ -450,10 +521,11 @@ public final class ScanLog: Sendable {
             return false
         }
         let recovered = state.withLock { state in
-            if state.journaled.isEmpty { state.journaledSince = .now }
-            state.journaled.append(contentsOf: scans)
-            let recovered = state.failing
+            if state.journaled <= 0 { state.journaledSince = .now }
+            state.journaled += scans.count
+            let recovered = state.failing || state.journalRefusing
             state.failing = false
+            state.journalRefusing = false
             state.stalled = false
             return recovered
         }
@@ -465,17 +537,16 @@ public final class ScanLog: Sendable {
     /// Writes the journal's scans into the registry in a task of its own, so that pages never
     /// wait for it; the writer learns the outcome from `applyOutcome`.
     private func startApply(_ journal: any WebScanJournal) -> Task<Void, Never> {
-        let (scans, number) = state.withLock { state in
-            state.flushRequested = false
-            let scans = state.journaled
-            return (scans, state.begin(scans, now: ProcessInfo.processInfo.systemUptime))
-        }
+        state.withLock { $0.flushRequested = false }
         let sealed: (any SealedScanJournal)?
         do {
             sealed = try journal.seal()
         } catch {
-            return Task { self.applied(scans, number: number, error: error) }
+            return Task { self.applied([], number: nil, error: error) }
         }
+        let scans = sealed?.scans ?? []
+        // Numbered before the commit: a page reading one of these stamps meanwhile reads it again.
+        let number = state.withLock { state in state.begin(scans, now: ProcessInfo.processInfo.systemUptime) }
         return Task {
             do {
                 try await sealed?.apply()
@@ -486,9 +557,9 @@ public final class ScanLog: Sendable {
         }
     }
 
-    private func applied(_ scans: [WebScan], number: Int, error: (any Error)?) {
+    private func applied(_ scans: [WebScan], number: Int?, error: (any Error)?) {
         let (firstFailure, recovered) = state.withLock { state in
-            state.finishedBatches = number
+            if let number { state.finishedBatches = number }
             state.applyOutcome = error == nil
             guard error == nil else {
                 state.statistics.failedBatches += 1
@@ -497,8 +568,8 @@ public final class ScanLog: Sendable {
                 state.failingJournal = true
                 return (first, false)
             }
-            state.journaled.removeFirst(scans.count)
-            state.journaledSince = state.journaled.isEmpty ? nil : .now
+            state.journaled -= scans.count
+            state.journaledSince = state.journaled <= 0 ? nil : .now
             state.forget(scans)
             state.statistics.written += scans.count
             state.statistics.lastError = nil

@@ -209,8 +209,10 @@ private struct Sealed: SealedScanJournal {
     /// Names of generations applied and removed before: no crash can bring their files back.
     let forgettable: [String]
 
+    var scans: [WebScan] { generations.flatMap(\.scans) }
+
     func apply() async throws {
-        let scans = generations.flatMap(\.scans)
+        let scans = scans
         let names = generations.map(\.name)
         let forgettable = forgettable
         do {
