@@ -15,6 +15,10 @@ public protocol ChainStore: Sendable {
     /// its carton's shipments and the partners' events about it). `serial` names the stamp, for
     /// the sources that follow one stamp; nil for the lot's alone.
     func journey(productID: Int64, lot: String, serial: String?) async throws -> [JourneyEntry]
+    /// The partners' events about stamp `serial` itself (``PartnerEventStore``), as journey
+    /// entries, oldest first: the part of a stamp's journey that is its own, where ``journey(productID:lot:serial:)``
+    /// has the lot's and its carton's, which all its carton's stamps share.
+    func partnerJourney(serial: String) async throws -> [JourneyEntry]
 }
 
 /// One valid diary row, its product found: a stage of one lot, with its event's hash.
@@ -98,10 +102,12 @@ extension Statements {
 
     /// A stamp's journey, one `SELECT` per source joined by `UNION ALL`, every arm with the columns
     /// of ``JourneyEntry`` (`CAST(NULL AS TEXT)` where a source has none). The extension point of
-    /// the chain: partner events are further arms. Bound, in order (``journeyArguments``): the
+    /// the chain. Bound, in order: the
     /// lot's stages (product id, lot); the packing of the stamp's carton (serial); the shipments
     /// and then the receipts of that carton or of the lot shipped without cartons (serial, product
-    /// id, lot, each). A shipment is told by its receiver's name and province. Times of cartons
+    /// id, lot, each); the partners' events about the stamp's carton and its lot (serial, product
+    /// id, lot: those about the stamp itself are ``PartnerEventStore/partnerJourney(serial:)``), placed by the GLN of their bizLocation or readPoint (named by a
+    /// party or producer of ours with that GLN), from and to their source and destination parties. A shipment is told by its receiver's name and province. Times of cartons
     /// and shipments are instants; they are shown in Vietnam's time (+07:00).
     static let journey = """
         SELECT 'stage' AS source, stage, stage_word, biz_step, started_at AS at, started_offset AS at_offset,
@@ -133,6 +139,8 @@ extension Statements {
         WHERE sh.received_at IS NOT NULL
           AND (sh.carton_id IN (SELECT m.carton_id FROM carton_stamps m JOIN stamps st ON st.id = m.stamp_id WHERE st.serial = ? AND m.unpacked_at IS NULL)
                OR (sh.carton_id IS NULL AND b.product_id = ? AND b.lot = ?))
+        UNION ALL
+        \(partnerJourneySelect) WHERE e.id IN (\(partnerEventIDsOfCarton) UNION \(partnerEventIDsOfLot))
         """
 }
 

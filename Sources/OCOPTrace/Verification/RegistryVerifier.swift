@@ -62,10 +62,11 @@ public struct RegistryVerifier: Sendable {
                 if result.status != .forged {
                     let lot = LotKey(productID: stamp.productID, lot: stamp.lot, cartonID: stamp.cartonID)
                     if journeys[lot] == nil {
-                        journeys[lot] = try await Journey.of(productID: stamp.productID, lot: stamp.lot,
-                                                             serial: stamp.cartonID == nil ? nil : stamp.serial.text, in: store).entries
+                        journeys[lot] = try await Journey.shared(productID: stamp.productID, lot: stamp.lot,
+                                                                 serial: stamp.cartonID == nil ? nil : stamp.serial.text, in: store).entries
                     }
-                    result.journey = journeys[lot] ?? []
+                    // The partners' events about this stamp itself (sold at a shop …) join the shared part.
+                    result.journey = Journey(entries: journeys[lot] ?? []).adding(try await store.partnerJourney(serial: stamp.serial.text)).entries
                 }
             }
             results.append(result)

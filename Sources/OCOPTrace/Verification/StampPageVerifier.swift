@@ -97,8 +97,8 @@ public struct StampPageVerifier: Sendable {
             let key = LotKey(productID: stamp.productID, lot: stamp.lot, cartonID: stamp.cartonID)
             let serial = stamp.cartonID == nil ? nil : stamp.serial.text
             result.journey = try await journeys.value(for: key) { [store] in
-                try await Journey.of(productID: stamp.productID, lot: stamp.lot, serial: serial, in: store)
-            }.entries
+                try await Journey.shared(productID: stamp.productID, lot: stamp.lot, serial: serial, in: store)
+            }.adding(try await store.partnerJourney(serial: stamp.serial.text)).entries
         }
         var page = StampPage(result: result, product: product, counted: counted, durability: durability)
         page.stampID = stamp.id

@@ -20,7 +20,8 @@ extension PostgresStore {
     }
 
     public func journey(productID: Int64, lot: String, serial: String?) async throws -> [JourneyEntry] {
-        try await rows("read the journey of lot \(lot)", PostgresQuery(shared: Statements.journey, productID, lot, serial, serial, productID, lot, serial, productID, lot), as: JourneyEntry.self)
+        try await rows("read the journey of lot \(lot)", PostgresQuery(shared: Statements.journey, productID, lot, serial, serial, productID, lot, serial, productID, lot,
+                                                                 serial, productID, lot), as: JourneyEntry.self)
             .sortedByTime()
     }
 }

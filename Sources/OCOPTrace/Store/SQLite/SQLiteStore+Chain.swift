@@ -29,7 +29,8 @@ extension SQLiteStore {
 
     public func journey(productID: Int64, lot: String, serial: String?) async throws -> [JourneyEntry] {
         try await read { db in
-            try JourneyEntry.fetchAll(db.cachedStatement(sql: Statements.journey), arguments: [productID, lot, serial, serial, productID, lot, serial, productID, lot])
+            try JourneyEntry.fetchAll(db.cachedStatement(sql: Statements.journey), arguments: [productID, lot, serial, serial, productID, lot, serial, productID, lot,
+                                                                                                              serial, productID, lot])
         }.sortedByTime()
     }
 }
