@@ -74,6 +74,7 @@ public struct Journey: Sendable, Hashable, Codable {
                 ?? ProductionStage.allCases.first { $0.businessStep.epcisValue == record.bizStep }
             let names: (String, String) = switch record.source {
             case .packing: ("Đóng thùng", "Packed into a carton")
+            case .unpacking: ("Mở thùng", "Taken out of its carton")
             case .shipping: ("Xuất hàng", "Shipped")
             case .receiving: ("Nhận hàng", "Received")
             case .stage: known.map { ($0.vietnameseName, $0.englishName) } ?? (record.stageWord ?? record.bizStep, record.stageWord ?? record.bizStep)
@@ -84,7 +85,7 @@ public struct Journey: Sendable, Hashable, Codable {
             switch record.source {
             case .stage: stage = known?.rawValue ?? record.stage ?? record.bizStep
             case .partner: stage = Entry.code(ofStep: record.bizStep)
-            case .packing, .shipping, .receiving: stage = record.source.rawValue
+            case .packing, .unpacking, .shipping, .receiving: stage = record.source.rawValue
             }
             stageVietnamese = names.0
             stageEnglish = names.1
@@ -118,10 +119,10 @@ public struct Journey: Sendable, Hashable, Codable {
 
     /// The journey of a stamp of lot `lot` of the product with row id `productID`, from the
     /// registry: the lot's and its carton's (``ChainStore/journey(productID:lot:serial:)``) and,
-    /// when `serial` is given, the partners' events about the stamp itself.
+    /// when `serial` is given, the stamp's own (``ChainStore/stampJourney(serial:)``).
     public static func of(productID: Int64, lot: String, serial: String?, in store: any ChainStore) async throws -> Journey {
         var records = try await store.journey(productID: productID, lot: lot, serial: serial)
-        if let serial { records += try await store.partnerJourney(serial: serial) }
+        if let serial { records += try await store.stampJourney(serial: serial) }
         return Journey(records: records)
     }
 
@@ -133,7 +134,7 @@ public struct Journey: Sendable, Hashable, Codable {
     }
 
     /// The journey the stamps of a lot or a carton share (cached by pages and `verify`), with the
-    /// partners' events about one stamp itself (``ChainStore/partnerJourney(serial:)``)
+    /// part that is one stamp's own (the partners' events about it, the cartons it left) (``ChainStore/stampJourney(serial:)``)
     /// put in their places by time.
     public func adding(_ own: [JourneyEntry]) -> Journey {
         guard !own.isEmpty else { return self }

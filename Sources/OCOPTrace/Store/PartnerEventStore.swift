@@ -160,8 +160,6 @@ extension Statements {
                COALESCE(e.event_id, e.event_hash) AS event_id
         FROM partner_events e
         """
-    /// The partner events about stamp `?` itself, as journey entries.
-    static let partnerJourneyOfItem = partnerJourneySelect + " WHERE e.id IN (" + partnerEventIDsOfItem + ")"
 }
 
 /// One row of `partner_event_links`: a stamp, a carton, or a lot of a product.

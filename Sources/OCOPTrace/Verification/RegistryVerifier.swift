@@ -66,7 +66,7 @@ public struct RegistryVerifier: Sendable {
                                                                  serial: stamp.cartonID == nil ? nil : stamp.serial.text, in: store).entries
                     }
                     // The partners' events about this stamp itself (sold at a shop …) join the shared part.
-                    result.journey = Journey(entries: journeys[lot] ?? []).adding(try await store.partnerJourney(serial: stamp.serial.text)).entries
+                    result.journey = Journey(entries: journeys[lot] ?? []).adding(try await store.stampJourney(serial: stamp.serial.text)).entries
                 }
             }
             results.append(result)

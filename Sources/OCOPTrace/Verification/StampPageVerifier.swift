@@ -98,7 +98,7 @@ public struct StampPageVerifier: Sendable {
             let serial = stamp.cartonID == nil ? nil : stamp.serial.text
             result.journey = try await journeys.value(for: key) { [store] in
                 try await Journey.shared(productID: stamp.productID, lot: stamp.lot, serial: serial, in: store)
-            }.adding(try await store.partnerJourney(serial: stamp.serial.text)).entries
+            }.adding(try await store.stampJourney(serial: stamp.serial.text)).entries
         }
         var page = StampPage(result: result, product: product, counted: counted, durability: durability)
         page.stampID = stamp.id

@@ -158,6 +158,25 @@ struct PartnerEventWorkspace {
         #expect(entries.last?["stage"] as? String == "retail_selling" && entries.last?["stage_en"] as? String == "Sold at retail")
     }
 
+    /// A carton opened in the registry (`cartons unpack`) stays in its stamps' journeys: its
+    /// packing, shipment and partners' events, then its opening (issue 23 §6).
+    @Test(arguments: RegistryEngine.available) func anUnpackedCartonsOpeningShowsInItsStampsJourneys(engine: RegistryEngine) async throws {
+        let workspace = try await PartnerEventWorkspace(engine)
+        _ = try await PartnerEventImport(store: workspace.registry.store).importFiles([try workspace.shopDocument()])
+        let packer = CartonPacker(store: workspace.registry.store, outputFolder: workspace.folder.url.appendingPathComponent("output"), writeLabels: false)
+        _ = try await packer.unpack(workspace.sscc, now: Timestamp.date("2026-11-24T09:00:00.000Z")!)
+        let verifier = try await RegistryVerifier(store: workspace.registry.store, options: VerifyOptions(record: false, today: workspace.today))
+        let results = try await verifier.verify([workspace.stamps[0], workspace.stamps[5]])
+        let journey = results[0].journey
+        #expect(journey.map(\.stage) == ["packing", "shipping", "receiving", "storing", "unpacking", "unpacking", "retail_selling"])
+        let opened = journey[5]
+        #expect(opened.stageVietnamese == "Mở thùng" && opened.stageEnglish == "Taken out of its carton")
+        #expect(opened.at == "2026-11-24T16:00:00+07:00" && opened.gln == "8938765000008")
+        #expect(results[1].journey.map(\.stage) == ["packing", "storing"])
+        let productID = try #require(Int64(try await workspace.registry.value("SELECT id FROM products WHERE code = 'NC-500'") ?? ""))
+        #expect(try await Journey.of(productID: productID, lot: "NC2611A", serial: workspace.serials[0], in: workspace.registry.store).entries == journey)
+    }
+
     @Test(arguments: RegistryEngine.available) func epcisExportAndTheTraceabilityAnswerCarryPartnerEvents(engine: RegistryEngine) async throws {
         let workspace = try await PartnerEventWorkspace(engine)
         _ = try await PartnerEventImport(store: workspace.registry.store).importFiles([try workspace.shopDocument()])

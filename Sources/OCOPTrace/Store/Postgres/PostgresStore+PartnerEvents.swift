@@ -70,8 +70,8 @@ extension PostgresStore {
                        as: StoredPartnerEvent.self)
     }
 
-    public func partnerJourney(serial: String) async throws -> [JourneyEntry] {
-        try await rows("read a stamp's partner events", PostgresQuery(shared: Statements.partnerJourneyOfItem, serial), as: JourneyEntry.self)
-            .sortedByTime()
+    public func stampJourney(serial: String) async throws -> [JourneyEntry] {
+        try await rows("read a stamp's own journey", PostgresQuery(shared: Statements.stampJourney, serial, serial, serial, serial, serial, serial),
+                       as: JourneyEntry.self).sortedByTime()
     }
 }

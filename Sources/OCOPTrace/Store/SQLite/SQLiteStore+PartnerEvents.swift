@@ -73,9 +73,9 @@ extension SQLiteStore {
         }
     }
 
-    public func partnerJourney(serial: String) async throws -> [JourneyEntry] {
+    public func stampJourney(serial: String) async throws -> [JourneyEntry] {
         try await read { db in
-            try JourneyEntry.fetchAll(db.cachedStatement(sql: Statements.partnerJourneyOfItem), arguments: [serial])
+            try JourneyEntry.fetchAll(db.cachedStatement(sql: Statements.stampJourney), arguments: [serial, serial, serial, serial, serial, serial])
         }.sortedByTime()
     }
 }
