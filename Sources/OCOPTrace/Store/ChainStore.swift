@@ -20,6 +20,9 @@ public protocol ChainStore: Sendable {
     /// packing, shipments, partners' events and opening), where ``journey(productID:lot:serial:)``
     /// has the lot's and its carton's now, which all its carton's stamps share.
     func stampJourney(serial: String) async throws -> [JourneyEntry]
+    /// The stamps of batch `batchID` that are in a carton now, with their carton, by carton id
+    /// (offline packs carry each carton's journey).
+    func cartonMembers(batchID: Int64) async throws -> [CartonMember]
 }
 
 /// One valid diary row, its product found: a stage of one lot, with its event's hash.
@@ -176,6 +179,13 @@ extension Statements {
               AND (sh.carton_id IN (\(cartons))\(lot))
             """
     }
+}
+
+extension Statements {
+    static let cartonMembers = """
+        SELECT s.serial, c.id AS carton_id, c.sscc FROM cartons c JOIN carton_stamps m ON m.carton_id = c.id JOIN stamps s ON s.id = m.stamp_id
+        WHERE c.batch_id = ? AND m.unpacked_at IS NULL ORDER BY c.id
+        """
 }
 
 extension [JourneyEntry] {

@@ -177,6 +177,29 @@ struct PartnerEventWorkspace {
         #expect(try await Journey.of(productID: productID, lot: "NC2611A", serial: workspace.serials[0], in: workspace.registry.store).entries == journey)
     }
 
+    /// Offline packs carry each carton (its SSCC) with the journey its stamps share, so that an
+    /// inspector offline sees a packed stamp's journey as online (the stamp's own events aside).
+    @Test(arguments: RegistryEngine.available) func offlinePacksCarryEachCartonsJourney(engine: RegistryEngine) async throws {
+        let workspace = try await PartnerEventWorkspace(engine)
+        _ = try await PartnerEventImport(store: workspace.registry.store).importFiles([try workspace.shopDocument()])
+        let keys = KeyStore(store: workspace.registry.store, folder: workspace.folder.url.appendingPathComponent("pack-keys"))
+        let publicKey = try await keys.generate()
+        let file = workspace.folder.url.appendingPathComponent("province.pack")
+        try await OfflinePack.write(from: workspace.registry.store, key: try await keys.activeSigningKey(), to: file)
+        let pack = try OfflinePack(contentsOf: file, publicKeys: [publicKey])
+        #expect(pack.stampCount == 10)
+        #expect(pack.header.lots.compactMap(\.carton).sorted() == [workspace.sscc, try CartonKey(companyPrefix: "8938765", number: 1).text])
+        let checked = [workspace.stamps[3], workspace.stamps[5]]
+        let offline = OfflineVerifier(pack: pack, publicKeys: [publicKey], today: workspace.today).verify(checked)
+        let online = try await RegistryVerifier(store: workspace.registry.store, options: VerifyOptions(record: false, today: workspace.today))
+            .verify(checked)
+        #expect(offline.map(\.status) == [.genuine, .genuine])
+        #expect(offline[0].journey.map(\.stage) == ["packing", "shipping", "receiving", "storing", "unpacking"])
+        #expect(offline[0].journey == online[0].journey)
+        #expect(offline[1].journey == online[1].journey)
+        #expect(offline[1].journey.map(\.stage) == ["packing", "storing"])
+    }
+
     @Test(arguments: RegistryEngine.available) func epcisExportAndTheTraceabilityAnswerCarryPartnerEvents(engine: RegistryEngine) async throws {
         let workspace = try await PartnerEventWorkspace(engine)
         _ = try await PartnerEventImport(store: workspace.registry.store).importFiles([try workspace.shopDocument()])

@@ -24,4 +24,9 @@ extension PostgresStore {
                                                                  serial, productID, lot), as: JourneyEntry.self)
             .sortedByTime()
     }
+
+    public func cartonMembers(batchID: Int64) async throws -> [CartonMember] {
+        try await rows("list the stamps in the cartons of batch \(batchID)", PostgresQuery(shared: Statements.cartonMembers, batchID),
+                       as: CartonMember.self)
+    }
 }
