@@ -33,6 +33,8 @@ struct JSONSchema: @unchecked Sendable {
 
     let root: JSONValue
     private let patterns: [String: NSRegularExpression]
+    /// Every `$ref` of the schema, followed once.
+    private let references: [String: JSONValue]
 
     init(text: String) throws {
         root = try JSONValue.parse(Data(text.utf8))
@@ -53,6 +55,22 @@ struct JSONSchema: @unchecked Sendable {
         }
         collect(root)
         self.patterns = patterns
+        var found: [String: JSONValue] = [:]
+        let schemaRoot = root
+        func follow(_ value: JSONValue) {
+            switch value {
+            case .object(let members):
+                if case .string(let reference)? = members["$ref"], found[reference] == nil,
+                   let target = JSONSchema.resolve(reference, in: schemaRoot) {
+                    found[reference] = target
+                }
+                members.values.forEach(follow)
+            case .array(let items): items.forEach(follow)
+            default: break
+            }
+        }
+        follow(schemaRoot)
+        references = found
     }
 
     /// Every way `instance` fails the schema, in document order of the instance's members (sorted
@@ -65,29 +83,31 @@ struct JSONSchema: @unchecked Sendable {
 
     // MARK: Checking
 
-    private func check(_ value: JSONValue, against schema: JSONValue, path: String, into failures: inout [Failure], limit: Int) {
+    private func check(_ value: JSONValue, against schema: JSONValue, path: String, into failures: inout [Failure], limit: Int,
+                       probing: Bool = false) {
         guard failures.count < limit else { return }
         let members: [String: JSONValue]
         switch schema {
         case .bool(true): return
         case .bool(false):
-            failures.append(Failure(path: path, message: "no value is allowed here"))
+            failures.append(Failure(path: path, message: probing ? "" : "no value is allowed here"))
             return
         case .object(let object): members = object
         default: return
         }
         let schema = members
-        func fail(_ message: String) { failures.append(Failure(path: path, message: message)) }
+        // A probe (a branch of anyOf, oneOf, not, if) only asks whether there is a failure: no words.
+        func fail(_ message: @autoclosure () -> String) { failures.append(Failure(path: path, message: probing ? "" : message())) }
         func passes(_ sub: JSONValue) -> Bool {
             var scratch: [Failure] = []
-            check(value, against: sub, path: path, into: &scratch, limit: 1)
+            check(value, against: sub, path: path, into: &scratch, limit: 1, probing: true)
             return scratch.isEmpty
         }
 
         if case .string(let reference)? = schema["$ref"] {
             // In draft-07 a $ref stands alone: its siblings are ignored.
-            if let target = resolve(reference) {
-                check(value, against: target, path: path, into: &failures, limit: limit)
+            if let target = references[reference] ?? JSONSchema.resolve(reference, in: root) {
+                check(value, against: target, path: path, into: &failures, limit: limit, probing: probing)
             } else {
                 fail("the schema's $ref \(reference) cannot be followed")
             }
@@ -114,13 +134,13 @@ struct JSONSchema: @unchecked Sendable {
         switch value {
         case .string(let text): checkString(text, schema, fail: fail)
         case .number(let number): checkNumber(number, schema, fail: fail)
-        case .array(let items): checkArray(items, schema, path: path, into: &failures, limit: limit)
-        case .object(let members): checkObject(members, schema, path: path, into: &failures, limit: limit)
+        case .array(let items): checkArray(items, schema, path: path, into: &failures, limit: limit, probing: probing)
+        case .object(let members): checkObject(members, schema, path: path, into: &failures, limit: limit, probing: probing)
         default: break
         }
 
         if case .array(let all)? = schema["allOf"] {
-            for sub in all { check(value, against: sub, path: path, into: &failures, limit: limit) }
+            for sub in all { check(value, against: sub, path: path, into: &failures, limit: limit, probing: probing) }
         }
         if case .array(let any)? = schema["anyOf"], !any.contains(where: passes) {
             fail("\(JSONSchema.describe(value)) is not valid under any of the given schemas")
@@ -138,14 +158,14 @@ struct JSONSchema: @unchecked Sendable {
         }
         if let condition = schema["if"] {
             if passes(condition) {
-                if let then = schema["then"] { check(value, against: then, path: path, into: &failures, limit: limit) }
+                if let then = schema["then"] { check(value, against: then, path: path, into: &failures, limit: limit, probing: probing) }
             } else if let otherwise = schema["else"] {
-                check(value, against: otherwise, path: path, into: &failures, limit: limit)
+                check(value, against: otherwise, path: path, into: &failures, limit: limit, probing: probing)
             }
         }
     }
 
-    private func checkString(_ text: String, _ schema: [String: JSONValue], fail: (String) -> Void) {
+    private func checkString(_ text: String, _ schema: [String: JSONValue], fail: (@autoclosure () -> String) -> Void) {
         let length = text.unicodeScalars.count
         if case .number(let minimum)? = schema["minLength"], Double(length) < minimum { fail("\(text.quoted) is too short") }
         if case .number(let maximum)? = schema["maxLength"], Double(length) > maximum { fail("\(text.quoted) is too long") }
@@ -157,8 +177,8 @@ struct JSONSchema: @unchecked Sendable {
         }
     }
 
-    private func checkNumber(_ number: Double, _ schema: [String: JSONValue], fail: (String) -> Void) {
-        let text = JSONValue.number(number).jsonText
+    private func checkNumber(_ number: Double, _ schema: [String: JSONValue], fail: (@autoclosure () -> String) -> Void) {
+        var text: String { JSONValue.number(number).jsonText }
         if case .number(let minimum)? = schema["minimum"], number < minimum { fail("\(text) is less than the minimum of \(JSONValue.number(minimum).jsonText)") }
         if case .number(let maximum)? = schema["maximum"], number > maximum { fail("\(text) is more than the maximum of \(JSONValue.number(maximum).jsonText)") }
         if case .number(let minimum)? = schema["exclusiveMinimum"], number <= minimum { fail("\(text) is not more than \(JSONValue.number(minimum).jsonText)") }
@@ -169,8 +189,9 @@ struct JSONSchema: @unchecked Sendable {
         }
     }
 
-    private func checkArray(_ items: [JSONValue], _ schema: [String: JSONValue], path: String, into failures: inout [Failure], limit: Int) {
-        func fail(_ message: String) { failures.append(Failure(path: path, message: message)) }
+    private func checkArray(_ items: [JSONValue], _ schema: [String: JSONValue], path: String, into failures: inout [Failure], limit: Int,
+                            probing: Bool) {
+        func fail(_ message: @autoclosure () -> String) { failures.append(Failure(path: path, message: probing ? "" : message())) }
         if case .number(let minimum)? = schema["minItems"], Double(items.count) < minimum {
             fail(items.isEmpty ? "[] should be non-empty" : "has \(items.count) items, fewer than \(Int(minimum))")
         }
@@ -185,19 +206,19 @@ struct JSONSchema: @unchecked Sendable {
         case .array(let tuple)?:
             for (index, item) in items.enumerated() {
                 if index < tuple.count {
-                    check(item, against: tuple[index], path: path + "[\(index)]", into: &failures, limit: limit)
+                    check(item, against: tuple[index], path: path + "[\(index)]", into: &failures, limit: limit, probing: probing)
                 } else if let additional = schema["additionalItems"] {
-                    check(item, against: additional, path: path + "[\(index)]", into: &failures, limit: limit)
+                    check(item, against: additional, path: path + "[\(index)]", into: &failures, limit: limit, probing: probing)
                 }
             }
         case let single?:
-            for (index, item) in items.enumerated() { check(item, against: single, path: path + "[\(index)]", into: &failures, limit: limit) }
+            for (index, item) in items.enumerated() { check(item, against: single, path: path + "[\(index)]", into: &failures, limit: limit, probing: probing) }
         case nil: break
         }
         if let contains = schema["contains"] {
             let found = items.contains { item in
                 var scratch: [Failure] = []
-                check(item, against: contains, path: path, into: &scratch, limit: 1)
+                check(item, against: contains, path: path, into: &scratch, limit: 1, probing: true)
                 return scratch.isEmpty
             }
             if !found { fail("none of the items is valid under the given schema") }
@@ -205,8 +226,8 @@ struct JSONSchema: @unchecked Sendable {
     }
 
     private func checkObject(_ members: [String: JSONValue], _ schema: [String: JSONValue], path: String, into failures: inout [Failure],
-                             limit: Int) {
-        func fail(_ message: String) { failures.append(Failure(path: path, message: message)) }
+                             limit: Int, probing: Bool) {
+        func fail(_ message: @autoclosure () -> String) { failures.append(Failure(path: path, message: probing ? "" : message())) }
         if case .array(let required)? = schema["required"] {
             for case .string(let name) in required where members[name] == nil { fail("\(name.quoted) is a required property") }
         }
@@ -220,22 +241,22 @@ struct JSONSchema: @unchecked Sendable {
             var matched = false
             if let sub = properties[name] {
                 matched = true
-                check(member, against: sub, path: at, into: &failures, limit: limit)
+                check(member, against: sub, path: at, into: &failures, limit: limit, probing: probing)
             }
             for (pattern, sub) in patternProperties.sorted(by: { $0.key < $1.key }) where matches(pattern, name) {
                 matched = true
-                check(member, against: sub, path: at, into: &failures, limit: limit)
+                check(member, against: sub, path: at, into: &failures, limit: limit, probing: probing)
             }
             if !matched {
                 extra.append(name)
                 if let additional = schema["additionalProperties"], additional != .bool(false) {
-                    check(member, against: additional, path: at, into: &failures, limit: limit)
+                    check(member, against: additional, path: at, into: &failures, limit: limit, probing: probing)
                 }
             }
             if let names = schema["propertyNames"] {
                 var scratch: [Failure] = []
-                check(.string(name), against: names, path: at, into: &scratch, limit: 1)
-                if !scratch.isEmpty { failures.append(Failure(path: at, message: "\(name.quoted) is not a valid property name here")) }
+                check(.string(name), against: names, path: at, into: &scratch, limit: 1, probing: true)
+                if !scratch.isEmpty { failures.append(Failure(path: at, message: probing ? "" : "\(name.quoted) is not a valid property name here")) }
             }
         }
         if case .bool(false)? = schema["additionalProperties"], !extra.isEmpty {
@@ -246,7 +267,7 @@ struct JSONSchema: @unchecked Sendable {
                 if case .array(let names) = dependency {
                     for case .string(let needed) in names where members[needed] == nil { fail("\(needed.quoted) is a dependency of \(name.quoted)") }
                 } else {
-                    check(.object(members), against: dependency, path: path, into: &failures, limit: limit)
+                    check(.object(members), against: dependency, path: path, into: &failures, limit: limit, probing: probing)
                 }
             }
         }
@@ -254,7 +275,7 @@ struct JSONSchema: @unchecked Sendable {
 
     // MARK: Rules
 
-    private func resolve(_ reference: String) -> JSONValue? {
+    private static func resolve(_ reference: String, in root: JSONValue) -> JSONValue? {
         guard reference.hasPrefix("#") else { return nil }
         var target = root
         for token in reference.dropFirst().split(separator: "/") {
@@ -296,8 +317,8 @@ struct JSONSchema: @unchecked Sendable {
 
     /// `.name`, or `['name']` for a name that is not a plain identifier (`$['@context']`).
     static func pathComponent(_ name: String) -> String {
-        let plain = !name.isEmpty && name.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || $0 == "_" }
-            && !(name.unicodeScalars.first.map { CharacterSet.decimalDigits.contains($0) } ?? true)
+        let plain = !name.isEmpty && name.utf8.allSatisfy { isLetter($0) || isDigit($0) || $0 == UInt8(ascii: "_") }
+            && !isDigit(name.utf8.first!)
         return plain ? "." + name : "['" + name.replacingOccurrences(of: "'", with: "\\'") + "']"
     }
 
