@@ -84,6 +84,27 @@ struct PartnerEventWorkspace {
         #expect(kept.allSatisfy { $0["document"] == "shop-events.jsonld" })
     }
 
+    /// An EPCISQueryDocument (a query's answer) holds its events in queryResults.resultsBody; an
+    /// event ocoptrace does not read yet (a TransformationEvent) is skipped with its reason.
+    @Test(arguments: RegistryEngine.available) func readsQueryDocumentsAndSkipsEventsItCannotRead(engine: RegistryEngine) async throws {
+        let workspace = try await PartnerEventWorkspace(engine)
+        let document = try workspace.shopDocument()
+        var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: document)) as? [String: Any])
+        var events = try #require((object["epcisBody"] as? [String: Any])?["eventList"] as? [[String: Any]])
+        events.append(["type": "TransformationEvent", "eventTime": "2026-11-25T12:00:00+07:00", "eventTimeZoneOffset": "+07:00",
+                       "inputEPCList": ["https://id.gs1.org/01/08938765000015/21/\(workspace.serials[3])"],
+                       "outputEPCList": ["https://id.gs1.org/01/09506000134352/21/OUT1"], "bizStep": "commissioning"])
+        object["type"] = "EPCISQueryDocument"
+        object["epcisBody"] = ["queryResults": ["queryName": "SimpleEventQuery", "resultsBody": ["eventList": events]]]
+        let query = workspace.folder.url.appendingPathComponent("query.jsonld")
+        try JSONSerialization.data(withJSONObject: object).write(to: query)
+        try EPCISSchema.validate(query.path)
+        let summary = try await PartnerEventImport(store: workspace.registry.store).importFiles([query])[0]
+        #expect(summary.events == 8 && summary.imported == 6)
+        #expect(summary.skipped.map(\.index) == [2, 7])
+        #expect(summary.skipped[1].reason.contains("TransformationEvent"), "\(summary.skipped[1].reason)")
+    }
+
     @Test(arguments: RegistryEngine.available) func theSameEventTwiceIsImportedOnce(engine: RegistryEngine) async throws {
         let workspace = try await PartnerEventWorkspace(engine)
         let importer = PartnerEventImport(store: workspace.registry.store)
