@@ -25,7 +25,8 @@ struct EPCISImportCommand: AsyncParsableCommand {
             gs1:traceability answer. See docs/partner-events.md.
 
             Exit status: 0 imported (events may have been skipped), 65 a document is not valid \
-            EPCIS 2.0 (nothing imported), 73 the registry could not be opened.
+            EPCIS 2.0 (nothing imported), 66 a file could not be read (nothing imported), 73 the \
+            registry could not be opened.
 
             Examples:
               ocoptrace epcis import cua-hang-ocop-2026-11.jsonld
@@ -61,6 +62,7 @@ struct EPCISImportCommand: AsyncParsableCommand {
                 Console.printJSON(RefusedDocument(file: error.file, errors: error.failures))
             }
             Console.error("\(error)")
+            if case .unreadable = error { throw ExitCodes.unreadableInput }
             throw Self.invalidDocument
         }
         for summary in summaries {

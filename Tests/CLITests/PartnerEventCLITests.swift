@@ -76,6 +76,9 @@ import TestSupport
         let refused = try json(bad.stdout)
         #expect((refused["errors"] as? [[String: Any]])?.map { $0["path"] as? String } == ["$.epcisBody.eventList[3].eventTime"])
 
+        let missing = try OCOPTraceBinary.run(["epcis", "import", "missing.jsonld"] + db, in: folder.url)
+        #expect(missing.status == 66 && missing.stderr.contains("missing.jsonld: cannot be read"), "\(missing.stderr)")
+
         // verify --json shows the stamp sold at the shop, after its carton's receipt there.
         let verified = try OCOPTraceBinary.run(["verify", urls[0], "--json"] + db, in: folder.url)
         #expect(verified.status == 0, "\(verified.stderr)")
