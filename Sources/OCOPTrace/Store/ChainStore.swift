@@ -20,6 +20,9 @@ public protocol ChainStore: Sendable {
     /// packing, shipments, partners' events and opening), where ``journey(productID:lot:serial:)``
     /// has the lot's and its carton's now, which all its carton's stamps share.
     func stampJourney(serial: String) async throws -> [JourneyEntry]
+    /// Whether any stamp has a part of its journey of its own (a partner's event about it, a carton
+    /// it was taken out of): while none has, pages need not ask ``stampJourney(serial:)``.
+    func hasStampJourneys() async throws -> Bool
     /// The stamps of batch `batchID` that are in a carton now, with their carton, by carton id
     /// (offline packs carry each carton's journey).
     func cartonMembers(batchID: Int64) async throws -> [CartonMember]
@@ -182,6 +185,11 @@ extension Statements {
 }
 
 extension Statements {
+    /// Two index probes (``stampJourney``'s sources).
+    static let hasStampJourneys = """
+        SELECT CASE WHEN EXISTS (SELECT 1 FROM partner_event_links WHERE stamp_id IS NOT NULL)
+                      OR EXISTS (SELECT 1 FROM carton_stamps WHERE unpacked_at IS NOT NULL) THEN 1 ELSE 0 END
+        """
     static let cartonMembers = """
         SELECT s.serial, c.id AS carton_id, c.sscc FROM cartons c JOIN carton_stamps m ON m.carton_id = c.id JOIN stamps s ON s.id = m.stamp_id
         WHERE c.batch_id = ? AND m.unpacked_at IS NULL ORDER BY c.id

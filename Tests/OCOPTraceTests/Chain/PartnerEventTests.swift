@@ -56,8 +56,11 @@ struct PartnerEventWorkspace {
 @Suite struct PartnerEventTests {
     @Test(arguments: RegistryEngine.available) func importsEventsNamingOurStampsCartonsAndLotsInEveryForm(engine: RegistryEngine) async throws {
         let workspace = try await PartnerEventWorkspace(engine)
+        // Until a stamp has events of its own, pages need not look for them.
+        #expect(try await workspace.registry.store.hasStampJourneys() == false)
         let file = try workspace.shopDocument()
         let summaries = try await PartnerEventImport(store: workspace.registry.store).importFiles([file])
+        #expect(try await workspace.registry.store.hasStampJourneys() == true)
         let summary = try #require(summaries.first)
         #expect(summary.events == 7)
         #expect(summary.imported == 6)
@@ -186,6 +189,7 @@ struct PartnerEventWorkspace {
         _ = try await PartnerEventImport(store: workspace.registry.store).importFiles([try workspace.shopDocument()])
         let packer = CartonPacker(store: workspace.registry.store, outputFolder: workspace.folder.url.appendingPathComponent("output"), writeLabels: false)
         _ = try await packer.unpack(workspace.sscc, now: Timestamp.date("2026-11-24T09:00:00.000Z")!)
+        #expect(try await workspace.registry.store.hasStampJourneys() == true)
         let verifier = try await RegistryVerifier(store: workspace.registry.store, options: VerifyOptions(record: false, today: workspace.today))
         let results = try await verifier.verify([workspace.stamps[0], workspace.stamps[5]])
         let journey = results[0].journey

@@ -29,4 +29,8 @@ extension PostgresStore {
         try await rows("list the stamps in the cartons of batch \(batchID)", PostgresQuery(shared: Statements.cartonMembers, batchID),
                        as: CartonMember.self)
     }
+
+    public func hasStampJourneys() async throws -> Bool {
+        try await rows("look for stamps' own journeys", PostgresQuery(shared: Statements.hasStampJourneys), as: Int.self).first == 1
+    }
 }

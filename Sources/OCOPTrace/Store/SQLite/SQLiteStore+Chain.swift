@@ -40,4 +40,8 @@ extension SQLiteStore {
             try CartonMember.fetchAll(db.cachedStatement(sql: Statements.cartonMembers), arguments: [batchID])
         }
     }
+
+    public func hasStampJourneys() async throws -> Bool {
+        try await read { db in try Int.fetchOne(db.cachedStatement(sql: Statements.hasStampJourneys)) == 1 }
+    }
 }
