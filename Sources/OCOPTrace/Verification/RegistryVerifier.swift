@@ -44,6 +44,8 @@ public struct RegistryVerifier: Sendable {
         var histories: [Int64: VerificationResult.Scans] = [:]
         var scans: [InspectorScan] = []
         var journeys: [LotKey: [Journey.Entry]] = [:]
+        // Stamps with a journey of their own (partners' events, cartons left) are asked for it, once any is.
+        let ownJourneys = try await store.hasStampJourneys()
         var results: [VerificationResult] = []
         results.reserveCapacity(inputs.count)
         for (text, input) in zip(inputs, parsed) {
@@ -65,8 +67,11 @@ public struct RegistryVerifier: Sendable {
                         journeys[lot] = try await Journey.shared(productID: stamp.productID, lot: stamp.lot,
                                                                  serial: stamp.cartonID == nil ? nil : stamp.serial.text, in: store).entries
                     }
-                    // The partners' events about this stamp itself (sold at a shop …) join the shared part.
-                    result.journey = Journey(entries: journeys[lot] ?? []).adding(try await store.stampJourney(serial: stamp.serial.text)).entries
+                    // The stamp's own part (partners' events about it, cartons it left) joins the shared one.
+                    result.journey = journeys[lot] ?? []
+                    if ownJourneys {
+                        result.journey = Journey(entries: result.journey).adding(try await store.stampJourney(serial: stamp.serial.text)).entries
+                    }
                 }
             }
             results.append(result)
