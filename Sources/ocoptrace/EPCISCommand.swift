@@ -2,9 +2,27 @@ import ArgumentParser
 import Foundation
 import OCOPTrace
 
+/// `ocoptrace epcis`: EPCIS 2.0 out (the default, `epcis export`) and in (`epcis import`).
 struct EPCISCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "epcis",
+        abstract: "GS1 EPCIS 2.0 documents: write the registry's events, or import partners' (Sự kiện EPCIS 2.0).",
+        discussion: """
+            Without a subcommand, `epcis` is `epcis export`: ocoptrace epcis --out output/epcis.jsonld \
+            works as it always has.
+
+            Examples:
+              ocoptrace epcis --out output/epcis.jsonld
+              ocoptrace epcis import shop-events.jsonld
+            """,
+        subcommands: [EPCISExportCommand.self, EPCISImportCommand.self],
+        defaultSubcommand: EPCISExportCommand.self
+    )
+}
+
+struct EPCISExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Write the registry's stamp events as a GS1 EPCIS 2.0 JSON-LD document (Xuất sự kiện EPCIS 2.0).",
         discussion: """
             One ObjectEvent ADD / commissioning / active per issued batch, its stamps in epcList as \
@@ -23,7 +41,9 @@ struct EPCISCommand: AsyncParsableCommand {
             childEPCs) and DELETE / unpacking when it was opened; and the shipments: an ObjectEvent \
             OBSERVE / shipping / in_transit and, once received, OBSERVE / receiving / in_progress, with \
             the producer and receiver in sourceList and destinationList by their GLNs. Stage, carton \
-            and shipment events carry their CBV 2.0 event hash as eventID (see docs/cartons.md).
+            and shipment events carry their CBV 2.0 event hash as eventID (see docs/cartons.md). Last, \
+            the events partners' documents recorded (epcis import), as received, with their own eventID \
+            or else their hash (not with --lot or --producer; see docs/partner-events.md).
 
             Without --out the document goes to standard output. The file is written as a stream and \
             put in place whole: a million stamps take no more memory than ten.
@@ -88,7 +108,8 @@ struct EPCISCommand: AsyncParsableCommand {
             (\(summary.commissioningEvents) sự kiện phát hành, \(summary.decommissioningEvents) sự kiện thu hồi, \
             \(summary.stageEvents) sự kiện công đoạn sản xuất); \
             \(summary.aggregationEvents) carton events, \(summary.shippingEvents) shipping, \(summary.receivingEvents) receiving \
-            (\(summary.aggregationEvents) sự kiện đóng/mở thùng, \(summary.shippingEvents) gửi hàng, \(summary.receivingEvents) nhận hàng)
+            (\(summary.aggregationEvents) sự kiện đóng/mở thùng, \(summary.shippingEvents) gửi hàng, \(summary.receivingEvents) nhận hàng)\
+            \(summary.partnerEvents > 0 ? "; \(summary.partnerEvents) partner events (\(summary.partnerEvents) sự kiện của đối tác)" : "")
             """
         // The document itself may be on standard output: the summary goes beside it, on standard error.
         if out == nil { Console.note(message) } else { print(message) }

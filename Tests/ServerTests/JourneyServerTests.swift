@@ -97,6 +97,45 @@ import TestSupport
         }
     }
 
+    /// A shop's EPCIS event about one stamp (sold there) joins that stamp's journey on the page, in
+    /// the JSON answer and in the gs1:traceability document, and no other stamp's.
+    @Test(arguments: RegistryEngine.available) func aPartnersEventAboutTheStampShowsOnItsPage(engine: RegistryEngine) async throws {
+        let workspace = try await Self.workspace(engine)
+        let stamp = workspace.plain[3]
+        let serial = ServerWorkspace.serial(stamp)
+        let sold = CalendarDate.today().adding(days: -1)!.iso + "T10:00:00+07:00"
+        let document = workspace.folder.write("shop.jsonld", """
+            {"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],"type":"EPCISDocument","schemaVersion":"2.0",
+             "creationDate":"\(sold)","epcisBody":{"eventList":[{"type":"ObjectEvent","eventTime":"\(sold)","eventTimeZoneOffset":"+07:00",
+             "epcList":["https://id.gs1.org/01/\(ServerWorkspace.gtin)/21/\(serial)"],"action":"OBSERVE","bizStep":"retail_selling",
+             "disposition":"retail_sold","bizLocation":{"id":"https://id.gs1.org/414/8931234000011"}}]}}
+            """)
+        let imported = try await PartnerEventImport(store: workspace.registry.store).importFiles([document])
+        #expect(imported.first?.imported == 1)
+        try await workspace.withServer { client, _ in
+            let response = try await client.execute(uri: "/v" + ServerWorkspace.path(stamp), method: .get, headers: phone)
+            #expect(response.status == .ok)
+            #expect(response.body.readableBytes < 30_000)
+            let section = try #require(response.text.range(of: "id=\"journey\""))
+            let journey = String(response.text[section.lowerBound...])
+            let packing = try #require(journey.range(of: "Đóng gói"))
+            let sale = try #require(journey.range(of: "Bán lẻ"))
+            #expect(packing.lowerBound < sale.lowerBound, "oldest first")
+            #expect(journey.contains("GLN 8931234000011"))
+            let json = try await client.execute(uri: "/v" + ServerWorkspace.path(stamp), method: .get,
+                                                headers: headers([("Accept", "application/json")]))
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.text.utf8)) as? [String: Any])
+            let entries = try #require(object["journey"] as? [[String: Any]])
+            #expect(entries.map { $0["stage"] as? String } == ["harvesting", "processing", "packing", "retail_selling"])
+            #expect(entries.last?["stage_en"] as? String == "Sold at retail")
+            // Another stamp of the lot shares the lot's stages, not this stamp's sale.
+            let other = try await client.execute(uri: "/v" + ServerWorkspace.path(workspace.plain[4]), method: .get, headers: phone)
+            #expect(other.text.contains("Đóng gói") && !other.text.contains("Bán lẻ"))
+            let events = try await client.execute(uri: "/epcis/01/\(ServerWorkspace.gtin)/10/NC2611A/21/\(serial)", method: .get, headers: phone)
+            #expect(try EPCISEvent.events(inDocument: Data(events.text.utf8)).map(\.bizStep).last == "retail_selling")
+        }
+    }
+
     /// A real browser renders the journey section as text, in order, with nothing run from it.
     @Test func chromiumRendersTheJourney() async throws {
         let workspace = try await Self.workspace(.sqlite)

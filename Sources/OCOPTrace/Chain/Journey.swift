@@ -74,14 +74,18 @@ public struct Journey: Sendable, Hashable, Codable {
                 ?? ProductionStage.allCases.first { $0.businessStep.epcisValue == record.bizStep }
             let names: (String, String) = switch record.source {
             case .packing: ("Đóng thùng", "Packed into a carton")
+            case .unpacking: ("Mở thùng", "Taken out of its carton")
             case .shipping: ("Xuất hàng", "Shipped")
             case .receiving: ("Nhận hàng", "Received")
-            case .stage, .partner: known.map { ($0.vietnameseName, $0.englishName) } ?? (record.stageWord ?? record.bizStep, record.stageWord ?? record.bizStep)
+            case .stage: known.map { ($0.vietnameseName, $0.englishName) } ?? (record.stageWord ?? record.bizStep, record.stageWord ?? record.bizStep)
+            case .partner:
+                BusinessStep(epcisValue: record.bizStep)?.names.map { ($0.vietnamese, $0.english) }
+                    ?? (record.bizStep.isEmpty ? ("Sự kiện của đối tác", "Partner event") : (record.bizStep, record.bizStep))
             }
             switch record.source {
             case .stage: stage = known?.rawValue ?? record.stage ?? record.bizStep
             case .partner: stage = Entry.code(ofStep: record.bizStep)
-            case .packing, .shipping, .receiving: stage = record.source.rawValue
+            case .packing, .unpacking, .shipping, .receiving: stage = record.source.rawValue
             }
             stageVietnamese = names.0
             stageEnglish = names.1
@@ -113,8 +117,33 @@ public struct Journey: Sendable, Hashable, Codable {
 
     public var isEmpty: Bool { entries.isEmpty }
 
-    /// The journey of a stamp of lot `lot` of the product with row id `productID`, from the registry.
+    /// The journey of a stamp of lot `lot` of the product with row id `productID`, from the
+    /// registry: the lot's and its carton's (``ChainStore/journey(productID:lot:serial:)``) and,
+    /// when `serial` is given, the stamp's own (``ChainStore/stampJourney(serial:)``).
     public static func of(productID: Int64, lot: String, serial: String?, in store: any ChainStore) async throws -> Journey {
+        var records = try await store.journey(productID: productID, lot: lot, serial: serial)
+        if let serial { records += try await store.stampJourney(serial: serial) }
+        return Journey(records: records)
+    }
+
+    /// The part of a stamp's journey that all its lot's stamps (or, for a packed stamp, all its
+    /// carton's) share: what pages and `verify` cache per lot or carton. `serial` names any stamp
+    /// of the carton; nil for a stamp in none.
+    public static func shared(productID: Int64, lot: String, serial: String?, in store: any ChainStore) async throws -> Journey {
         Journey(records: try await store.journey(productID: productID, lot: lot, serial: serial))
+    }
+
+    /// The journey the stamps of a lot or a carton share (cached by pages and `verify`), with the
+    /// part that is one stamp's own (the partners' events about it, the cartons it left) (``ChainStore/stampJourney(serial:)``)
+    /// put in their places by time.
+    public func adding(_ own: [JourneyEntry]) -> Journey {
+        guard !own.isEmpty else { return self }
+        let added = own.map(Entry.init)
+        let merged = (entries.map { ($0, 0) } + added.map { ($0, 1) }).enumerated().sorted { lhs, rhs in
+            let (left, right) = (lhs.element.0.time, rhs.element.0.time)
+            if let left, let right, left != right { return left < right }
+            return lhs.offset < rhs.offset
+        }
+        return Journey(entries: merged.map(\.element.0))
     }
 }

@@ -50,46 +50,6 @@ extension EPCISEvent {
     }
 }
 
-/// A JSON value as EPCIS documents hold them.
-private enum JSONValue: Decodable {
-    case null
-    case bool(Bool)
-    case number(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
-    init(from decoder: any Decoder) throws {
-        if let container = try? decoder.container(keyedBy: Key.self) {
-            var object: [String: JSONValue] = [:]
-            for key in container.allKeys { object[key.stringValue] = try container.decode(JSONValue.self, forKey: key) }
-            self = .object(object)
-        } else if var container = try? decoder.unkeyedContainer() {
-            var array: [JSONValue] = []
-            while !container.isAtEnd { array.append(try container.decode(JSONValue.self)) }
-            self = .array(array)
-        } else {
-            let container = try decoder.singleValueContainer()
-            if container.decodeNil() {
-                self = .null
-            } else if let bool = try? container.decode(Bool.self) {
-                self = .bool(bool)
-            } else if let number = try? container.decode(Double.self) {
-                self = .number(number)
-            } else {
-                self = .string(try container.decode(String.self))
-            }
-        }
-    }
-
-    struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
-}
-
 /// Reads events, expanding the document's prefixes.
 private struct DocumentReader {
     typealias DocumentError = EPCISEvent.DocumentError
@@ -248,6 +208,12 @@ private struct DocumentReader {
 
     /// `prefix:name` → (namespace, name) when the prefix is declared, else (nil, the key as written).
     func split(_ key: String) -> (String?, String) {
+        // A field named by its full IRI (as ocoptrace writes a partner's fields back) is its
+        // namespace and local name, split after the last `#` or `/`.
+        if key.hasPrefix("https://") || key.hasPrefix("http://"), namespaces[String(key.prefix { $0 != ":" })] == nil,
+           let cut = key.lastIndex(where: { $0 == "#" || $0 == "/" }), key.index(after: cut) < key.endIndex {
+            return (String(key[...cut]), String(key[key.index(after: cut)...]))
+        }
         guard let colon = key.firstIndex(of: ":"), let namespace = namespaces[String(key[..<colon])] else { return (nil, key) }
         return (namespace, String(key[key.index(after: colon)...]))
     }

@@ -22,7 +22,7 @@ import Foundation
 /// straight into a 64 KiB buffer, so a batch of a million stamps takes no more memory than one of
 /// ten, and no read transaction stays open while the file is written.
 public struct EPCISExport: Sendable {
-    public let store: any ExportStore & ChainStore & CartonStore
+    public let store: any ExportStore & ChainStore & CartonStore & PartnerEventStore
 
     /// Stamps read from the registry at a time: large pages keep the round trips few (a hundred for
     /// a million stamps), and a page of serials is under a megabyte.
@@ -33,7 +33,7 @@ public struct EPCISExport: Sendable {
     /// The namespace of ocoptrace's own event fields (the `ocoptrace:` prefix).
     public static let extensionNamespace = BusinessStep.ocoptraceNamespace
 
-    public init(store: any ExportStore & ChainStore & CartonStore) {
+    public init(store: any ExportStore & ChainStore & CartonStore & PartnerEventStore) {
         self.store = store
     }
 
@@ -73,6 +73,8 @@ public struct EPCISExport: Sendable {
         public var receivingEvents = 0
         /// Production-diary rows written as events.
         public var stageEvents: Int = 0
+        /// Events partners' documents recorded (`epcis import`), as received.
+        public var partnerEvents = 0
         public var seconds: Double
 
         enum CodingKeys: String, CodingKey {
@@ -81,6 +83,7 @@ public struct EPCISExport: Sendable {
             case decommissioningEvents = "decommissioning_events", decommissionedStamps = "decommissioned_stamps"
             case batchesWithoutGLN = "batches_without_gln", stageEvents = "stage_events", seconds
             case aggregationEvents = "aggregation_events", shippingEvents = "shipping_events", receivingEvents = "receiving_events"
+            case partnerEvents = "partner_events"
         }
     }
 
@@ -163,6 +166,9 @@ public struct EPCISExport: Sendable {
         }
         summary.stageEvents = try await writeStages(filter, into: &out, sink: sink, firstEvent: &firstEvent)
         try await writeChainEvents(of: batches, since: filter.since, into: &out, sink: sink, firstEvent: &firstEvent, summary: &summary)
+        if filter.lot == nil, filter.producer == nil {
+            summary.partnerEvents = try await writePartnerEvents(since: filter.since, into: &out, sink: sink, firstEvent: &firstEvent)
+        }
         out.raw("]}}\n")
         try sink.write(&out)
         try sink.commit()

@@ -15,6 +15,17 @@ public protocol ChainStore: Sendable {
     /// its carton's shipments and the partners' events about it). `serial` names the stamp, for
     /// the sources that follow one stamp; nil for the lot's alone.
     func journey(productID: Int64, lot: String, serial: String?) async throws -> [JourneyEntry]
+    /// The part of stamp `serial`'s journey that is its own, oldest first: the partners' events
+    /// about the stamp itself (``PartnerEventStore``), and the cartons it was taken out of (their
+    /// packing, shipments, partners' events and opening), where ``journey(productID:lot:serial:)``
+    /// has the lot's and its carton's now, which all its carton's stamps share.
+    func stampJourney(serial: String) async throws -> [JourneyEntry]
+    /// Whether any stamp has a part of its journey of its own (a partner's event about it, a carton
+    /// it was taken out of): while none has, pages need not ask ``stampJourney(serial:)``.
+    func hasStampJourneys() async throws -> Bool
+    /// The stamps of batch `batchID` that are in a carton now, with their carton, by carton id
+    /// (offline packs carry each carton's journey).
+    func cartonMembers(batchID: Int64) async throws -> [CartonMember]
 }
 
 /// One valid diary row, its product found: a stage of one lot, with its event's hash.
@@ -97,42 +108,91 @@ extension Statements {
         """
 
     /// A stamp's journey, one `SELECT` per source joined by `UNION ALL`, every arm with the columns
-    /// of ``JourneyEntry`` (`CAST(NULL AS TEXT)` where a source has none). The extension point of
-    /// the chain: partner events are further arms. Bound, in order (``journeyArguments``): the
-    /// lot's stages (product id, lot); the packing of the stamp's carton (serial); the shipments
-    /// and then the receipts of that carton or of the lot shipped without cartons (serial, product
-    /// id, lot, each). A shipment is told by its receiver's name and province. Times of cartons
-    /// and shipments are instants; they are shown in Vietnam's time (+07:00).
+    /// of ``JourneyEntry`` (`CAST(NULL AS TEXT)` where a source has none): the part all stamps of
+    /// the lot, or of the stamp's carton, share. The extension point of the chain. Bound, in
+    /// order: the lot's stages (product id, lot); the packing of the stamp's carton now (serial);
+    /// the shipments and then the receipts of that carton or of the lot shipped without cartons
+    /// (serial, product id, lot, each); the partners' events about that carton and about the lot
+    /// (serial, product id, lot). The stamp's own part is ``stampJourney``. A shipment is told by
+    /// its receiver's name and province. Times of cartons and shipments are instants; they are
+    /// shown in Vietnam's time (+07:00).
     static let journey = """
         SELECT 'stage' AS source, stage, stage_word, biz_step, started_at AS at, started_offset AS at_offset,
                started_has_time AS at_has_time, place, commune, province, place_gln AS gln,
                CAST(NULL AS TEXT) AS from_party, CAST(NULL AS TEXT) AS to_party, actor, standard, certificate, event_id
         FROM production_stages WHERE product_id = ? AND lot = ?
         UNION ALL
-        SELECT 'packing', CAST(NULL AS TEXT), CAST(NULL AS TEXT), 'packing', c.packed_at, 420, 1, CAST(NULL AS TEXT), pr.commune,
-               pr.province, pr.gln, pr.name, CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT),
-               CAST(NULL AS TEXT)
-        FROM cartons c JOIN stamp_batches b ON b.id = c.batch_id JOIN products p ON p.id = b.product_id
-        JOIN producers pr ON pr.id = p.producer_id
-        WHERE c.id IN (SELECT m.carton_id FROM carton_stamps m JOIN stamps st ON st.id = m.stamp_id WHERE st.serial = ? AND m.unpacked_at IS NULL)
+        \(cartonArms(currentCarton, orLot: true))
         UNION ALL
-        SELECT 'shipping', CAST(NULL AS TEXT), CAST(NULL AS TEXT), 'shipping', sh.shipped_at, 420, 1, CAST(NULL AS TEXT),
-               CAST(NULL AS TEXT), pa.province, pa.gln, pr.name, pa.name, CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT),
-               CAST(NULL AS TEXT)
-        FROM shipments sh JOIN parties pa ON pa.id = sh.party_id JOIN stamp_batches b ON b.id = sh.batch_id
-        JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
-        WHERE sh.shipped_at IS NOT NULL
-          AND (sh.carton_id IN (SELECT m.carton_id FROM carton_stamps m JOIN stamps st ON st.id = m.stamp_id WHERE st.serial = ? AND m.unpacked_at IS NULL)
-               OR (sh.carton_id IS NULL AND b.product_id = ? AND b.lot = ?))
+        \(partnerJourneySelect) WHERE e.id IN (\(partnerEventIDsOfCarton) UNION \(partnerEventIDsOfLot))
+        """
+
+    /// The part of a stamp's journey that is its own, not shared with the stamps of its lot or
+    /// carton: the partners' events about the stamp itself, and the cartons it has been taken out
+    /// of (their packing, shipments and receipts, partners' events about them, and their opening).
+    /// Bound: serial, then serial for each of the other four arms.
+    static let stampJourney = """
+        \(partnerJourneySelect) WHERE e.id IN (\(partnerEventIDsOfItem)
+            UNION SELECT l.event_id FROM partner_event_links l WHERE l.carton_id IN (\(formerCartons)))
         UNION ALL
-        SELECT 'receiving', CAST(NULL AS TEXT), CAST(NULL AS TEXT), 'receiving', sh.received_at, 420, 1, CAST(NULL AS TEXT),
-               CAST(NULL AS TEXT), pa.province, pa.gln, pr.name, pa.name, CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT),
+        \(cartonArms(formerCartons, orLot: false))
+        UNION ALL
+        SELECT 'unpacking', CAST(NULL AS TEXT), CAST(NULL AS TEXT), 'unpacking', m.unpacked_at, 420, 1, CAST(NULL AS TEXT), pr.commune,
+               pr.province, pr.gln, CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT),
                CAST(NULL AS TEXT)
-        FROM shipments sh JOIN parties pa ON pa.id = sh.party_id JOIN stamp_batches b ON b.id = sh.batch_id
-        JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
-        WHERE sh.received_at IS NOT NULL
-          AND (sh.carton_id IN (SELECT m.carton_id FROM carton_stamps m JOIN stamps st ON st.id = m.stamp_id WHERE st.serial = ? AND m.unpacked_at IS NULL)
-               OR (sh.carton_id IS NULL AND b.product_id = ? AND b.lot = ?))
+        FROM carton_stamps m JOIN stamps st ON st.id = m.stamp_id JOIN cartons c ON c.id = m.carton_id
+        JOIN stamp_batches b ON b.id = c.batch_id JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
+        WHERE st.serial = ? AND m.unpacked_at IS NOT NULL
+        """
+
+    /// The carton stamp `?` is in now; the cartons it has been taken out of.
+    static let currentCarton = """
+        SELECT m.carton_id FROM carton_stamps m JOIN stamps st ON st.id = m.stamp_id WHERE st.serial = ? AND m.unpacked_at IS NULL
+        """
+    static let formerCartons = """
+        SELECT m.carton_id FROM carton_stamps m JOIN stamps st ON st.id = m.stamp_id WHERE st.serial = ? AND m.unpacked_at IS NOT NULL
+        """
+
+    /// The packing, shipments and receipts of the cartons `cartons` selects (one `?` each arm), and
+    /// with `orLot` those of the lot shipped without cartons (product id and lot after it).
+    static func cartonArms(_ cartons: String, orLot: Bool) -> String {
+        let lot = orLot ? "\n               OR (sh.carton_id IS NULL AND b.product_id = ? AND b.lot = ?)" : ""
+        return """
+            SELECT 'packing', CAST(NULL AS TEXT), CAST(NULL AS TEXT), 'packing', c.packed_at, 420, 1, CAST(NULL AS TEXT), pr.commune,
+                   pr.province, pr.gln, pr.name, CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT),
+                   CAST(NULL AS TEXT)
+            FROM cartons c JOIN stamp_batches b ON b.id = c.batch_id JOIN products p ON p.id = b.product_id
+            JOIN producers pr ON pr.id = p.producer_id
+            WHERE c.id IN (\(cartons))
+            UNION ALL
+            SELECT 'shipping', CAST(NULL AS TEXT), CAST(NULL AS TEXT), 'shipping', sh.shipped_at, 420, 1, CAST(NULL AS TEXT),
+                   CAST(NULL AS TEXT), pa.province, pa.gln, pr.name, pa.name, CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT),
+                   CAST(NULL AS TEXT)
+            FROM shipments sh JOIN parties pa ON pa.id = sh.party_id JOIN stamp_batches b ON b.id = sh.batch_id
+            JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
+            WHERE sh.shipped_at IS NOT NULL
+              AND (sh.carton_id IN (\(cartons))\(lot))
+            UNION ALL
+            SELECT 'receiving', CAST(NULL AS TEXT), CAST(NULL AS TEXT), 'receiving', sh.received_at, 420, 1, CAST(NULL AS TEXT),
+                   CAST(NULL AS TEXT), pa.province, pa.gln, pr.name, pa.name, CAST(NULL AS TEXT), CAST(NULL AS TEXT), CAST(NULL AS TEXT),
+                   CAST(NULL AS TEXT)
+            FROM shipments sh JOIN parties pa ON pa.id = sh.party_id JOIN stamp_batches b ON b.id = sh.batch_id
+            JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
+            WHERE sh.received_at IS NOT NULL
+              AND (sh.carton_id IN (\(cartons))\(lot))
+            """
+    }
+}
+
+extension Statements {
+    /// Two index probes (``stampJourney``'s sources).
+    static let hasStampJourneys = """
+        SELECT CASE WHEN EXISTS (SELECT 1 FROM partner_event_links WHERE stamp_id IS NOT NULL)
+                      OR EXISTS (SELECT 1 FROM carton_stamps WHERE unpacked_at IS NOT NULL) THEN 1 ELSE 0 END
+        """
+    static let cartonMembers = """
+        SELECT s.serial, c.id AS carton_id, c.sscc FROM cartons c JOIN carton_stamps m ON m.carton_id = c.id JOIN stamps s ON s.id = m.stamp_id
+        WHERE c.batch_id = ? AND m.unpacked_at IS NULL ORDER BY c.id
         """
 }
 

@@ -8,7 +8,7 @@ import Foundation
 /// Two implementations: ``SQLiteStore`` (the embedded default, GRDB) and ``PostgresStore``
 /// (PostgresNIO), for a registry that several machines share. Each stage's operations are declared
 /// in a protocol of their own beside this one.
-public protocol RegistryStore: JobStore, CatalogStore, IssuanceStore, VerificationStore, ExportStore, ReportStore, ChainStore, CartonStore, Sendable {
+public protocol RegistryStore: JobStore, CatalogStore, IssuanceStore, VerificationStore, ExportStore, ReportStore, ChainStore, CartonStore, PartnerEventStore, Sendable {
     /// Where the registry is.
     var location: RegistryLocation { get }
 

@@ -45,10 +45,15 @@ public struct OfflinePack: Sendable {
             var expiresOn: String?
             var resolver: String
             /// The lot's journey (its stages …), oldest first; absent in packs made before journeys.
+            /// For the stamps of a carton, the lot's and the carton's (its packing, shipments,
+            /// partners' events), so that offline the journey is the one online.
             var journey: [Journey.Entry]?
+            /// The carton (its SSCC or carton code) the lot record's stamps are in; nil for the
+            /// lot's stamps in no carton. A lot has one record per carton beside its own.
+            var carton: String?
 
             enum CodingKeys: String, CodingKey {
-                case product, lot, producedOn = "produced_on", expiresOn = "expires_on", resolver, journey
+                case product, lot, producedOn = "produced_on", expiresOn = "expires_on", resolver, journey, carton
             }
         }
 
@@ -123,6 +128,7 @@ public struct OfflinePack: Sendable {
             let journey = try await Journey.of(productID: productID, lot: read.lots[index].lot, serial: nil, in: store)
             read.lots[index].journey = journey.isEmpty ? nil : journey.entries
         }
+        try await addCartons(to: &read, productIDs: productIDs, from: store)
         let (products, lots, revocations, entries) = (read.products, read.lots, read.revocations, read.entries)
         let count = entries.count
         var sorted = [UInt8]()
@@ -149,6 +155,42 @@ public struct OfflinePack: Sendable {
         return count
     }
 
+    /// One lot record per carton (a copy of its lot's, with the carton and the journey its stamps
+    /// share: the lot's and the carton's), and each packed stamp's entry pointed at its carton's.
+    private static func addCartons(to read: inout Contents.State, productIDs: [Int: Int64],
+                                   from store: any VerificationStore & ChainStore) async throws {
+        var moved: [(serial: (UInt64, UInt64), lot: UInt32)] = []
+        for index in read.lots.indices where index < read.batchIDs.count {
+            let members = try await store.cartonMembers(batchID: read.batchIDs[index])
+            guard !members.isEmpty, let productID = productIDs[read.lots[index].product] else { continue }
+            var start = members.startIndex
+            while start < members.endIndex {
+                let carton = members[start].cartonID
+                let end = members[start...].firstIndex { $0.cartonID != carton } ?? members.endIndex
+                let journey = try await Journey.shared(productID: productID, lot: read.lots[index].lot, serial: members[start].serial, in: store)
+                var record = read.lots[index]
+                record.carton = members[start].sscc
+                record.journey = journey.isEmpty ? nil : journey.entries
+                let cartonIndex = UInt32(read.lots.count)
+                read.lots.append(record)
+                for member in members[start..<end] {
+                    if let value = serialValue(member.serial) { moved.append((value, cartonIndex)) }
+                }
+                start = end
+            }
+        }
+        guard !moved.isEmpty else { return }
+        // Both sorted by serial: one walk re-points every packed stamp, keeping its signed flag.
+        moved.sort { $0.serial < $1.serial }
+        var next = moved.startIndex
+        for position in read.entries.indices where next < moved.endIndex {
+            while next < moved.endIndex, moved[next].serial < read.entries[position].serial { next += 1 }
+            guard next < moved.endIndex, moved[next].serial == read.entries[position].serial else { continue }
+            read.entries[position].lot = moved[next].lot | (read.entries[position].lot & signedFlag)
+            next += 1
+        }
+    }
+
     /// What the registry's batches add up to, as they are read.
     private final class Contents: Sendable {
         struct State {
@@ -157,6 +199,8 @@ public struct OfflinePack: Sendable {
             var revocations: [String: String] = [:]
             var entries: [(serial: (UInt64, UInt64), lot: UInt32)] = []
             var productIndex: [Int64: Int] = [:]
+            /// The batch of each lot record, by index.
+            var batchIDs: [Int64] = []
         }
         private let state = Mutex(State())
 
@@ -169,6 +213,7 @@ public struct OfflinePack: Sendable {
                                                          recognizedOn: batch.ocopRecognizedOn))
                 }
                 let lotIndex = UInt32(state.lots.count)
+                state.batchIDs.append(batch.id)
                 state.lots.append(Header.Lot(product: state.productIndex[batch.productID] ?? 0, lot: batch.lot, producedOn: batch.producedOn,
                                              expiresOn: batch.expiresOn, resolver: batch.resolver))
                 state.entries.reserveCapacity(state.entries.count + stamps.count)

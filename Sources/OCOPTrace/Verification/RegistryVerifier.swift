@@ -44,6 +44,8 @@ public struct RegistryVerifier: Sendable {
         var histories: [Int64: VerificationResult.Scans] = [:]
         var scans: [InspectorScan] = []
         var journeys: [LotKey: [Journey.Entry]] = [:]
+        // Stamps with a journey of their own (partners' events, cartons left) are asked for it, once any is.
+        let ownJourneys = try await store.hasStampJourneys()
         var results: [VerificationResult] = []
         results.reserveCapacity(inputs.count)
         for (text, input) in zip(inputs, parsed) {
@@ -62,10 +64,14 @@ public struct RegistryVerifier: Sendable {
                 if result.status != .forged {
                     let lot = LotKey(productID: stamp.productID, lot: stamp.lot, cartonID: stamp.cartonID)
                     if journeys[lot] == nil {
-                        journeys[lot] = try await Journey.of(productID: stamp.productID, lot: stamp.lot,
-                                                             serial: stamp.cartonID == nil ? nil : stamp.serial.text, in: store).entries
+                        journeys[lot] = try await Journey.shared(productID: stamp.productID, lot: stamp.lot,
+                                                                 serial: stamp.cartonID == nil ? nil : stamp.serial.text, in: store).entries
                     }
+                    // The stamp's own part (partners' events about it, cartons it left) joins the shared one.
                     result.journey = journeys[lot] ?? []
+                    if ownJourneys {
+                        result.journey = Journey(entries: result.journey).adding(try await store.stampJourney(serial: stamp.serial.text)).entries
+                    }
                 }
             }
             results.append(result)

@@ -32,6 +32,9 @@ public struct StampPageVerifier: Sendable {
     private let products = ExpiringCache<Int64, StoredProduct?>(lifetime: 5)
     /// Each lot's journey, for as long: a lot's stamps are scanned together, and its diary changes seldom.
     private let journeys = ExpiringCache<LotKey, Journey>(lifetime: 5)
+    /// Whether any stamp has a journey of its own (partners' events, cartons left), for as long:
+    /// until one has, a page costs no query for it.
+    private let ownJourneys = ExpiringCache<Int, Bool>(lifetime: 5, capacity: 1)
 
     /// - Parameter publicKeys: keys given with `--public-key`, besides the registry's own.
     public init(store: any VerificationStore & ChainStore, scanLog: ScanLog, publicKeys: [PublicStampKey] = [], cloneThreshold: Int = 5) async throws {
@@ -97,8 +100,11 @@ public struct StampPageVerifier: Sendable {
             let key = LotKey(productID: stamp.productID, lot: stamp.lot, cartonID: stamp.cartonID)
             let serial = stamp.cartonID == nil ? nil : stamp.serial.text
             result.journey = try await journeys.value(for: key) { [store] in
-                try await Journey.of(productID: stamp.productID, lot: stamp.lot, serial: serial, in: store)
+                try await Journey.shared(productID: stamp.productID, lot: stamp.lot, serial: serial, in: store)
             }.entries
+            if try await ownJourneys.value(for: 0, load: { [store] in try await store.hasStampJourneys() }) {
+                result.journey = Journey(entries: result.journey).adding(try await store.stampJourney(serial: stamp.serial.text)).entries
+            }
         }
         var page = StampPage(result: result, product: product, counted: counted, durability: durability)
         page.stampID = stamp.id

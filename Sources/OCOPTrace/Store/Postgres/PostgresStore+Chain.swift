@@ -20,7 +20,17 @@ extension PostgresStore {
     }
 
     public func journey(productID: Int64, lot: String, serial: String?) async throws -> [JourneyEntry] {
-        try await rows("read the journey of lot \(lot)", PostgresQuery(shared: Statements.journey, productID, lot, serial, serial, productID, lot, serial, productID, lot), as: JourneyEntry.self)
+        try await rows("read the journey of lot \(lot)", PostgresQuery(shared: Statements.journey, productID, lot, serial, serial, productID, lot, serial, productID, lot,
+                                                                 serial, productID, lot), as: JourneyEntry.self)
             .sortedByTime()
+    }
+
+    public func cartonMembers(batchID: Int64) async throws -> [CartonMember] {
+        try await rows("list the stamps in the cartons of batch \(batchID)", PostgresQuery(shared: Statements.cartonMembers, batchID),
+                       as: CartonMember.self)
+    }
+
+    public func hasStampJourneys() async throws -> Bool {
+        try await rows("look for stamps' own journeys", PostgresQuery(shared: Statements.hasStampJourneys), as: Int.self).first == 1
     }
 }

@@ -9,8 +9,8 @@ public struct JourneyEntry: Sendable, Hashable, Codable {
     public enum Source: String, Sendable, Codable {
         /// A row of the lot's production diary.
         case stage
-        /// Stamps packed into a carton (AggregationEvent ADD).
-        case packing
+        /// Stamps packed into a carton (AggregationEvent ADD), and the carton opened (DELETE).
+        case packing, unpacking
         /// A shipment from the producer, or a receipt at the other end.
         case shipping, receiving
         /// An event a partner's EPCIS document recorded (sold at a shop …).

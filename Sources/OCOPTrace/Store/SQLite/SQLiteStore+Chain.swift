@@ -4,6 +4,7 @@ import GRDB
 extension StoredProductionStage: FetchableRecord {}
 extension JourneyEntry: FetchableRecord {}
 extension LotStageSummary: FetchableRecord {}
+extension CartonMember: FetchableRecord {}
 
 extension SQLiteStore {
     public func productionStages(productID: Int64, lot: String) async throws -> [StoredProductionStage] {
@@ -29,7 +30,18 @@ extension SQLiteStore {
 
     public func journey(productID: Int64, lot: String, serial: String?) async throws -> [JourneyEntry] {
         try await read { db in
-            try JourneyEntry.fetchAll(db.cachedStatement(sql: Statements.journey), arguments: [productID, lot, serial, serial, productID, lot, serial, productID, lot])
+            try JourneyEntry.fetchAll(db.cachedStatement(sql: Statements.journey), arguments: [productID, lot, serial, serial, productID, lot, serial, productID, lot,
+                                                                                                              serial, productID, lot])
         }.sortedByTime()
+    }
+
+    public func cartonMembers(batchID: Int64) async throws -> [CartonMember] {
+        try await read { db in
+            try CartonMember.fetchAll(db.cachedStatement(sql: Statements.cartonMembers), arguments: [batchID])
+        }
+    }
+
+    public func hasStampJourneys() async throws -> Bool {
+        try await read { db in try Int.fetchOne(db.cachedStatement(sql: Statements.hasStampJourneys)) == 1 }
     }
 }
