@@ -33,6 +33,10 @@ enum PageText {
     static let journeyStandard = Bilingual(vi: "Tiêu chuẩn: ", en: "Standard: ")
     static let journeyBy = Bilingual(vi: "Thực hiện: ", en: "By: ")
     static let journeyTo = Bilingual(vi: "Đến: ", en: "To: ")
+    static func journeyMore(_ count: Int) -> Bilingual {
+        Bilingual(vi: "… và \(count) bước khác (đầy đủ trong dữ liệu truy xuất EPCIS)",
+                  en: "… and \(count) more steps (all of them in the EPCIS traceability data)")
+    }
 
     /// Under a verdict that names no product.
     static let doNotRely = Bilingual(vi: "Đừng dựa vào thông tin in trên bao bì. Nếu bạn đã mua sản phẩm này, hãy giữ lại hóa đơn và báo cho cơ quan quản lý thị trường.",

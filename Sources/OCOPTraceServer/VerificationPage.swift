@@ -218,13 +218,29 @@ struct VerificationPage {
 
     /// The lot's stages and the item's other events, oldest first: each with its name, date,
     /// place (name, commune, province; a shipment's receiver), and actor and standard where given.
+    /// The most journey entries a page shows: the oldest half (where the product comes from) and
+    /// the latest half (where it has been since), so that a lot with a long diary or many partners'
+    /// events keeps the page small; `verify --json`, the JSON answer and the `gs1:traceability`
+    /// document carry them all.
+    static let journeyShown = 24
+
     private func journey(_ html: inout HTML) {
         let entries = page.result.journey
         guard page.product != nil, !entries.isEmpty else { return }
         html.raw("<section class=\"card journey\" id=\"journey\"><h2>")
         html.escaped(text(PageText.journey))
         html.raw("</h2><ol>")
-        for entry in entries {
+        let half = Self.journeyShown / 2
+        let left = entries.count > Self.journeyShown ? entries.count - 2 * half : 0
+        for (index, entry) in entries.enumerated() {
+            if left > 0, index >= half, index < entries.count - half {
+                if index == half {
+                    html.raw("<li class=\"more\">")
+                    html.escaped(text(PageText.journeyMore(left)))
+                    html.raw("</li>")
+                }
+                continue
+            }
             html.raw("<li><strong>")
             html.escaped(entry.stageName(in: language))
             html.raw("</strong> · ")

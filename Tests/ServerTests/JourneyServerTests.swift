@@ -65,6 +65,36 @@ import TestSupport
         }
     }
 
+    @Test func aLongJourneyShowsItsOldestAndLatestStepsAndStaysSmall() async throws {
+        let workspace = try await ServerWorkspace.make(.sqlite)
+        // A year of daily care: 400 stages, each with a long place name.
+        let place = String(repeating: "Vườn nhãn số 7 của tổ hợp tác ", count: 8)
+        let rows = (0..<400).map { index in
+            "NC-500,NC2611A,Chăm sóc,\(CalendarDate.today().adding(days: index - 410)!.vietnamese),\"\(place)\",,Xuân Lập,Thanh Hóa,Tổ \(index),"
+        }
+        let diary = workspace.folder.write("nhat-ky.csv", """
+            Mã sản phẩm,Số lô,Công đoạn,Thời gian bắt đầu,Địa điểm,Mã địa điểm (GLN),Xã,Tỉnh,Người/đơn vị thực hiện,Tiêu chuẩn áp dụng
+            \(rows.joined(separator: "\n"))
+            """)
+        let report = try await CatalogImporter(store: workspace.registry.store).importFile(at: diary)
+        #expect(report.outcome == .succeeded, "\(report.problems)")
+        try await workspace.withServer { client, _ in
+            let response = try await client.execute(uri: "/v" + ServerWorkspace.path(workspace.plain[2]), method: .get, headers: phone)
+            #expect(response.status == .ok)
+            #expect(response.body.readableBytes < 30_000, "\(response.body.readableBytes) bytes")
+            let html = response.text
+            #expect(html.contains("Thực hiện: Tổ 0<") && html.contains("Thực hiện: Tổ 11<"), "the oldest twelve")
+            #expect(!html.contains("Thực hiện: Tổ 12<") && !html.contains("Thực hiện: Tổ 387<"))
+            #expect(html.contains("Thực hiện: Tổ 388<") && html.contains("Thực hiện: Tổ 399<"), "the latest twelve")
+            #expect(html.contains("… và 376 bước khác"))
+            // The JSON answer has them all.
+            let json = try await client.execute(uri: "/v" + ServerWorkspace.path(workspace.plain[2]), method: .get,
+                                                headers: headers([("Accept", "application/json")]))
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.text.utf8)) as? [String: Any])
+            #expect((object["journey"] as? [Any])?.count == 400)
+        }
+    }
+
     @Test(arguments: RegistryEngine.available) func theLinksetLeadsToTheItemsEPCISEvents(engine: RegistryEngine) async throws {
         let workspace = try await Self.workspace(engine)
         let stamp = workspace.plain[1]
