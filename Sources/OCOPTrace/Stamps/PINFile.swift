@@ -36,10 +36,12 @@ public enum PINFile {
     /// Every PIN known in the folder: from the drawn file and a `pins.csv` written before, by serial.
     static func knownPINs(folder: URL) -> [String: String] {
         var pins: [String: String] = [:]
-        if let drawn = try? String(contentsOf: folder.appendingPathComponent(drawnFileName), encoding: .utf8) {
-            for line in drawn.split(whereSeparator: \.isNewline) {
-                let cells = line.split(separator: ",")
-                if cells.count == 2 { pins[String(cells[0])] = String(cells[1]) }
+        if let drawn = try? Data(contentsOf: folder.appendingPathComponent(drawnFileName)) {
+            // Bytes, not Characters: a million lines of ASCII.
+            for line in drawn.split(separator: 0x0A) {
+                guard let comma = line.firstIndex(of: 0x2C), let serial = String(bytes: line[..<comma], encoding: .utf8),
+                      let pin = String(bytes: line[(comma + 1)...], encoding: .utf8) else { continue }
+                pins[serial] = pin.hasSuffix("\r") ? String(pin.dropLast()) : pin
             }
         }
         if let written = try? read(folder.appendingPathComponent(fileName)) {

@@ -69,14 +69,20 @@ public struct PINKey: @unchecked Sendable {
     // hashing only reads it.
     /// Made once: issuing hashes every stamp's PIN with it.
     let key: SymmetricKey
+    /// HMAC's state after the key: copied for each PIN instead of hashing the key again each time
+    /// (issuing hashes a PIN per stamp).
+    private let keyed: HMAC<SHA256>
 
     public static let fileName = "pin-hmac.key"
 
-    init(key: [UInt8]) { self.key = SymmetricKey(data: key) }
+    init(key: [UInt8]) {
+        self.key = SymmetricKey(data: key)
+        keyed = HMAC<SHA256>(key: self.key)
+    }
 
     /// The keyed hash of a stamp's PIN, in hex, as the registry stores it.
     public func hash(serial: Serial, pin: ScratchPIN) -> String {
-        var mac = HMAC<SHA256>(key: key)
+        var mac = keyed
         mac.update(data: Array("ocoptrace-pin 1\n\(serial.text)\n\(pin.text)".utf8))
         return Digest.hex(mac.finalize())
     }

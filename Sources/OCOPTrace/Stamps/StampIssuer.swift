@@ -276,7 +276,15 @@ public struct StampIssuer: Sendable {
                 var generator = SystemRandomNumberGenerator()
                 let pins = drafts.map { (serial: $0.serial, pin: ScratchPIN.random(using: &generator)) }
                 try PINFile.appendDrawn(pins, folder: folder)
-                for index in drafts.indices { drafts[index].pinHash = pinKey.hash(serial: pins[index].serial, pin: pins[index].pin) }
+                // Hashed on every core, as signatures are.
+                let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+                let hashes = ConcurrentResults<[String]>(count: workers)
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    hashes.set(worker, stride(from: worker, to: pins.count, by: workers).map { pinKey.hash(serial: pins[$0].serial, pin: pins[$0].pin) })
+                }
+                for worker in 0..<workers {
+                    for (offset, hash) in hashes.value(worker).enumerated() { drafts[worker + offset * workers].pinHash = hash }
+                }
             }
             let append = try await store.appendStamps(drafts, toBatch: batch.id)
             added += append.inserted
