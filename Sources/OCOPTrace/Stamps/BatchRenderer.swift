@@ -14,7 +14,7 @@ struct BatchRenderer {
     let writePNGs: Bool
     let folder: URL
     /// A PIN batch's PINs by serial: `pins.csv` is written beside the manifest, in the same pass.
-    var pins: [String: String]? = nil
+    var pins: PINTable? = nil
 
     /// A rendered chunk on its way to the writer.
     private struct RenderedChunk: Sendable {
@@ -102,7 +102,7 @@ struct BatchRenderer {
     }
 
     private static func render(chunk index: Int, stamps: [IssuedStamp], batch: StampBatch, options: RenderOptions,
-                               writePNGs: Bool, pins: [String: String]?) throws -> RenderedChunk {
+                               writePNGs: Bool, pins: PINTable?) throws -> RenderedChunk {
         let png = StampPNGWriter(options: options)
         let folderName = StampIssuer.chunkFolderName(index)
         var files: [(name: String, png: Data)] = []
@@ -118,7 +118,7 @@ struct BatchRenderer {
             lines += String(stamp.sequence) + "," + stamp.serial.text + "," + stamp.stampID.formatted + "," + CSVText.field(url)
                 + "," + (writePNGs ? folderName + "/" + name : "") + suffix
             if let pins {
-                if let pin = pins[stamp.serial.text] {
+                if let pin = pins[stamp.serial] {
                     pinLines += stamp.stampID.formatted + "," + CSVText.field(url) + "," + pin + "\n"
                 } else {
                     missingPINs += 1

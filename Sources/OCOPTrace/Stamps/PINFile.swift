@@ -34,18 +34,24 @@ public enum PINFile {
     }
 
     /// Every PIN known in the folder: from the drawn file and a `pins.csv` written before, by serial.
-    static func knownPINs(folder: URL) -> [String: String] {
-        var pins: [String: String] = [:]
+    static func knownPINs(folder: URL) -> PINTable {
+        var pins = PINTable()
         if let drawn = try? Data(contentsOf: folder.appendingPathComponent(drawnFileName)) {
             // Bytes, not Characters: a million lines of ASCII.
-            for line in drawn.split(separator: 0x0A) {
-                guard let comma = line.firstIndex(of: 0x2C), let serial = String(bytes: line[..<comma], encoding: .utf8),
-                      let pin = String(bytes: line[(comma + 1)...], encoding: .utf8) else { continue }
-                pins[serial] = pin.hasSuffix("\r") ? String(pin.dropLast()) : pin
+            pins.reserve(drawn.count / 26)
+            drawn.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+                for line in raw.split(separator: 0x0A) {
+                    guard let comma = line.firstIndex(of: 0x2C) else { continue }
+                    var pin = line[(comma + 1)...]
+                    if pin.last == 0x0D { pin = pin.dropLast() }
+                    pins.set(serial: UnsafeRawBufferPointer(rebasing: line[..<comma]), pin: UnsafeRawBufferPointer(rebasing: pin))
+                }
             }
         }
         if let written = try? read(folder.appendingPathComponent(fileName)) {
-            for row in written { if let serial = row.serial { pins[serial.text] = row.pin.text } }
+            for row in written {
+                if let serial = row.serial { pins.set(serial: serial.text, pin: row.pin.text) }
+            }
         }
         return pins
     }
@@ -105,4 +111,63 @@ public struct PINFileError: Error, Sendable, CustomStringConvertible {
     public var reason: String
 
     public var description: String { "\(file)\(line.map { ", line \($0)" } ?? ""): \(reason)" }
+}
+
+/// PINs by serial, as issuing reads them back to write `pins.csv`: a serial (16 characters of
+/// Crockford's base32) packed into 80 bits and a PIN (8 of them) into 40, so that a million of them
+/// cost a dictionary of integers instead of two million strings; anything else is kept as text.
+struct PINTable: Sendable {
+    private struct PackedSerial: Hashable {
+        var high: UInt64
+        var low: UInt64
+    }
+
+    private var packed: [PackedSerial: UInt64] = [:]
+    private var other: [String: String] = [:]
+
+    var isEmpty: Bool { packed.isEmpty && other.isEmpty }
+
+    mutating func reserve(_ count: Int) { packed.reserveCapacity(count) }
+
+    /// `characters` of base32 as bits, five a character; nil when one is not in the alphabet.
+    private static func bits(_ bytes: some Collection<UInt8>) -> UInt64? {
+        var value: UInt64 = 0
+        for byte in bytes {
+            let digit = Serial.values[Int(byte)]
+            guard digit >= 0 else { return nil }
+            value = value << 5 | UInt64(digit)
+        }
+        return value
+    }
+
+    private static func packedSerial(_ bytes: some Collection<UInt8>) -> PackedSerial? {
+        guard bytes.count == Serial.length, let high = bits(bytes.prefix(8)), let low = bits(bytes.dropFirst(8)) else { return nil }
+        return PackedSerial(high: high, low: low)
+    }
+
+    mutating func set(serial: UnsafeRawBufferPointer, pin: UnsafeRawBufferPointer) {
+        if pin.count == ScratchPIN.length, let key = Self.packedSerial(serial), let value = Self.bits(pin) {
+            packed[key] = value
+        } else {
+            other[String(decoding: serial, as: UTF8.self)] = String(decoding: pin, as: UTF8.self)
+        }
+    }
+
+    mutating func set(serial: String, pin: String) {
+        var serial = serial, pin = pin
+        serial.withUTF8 { serialBytes in pin.withUTF8 { pinBytes in set(serial: UnsafeRawBufferPointer(serialBytes), pin: UnsafeRawBufferPointer(pinBytes)) } }
+    }
+
+    subscript(serial: Serial) -> String? {
+        var text = serial.text
+        let key = text.withUTF8 { Self.packedSerial($0) }
+        guard let key, let value = packed[key] else { return other[serial.text] }
+        var characters = [UInt8](repeating: 0, count: ScratchPIN.length)
+        var rest = value
+        for index in stride(from: ScratchPIN.length - 1, through: 0, by: -1) {
+            characters[index] = Serial.alphabet[Int(rest & 31)]
+            rest >>= 5
+        }
+        return String(decoding: characters, as: UTF8.self)
+    }
 }

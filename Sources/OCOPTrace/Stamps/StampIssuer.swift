@@ -314,7 +314,7 @@ public struct StampIssuer: Sendable {
         return stamps
     }
 
-    private func renderAndWriteManifest(_ batch: StampBatch, report: inout BatchReport, pins: [String: String]? = nil,
+    private func renderAndWriteManifest(_ batch: StampBatch, report: inout BatchReport, pins: PINTable? = nil,
                                         progress: (@Sendable (IssueProgress) -> Void)?) async throws {
         let started = Date()
         let timings = try await BatchRenderer(store: store, batch: batch, options: options.render, writePNGs: options.writePNGs,
