@@ -107,7 +107,7 @@ enum EPCISEventHash {
         var text = value.trimmed
         // One byte search for the old URNs' common start before looking for each (Foundation's
         // search, per value, was most of the cost of hashing a diary's events).
-        if text.utf8.firstRange(of: oldVocabularyStart) != nil {
+        if mayHoldOldVocabulary(text) {
             for (urn, web) in oldVocabulary where text.contains(urn) {
                 text = text.replacingOccurrences(of: urn, with: web)
             }
@@ -117,6 +117,27 @@ enum EPCISEventHash {
     }
 
     private static let oldVocabularyStart = Array("urn:epcglobal:cbv:".utf8)
+
+    /// Whether `text` holds `urn:epcglobal:cbv:` anywhere: a plain scan of its bytes (the generic
+    /// `firstRange(of:)` costs more in metadata lookups than the search).
+    static func mayHoldOldVocabulary(_ text: String) -> Bool {
+        let marker = oldVocabularyStart
+        let scan = { (bytes: UnsafeBufferPointer<UInt8>) -> Bool in
+            guard bytes.count >= marker.count else { return false }
+            var start = 0
+            while start <= bytes.count - marker.count {
+                if bytes[start] == marker[0] {
+                    var matched = 1
+                    while matched < marker.count, bytes[start + matched] == marker[matched] { matched += 1 }
+                    if matched == marker.count { return true }
+                }
+                start += 1
+            }
+            return false
+        }
+        if let found = text.utf8.withContiguousStorageIfAvailable(scan) { return found }
+        return Array(text.utf8).withUnsafeBufferPointer(scan)
+    }
 
     private static let oldVocabulary = [
         ("urn:epcglobal:cbv:bizstep:", "BizStep-"), ("urn:epcglobal:cbv:disp:", "Disp-"), ("urn:epcglobal:cbv:btt:", "BTT-"),
