@@ -12,16 +12,18 @@ struct ReportCommand: AsyncParsableCommand {
             list with warnings or refuse, by the same rules as export; stamps issued, scanned, suspected \
             copies, revoked; products and lots meeting the traceability minimum), charts (stamps issued \
             per month by producer, the ten largest and "others"; scans per day by verdict; marketplace \
-            readiness; traceability per producer; OCOP products by stars) and tables per district (or \
-            commune), per producer, and the most-scanned suspected copies with their lot and first and \
-            last scan.
+            readiness; traceability per producer; OCOP products by stars; and, where the registry holds \
+            a production diary, cartons or shipments, production stages, cartons, shipments and receipts per \
+            month) and tables per district (or commune), per producer, the chain per month, and the \
+            most-scanned suspected copies with their lot and first and last scan.
 
             The page is self-contained (inline SVG charts, no script, nothing fetched), reads on a \
             phone and prints on A4; --pdf also prints it to a PDF beside it through headless Chromium \
             (chromium on PATH, or $OCOPTRACE_CHROMIUM). Vietnamese unless --lang en. Days and months \
             are UTC, as the registry stores times. --json prints the same figures as one JSON object \
             (producers.total, products.total, products.ocop, stamps.issued, stamps.scanned, \
-            stamps.revoked, stamps.suspected_copies, per_producer, per_marketplace, ...).
+            stamps.revoked, stamps.suspected_copies, per_producer, per_marketplace, chain.stages, \
+            chain.cartons, chain.shipments, chain.receipts, chain.by_month, ...).
 
             Examples:
               ocoptrace report

@@ -38,6 +38,14 @@ import TestSupport
         #expect(marketplaces.count == 6)
         #expect((object["per_producer"] as? [[String: Any]])?.count == producers["total"] as? Int)
         #expect(FileManager.default.fileExists(atPath: folder.path("output/r.html")))
+        // The shipped diary, cartons and shipments: the chain's totals, and its section on the page.
+        let chain = try #require(object["chain"] as? [String: Any])
+        #expect(chain["stages"] as? Int == (try await count(folder, "SELECT COUNT(*) FROM production_stages")))
+        #expect(chain["cartons"] as? Int == (try await count(folder, "SELECT COUNT(*) FROM cartons")))
+        #expect(chain["shipments"] as? Int == (try await count(folder, "SELECT COUNT(*) FROM shipments WHERE shipped_at IS NOT NULL")))
+        #expect(chain["receipts"] as? Int == (try await count(folder, "SELECT COUNT(*) FROM shipments WHERE received_at IS NOT NULL")))
+        #expect((chain["stages"] as? Int ?? 0) > 0 && (chain["by_month"] as? [Any])?.isEmpty == false)
+        #expect(page.contains("<section id=\"chain\">") && page.contains("id=\"chain-per-month\""))
 
         let english = try OCOPTraceBinary.run(["report", "--lang", "en", "--producer", "nem chua", "--since", "2026-01-01", "--until", "31/12/2026"],
                                               in: folder.url)

@@ -117,6 +117,10 @@ private final class ImportFeed: CatalogImportFeed, @unchecked Sendable {
     private var products: [(index: Int, row: Int, draft: ProductDraft)] = []
     private var orders: [(index: Int, row: Int, draft: StampOrderDraft)] = []
     private var stages: [(index: Int, row: Int, draft: ProductionStageDraft)] = []
+    /// The chunk's diary rows whose product was found, awaiting the stored fingerprints.
+    private var pendingStages: [(index: Int, stage: PendingStage)] = []
+    /// Where in `results` the rows sent to be written go.
+    private var writtenStages: [Int] = []
 
     init(stream: ParsedRowStream, file: String, checksum: String, options: ImportOptions, started: Date,
          progress: (@Sendable (ImportProgress) -> Void)?) {
@@ -140,24 +144,35 @@ private final class ImportFeed: CatalogImportFeed, @unchecked Sendable {
             finishChunk()
         case .productsFound(let candidates) where !stages.isEmpty:
             let byCode = Dictionary(grouping: candidates, by: \.code)
-            var writes: [ProductionStageWrite] = []
-            var written: [(index: Int, row: Int, draft: ProductionStageDraft)] = []
             for stage in stages {
                 switch diaryWriter?.prepare(stage.draft, row: stage.row, candidates: byCode[stage.draft.productCode] ?? []) {
-                case .success(let write)?:
-                    writes.append(write)
-                    written.append(stage)
+                case .success(let pending)?: pendingStages.append((stage.index, pending))
                 case .failure(let errors)?: results[stage.index] = .failure(errors)
                 case nil: break
                 }
             }
-            stages = written
+            if !pendingStages.isEmpty { return .findStages(pendingStages.map(\.stage.write.key)) }
+            finishChunk()
+        case .stagesFound(let fingerprints):
+            try expectOne(fingerprints.count, per: pendingStages.count)
+            // Rows the store holds as they are stay unchanged, their events never built; the rest
+            // get their event's hash and are written.
+            var writes: [ProductionStageWrite] = []
+            writtenStages = []
+            for (pending, stored) in zip(pendingStages, fingerprints) {
+                if stored == pending.stage.write.fingerprint {
+                    results[pending.index] = .success(.unchanged)
+                } else if let diaryWriter {
+                    writes.append(diaryWriter.completed(pending.stage))
+                    writtenStages.append(pending.index)
+                }
+            }
             if !writes.isEmpty { return .writeStages(writes) }
             finishChunk()
         case .stagesWritten(let outcomes):
-            try expectOne(outcomes.count, per: stages.count)
-            for (written, outcome) in zip(stages, outcomes) {
-                results[written.index] = diaryWriter.map { Result<RowChange, RowErrors>.success($0.change(outcome)) }
+            try expectOne(outcomes.count, per: writtenStages.count)
+            for (index, outcome) in zip(writtenStages, outcomes) {
+                results[index] = diaryWriter.map { Result<RowChange, RowErrors>.success($0.change(outcome)) }
             }
             finishChunk()
         case .productsFound(let candidates):
@@ -289,6 +304,8 @@ private final class ImportFeed: CatalogImportFeed, @unchecked Sendable {
         products.removeAll(keepingCapacity: true)
         orders.removeAll(keepingCapacity: true)
         stages.removeAll(keepingCapacity: true)
+        pendingStages.removeAll(keepingCapacity: true)
+        writtenStages.removeAll(keepingCapacity: true)
         guard let progress, report.rows - lastReported >= 2048 else { return }
         lastReported = report.rows
         progress(ImportProgress(file: file, rows: report.rows, position: position, elapsedSeconds: Date().timeIntervalSince(started)))

@@ -98,18 +98,45 @@ enum EPCISEventHash {
     static func vocabulary(_ value: String, _ kind: String) -> String {
         let word = value.trimmed
         if word.hasPrefix("cbv:") { return BusinessStep.cbvWebVocabulary + word.dropFirst(4) }
-        return word.contains(":") || word.isEmpty ? word : BusinessStep.cbvWebVocabulary + kind + word
+        return word.utf8.contains(UInt8(ascii: ":")) || word.isEmpty ? word : BusinessStep.cbvWebVocabulary + kind + word
     }
 
     /// Every value's canonical form: trimmed, old CBV URNs as Web URIs, numbers without trailing
     /// zeros, GS1 keys as canonical Digital Link URIs.
     static func canonicalValue(_ value: String) -> String {
         var text = value.trimmed
-        for (urn, web) in oldVocabulary where text.contains(urn) {
-            text = text.replacingOccurrences(of: urn, with: web)
+        // One byte search for the old URNs' common start before looking for each (Foundation's
+        // search, per value, was most of the cost of hashing a diary's events).
+        if mayHoldOldVocabulary(text) {
+            for (urn, web) in oldVocabulary where text.contains(urn) {
+                text = text.replacingOccurrences(of: urn, with: web)
+            }
         }
         if let numeric = numericValue(text) { text = numeric }
         return GS1KeyURI.canonical(text) ?? text
+    }
+
+    private static let oldVocabularyStart = Array("urn:epcglobal:cbv:".utf8)
+
+    /// Whether `text` holds `urn:epcglobal:cbv:` anywhere: a plain scan of its bytes (the generic
+    /// `firstRange(of:)` costs more in metadata lookups than the search).
+    static func mayHoldOldVocabulary(_ text: String) -> Bool {
+        let marker = oldVocabularyStart
+        let scan = { (bytes: UnsafeBufferPointer<UInt8>) -> Bool in
+            guard bytes.count >= marker.count else { return false }
+            var start = 0
+            while start <= bytes.count - marker.count {
+                if bytes[start] == marker[0] {
+                    var matched = 1
+                    while matched < marker.count, bytes[start + matched] == marker[matched] { matched += 1 }
+                    if matched == marker.count { return true }
+                }
+                start += 1
+            }
+            return false
+        }
+        if let found = text.utf8.withContiguousStorageIfAvailable(scan) { return found }
+        return Array(text.utf8).withUnsafeBufferPointer(scan)
     }
 
     private static let oldVocabulary = [

@@ -34,14 +34,15 @@ enum ProductLookup {
     /// The candidates a producer filter keeps (stamp-order rows and `issue --product` alike).
     static func matching<Candidate>(_ candidates: [Candidate], _ filter: ProducerFilter, name: (Candidate) -> String,
                                     province: (Candidate) -> String) -> [Candidate] {
+        // Keys are made only for what the filter names: a diary row without a producer column
+        // matches its product's one candidate without normalising any name.
         candidates.filter { candidate in
-            let key = name(candidate).matchingKey
             switch filter {
             case .named(let producer, let wanted):
-                return (producer.map { $0.matchingKey == key } ?? true)
+                return (producer.map { $0.matchingKey == name(candidate).matchingKey } ?? true)
                     && (wanted.map { $0.matchingKey == province(candidate).matchingKey } ?? true)
             case .nameContains(let part):
-                return part.map { key.contains($0.matchingKey) } ?? true
+                return part.map { name(candidate).matchingKey.contains($0.matchingKey) } ?? true
             }
         }
     }

@@ -26,6 +26,11 @@ public enum ChartPalette {
     public static let readiness = [ChartStyle(fill: "#368c54", pattern: .solid), ChartStyle(fill: "#eebf73", pattern: .hatched),
                                    ChartStyle(fill: "#9e403c", pattern: .solid)]
 
+    /// The chain's series: production stages (dark blue), cartons packed (brick), shipments
+    /// (light, hatched), receipts (green): L* 28, 40, 80 and 52, apart in grey.
+    public static let chain = [ChartStyle(fill: "#1a446b", pattern: .solid), ChartStyle(fill: "#9e403c", pattern: .solid),
+                               ChartStyle(fill: "#eebf73", pattern: .hatched), ChartStyle(fill: "#368c54", pattern: .solid)]
+
     /// The style of series `index` of `count`, where the last series is "others" when `hasOthers`.
     public static func style(_ index: Int, of count: Int, hasOthers: Bool) -> ChartStyle {
         if hasOthers, index == count - 1 { return others }

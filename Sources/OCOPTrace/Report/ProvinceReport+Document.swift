@@ -3,9 +3,8 @@ extension ProvinceReport {
     static let completenessBars = 20
 
     /// The report page: headline figures, then one section per subject, in this order.
-    ///
-    /// The production chain's section ("stages and shipments per month") goes into ``sections(_:)``
-    /// after the stamps, from its own figures, once the chain's tallies are in ``ReportTallies``.
+    /// The production chain's section (stages and shipments per month) follows the stamps when the
+    /// registry holds chain records in scope and period, and is left out otherwise.
     public func document(generated: String? = nil) -> ReportDocument {
         ReportDocument(title: .reportTitle, scope: scopeText, period: period, generated: generated, figures: headlineFigures,
                        sections: sections)
@@ -20,7 +19,8 @@ extension ProvinceReport {
     }
 
     var sections: [ReportSection] {
-        [stampsSection, scansSection, marketplacesSection, traceabilitySection, ocopSection, areasSection, producersSection]
+        [stampsSection, chain.isEmpty ? nil : chainSection, scansSection, marketplacesSection, traceabilitySection, ocopSection, areasSection,
+         producersSection].compactMap { $0 }
     }
 
     // MARK: Headline figures
@@ -62,6 +62,23 @@ extension ProvinceReport {
         let chart = MonthChart(months: months, series: producerNames.map { ChartSeries(name: $0, values: values[$0] ?? []) },
                                caption: caption("stamps-per-month", .stampsPerMonth, .month, .stampsIssued, .count(.stampsUnit)))
         return ReportSection(id: "stamps", title: .stampsSection, blocks: [.chart(chart)])
+    }
+
+    var chainSection: ReportSection {
+        let months = chain.byMonth
+        let chart = ChainChart(months: months.map(\.month),
+                               values: [months.map { Double($0.stages) }, months.map { Double($0.cartons) }, months.map { Double($0.shipments) },
+                                        months.map { Double($0.receipts) }],
+                               caption: caption("chain-per-month", .chainPerMonth, .month, .chainEvents, .count(.chainUnit)))
+        // The table lists the months with records; the chart draws every month of the period.
+        let table = ReportTable(
+            caption: .chainTable,
+            columns: [.init(.month), .init(.stagesColumn, numeric: true), .init(.cartonsColumn, numeric: true), .init(.shipmentsColumn, numeric: true),
+                      .init(.receiptsColumn, numeric: true)],
+            rows: months.filter { $0.stages + $0.cartons + $0.shipments + $0.receipts > 0 }.map {
+                [.words(ReportText(MonthChart.label($0.month, .vi), MonthChart.label($0.month, .en))), .count($0.stages), .count($0.cartons), .count($0.shipments), .count($0.receipts)] }
+                + [[.words(.total), .count(chain.stages), .count(chain.cartons), .count(chain.shipments), .count(chain.receipts)]])
+        return ReportSection(id: "chain", title: .chainSection, blocks: [.chart(chart), .note(.chainNote), .table(table)])
     }
 
     var scansSection: ReportSection {
@@ -176,8 +193,28 @@ struct MonthChart: ReportChart {
     var caption: ChartCaption
 
     func svg(_ language: Language) -> String {
-        let labels = months.map { month in language == .vi ? String(month.suffix(2)) + "/" + String(month.prefix(4)) : month }
-        return StackedBarChart(caption: caption, categories: labels, series: series).svg(language)
+        StackedBarChart(caption: caption, categories: months.map { Self.label($0, language) }, series: series).svg(language)
+    }
+
+    /// `2026-03` as the page's language writes a month: `03/2026` in Vietnamese.
+    static func label(_ month: String, _ language: Language) -> String {
+        language == .vi ? String(month.suffix(2)) + "/" + String(month.prefix(4)) : month
+    }
+}
+
+/// Production stages, cartons packed, shipments and receipts per month, side by side: the months
+/// and the series' names written as the page's language writes them.
+struct ChainChart: ReportChart {
+    var months: [String]
+    /// Stages, cartons, shipments and receipts, one value per month each.
+    var values: [[Double]]
+    var caption: ChartCaption
+
+    func svg(_ language: Language) -> String {
+        let names: [ReportText] = [.stagesColumn, .cartonsColumn, .shipmentsColumn, .receiptsColumn]
+        return GroupedBarChart(caption: caption, categories: months.map { MonthChart.label($0, language) },
+                               series: zip(names, values).map { ChartSeries(name: $0.text(language), values: $1) },
+                               styles: ChartPalette.chain).svg(language)
     }
 }
 

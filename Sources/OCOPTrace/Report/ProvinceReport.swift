@@ -156,6 +156,32 @@ public struct ProvinceReport: Sendable, Encodable {
         }
     }
 
+    /// The production chain in the period: the diary's stages, cartons packed, shipments and
+    /// receipts, in all and per month.
+    public struct Chain: Sendable, Encodable {
+        /// One month's records (every month of the period, as for stamps; from the first month with
+        /// chain records to the last when the period is open).
+        public struct Month: Sendable, Encodable, Hashable {
+            public var month: String
+            public var stages = 0
+            public var cartons = 0
+            public var shipments = 0
+            public var receipts = 0
+        }
+
+        public var stages = 0
+        public var cartons = 0
+        public var shipments = 0
+        public var receipts = 0
+        public var byMonth: [Month] = []
+
+        /// Whether the registry holds any chain record in scope and period: without, the page
+        /// leaves the section out.
+        public var isEmpty: Bool { stages + cartons + shipments + receipts == 0 }
+
+        enum CodingKeys: String, CodingKey { case stages, cartons, shipments, receipts, byMonth = "by_month" }
+    }
+
     /// Figures per district (or commune) of a province.
     public struct AreaRow: Sendable, Encodable {
         public var area: String
@@ -190,10 +216,12 @@ public struct ProvinceReport: Sendable, Encodable {
     public var perProducer: [ProducerRow]
     public var perArea: [AreaRow]
     public var suspectedCopies: [SuspectedCopy]
+    public var chain: Chain
 
     enum CodingKeys: String, CodingKey {
         case scope, producers, products, stamps, scans, scansPerDay = "scans_per_day", months, stampsPerMonth = "stamps_per_month"
         case perMarketplace = "per_marketplace", perProducer = "per_producer", perArea = "per_area", suspectedCopies = "suspected_copies"
+        case chain
     }
 }
 

@@ -116,6 +116,7 @@ public struct ReportJob: Sendable {
         }
         let days = Self.days(from: options.period.since, to: options.period.until, data: perDay.keys.compactMap(CalendarDate.init(parsing:)))
         let months = Self.months(options.period.since, options.period.until, data: perMonth.keys.compactMap { CalendarDate(parsing: $0 + "-01") })
+        let chain = chainFigures(tallies.chainPerMonth.filter { rows[$0.producerID] != nil })
 
         try await checkProducts(scope: scope, rows: &rows, products: &products, lots: tallies.lots)
         let marketplaces = try await marketplaceReadiness(rows: &rows)
@@ -146,7 +147,29 @@ public struct ReportJob: Sendable {
             scansPerDay: days.map { ProvinceReport.ScanDay(day: $0, scans: perDay[$0.iso] ?? .init()) },
             months: months, stampsPerMonth: shares, perMarketplace: marketplaces,
             perProducer: ordered.sorted { ($0.stampsIssued, $1.name) > ($1.stampsIssued, $0.name) },
-            perArea: areas.values.sorted { ($0.province, $0.area) < ($1.province, $1.area) }, suspectedCopies: tallies.suspectedCopies)
+            perArea: areas.values.sorted { ($0.province, $0.area) < ($1.province, $1.area) }, suspectedCopies: tallies.suspectedCopies,
+            chain: chain)
+    }
+
+    /// The chain's figures from the producers' monthly counts (those in scope): totals, and every
+    /// month of the period (or from the first month with records to the last).
+    func chainFigures(_ counts: [MonthlyChainCount]) -> ProvinceReport.Chain {
+        var chain = ProvinceReport.Chain()
+        var perMonth: [String: ProvinceReport.Chain.Month] = [:]
+        for count in counts {
+            var month = perMonth[count.month] ?? .init(month: count.month)
+            switch count.kind {
+            case .stage: month.stages += count.count; chain.stages += count.count
+            case .carton: month.cartons += count.count; chain.cartons += count.count
+            case .shipment: month.shipments += count.count; chain.shipments += count.count
+            case .receipt: month.receipts += count.count; chain.receipts += count.count
+            }
+            perMonth[count.month] = month
+        }
+        guard !chain.isEmpty else { return chain }
+        chain.byMonth = Self.months(options.period.since, options.period.until, data: perMonth.keys.compactMap { CalendarDate(parsing: $0 + "-01") })
+            .map { perMonth[$0] ?? .init(month: $0) }
+        return chain
     }
 
     /// Every day from `start` to `end`; an open end is the first or last day with figures.

@@ -56,6 +56,11 @@ extension ReportText {
                    "Stacked bar chart, \(categories) bars of \(series) series each")
     }
 
+    static func groupedSummary(_ categories: String, _ series: String) -> ReportText {
+        ReportText("Biểu đồ cột nhóm, \(categories) nhóm cột, mỗi nhóm \(series) cột",
+                   "Grouped bar chart, \(categories) groups of \(series) bars each")
+    }
+
     static func lineSummary(_ points: String, _ series: String) -> ReportText {
         ReportText("Biểu đồ đường, \(series) đường, mỗi đường \(points) điểm", "Line chart, \(series) lines of \(points) points each")
     }
@@ -152,6 +157,7 @@ extension ReportText {
     static let ocopSection = ReportText("Sản phẩm OCOP", "OCOP products")
     static let areasSection = ReportText("Theo huyện (hoặc xã)", "Per district (or commune)")
     static let producersSection = ReportText("Theo chủ thể", "Per producer")
+    static let chainSection = ReportText("Công đoạn sản xuất và vận chuyển", "Production stages and shipments")
 
     // Charts and tables
     static let stampsPerMonth = ReportText("Tem phát hành theo tháng, theo chủ thể", "Stamps issued per month, by producer")
@@ -192,6 +198,18 @@ extension ReportText {
     static let revokedColumn = ReportText("Đã thu hồi", "Revoked")
     static let traceableColumn = ReportText("Đạt tối thiểu", "Meeting the minimum")
     static let typeColumn = ReportText("Loại hình", "Type")
+    static let chainPerMonth = ReportText("Công đoạn sản xuất, thùng đóng gói, lô gửi đi và lô nhận theo tháng",
+                                          "Production stages, cartons packed, shipments and receipts per month")
+    static let chainEvents = ReportText("Số lượng", "Count")
+    static let chainUnit = ReportText("bản ghi", "records")
+    static let stagesColumn = ReportText("Công đoạn sản xuất", "Production stages")
+    static let cartonsColumn = ReportText("Thùng đóng gói", "Cartons packed")
+    static let shipmentsColumn = ReportText("Lô gửi đi", "Shipments")
+    static let receiptsColumn = ReportText("Lô đã nhận", "Receipts")
+    static let chainTable = ReportText("Nhật ký sản xuất và vận chuyển theo tháng", "Diary and shipments per month")
+    static let chainNote = ReportText(
+        "Công đoạn tính theo ngày bắt đầu ghi trong nhật ký sản xuất; thùng theo ngày đóng; lô gửi đi và lô nhận theo ngày gửi và ngày nhận (tháng theo giờ UTC như sổ đăng ký lưu).",
+        "Stages count by the start date the production diary gives; cartons by the day they were packed; shipments and receipts by the day shipped and received (months in UTC, as the registry stores its times).")
     static let marketplaceTable = ReportText("Kết quả theo sàn (như lệnh export)", "Per platform (as export judges)")
 
     static func completenessShown(_ shown: String, _ all: String) -> ReportText {

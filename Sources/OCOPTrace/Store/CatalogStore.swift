@@ -37,6 +37,9 @@ public enum CatalogRequest: Sendable {
     case findProducts(codes: [String])
     /// Write these stamp orders, in row order.
     case writeStampOrders([StampOrderWrite])
+    /// The fingerprints of the stored stages with these keys (nil where none is stored), so that
+    /// only new and changed diary rows get their event built and hashed.
+    case findStages([ProductionStageKey])
     /// Write these production-diary rows, in row order.
     case writeStages([ProductionStageWrite])
 }
@@ -46,6 +49,7 @@ public enum CatalogAnswer: Sendable {
     case productsWritten([ProductWriteOutcome])
     case productsFound([ProductCandidate])
     case stampOrdersWritten([StampOrderWriteOutcome])
+    case stagesFound(fingerprints: [String?])
     case stagesWritten([ProductionStageWriteOutcome])
 }
 

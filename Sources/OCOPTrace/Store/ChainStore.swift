@@ -28,6 +28,22 @@ public protocol ChainStore: Sendable {
     func cartonMembers(batchID: Int64) async throws -> [CartonMember]
 }
 
+/// What makes a diary row's stage the same stage: its product, lot, stage word (matched) and start.
+public struct ProductionStageKey: Sendable, Hashable {
+    public var productID: Int64
+    public var lot: String
+    public var stageKey: String
+    /// The start in UTC, as stored.
+    public var startedAt: String
+
+    public init(productID: Int64, lot: String, stageKey: String, startedAt: String) {
+        self.productID = productID
+        self.lot = lot
+        self.stageKey = stageKey
+        self.startedAt = startedAt
+    }
+}
+
 /// One valid diary row, its product found: a stage of one lot, with its event's hash.
 public struct ProductionStageWrite: Sendable, Hashable {
     public var row: Int
@@ -49,7 +65,8 @@ public struct ProductionStageWrite: Sendable, Hashable {
     public var standard: String?
     public var certificate: String?
     public var note: String?
-    /// What the row says, so that an unchanged row is not written again.
+    /// What the row says (and the product key its event names), so that an unchanged row is not
+    /// written again, nor its event built.
     public var fingerprint: String
     public var eventID: String
 
@@ -77,6 +94,12 @@ public struct ProductionStageWrite: Sendable, Hashable {
         self.note = note
         self.fingerprint = fingerprint
         self.eventID = eventID
+    }
+}
+
+extension ProductionStageWrite {
+    public var key: ProductionStageKey {
+        ProductionStageKey(productID: productID, lot: lot, stageKey: stageKey, startedAt: startedAt.utc)
     }
 }
 

@@ -10,8 +10,8 @@ import Foundation
 /// would grow with producers × days (scans per day, the most-scanned copies) are filtered in SQL
 /// by ``ReportRequest/producerIDs``.
 ///
-/// The production chain (stages, shipments) adds its tallies here, as another field of
-/// ``ReportTallies`` read in the same transaction, when its tables exist.
+/// The production chain (the diary's stages, cartons, shipments and receipts) is counted per
+/// producer and month too (``ReportTallies/chainPerMonth``), in the same transaction.
 public protocol ReportStore: Sendable {
     /// Every producer, by id: the report picks those in its scope from these.
     func reportProducers() async throws -> [ReportProducer]
@@ -75,6 +75,8 @@ public struct ReportTallies: Sendable, Codable {
     public var scansPerDay: [DailyScans]
     /// The most-scanned suspected copies among the stamps scanned in the period, of the producers in scope.
     public var suspectedCopies: [SuspectedCopy]
+    /// Production stages, cartons, shipments and receipts in the period per producer and month.
+    public var chainPerMonth: [MonthlyChainCount]
 }
 
 // MARK: The statements, the same text on both engines
@@ -120,6 +122,32 @@ extension Statements {
         FROM stamp_batches b JOIN products p ON p.id = b.product_id
         WHERE b.status = 'issued' AND COALESCE(b.completed_at, b.created_at) >= ? AND COALESCE(b.completed_at, b.created_at) < ?
         GROUP BY p.producer_id, substr(COALESCE(b.completed_at, b.created_at), 1, 7)
+        """
+
+    /// The chain's records in the period per producer and month, one kind after another: the
+    /// diary's stages by their start, cartons by their packing (an unpacked carton was still
+    /// packed), shipments by the day shipped, receipts by the day received. Binds: the period's
+    /// bounds, four times.
+    static let reportChainPerMonth = """
+        SELECT 'stage' AS kind, p.producer_id, substr(s.started_at, 1, 7) AS month, COUNT(*) AS count
+        FROM production_stages s JOIN products p ON p.id = s.product_id
+        WHERE s.started_at >= ? AND s.started_at < ?
+        GROUP BY p.producer_id, substr(s.started_at, 1, 7)
+        UNION ALL
+        SELECT 'carton', p.producer_id, substr(c.packed_at, 1, 7), COUNT(*)
+        FROM cartons c JOIN stamp_batches b ON b.id = c.batch_id JOIN products p ON p.id = b.product_id
+        WHERE c.packed_at >= ? AND c.packed_at < ?
+        GROUP BY p.producer_id, substr(c.packed_at, 1, 7)
+        UNION ALL
+        SELECT 'shipment', p.producer_id, substr(sh.shipped_at, 1, 7), COUNT(*)
+        FROM shipments sh JOIN stamp_batches b ON b.id = sh.batch_id JOIN products p ON p.id = b.product_id
+        WHERE sh.shipped_at >= ? AND sh.shipped_at < ?
+        GROUP BY p.producer_id, substr(sh.shipped_at, 1, 7)
+        UNION ALL
+        SELECT 'receipt', p.producer_id, substr(sh.received_at, 1, 7), COUNT(*)
+        FROM shipments sh JOIN stamp_batches b ON b.id = sh.batch_id JOIN products p ON p.id = b.product_id
+        WHERE sh.received_at >= ? AND sh.received_at < ?
+        GROUP BY p.producer_id, substr(sh.received_at, 1, 7)
         """
 
     /// Binds: the period's bounds.

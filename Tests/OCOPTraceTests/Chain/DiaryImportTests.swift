@@ -100,6 +100,29 @@ private let diary = """
         #expect(after[1] == before[1])
     }
 
+    /// Unchanged rows are known by their fingerprint before their events are built; what an event
+    /// is made of beyond the row (the product's GTIN) is in the fingerprint too, and each written
+    /// event ID is the hash of the event the stored row makes.
+    @Test(arguments: RegistryEngine.available) func aProductGainingAGTINUpdatesItsStagesEvents(engine: RegistryEngine) async throws {
+        let workspace = try await DiaryWorkspace(engine)
+        _ = try await workspace.importFile("nhat-ky.csv", diary)
+        let before = try await workspace.stages()
+        let catalog = try await workspace.importFile("nem.csv", """
+            product_code,name,gtin,producer,commune,province,price_vnd,shelf_life_days
+            NC-500,Nem chua hộp 500g,8938765000015,HTX Nem chua Xuân Lập,Xuân Lập,Thanh Hóa,85000,7
+            NC-CHAY,Nem chay,8938765000022,HTX Nem chua Xuân Lập,Xuân Lập,Thanh Hóa,45000,5
+            """)
+        #expect(catalog.outcome == .succeeded, "\(catalog.problems)")
+        let again = try await workspace.importFile("nhat-ky.csv", diary)
+        #expect(again.updated == 1 && again.unchanged == 3, "only NC-CHAY's stage names another product key now")
+        let after = try await workspace.stages()
+        #expect(after[3]["event_id"] != before[3]["event_id"] && Array(after.prefix(3)) == Array(before.prefix(3)))
+        for try await stored in workspace.registry.store.productionStages(pageSize: 10) {
+            let event = try #require(ProductionStageEvent(stored))
+            #expect(stored.eventID == event.event.hashID, "\(stored.lot) \(stored.stage)")
+        }
+    }
+
     @Test(arguments: RegistryEngine.available) func reportsEveryBadRowAtOnceAndWritesNothing(engine: RegistryEngine) async throws {
         let workspace = try await DiaryWorkspace(engine)
         let report = try await workspace.importFile("nhat-ky.csv", """

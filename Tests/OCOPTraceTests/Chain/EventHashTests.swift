@@ -159,4 +159,14 @@ import Testing
         #expect(EPCISEventHash.numericValue("NC2611A") == nil)
         #expect(EPCISEventHash.numericValue("inf") == nil)
     }
+
+    @Test func oldCBVURNsAreFoundByTheirBytesAndMappedToWebURIs() {
+        #expect(EPCISEventHash.canonicalValue(" urn:epcglobal:cbv:bizstep:shipping ") == "https://ref.gs1.org/cbv/BizStep-shipping")
+        #expect(EPCISEventHash.canonicalValue("urn:epcglobal:cbv:disp:in_transit") == "https://ref.gs1.org/cbv/Disp-in_transit")
+        #expect(EPCISEventHash.mayHoldOldVocabulary("x urn:epcglobal:cbv:sdt:owning_party"))
+        for text in ["", "urn:epcglobal:cbv", "urn:epcglobal:cb:x", "Xưởng chế biến urn:epc", "https://id.gs1.org/414/8938765000008"] {
+            #expect(!EPCISEventHash.mayHoldOldVocabulary(text), "\(text)")
+            #expect(EPCISEventHash.canonicalValue(text) == (GS1KeyURI.canonical(text.trimmed) ?? text.trimmed))
+        }
+    }
 }

@@ -61,6 +61,35 @@ struct ReportWorkspace {
         return ReportWorkspace(folder: folder, registry: registry)
     }
 
+    /// Adds the production chain: a diary for lots A (Xuân Lập) and B (Hậu Lộc) with stages in
+    /// October and November (one after the period), lot A packed into four cartons, one carton
+    /// shipped and received, and lot B shipped without cartons in October and received in November.
+    func addChain() async throws {
+        let diary = folder.write("nhat-ky.csv", """
+            Mã sản phẩm,Số lô,Công đoạn,Thời gian bắt đầu,Thời gian kết thúc,Địa điểm,Xã,Tỉnh,Tiêu chuẩn áp dụng
+            NC-500,A,chăm sóc,10/10/2026 07:00,,Trại lợn,Xuân Lập,Thanh Hóa,VietGAP
+            NC-500,A,Sơ chế,04/11/2026 05:00,04/11/2026 06:30,Xưởng HTX,Xuân Lập,Thanh Hóa,
+            NC-500,A,Chế biến,05/11/2026 06:30,,Xưởng HTX,Xuân Lập,Thanh Hóa,
+            NC-500,A,Kiểm nghiệm,20/11/2026 09:00,,Trung tâm Kiểm nghiệm,Hạc Thành,Thanh Hóa,
+            MT-200,B,Lên men,15/10/2026 08:00,,Nhà ủ,Hòa Lộc,Thanh Hóa,
+            MT-200,B,Đóng gói,06/11/2026 08:00,,Xưởng,Hòa Lộc,Thanh Hóa,
+            """)
+        let imported = try await CatalogImporter(store: store).importFile(at: diary, options: ImportOptions(today: Self.today))
+        #expect(imported.outcome == .succeeded, "\(imported.problems)")
+        let packer = CartonPacker(store: store, outputFolder: folder.url.appendingPathComponent("output"))
+        let packed = try await packer.pack(productCode: "NC-500", lot: "A", perCarton: 10, companyPrefix: "8938765",
+                                           now: Timestamp.date("2026-11-07T02:00:00.000Z")!)
+        let carton = try #require(try await store.carton(sscc: packed.firstCarton!))
+        let batchB = Int64(try #require(try await registry.value("SELECT id FROM stamp_batches WHERE lot = 'B'")))!
+        let shop = PartyDraft(name: "Cửa hàng Đặc sản Xứ Thanh", province: "Thanh Hóa")
+        _ = try await store.recordShipments([
+            ShipmentEntry(cartonID: carton.id, batchID: carton.batchID, count: nil, receiver: shop,
+                          shippedAt: "2026-11-08T01:00:00.000Z", receivedAt: "2026-11-09T08:00:00.000Z"),
+            ShipmentEntry(cartonID: nil, batchID: batchB, count: 5, receiver: PartyDraft(name: "Đại lý Hà Nội", province: "Hà Nội"),
+                          shippedAt: "2026-10-28T01:00:00.000Z", receivedAt: "2026-11-04T03:00:00.000Z"),
+        ], job: JobStart(kind: "ship"))
+    }
+
     func options(producer: String? = nil, province: String? = nil, period: ReportPeriod = ReportWorkspace.period) -> ReportOptions {
         ReportOptions(producer: producer, province: province, period: period, today: Self.today, resolver: "https://id.ocoptrace.vn",
                       categoryMapping: nil)
@@ -274,10 +303,96 @@ struct ExpectedScans {
         }
     }
 
+    /// The chain's figures against the tables counted here, in all, per month and for one producer.
+    @Test(arguments: RegistryEngine.available)
+    func chainFiguresAgreeWithTheDiaryCartonsAndShipments(engine: RegistryEngine) async throws {
+        let workspace = try await ReportWorkspace.make(engine)
+        try await workspace.addChain()
+        let registry = workspace.registry
+        let period = ReportPeriod(since: CalendarDate(year: 2026, month: 10, day: 1), until: CalendarDate(year: 2026, month: 11, day: 18))
+        let (from, before) = ("2026-10-01", "2026-11-19")
+
+        struct Expected: Equatable { var stages = 0, cartons = 0, shipments = 0, receipts = 0 }
+        /// Each record's time and producer, straight from the tables, counted in Swift.
+        func expected(producer: String?) async throws -> [String: Expected] {
+            let scope = producer.map { " AND pr.name = '\($0)'" } ?? ""
+            let times = [
+                ("stage", "SELECT s.started_at AS at FROM production_stages s JOIN products p ON p.id = s.product_id JOIN producers pr ON pr.id = p.producer_id WHERE 1 = 1"),
+                ("carton", "SELECT c.packed_at AS at FROM cartons c JOIN stamp_batches b ON b.id = c.batch_id JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id WHERE 1 = 1"),
+                ("shipment", "SELECT sh.shipped_at AS at FROM shipments sh JOIN stamp_batches b ON b.id = sh.batch_id JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id WHERE sh.shipped_at IS NOT NULL"),
+                ("receipt", "SELECT sh.received_at AS at FROM shipments sh JOIN stamp_batches b ON b.id = sh.batch_id JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id WHERE sh.received_at IS NOT NULL"),
+            ]
+            var months: [String: Expected] = [:]
+            for (kind, sql) in times {
+                for row in try await registry.rows(sql + scope) {
+                    let at = row["at"]!
+                    guard at >= from, at < before else { continue }
+                    let month = String(at.prefix(7))
+                    switch kind {
+                    case "stage": months[month, default: .init()].stages += 1
+                    case "carton": months[month, default: .init()].cartons += 1
+                    case "shipment": months[month, default: .init()].shipments += 1
+                    default: months[month, default: .init()].receipts += 1
+                    }
+                }
+            }
+            return months
+        }
+        func figures(_ chain: ProvinceReport.Chain) -> [String: Expected] {
+            Dictionary(uniqueKeysWithValues: chain.byMonth.filter { $0.stages + $0.cartons + $0.shipments + $0.receipts > 0 }.map {
+                ($0.month, Expected(stages: $0.stages, cartons: $0.cartons, shipments: $0.shipments, receipts: $0.receipts))
+            })
+        }
+
+        let report = try await workspace.report(period: period)
+        let all = try await expected(producer: nil)
+        #expect(figures(report.chain) == all)
+        #expect(report.chain.byMonth.map(\.month) == ["2026-10", "2026-11"], "every month of the period")
+        #expect(report.chain.stages == all.values.map(\.stages).reduce(0, +) && report.chain.stages == 5, "the stage after the period is left out")
+        #expect(report.chain.cartons == 4 && report.chain.shipments == 2 && report.chain.receipts == 2)
+        #expect(all["2026-10"] == Expected(stages: 2, cartons: 0, shipments: 1, receipts: 0))
+
+        let nem = try await workspace.report(producer: "nem chua", period: period)
+        #expect(figures(nem.chain) == (try await expected(producer: "HTX Nem chua Xuân Lập")))
+        #expect(nem.chain.stages == 3 && nem.chain.cartons == 4 && nem.chain.shipments == 1 && nem.chain.receipts == 1)
+        let tea = try await workspace.report(province: "Thái Nguyên", period: period)
+        #expect(tea.chain.isEmpty && tea.chain.byMonth.isEmpty)
+
+        // The page: one group of four bars per month (stages, cartons, shipments, receipts).
+        for language in Language.allCases {
+            let html = report.document(generated: "2026-11-23 08:00").html(language)
+            let svg = try #require(ReportPageTests.svgs(html).first { $0.contains("id=\"chain-per-month") })
+            let document = try #require(SVGDocument(svg))
+            #expect(document.count("g", className: "group") == report.chain.byMonth.count)
+            #expect(document.count("rect", className: "bar") == report.chain.byMonth.count * 4)
+            #expect(document.children.first?.name == "title" && document.children.first?.text.contains("2026") == true, "title first, with the period")
+            #expect(html.contains("id=\"chain\""))
+            #expect(!ReportPageTests.svgs(tea.document().html(language)).contains { $0.contains("id=\"chain-per-month") })
+        }
+        let object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any])
+        let chain = try #require(object["chain"] as? [String: Any])
+        #expect(chain["stages"] as? Int == 5 && chain["cartons"] as? Int == 4 && chain["shipments"] as? Int == 2)
+        #expect((chain["by_month"] as? [[String: Any]])?.first?["month"] as? String == "2026-10")
+    }
+
+    @Test func theChainSectionIsLeftOutWithoutChainData() async throws {
+        let workspace = try await ReportWorkspace.make(.sqlite)
+        let report = try await workspace.report(period: ReportPeriod())
+        #expect(report.chain.isEmpty && report.chain.byMonth.isEmpty)
+        for language in Language.allCases {
+            let html = report.document().html(language)
+            #expect(!html.contains("id=\"chain\"") && !html.contains("chain-per-month"))
+            #expect(!html.contains(ReportText.chainSection.text(language)))
+        }
+        let object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any])
+        #expect((object["chain"] as? [String: Any])?["stages"] as? Int == 0, "scripts always find the key")
+    }
+
     /// The page as a phone (360 px) and a printer (A4) see it; screenshots go to
     /// `$OCOPTRACE_SCREENSHOTS` when set, to look at.
     @Test func chromiumRendersTheRegistrysReportAt360PixelsAndOnA4() async throws {
         let workspace = try await ReportWorkspace.make(.sqlite)
+        try await workspace.addChain()
         let report = try await workspace.report(period: ReportPeriod())
         let folder = workspace.folder
         let output = ProcessInfo.processInfo.environment["OCOPTRACE_SCREENSHOTS"].map { URL(fileURLWithPath: $0) } ?? folder.url
@@ -296,7 +411,7 @@ struct ExpectedScans {
             let dom = try ExternalTools.run("chromium", ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=360,800",
                                                          "--user-data-dir=" + folder.path("chromium-dom-\(language)"), "--dump-dom", probe.absoluteString])
             #expect(dom.contains("data-overflow=\"none\""), "\(dom.prefix(300))")
-            #expect(dom.contains("data-svgs=\"5\"") && dom.contains("data-width=\"360\""), "wide tables scroll in their own box")
+            #expect(dom.contains("data-svgs=\"6\"") && dom.contains("data-width=\"360\""), "wide tables scroll in their own box")
             let pdf = output.appendingPathComponent("registry-report-\(language.rawValue)-a4.pdf")
             try ReportPDF.print(page: page, to: pdf)
             if let info = try? ExternalTools.run("pdfinfo", [pdf.path]) {

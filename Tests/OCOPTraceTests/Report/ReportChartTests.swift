@@ -113,6 +113,7 @@ import Testing
 @Suite struct ReportChartTests {
     static let charts: [(String, any ReportChart)] = [
         ("stacked", SampleReport.stampsChart), ("line", SampleReport.scansChart), ("horizontal", SampleReport.platformsChart), ("bar", SampleReport.starsChart),
+        ("grouped", SampleReport.chainChart),
     ]
 
     @Test(arguments: Language.allCases)
@@ -161,6 +162,23 @@ import Testing
         let first = ReportNumber.integer(Int(chart.series.reduce(0) { $0 + $1.values[0] }), .vi)
         #expect(description.contains(chart.categories[0] + " " + first), "\(description)")
         #expect(description.contains("Tổng " + ReportNumber.integer(Int(chart.series.reduce(0) { $0 + $1.total }), .vi)), "\(description)")
+    }
+
+    @Test func groupedBarsDrawOneGroupPerCategoryAndOneBarPerSeries() throws {
+        let chart = SampleReport.chainChart
+        for language in Language.allCases {
+            let document = try #require(SVGDocument(chart.svg(language)))
+            #expect(document.count("g", className: "group") == chart.categories.count)
+            #expect(document.count("rect", className: "bar") == chart.categories.count * chart.series.count, "zero values too: a group keeps its shape")
+            #expect(document.elements.filter { $0.attributes["class"] == "legend-item" }.count == 4)
+            let description = document.children[1].text
+            let total = ReportNumber.integer(Int(chart.series[0].total), language)
+            #expect(description.contains(chart.series[0].name + " " + total), "\(description)")
+            #expect(description.contains(chart.categories[0] + ": " + chart.series[0].name), "\(description)")
+        }
+        // Four styles that stay apart in grey.
+        let lightness = ChartPalette.chain.map(\.lightness).sorted()
+        #expect(zip(lightness, lightness.dropFirst()).allSatisfy { $1 - $0 >= 12 }, "\(lightness)")
     }
 
     @Test func lineChartsDrawOnePointPerValueOfEverySeries() throws {

@@ -34,6 +34,22 @@ enum SampleReport {
             ChartSeries(name: series.0, values: (0..<59).map { day in Double(series.1 + (day * (7 + index * 3)) % (series.1 / 2 + 4)) })
         })
 
+    static let chainChart = GroupedBarChart(
+        caption: ChartCaption(id: "chain-per-month", title: ReportText("Công đoạn sản xuất, thùng, lô gửi đi và lô nhận theo tháng", "Production stages, cartons, shipments and receipts per month"),
+                              period: period, categoryAxis: ReportText("Tháng", "Month"), valueAxis: ReportText("Số bản ghi", "Records"),
+                              unit: .count(ReportText("bản ghi", "records"))),
+        categories: months,
+        series: [ChartSeries(name: "Công đoạn", values: chainValues(0)), ChartSeries(name: "Thùng", values: chainValues(1)),
+                 ChartSeries(name: "Lô gửi đi", values: chainValues(2)), ChartSeries(name: "Lô đã nhận", values: chainValues(3))],
+        styles: ChartPalette.chain)
+
+    static func chainValues(_ series: Int) -> [Double] {
+        (0..<12).map { (month: Int) -> Double in
+            let base: Int = series == 0 ? 20 : 0
+            return Double((month * 7 + series * 5) % 23 + base)
+        }
+    }
+
     static let platformsChart = HorizontalBarChart(
         caption: ChartCaption(id: "platforms", title: ReportText("Sản phẩm sẵn sàng đăng bán theo sàn", "Products ready to list, per platform"),
                               period: period, categoryAxis: ReportText("Sàn", "Platform"), valueAxis: ReportText("Sản phẩm đăng được", "Products listable"),

@@ -53,6 +53,7 @@ private struct PostgresCatalogTables {
         case .writeProducts(let writes): .productsWritten(try await write(writes))
         case .findProducts(let codes): .productsFound(try await candidates(codes))
         case .writeStampOrders(let writes): .stampOrdersWritten(try await write(writes))
+        case .findStages(let keys): .stagesFound(fingerprints: try await fingerprints(keys))
         case .writeStages(let writes): .stagesWritten(try await write(writes))
         }
     }
@@ -417,13 +418,6 @@ private struct PostgresCatalogTables {
 extension PostgresCatalogTables {
     // MARK: Production stages
 
-    private struct StageKey: Hashable {
-        var productID: Int64
-        var lot: String
-        var stageKey: String
-        var startedAt: String
-    }
-
     private struct StoredStageKey: Decodable {
         var id: Int64
         var productID: Int64
@@ -435,10 +429,6 @@ extension PostgresCatalogTables {
             case id, lot, fingerprint
             case productID = "product_id", stageKey = "stage_key", startedAt = "started_at"
         }
-    }
-
-    private static func key(_ write: ProductionStageWrite) -> StageKey {
-        StageKey(productID: write.productID, lot: write.lot, stageKey: write.stageKey, startedAt: write.startedAt.utc)
     }
 
     /// The columns both writes set, with their types.
@@ -479,35 +469,47 @@ extension PostgresCatalogTables {
         // would: the second row meets the first as a stored stage.
         var outcomes: [ProductionStageWriteOutcome] = []
         var group: [ProductionStageWrite] = []
-        var keys: Set<StageKey> = []
+        var keys: Set<ProductionStageKey> = []
         for write in writes {
-            if !keys.insert(Self.key(write)).inserted {
+            if !keys.insert(write.key).inserted {
                 outcomes += try await writeDistinct(group)
                 group = []
-                keys = [Self.key(write)]
+                keys = [write.key]
             }
             group.append(write)
         }
         return outcomes + (try await writeDistinct(group))
     }
 
+    private func fingerprints(_ keys: [ProductionStageKey]) async throws -> [String?] {
+        let existing = try await storedStages(keys)
+        return keys.map { existing[$0]?.fingerprint }
+    }
+
+    /// The stored stages with these keys, in one read.
+    private func storedStages(_ keys: [ProductionStageKey]) async throws -> [ProductionStageKey: StoredStageKey] {
+        guard !keys.isEmpty else { return [:] }
+        var existing: [ProductionStageKey: StoredStageKey] = [:]
+        let query: PostgresQuery = """
+            SELECT id, product_id, lot, stage_key, started_at, fingerprint FROM production_stages
+            WHERE (product_id, lot, stage_key, started_at) IN (SELECT * FROM unnest(\(keys.map(\.productID))::bigint[],
+                \(keys.map(\.lot))::text[], \(keys.map(\.stageKey))::text[], \(keys.map(\.startedAt))::text[]))
+            """
+        for stored in try await connection.query(query, logger: logger).decodeAll(StoredStageKey.self) {
+            existing[ProductionStageKey(productID: stored.productID, lot: stored.lot, stageKey: stored.stageKey, startedAt: stored.startedAt)] = stored
+        }
+        return existing
+    }
+
     /// Writes stages that all have different keys: one read, one insert and one update.
     private func writeDistinct(_ writes: [ProductionStageWrite]) async throws -> [ProductionStageWriteOutcome] {
         guard !writes.isEmpty else { return [] }
-        var existing: [StageKey: StoredStageKey] = [:]
-        let query: PostgresQuery = """
-            SELECT id, product_id, lot, stage_key, started_at, fingerprint FROM production_stages
-            WHERE (product_id, lot, stage_key, started_at) IN (SELECT * FROM unnest(\(writes.map(\.productID))::bigint[],
-                \(writes.map(\.lot))::text[], \(writes.map(\.stageKey))::text[], \(writes.map(\.startedAt.utc))::text[]))
-            """
-        for stored in try await connection.query(query, logger: logger).decodeAll(StoredStageKey.self) {
-            existing[StageKey(productID: stored.productID, lot: stored.lot, stageKey: stored.stageKey, startedAt: stored.startedAt)] = stored
-        }
+        let existing = try await storedStages(writes.map(\.key))
         var outcomes: [ProductionStageWriteOutcome] = []
         var inserts: [ProductionStageWrite] = []
         var updates: [(id: Int64, write: ProductionStageWrite)] = []
         for write in writes {
-            guard let stored = existing[Self.key(write)] else {
+            guard let stored = existing[write.key] else {
                 inserts.append(write)
                 outcomes.append(.inserted)
                 continue

@@ -36,7 +36,9 @@ extension PostgresStore {
                 revoked: try await all(PostgresQuery(shared: Statements.reportRevoked, from, before), RevocationTally.self),
                 scans: scans,
                 scansPerDay: days,
-                suspectedCopies: copies)
+                suspectedCopies: copies,
+                chainPerMonth: try await all(PostgresQuery(shared: Statements.reportChainPerMonth, from, before, from, before, from, before,
+                                                           from, before), MonthlyChainCount.self))
         }
     }
 }

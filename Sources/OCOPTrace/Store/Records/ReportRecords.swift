@@ -64,6 +64,24 @@ public struct MonthlyIssue: Sendable, Codable, Hashable {
     }
 }
 
+/// A producer's chain records of one kind in one month (`2026-11`, UTC as stored) of the period:
+/// production stages by their start, cartons by their packing, shipments by the day shipped and
+/// receipts by the day received.
+public struct MonthlyChainCount: Sendable, Codable, Hashable {
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        case stage, carton, shipment, receipt
+    }
+
+    public var kind: Kind
+    public var producerID: Int64
+    public var month: String
+    public var count: Int
+
+    enum CodingKeys: String, CodingKey {
+        case kind, producerID = "producer_id", month, count
+    }
+}
+
 /// A producer's revoked stamps, all time and revoked in the period.
 public struct RevocationTally: Sendable, Codable, Hashable {
     public var producerID: Int64

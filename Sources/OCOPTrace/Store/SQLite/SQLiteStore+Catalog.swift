@@ -75,6 +75,11 @@ private final class SQLiteCatalogTables {
             .productsFound(try codes.flatMap { try SQLiteStore.productCandidates(db, code: $0) })
         case .writeStampOrders(let writes):
             .stampOrdersWritten(try writes.map(write))
+        case .findStages(let keys):
+            .stagesFound(fingerprints: try keys.map { key in
+                try Row.fetchOne(db.cachedStatement(sql: Statements.stageByKey),
+                                 arguments: [key.productID, key.lot, key.stageKey, key.startedAt])?["fingerprint"]
+            })
         case .writeStages(let writes):
             .stagesWritten(try writes.map(write))
         }

@@ -8,6 +8,7 @@ extension ProducerCount: FetchableRecord {}
 extension MonthlyIssue: FetchableRecord {}
 extension RevocationTally: FetchableRecord {}
 extension StampHistoryRow: FetchableRecord {}
+extension MonthlyChainCount: FetchableRecord {}
 
 extension SQLiteStore {
     /// The producers in scope, as SQLite reads a JSON array of ids.
@@ -36,7 +37,9 @@ extension SQLiteStore {
                 revoked: try RevocationTally.fetchAll(db, sql: Statements.reportRevoked, arguments: [from, before]),
                 scans: scans,
                 scansPerDay: days,
-                suspectedCopies: copies)
+                suspectedCopies: copies,
+                chainPerMonth: try MonthlyChainCount.fetchAll(db, sql: Statements.reportChainPerMonth,
+                                                              arguments: [from, before, from, before, from, before, from, before]))
         }
     }
 }
