@@ -29,6 +29,9 @@ struct EPCISBench: ParsableCommand {
     @Flag(help: "Keep the work folder (registry, document) and print where it is.")
     var keep = false
 
+    @Option(help: ArgumentHelp("Pack both lots into cartons of this many stamps and ship every carton (0: no chain events), and ship each lot, so the document holds aggregation and shipping events too.", valueName: "n"))
+    var perCarton = 50
+
     func run() throws {
         let folder = URL(fileURLWithPath: "output/bench-epcis-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -50,13 +53,23 @@ struct EPCISBench: ParsableCommand {
             "issue", "--db", db, "--product", "NC-500", "--lot", "BENCH", "--count", String(stamps), "--produced", "2026-11-20",
             "--no-png", "--output", folder.appendingPathComponent("output").path])
         guard issueSmall.exitStatus == 0, issue.exitStatus == 0 else { throw ValidationError("issue failed with exit \(issue.exitStatus)") }
+        if perCarton > 0 {
+            // A carton per `perCarton` stamps, and each lot shipped to a distributor.
+            for lot in ["SMALL", "BENCH"] {
+                try ChildRun.require(binary, ["cartons", "pack", "--db", db, "--product", "NC-500", "--lot", lot, "--per-carton", String(perCarton),
+                                              "--company-prefix", "8938765", "--no-labels", "--output", folder.appendingPathComponent("output").path])
+                try ChildRun.require(binary, ["ship", "--db", db, "--product", "NC-500", "--lot", lot, "--to", "Đại lý Hà Nội",
+                                              "--to-province", "Hà Nội", "--at", "2026-11-22T08:00"])
+            }
+        }
         let smallDocument = folder.appendingPathComponent("small.jsonld").path
         let smallRun = try ChildRun.measure(label: "epcis small", binary: binary, arguments: [
             "epcis", "--db", db, "--lot", "SMALL", "--out", smallDocument])
         let document = folder.appendingPathComponent("epcis.jsonld").path
         let run = try ChildRun.measure(label: "epcis", binary: binary, arguments: ["epcis", "--db", db, "--lot", "BENCH", "--out", document])
         let size = (try FileManager.default.attributesOfItem(atPath: document)[.size] as? Int) ?? 0
-        print(String(format: "issue %d stamps (--no-png): %.2f s", stamps, issue.seconds))
+        print(String(format: "issue %d stamps (--no-png): %.2f s", stamps, issue.seconds)
+              + (perCarton > 0 ? "; packed in cartons of \(perCarton), the lot shipped" : ""))
         print(String(format: "epcis %8d stamps: %6.2f s, %9.0f stamps/s, %7.1f MiB document, peak RSS %6.1f MiB, exit %d",
                      stamps, run.seconds, Double(stamps) / run.seconds, Double(size) / 1_048_576, Double(run.peakRSSKiB) / 1024, run.exitStatus))
         print(String(format: "epcis %8d stamps: %6.2f s, peak RSS %6.1f MiB (memory should not grow with the batch)",
