@@ -99,17 +99,17 @@ final class SQLiteScanJournal: WebScanJournal {
         for scan in scans { text += Self.line(scan) }
         let bytes = text.utf8.count
         try state.withLock { state in
-            guard var open = state.current else { throw RegistryError.cannotOpen(location: registryPath, reason: "the scan journal is closed") }
-            let written = text.withCString { write(open.descriptor, $0, bytes) }
+            // In place: a copy of the generation would copy its scans at every append.
+            guard state.current != nil else { throw RegistryError.cannotOpen(location: registryPath, reason: "the scan journal is closed") }
+            let written = text.withCString { write(state.current!.descriptor, $0, bytes) }
             guard written == bytes else {
                 // A short write (a full disk) leaves part of a line: the file is cut back to its last whole append.
                 let reason = written < 0 ? String(cString: strerror(errno)) : "the disk took \(written) of \(bytes) bytes"
-                _ = ftruncate(open.descriptor, open.length)
-                throw RegistryError.noSpace(location: open.path, reason: reason)
+                _ = ftruncate(state.current!.descriptor, state.current!.length)
+                throw RegistryError.noSpace(location: state.current!.path, reason: reason)
             }
-            open.length += off_t(written)
-            open.scans.append(contentsOf: scans)
-            state.current = open
+            state.current!.length += off_t(written)
+            state.current!.scans.append(contentsOf: scans)
         }
     }
 
