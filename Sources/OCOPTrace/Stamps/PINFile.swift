@@ -125,8 +125,6 @@ struct PINTable: Sendable {
     private var packed: [PackedSerial: UInt64] = [:]
     private var other: [String: String] = [:]
 
-    var isEmpty: Bool { packed.isEmpty && other.isEmpty }
-
     mutating func reserve(_ count: Int) { packed.reserveCapacity(count) }
 
     /// `characters` of base32 as bits, five a character; nil when one is not in the alphabet.

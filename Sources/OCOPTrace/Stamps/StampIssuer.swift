@@ -277,14 +277,8 @@ public struct StampIssuer: Sendable {
                 let pins = drafts.map { (serial: $0.serial, pin: ScratchPIN.random(using: &generator)) }
                 try PINFile.appendDrawn(pins, folder: folder)
                 // Hashed on every core, as signatures are.
-                let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
-                let hashes = ConcurrentResults<[String]>(count: workers)
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    hashes.set(worker, stride(from: worker, to: pins.count, by: workers).map { pinKey.hash(serial: pins[$0].serial, pin: pins[$0].pin) })
-                }
-                for worker in 0..<workers {
-                    for (offset, hash) in hashes.value(worker).enumerated() { drafts[worker + offset * workers].pinHash = hash }
-                }
+                let hashes = mapOnEveryCore(pins.count, workers: 8) { pinKey.hash(serial: pins[$0].serial, pin: pins[$0].pin) }
+                for (index, hash) in hashes.enumerated() { drafts[index].pinHash = hash }
             }
             let append = try await store.appendStamps(drafts, toBatch: batch.id)
             added += append.inserted
@@ -299,18 +293,9 @@ public struct StampIssuer: Sendable {
         // One narrow range of the registry's serial index, in order: see Serial.randomChunk.
         var stamps = Serial.randomChunk(count, using: &generator).map { DrawnStamp(serial: $0, signature: nil) }
         guard let key else { return stamps }
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
-        let signatures = ConcurrentResults<[EmbeddedSignature]>(count: workers)
         let serials = stamps.map(\.serial)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let range = stride(from: worker, to: count, by: workers)
-            signatures.set(worker, range.map { index in try! key.sign(batch.signedFields(serial: serials[index])) })
-        }
-        for worker in 0..<workers {
-            for (offset, signature) in signatures.value(worker).enumerated() {
-                stamps[worker + offset * workers].signature = signature
-            }
-        }
+        let signatures = mapOnEveryCore(count, workers: 8) { try! key.sign(batch.signedFields(serial: serials[$0])) }
+        for (index, signature) in signatures.enumerated() { stamps[index].signature = signature }
         return stamps
     }
 

@@ -1,6 +1,31 @@
 import Foundation
 import Synchronization
 
+/// `transform` of each index of `0..<count`, in order, computed on up to `workers` threads at once,
+/// each taking one contiguous slice: for work per item that costs microseconds (signing, hashing,
+/// verifying), where a task per item would cost more than the item.
+func mapOnEveryCore<T>(_ count: Int, workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+                       _ transform: (Int) -> T) -> [T] {
+    let workers = max(1, min(workers, count))
+    guard workers > 1 else { return (0..<count).map(transform) }
+    let results = ConcurrentResults<[T]>(count: workers)
+    let size = (count + workers - 1) / workers
+    withoutActuallyEscaping(transform) { transform in
+        // @unchecked: concurrentPerform returns only once every slice is done, so `transform`
+        // does not outlive this call, and each slice reads only what it is given.
+        let shared = UncheckedSendable(transform)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            results.set(worker, (min(count, worker * size)..<min(count, (worker + 1) * size)).map(shared.value))
+        }
+    }
+    return (0..<workers).flatMap { results.value($0) }
+}
+
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
 /// One slot per parallel task, each written by its own task and read after all have finished.
 final class ConcurrentResults<Value>: @unchecked Sendable {
     // @unchecked: every access holds `lock`.

@@ -383,15 +383,9 @@ public struct OfflineVerifier: Sendable {
     /// Verifies and turns each result into what the caller wants (a line of output, say), all on
     /// every core: formatting a result costs about as much as deciding it.
     public func verify<T: Sendable>(_ inputs: [String], then transform: @escaping @Sendable (VerificationResult) -> T) -> [T] {
-        let workers = inputs.count >= 256 ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1
-        guard workers > 1 else { return inputs.map { transform(verifyOne($0)) } }
-        let results = ConcurrentResults<[T]>(count: workers)
-        let size = (inputs.count + workers - 1) / workers
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let slice = inputs[min(inputs.count, worker * size)..<min(inputs.count, (worker + 1) * size)]
-            results.set(worker, slice.map { transform(verifyOne($0)) })
+        mapOnEveryCore(inputs.count, workers: inputs.count >= 256 ? ProcessInfo.processInfo.activeProcessorCount : 1) {
+            transform(verifyOne(inputs[$0]))
         }
-        return (0..<workers).flatMap { results.value($0) }
     }
 
     func verifyOne(_ text: String) -> VerificationResult {

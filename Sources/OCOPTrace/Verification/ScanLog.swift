@@ -146,6 +146,36 @@ public final class ScanLog: Sendable {
         /// A test or benchmark waits for everything to be in the registry: apply now.
         var flushRequested = false
 
+        /// Counts a page's scan unless the same network counted this stamp within the reload
+        /// window: nil then, with what the page is told; else the scan, to be made durable.
+        mutating func count(stampID: Int64, network: String, status: VerificationResult.Status, now: Date, since mark: ReadMark,
+                            reloadWindow: Double) -> (scan: WebScan?, recorded: Recorded) {
+            let seconds = now.timeIntervalSinceReferenceDate
+            let consistent = ScanLog.adds(self, stampID: stampID, since: mark)
+            let key = ScanKey(stamp: stampID, network: network)
+            if let last = lastCounted[key], seconds - last < reloadWindow {
+                return (nil, Recorded(counted: false, unwritten: unwritten[stampID] ?? 0, consistent: consistent, durability: .notCounted))
+            }
+            if seconds - lastPruned > reloadWindow {
+                lastCounted = lastCounted.filter { seconds - $0.value < reloadWindow }
+                lastPruned = seconds
+            }
+            lastCounted[key] = seconds
+            let count = (unwritten[stampID] ?? 0) + 1
+            unwritten[stampID] = count
+            statistics.queued += 1
+            return (WebScan(stampID: stampID, scannedAt: Timestamp.string(now), network: network, status: status),
+                    Recorded(counted: true, unwritten: count, consistent: consistent, durability: .written))
+        }
+
+        /// Takes back ``count(stampID:network:status:now:since:reloadWindow:)`` of a scan that was
+        /// made durable nowhere.
+        mutating func uncount(_ scan: WebScan) {
+            lastCounted[ScanKey(stamp: scan.stampID, network: scan.network)] = nil
+            forget(CollectionOfOne(scan))
+            statistics.queued -= 1
+        }
+
         /// Numbers a batch about to be written; pages that read one of its stamps' history meanwhile
         /// read it again (see ``ScanLog/adds(_:stampID:since:)``).
         mutating func begin(_ scans: some Sequence<WebScan>, now: Double) -> Int {
@@ -239,100 +269,69 @@ public final class ScanLog: Sendable {
     /// - Parameter coming: whether the page said ``scanComing()`` for this scan.
     public func record(stampID: Int64, client: ScanClient, status: VerificationResult.Status, now: Date = Date(),
                        since mark: ReadMark, coming: Bool = false) async -> Recorded {
-        let seconds = now.timeIntervalSinceReferenceDate
-        let reloadWindow = reloadWindow
         // With a journal that takes scans, the page appends its own scan and goes on: no hand-off
         // to the writer and back (two task switches and a wake a page, the most of what durability cost).
-        enum Step { case answered(Recorded), append(any WebScanJournal, WebScan, Recorded, ScanKey), handOff }
-        let step: Step = state.withLock { state in
+        let reloadWindow = reloadWindow
+        let counted: (journal: any WebScanJournal, scan: WebScan?, recorded: Recorded)? = state.withLock { state in
             guard let journal = state.pageJournal, !state.journalRefusing, !state.failing, !state.closing, !state.finished else {
-                return .handOff
+                return nil
             }
             if coming { state.scansComing = max(0, state.scansComing - 1) }
-            let consistent = ScanLog.adds(state, stampID: stampID, since: mark)
-            let key = ScanKey(stamp: stampID, network: client.network)
-            if let last = state.lastCounted[key], seconds - last < reloadWindow {
-                return .answered(Recorded(counted: false, unwritten: state.unwritten[stampID] ?? 0, consistent: consistent, durability: .notCounted))
-            }
-            if seconds - state.lastPruned > reloadWindow {
-                state.lastCounted = state.lastCounted.filter { seconds - $0.value < reloadWindow }
-                state.lastPruned = seconds
-            }
-            state.lastCounted[key] = seconds
-            let unwritten = (state.unwritten[stampID] ?? 0) + 1
-            state.unwritten[stampID] = unwritten
-            state.statistics.queued += 1
-            let scan = WebScan(stampID: stampID, scannedAt: Timestamp.string(now), network: client.network, status: status)
-            return .append(journal, scan, Recorded(counted: true, unwritten: unwritten, consistent: consistent, durability: .written), key)
+            let (scan, recorded) = state.count(stampID: stampID, network: client.network, status: status, now: now, since: mark,
+                                               reloadWindow: reloadWindow)
+            return (journal, scan, recorded)
         }
-        switch step {
-        case .answered(let recorded):
-            return recorded
-        case .append(let journal, let scan, let recorded, let key):
-            do {
-                try journal.append([scan])
-            } catch {
-                // The disk would not take it: the count is undone and the scan handed to the writer,
-                // which tries the journal, then the registry, and keeps it when neither takes it.
-                state.withLock { state in
-                    state.lastCounted[key] = nil
-                    state.forget(CollectionOfOne(scan))
-                    state.statistics.queued -= 1
-                    state.journalRefusing = true
-                }
-                return await handOff(stampID: stampID, client: client, status: status, now: now, since: mark, coming: false)
-            }
-            let first = state.withLock { state in
-                state.journaled += 1
-                guard state.journaled == 1 else { return false }
-                state.journaledSince = .now
-                return true
-            }
-            // The writer sets its timer for the journal's first scan.
-            if first { wake.signal() }
-            return recorded
-        case .handOff:
+        guard let counted else {
             return await handOff(stampID: stampID, client: client, status: status, now: now, since: mark, coming: coming)
         }
+        guard let scan = counted.scan else { return counted.recorded }
+        do {
+            try counted.journal.append([scan])
+        } catch {
+            // The disk would not take it: the count is undone and the scan handed to the writer,
+            // which tries the journal, then the registry, and keeps it when neither takes it.
+            state.withLock { state in
+                state.uncount(scan)
+                state.journalRefusing = true
+            }
+            return await handOff(stampID: stampID, client: client, status: status, now: now, since: mark, coming: false)
+        }
+        let first = state.withLock { state in
+            state.journaled += 1
+            guard state.journaled == 1 else { return false }
+            state.journaledSince = .now
+            return true
+        }
+        // The writer sets its timer for the journal's first scan.
+        if first { wake.signal() }
+        return counted.recorded
     }
 
     /// ``record(stampID:client:status:now:since:coming:)`` through the writer: the scan is queued,
     /// and the page answered once the writer has made it durable (or may wait no longer).
     private func handOff(stampID: Int64, client: ScanClient, status: VerificationResult.Status, now: Date,
                          since mark: ReadMark, coming: Bool) async -> Recorded {
-        let seconds = now.timeIntervalSinceReferenceDate
         let reloadWindow = reloadWindow
         let mostKept = configuration.mostKept
         let recorded = await withCheckedContinuation { (waiter: CheckedContinuation<Recorded, Never>) in
             let queued: Bool = state.withLock { state in
                 if coming { state.scansComing = max(0, state.scansComing - 1) }
-                let consistent = ScanLog.adds(state, stampID: stampID, since: mark)
-                let key = ScanKey(stamp: stampID, network: client.network)
-                if let last = state.lastCounted[key], seconds - last < reloadWindow {
-                    waiter.resume(returning: Recorded(counted: false, unwritten: state.unwritten[stampID] ?? 0, consistent: consistent,
-                                                      durability: .notCounted))
-                    return false
-                }
-                if seconds - state.lastPruned > reloadWindow {
-                    state.lastCounted = state.lastCounted.filter { seconds - $0.value < reloadWindow }
-                    state.lastPruned = seconds
-                }
                 guard !state.closing, !state.finished else {
-                    waiter.resume(returning: Recorded(counted: false, unwritten: state.unwritten[stampID] ?? 0, consistent: consistent,
-                                                      durability: .notCounted))
+                    waiter.resume(returning: Recorded(counted: false, unwritten: state.unwritten[stampID] ?? 0,
+                                                      consistent: ScanLog.adds(state, stampID: stampID, since: mark), durability: .notCounted))
                     return false
                 }
-                state.lastCounted[key] = seconds
-                let unwritten = (state.unwritten[stampID] ?? 0) + 1
-                state.unwritten[stampID] = unwritten
-                state.statistics.queued += 1
-                let recorded = Recorded(counted: true, unwritten: unwritten, consistent: consistent, durability: .written)
-                let scan = WebScan(stampID: stampID, scannedAt: Timestamp.string(now), network: client.network, status: status)
+                let (scan, recorded) = state.count(stampID: stampID, network: client.network, status: status, now: now, since: mark,
+                                                   reloadWindow: reloadWindow)
+                guard let scan else {
+                    waiter.resume(returning: recorded)
+                    return false
+                }
                 // While the registry refuses scans, a page does not wait for its own: it is kept.
                 if state.failing || state.stalled || !state.running {
                     state.statistics.deferred += 1
                     state.queue.append(Entry(scan: scan, waiter: nil, recorded: recorded))
-                    waiter.resume(returning: Recorded(counted: true, unwritten: unwritten, consistent: consistent, durability: .deferred))
+                    waiter.resume(returning: Self.deferred(recorded))
                 } else {
                     state.queue.append(Entry(scan: scan, waiter: waiter, recorded: recorded))
                 }

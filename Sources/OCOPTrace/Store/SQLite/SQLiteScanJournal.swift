@@ -13,8 +13,8 @@ import Synchronization
 /// `synchronous = NORMAL`), costs a few microseconds for the whole group, and lets the registry take
 /// the scans a thousand at a time.
 ///
-/// Each file is one generation: ``apply()`` writes the generation's scans and its name (in
-/// `applied_scan_journals`) in one transaction, starts a new file, and removes the old one. A file
+/// Each file is one generation: ``seal()`` starts a new file, and applying the sealed one writes its
+/// scans and its name (in `applied_scan_journals`) in one transaction, then removes the file. A file
 /// whose name the registry holds was written already; any other file left behind (by a server that
 /// was killed) is written by the next process that opens the registry for writing
 /// (``recoverAbandoned(registryPath:pool:)``). The server holds an exclusive `flock` on its file, so
@@ -191,14 +191,25 @@ final class SQLiteScanJournal: WebScanJournal {
                 // Scans of stamps this registry does not hold (a journal copied from another) are left out.
                 let known = try Set(Int64.fetchAll(db, sql: "SELECT id FROM stamps WHERE id IN (\(Set(scans.map(\.stampID)).map(String.init).joined(separator: ",")))"))
                 let kept = scans.filter { known.contains($0.stampID) }
-                try SQLiteStore.insertWebScans(db, kept)
-                try db.execute(sql: "INSERT INTO applied_scan_journals (generation) VALUES (?)", arguments: [generation])
+                try record(db, kept, from: [generation])
                 return kept.count
             }
             unlink(path)
-            try pool.write { db in try db.execute(sql: "DELETE FROM applied_scan_journals WHERE generation = ?", arguments: [generation]) }
+            try pool.write { db in try record(db, [], from: [], forgetting: [generation]) }
         }
         return recovered
+    }
+
+    /// Writes `scans` with the names of the journals they came from, and forgets the names of
+    /// journals whose files are gone (no crash can bring those back).
+    fileprivate static func record(_ db: Database, _ scans: [WebScan], from names: [String], forgetting forgettable: [String] = []) throws {
+        try SQLiteStore.insertWebScans(db, scans)
+        for name in names {
+            try db.execute(sql: "INSERT INTO applied_scan_journals (generation) VALUES (?)", arguments: [name])
+        }
+        for name in forgettable {
+            try db.execute(sql: "DELETE FROM applied_scan_journals WHERE generation = ?", arguments: [name])
+        }
     }
 }
 
@@ -216,15 +227,7 @@ private struct Sealed: SealedScanJournal {
         let names = generations.map(\.name)
         let forgettable = forgettable
         do {
-            try await journal.pool.write { db in
-                try SQLiteStore.insertWebScans(db, scans)
-                for name in names {
-                    try db.execute(sql: "INSERT INTO applied_scan_journals (generation) VALUES (?)", arguments: [name])
-                }
-                for name in forgettable {
-                    try db.execute(sql: "DELETE FROM applied_scan_journals WHERE generation = ?", arguments: [name])
-                }
-            }
+            try await journal.pool.write { db in try SQLiteScanJournal.record(db, scans, from: names, forgetting: forgettable) }
         } catch {
             journal.notApplied(self)
             throw error
