@@ -11,9 +11,14 @@ struct ReportBench: AsyncParsableCommand {
             products of ten producers; issued batches of 50,000 stamps; scans spread over 90 days, \
             with every verdict and a few places), then runs `ocoptrace report` (the HTML page) and \
             `report --json` on it as child processes, and the same on a registry a hundredth the size: \
-            the figures are counted by the database, so time grows with the registry but memory does not.
+            the figures are counted by the database, so time grows with the registry but memory does not. \
+            The fill ends by settling the registry (`VACUUM (ANALYZE)` on PostgreSQL, what autovacuum \
+            does a minute after a bulk load); --unsettled times the report right after the fill instead, \
+            beside autovacuum.
 
-            With --db postgres://… the same runs on a fresh database there too; it is dropped afterwards.
+            With --db postgres://… the same runs on a fresh database there too; it is dropped afterwards, \
+            unless --keep is given: then the databases are kept and their URLs printed, to look into \
+            the report's query plans.
 
             Examples:
               swift run -c release ocoptrace-bench report
@@ -33,8 +38,12 @@ struct ReportBench: AsyncParsableCommand {
     @Option(help: ArgumentHelp("A PostgreSQL server to run the same report on as well.", valueName: "postgres-url"))
     var db: String?
 
-    @Option(help: ArgumentHelp("Keep the registry in this folder (default: a new one in output/, removed afterwards).", valueName: "folder"))
+    @Option(help: ArgumentHelp("Keep the registry in this folder (default: a new one in output/, removed afterwards), and keep the PostgreSQL databases too.",
+                               valueName: "folder"))
     var keep: String?
+
+    @Flag(help: "Report right after the fill, without settling the registry first (PostgreSQL: autovacuum may run beside the report).")
+    var unsettled = false
 
     @Flag(help: "Print the results as JSON.")
     var json = false
@@ -70,8 +79,9 @@ struct ReportBench: AsyncParsableCommand {
                 for size in [1, 100] {
                     let db = try await server.freshDatabase(label: "report")
                     results.append(try await measure(engine: "postgres", db: db, divisor: size, catalog: catalog, folder: folder, binary: binary))
+                    if keep != nil { FileHandle.standardError.write(Data("ocoptrace-bench: kept \(db)\n".utf8)) }
                 }
-                await server.dropAll()
+                if keep == nil { await server.dropAll() }
             } catch {
                 await server.dropAll()
                 throw error
@@ -149,6 +159,8 @@ struct ReportBench: AsyncParsableCommand {
                 recorded += count
                 FileHandle.standardError.write(Data("ocoptrace-bench: \(added) stamps, \(recorded) of \(scans) scans\n".utf8))
             }
+            // As a registry in service is by the time anyone reports on it: autovacuum has been by.
+            if !unsettled { try await store.settleAfterBulkWrites() }
         }
     }
 }

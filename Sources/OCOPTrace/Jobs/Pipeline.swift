@@ -126,10 +126,12 @@ public struct Pipeline: Sendable {
         } catch {
             failures.append(Failure(stage: .export, item: "every marketplace", error: error))
         }
-        // The report of what the registry now holds, in the language of the export reports.
+        // The report of what the registry now holds, in the language of the export reports, read
+        // from a registry settled after the run's bulk writes.
         let page = outputFolder.appendingPathComponent("report.html")
         var report: String?
         do {
+            try await store.settleAfterBulkWrites()
             try await ReportJob(store: store, options: ReportOptions(
                 resolver: StampURL.normalisedResolver(issue.resolver), categoryMapping: folder.appendingPathComponent("category-mapping.json")))
                 .write(to: page, language: reportLanguage)

@@ -27,6 +27,16 @@ public protocol RegistryStore: JobStore, CatalogStore, IssuanceStore, Verificati
     /// used after this.
     func close() async
 
+    /// Brings what the engine keeps beside the registry's rows up to date after bulk writes (an
+    /// import, a large issue, a run of the whole pipeline), before a heavy reading such as the
+    /// report. On PostgreSQL, `VACUUM (ANALYZE)`: it marks freshly written pages all-visible, so
+    /// that the report's counts read indexes alone instead of visiting a million rows to check
+    /// each one, and it refreshes the planner's statistics. Autovacuum does the same on its own,
+    /// a minute or so after a bulk load; this spares the first reader that minute and that work.
+    /// SQLite keeps neither (every page is visible; ocoptrace plans without statistics): nothing
+    /// to do.
+    func settleAfterBulkWrites() async throws
+
     /// Writes a consistent copy of the registry to `file` while other processes read and write it:
     /// one SQLite file (no `-wal` beside it), written under a temporary name beside `file` and
     /// renamed, so that a half-written copy never has the final name. PostgreSQL throws

@@ -92,14 +92,18 @@ extension Statements {
              ELSE 'not_ours' END
         """
 
-    /// Each scanned stamp's history (binds: the period's bounds): its scans, first and last scan,
-    /// scans in the period, and its least and greatest place. Scanned at two places or more (the
-    /// copy rule's distinct places, NULL left out) is `least <> greatest`: no COUNT(DISTINCT), which
-    /// costs a sort per stamp. Read from the index `scans_for_report` alone.
+    /// Each scanned stamp's history (binds: the period's bounds): its lot (`batch_id`), its scans,
+    /// first and last scan, scans in the period, and its least and greatest place. Scanned at two
+    /// places or more (the copy rule's distinct places, NULL left out) is `least <> greatest`: no
+    /// COUNT(DISTINCT), which costs a sort per stamp. The scans are grouped from the index
+    /// `scans_for_report` alone, in stamp order, and only then joined to their stamps, one row per
+    /// scanned stamp (PostgreSQL merges the two in order instead of hashing a million stamps).
     static let stampScanHistory = """
-        SELECT stamp_id, COUNT(*) AS scans, MIN(location) AS least_place, MAX(location) AS greatest_place, MIN(scanned_at) AS first_at,
-               MAX(scanned_at) AS last_at, SUM(CASE WHEN scanned_at >= ? AND scanned_at < ? THEN 1 ELSE 0 END) AS in_period
-        FROM scans GROUP BY stamp_id
+        SELECT g.*, s.batch_id FROM (
+            SELECT stamp_id, COUNT(*) AS scans, MIN(location) AS least_place, MAX(location) AS greatest_place, MIN(scanned_at) AS first_at,
+                   MAX(scanned_at) AS last_at, SUM(CASE WHEN scanned_at >= ? AND scanned_at < ? THEN 1 ELSE 0 END) AS in_period
+            FROM scans GROUP BY stamp_id) g
+        JOIN stamps s ON s.id = g.stamp_id
         """
 
     static let reportProducers = "SELECT id, name, type, commune, district, province FROM producers ORDER BY id"
@@ -164,6 +168,9 @@ extension Statements {
     /// suspected copies of the producers in scope (`copy`), their places counted for those stamps
     /// only; the scans in the period per day and verdict (`day`) of the producers in scope.
     ///
+    /// A stamp's history carries its lot, so the producers come from the few lots and products,
+    /// and the most-scanned copies are picked before their serials and names are looked up.
+    ///
     /// `scope` is the engine's `p.producer_id IN (…)` with one placeholder. Binds: the period's
     /// bounds, the threshold three times, the producers (when scoped), the limit, the period's
     /// bounds, the producers (when scoped).
@@ -172,6 +179,7 @@ extension Statements {
             JOIN stamps s ON s.id = c.stamp_id JOIN stamp_batches b ON b.id = s.batch_id JOIN products p ON p.id = b.product_id
             WHERE c.scanned_at >= ? AND c.scanned_at < ? AND \($0)
             """ } ?? "WHERE c.scanned_at >= ? AND c.scanned_at < ?"
+        let scopedLots = scope.map { " AND h.batch_id IN (SELECT b.id FROM stamp_batches b JOIN products p ON p.id = b.product_id WHERE \($0))" }
         return """
             WITH h AS (\(stampScanHistory)),
             f AS (SELECT stamp_id FROM h WHERE h.scans > ? OR h.least_place <> h.greatest_place)
@@ -179,17 +187,17 @@ extension Statements {
                    SUM(CASE WHEN h.in_period > 0 AND (h.scans > ? OR h.least_place <> h.greatest_place) THEN 1 ELSE 0 END) AS suspected,
                    NULL AS serial, NULL AS product, NULL AS producer, NULL AS lot, NULL AS places, NULL AS first_at, NULL AS last_at,
                    NULL AS day, NULL AS verdict
-            FROM h JOIN stamps s ON s.id = h.stamp_id JOIN stamp_batches b ON b.id = s.batch_id JOIN products p ON p.id = b.product_id
+            FROM h JOIN stamp_batches b ON b.id = h.batch_id JOIN products p ON p.id = b.product_id
             GROUP BY p.producer_id
             UNION ALL
-            SELECT 'copy', NULL, t.scans, NULL, NULL, t.serial, t.product, t.producer, t.lot,
+            SELECT 'copy', NULL, t.scans, NULL, NULL, s.serial, p.code, pr.name, b.lot,
                    (SELECT COUNT(DISTINCT location) FROM scans WHERE stamp_id = t.stamp_id), t.first_at, t.last_at, NULL, NULL
-            FROM (SELECT h.stamp_id, s.serial, p.code AS product, pr.name AS producer, b.lot, h.scans, h.first_at, h.last_at
-                  FROM h JOIN stamps s ON s.id = h.stamp_id JOIN stamp_batches b ON b.id = s.batch_id
-                  JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
-                  WHERE h.in_period > 0 AND (h.scans > ? OR h.least_place <> h.greatest_place)\(scope.map { " AND " + $0 } ?? "")
+            FROM (SELECT h.stamp_id, h.batch_id, h.scans, h.first_at, h.last_at FROM h
+                  WHERE h.in_period > 0 AND (h.scans > ? OR h.least_place <> h.greatest_place)\(scopedLots ?? "")
                   ORDER BY h.scans DESC, h.stamp_id
                   LIMIT ?) t
+            JOIN stamps s ON s.id = t.stamp_id JOIN stamp_batches b ON b.id = t.batch_id
+            JOIN products p ON p.id = b.product_id JOIN producers pr ON pr.id = p.producer_id
             UNION ALL
             SELECT 'day', NULL, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                    substr(c.scanned_at, 1, 10), \(reportVerdict)

@@ -319,6 +319,11 @@ enum PostgresJobLog {
 }
 
 extension PostgresStore {
+    public func settleAfterBulkWrites() async throws {
+        // VACUUM runs outside any transaction; tables another role owns are skipped with a warning.
+        _ = try await rows("vacuum and analyse the registry", "VACUUM (ANALYZE)", as: Int.self)
+    }
+
     /// PostgreSQL's own `pg_dump` takes consistent copies of a live database; ocoptrace does not
     /// duplicate it.
     public func backup(to file: URL) async throws -> RegistryBackup {

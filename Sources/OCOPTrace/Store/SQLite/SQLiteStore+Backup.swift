@@ -2,6 +2,9 @@ import Foundation
 import GRDB
 
 extension SQLiteStore {
+    /// Nothing to settle: SQLite marks no pages and ocoptrace keeps no statistics for its planner.
+    public func settleAfterBulkWrites() async throws {}
+
     /// SQLite's online backup, from one read transaction: the copy and its counts are one moment
     /// of the registry, whatever other processes write meanwhile.
     public func backup(to file: URL) async throws -> RegistryBackup {
