@@ -92,16 +92,19 @@ extension Statements {
              ELSE 'not_ours' END
         """
 
-    /// Each scanned stamp's history (binds: the period's bounds): its lot (`batch_id`), its scans,
-    /// first and last scan, scans in the period, and its least and greatest place. Scanned at two
-    /// places or more (the copy rule's distinct places, NULL left out) is `least <> greatest`: no
-    /// COUNT(DISTINCT), which costs a sort per stamp. The scans are grouped from the index
-    /// `scans_for_report` alone, in stamp order, and only then joined to their stamps, one row per
-    /// scanned stamp (PostgreSQL merges the two in order instead of hashing a million stamps).
+    /// Each scanned stamp's history (binds: the period's bounds, the copy rule's threshold): its lot
+    /// (`batch_id`), its scans, its scans in the period, and whether the copy rule flags it
+    /// (`flagged`, 1 or 0): more scans than the threshold, or scans at two places or more (the
+    /// rule's distinct places, NULL left out: `MIN <> MAX`, no COUNT(DISTINCT), which costs a sort
+    /// per stamp). The scans are grouped from the index `scans_for_report` alone, in stamp order,
+    /// and only then joined to their stamps, one row per scanned stamp (PostgreSQL merges the two
+    /// in order instead of hashing a million stamps). The rows are kept narrow: both engines hold
+    /// this history while the report reads it three times, and the first and last scan are looked
+    /// up for the few copies listed.
     static let stampScanHistory = """
-        SELECT g.*, s.batch_id FROM (
-            SELECT stamp_id, COUNT(*) AS scans, MIN(location) AS least_place, MAX(location) AS greatest_place, MIN(scanned_at) AS first_at,
-                   MAX(scanned_at) AS last_at, SUM(CASE WHEN scanned_at >= ? AND scanned_at < ? THEN 1 ELSE 0 END) AS in_period
+        SELECT g.stamp_id, g.scans, g.in_period, g.flagged, s.batch_id FROM (
+            SELECT stamp_id, COUNT(*) AS scans, SUM(CASE WHEN scanned_at >= ? AND scanned_at < ? THEN 1 ELSE 0 END) AS in_period,
+                   CASE WHEN COUNT(*) > ? OR MIN(location) <> MAX(location) THEN 1 ELSE 0 END AS flagged
             FROM scans GROUP BY stamp_id) g
         JOIN stamps s ON s.id = g.stamp_id
         """
@@ -165,15 +168,16 @@ extension Statements {
     /// Every figure of the scans, from one reading of every stamp's history (`h`, a CTE both
     /// engines compute once) and one of the scans: per producer (`kind` `producer`), scans in the
     /// period, the stamps they were of and how many of those the copy rule flags; the most-scanned
-    /// suspected copies of the producers in scope (`copy`), their places counted for those stamps
-    /// only; the scans in the period per day and verdict (`day`) of the producers in scope.
+    /// suspected copies of the producers in scope (`copy`), with their places, first and last scan
+    /// looked up for those stamps only; the scans in the period per day and verdict (`day`) of the
+    /// producers in scope.
     ///
     /// A stamp's history carries its lot, so the producers come from the few lots and products,
     /// and the most-scanned copies are picked before their serials and names are looked up.
     ///
     /// `scope` is the engine's `p.producer_id IN (…)` with one placeholder. Binds: the period's
-    /// bounds, the threshold three times, the producers (when scoped), the limit, the period's
-    /// bounds, the producers (when scoped).
+    /// bounds, the threshold, the producers (when scoped), the limit, the period's bounds, the
+    /// producers (when scoped).
     static func reportScanFigures(scope: String?) -> String {
         let scopedScans = scope.map { """
             JOIN stamps s ON s.id = c.stamp_id JOIN stamp_batches b ON b.id = s.batch_id JOIN products p ON p.id = b.product_id
@@ -181,19 +185,20 @@ extension Statements {
             """ } ?? "WHERE c.scanned_at >= ? AND c.scanned_at < ?"
         let scopedLots = scope.map { " AND h.batch_id IN (SELECT b.id FROM stamp_batches b JOIN products p ON p.id = b.product_id WHERE \($0))" }
         return """
-            WITH h AS (\(stampScanHistory)),
-            f AS (SELECT stamp_id FROM h WHERE h.scans > ? OR h.least_place <> h.greatest_place)
+            WITH h AS (\(stampScanHistory))
             SELECT 'producer' AS kind, p.producer_id, SUM(h.in_period) AS scans, SUM(CASE WHEN h.in_period > 0 THEN 1 ELSE 0 END) AS stamps,
-                   SUM(CASE WHEN h.in_period > 0 AND (h.scans > ? OR h.least_place <> h.greatest_place) THEN 1 ELSE 0 END) AS suspected,
+                   SUM(CASE WHEN h.in_period > 0 THEN h.flagged ELSE 0 END) AS suspected,
                    NULL AS serial, NULL AS product, NULL AS producer, NULL AS lot, NULL AS places, NULL AS first_at, NULL AS last_at,
                    NULL AS day, NULL AS verdict
             FROM h JOIN stamp_batches b ON b.id = h.batch_id JOIN products p ON p.id = b.product_id
             GROUP BY p.producer_id
             UNION ALL
             SELECT 'copy', NULL, t.scans, NULL, NULL, s.serial, p.code, pr.name, b.lot,
-                   (SELECT COUNT(DISTINCT location) FROM scans WHERE stamp_id = t.stamp_id), t.first_at, t.last_at, NULL, NULL
-            FROM (SELECT h.stamp_id, h.batch_id, h.scans, h.first_at, h.last_at FROM h
-                  WHERE h.in_period > 0 AND (h.scans > ? OR h.least_place <> h.greatest_place)\(scopedLots ?? "")
+                   (SELECT COUNT(DISTINCT location) FROM scans WHERE stamp_id = t.stamp_id),
+                   (SELECT MIN(scanned_at) FROM scans WHERE stamp_id = t.stamp_id), (SELECT MAX(scanned_at) FROM scans WHERE stamp_id = t.stamp_id),
+                   NULL, NULL
+            FROM (SELECT h.stamp_id, h.batch_id, h.scans FROM h
+                  WHERE h.in_period > 0 AND h.flagged = 1\(scopedLots ?? "")
                   ORDER BY h.scans DESC, h.stamp_id
                   LIMIT ?) t
             JOIN stamps s ON s.id = t.stamp_id JOIN stamp_batches b ON b.id = t.batch_id
@@ -201,7 +206,7 @@ extension Statements {
             UNION ALL
             SELECT 'day', NULL, COUNT(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
                    substr(c.scanned_at, 1, 10), \(reportVerdict)
-            FROM scans c LEFT JOIN f ON f.stamp_id = c.stamp_id
+            FROM scans c LEFT JOIN (SELECT stamp_id FROM h WHERE h.flagged = 1) f ON f.stamp_id = c.stamp_id
             \(scopedScans)
             GROUP BY substr(c.scanned_at, 1, 10), \(reportVerdict)
             """

@@ -13,10 +13,10 @@ extension PostgresStore {
         let (from, before, threshold) = (request.lowerBound, request.upperBound, request.cloneThreshold)
         let scope = request.producerIDsJSON == nil ? nil : PostgresStore.reportScope
         let scanFigures = if let ids = request.producerIDsJSON {
-            PostgresQuery(shared: Statements.reportScanFigures(scope: scope), from, before, threshold, threshold, threshold, ids,
+            PostgresQuery(shared: Statements.reportScanFigures(scope: scope), from, before, threshold, ids,
                           request.topCopies, from, before, ids)
         } else {
-            PostgresQuery(shared: Statements.reportScanFigures(scope: nil), from, before, threshold, threshold, threshold, request.topCopies,
+            PostgresQuery(shared: Statements.reportScanFigures(scope: nil), from, before, threshold, request.topCopies,
                           from, before)
         }
         return try await transaction("count the report's figures") { connection in

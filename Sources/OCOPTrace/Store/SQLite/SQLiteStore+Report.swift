@@ -23,7 +23,7 @@ extension SQLiteStore {
             let (from, before, threshold) = (request.lowerBound, request.upperBound, request.cloneThreshold)
             let ids = request.producerIDsJSON
             let scope = ids == nil ? nil : SQLiteStore.reportScope
-            var scanFigures: StatementArguments = [from, before, threshold, threshold, threshold]
+            var scanFigures: StatementArguments = [from, before, threshold]
             if let ids { scanFigures += [ids] }
             scanFigures += [request.topCopies, from, before]
             if let ids { scanFigures += [ids] }
