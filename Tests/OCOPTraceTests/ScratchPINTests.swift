@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 import TestSupport
@@ -76,6 +77,30 @@ private struct PINWorkspace {
             #expect(column.count == 32)
         }
         #expect(ScratchPIN.random(0).isEmpty)
+    }
+
+    @Test func aPINTableInStampOrderChecksEachSerialAndFallsBackToTheSerialIndex() {
+        let serials = [Serial.random(), Serial.random()], pins = ScratchPIN.random(2)
+        var table = PINTable.inOrder(capacity: 2)
+        let appended = table.appendInOrder([(serials[0], pins[0]), (serials[1], pins[1])])
+        #expect(appended)
+        #expect(table[1, serials[0]] == pins[0].text)
+        #expect(table[2, serials[1]] == pins[1].text)
+        // Another serial at a position is not its PIN: the serial index answers, here with nothing.
+        #expect(table[1, serials[1]] == nil)
+        #expect(table[3, serials[0]] == nil)
+        table.set(serial: serials[1].text, pin: pins[1].text)
+        #expect(table[1, serials[1]] == pins[1].text)
+    }
+
+    @Test func aPINsKeyedHashIsTheHMACOfItsDocumentedMessage() throws {
+        // Registries hold these hashes: the bytes hashed never change (docs/scratch-pin.md).
+        let folder = TemporaryFolder("ocoptrace-pin-hash")
+        let key = try PINKey.loadOrCreate(folder: folder.url)
+        let serial = Serial.random()
+        let pin = ScratchPIN.random(1)[0]
+        let expected = HMAC<SHA256>.authenticationCode(for: Data("ocoptrace-pin 1\n\(serial.text)\n\(pin.text)".utf8), using: key.key)
+        #expect(key.hash(serial: serial, pin: pin) == expected.map { String(format: "%02x", $0) }.joined())
     }
 
     @Test(arguments: RegistryEngine.available) func theDrawnFileHoldsEveryStoredStampsPINAtEveryChunk(engine: RegistryEngine) async throws {

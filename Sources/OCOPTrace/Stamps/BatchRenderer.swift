@@ -13,7 +13,7 @@ struct BatchRenderer {
     let options: RenderOptions
     let writePNGs: Bool
     let folder: URL
-    /// A PIN batch's PINs by serial: `pins.csv` is written beside the manifest, in the same pass.
+    /// A PIN batch's PINs (in stamp order, or by serial): `pins.csv` is written beside the manifest, in the same pass.
     var pins: PINTable? = nil
 
     /// A rendered chunk on its way to the writer.
@@ -122,7 +122,7 @@ struct BatchRenderer {
             lines += String(stamp.sequence) + "," + stamp.serial.text + "," + stampID + "," + urlField
                 + "," + (writePNGs ? folderName + "/" + name : "") + suffix
             if let pins {
-                if let pin = pins[stamp.serial] {
+                if let pin = pins[stamp.sequence, stamp.serial] {
                     // Appended in place: no intermediate strings a row.
                     pinLines.append(stampID)
                     pinLines.append(",")

@@ -159,6 +159,9 @@ struct PINTable: Sendable {
 
     private var packed: [PackedSerial: UInt64] = [:]
     private var other: [String: String] = [:]
+    /// The PINs of sequences 1, 2, ... in order, as a run that filled the batch from empty drew and
+    /// stored them: found by position (and checked against the serial) instead of hashed.
+    private var ordered: [(serial: PackedSerial, pin: UInt64)] = []
 
     mutating func reserve(_ count: Int) { packed.reserveCapacity(count) }
 
@@ -191,10 +194,47 @@ struct PINTable: Sendable {
         serial.withUTF8 { serialBytes in pin.withUTF8 { pinBytes in set(serial: UnsafeRawBufferPointer(serialBytes), pin: UnsafeRawBufferPointer(pinBytes)) } }
     }
 
+    /// A table of the PINs of sequences 1, 2, ..., given in order with ``appendInOrder(_:)``.
+    static func inOrder(capacity: Int) -> PINTable {
+        var table = PINTable()
+        table.ordered.reserveCapacity(capacity)
+        return table
+    }
+
+    /// Adds the PINs of the next sequences, in order; false (and nothing added) when a serial or PIN
+    /// is not of the alphabet.
+    mutating func appendInOrder(_ pins: [(serial: Serial, pin: ScratchPIN)]) -> Bool {
+        var added: [(serial: PackedSerial, pin: UInt64)] = []
+        added.reserveCapacity(pins.count)
+        for entry in pins {
+            var serial = entry.serial.text, pin = entry.pin.text
+            guard let key = serial.withUTF8({ Self.packedSerial($0) }), let value = pin.withUTF8({ Self.bits($0) }) else { return false }
+            added.append((key, value))
+        }
+        ordered.append(contentsOf: added)
+        return true
+    }
+
     subscript(serial: Serial) -> String? {
         var text = serial.text
         let key = text.withUTF8 { Self.packedSerial($0) }
         guard let key, let value = packed[key] else { return other[serial.text] }
+        return Self.pinText(value)
+    }
+
+    /// The PIN of the stamp of this sequence and serial: by position when the table holds the
+    /// batch's PINs in order (and the serial there is this one), else by serial.
+    subscript(sequence: Int, serial: Serial) -> String? {
+        if ordered.indices.contains(sequence - 1) {
+            var text = serial.text
+            if let key = text.withUTF8({ Self.packedSerial($0) }), ordered[sequence - 1].serial == key {
+                return Self.pinText(ordered[sequence - 1].pin)
+            }
+        }
+        return self[serial]
+    }
+
+    private static func pinText(_ value: UInt64) -> String {
         var characters = [UInt8](repeating: 0, count: ScratchPIN.length)
         var rest = value
         for index in stride(from: ScratchPIN.length - 1, through: 0, by: -1) {

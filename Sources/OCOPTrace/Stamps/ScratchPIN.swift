@@ -103,11 +103,23 @@ public struct PINKey: @unchecked Sendable {
     }
 
     /// The keyed hash of a stamp's PIN, in hex, as the registry stores it.
+    ///
+    /// What is hashed: the UTF-8 bytes of `ocoptrace-pin 1\n{serial}\n{PIN}`, built in one buffer
+    /// (issuing hashes a PIN per stamp).
     public func hash(serial: Serial, pin: ScratchPIN) -> String {
         var mac = keyed
-        mac.update(data: Array("ocoptrace-pin 1\n\(serial.text)\n\(pin.text)".utf8))
+        var message: [UInt8] = []
+        message.reserveCapacity(Self.domain.count + serial.text.utf8.count + 1 + pin.text.utf8.count)
+        message.append(contentsOf: Self.domain)
+        message.append(contentsOf: serial.text.utf8)
+        message.append(UInt8(ascii: "\n"))
+        message.append(contentsOf: pin.text.utf8)
+        mac.update(data: message)
         return Digest.hex(mac.finalize())
     }
+
+    /// The first line of every hashed message: the scheme and its version.
+    private static let domain = Array("ocoptrace-pin 1\n".utf8)
 
     /// The key in `folder`; nil when there is none.
     public static func load(folder: URL) throws(KeyError) -> PINKey? {
