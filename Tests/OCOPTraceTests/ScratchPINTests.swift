@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 import TestSupport
@@ -58,6 +59,80 @@ private struct PINWorkspace {
         #expect(ScratchPIN.normalised("7K3QM9XW2") == nil)
         #expect(ScratchPIN.normalised("ＡＢＣＤ１２３４") == nil)
         #expect(ScratchPIN.normalised("") == nil)
+    }
+
+    @Test func pinsDrawnInABlockAreUniformOverTheAlphabet() {
+        let pins = ScratchPIN.random(20_000).map(\.text)
+        #expect(pins.count == 20_000)
+        #expect(pins.allSatisfy { ScratchPIN.normalised($0)?.text == $0 })
+        #expect(Set(pins.prefix(2000)).count == 2000)
+        // 160,000 characters: 5,000 of each of the 32 expected, a standard deviation of about 70.
+        var counts: [Character: Int] = [:]
+        for pin in pins { for character in pin { counts[character, default: 0] += 1 } }
+        #expect(counts.count == 32)
+        #expect(counts.values.allSatisfy { (4500...5500).contains($0) })
+        // Every position too (a fixed character somewhere would not show in the totals).
+        for position in 0..<ScratchPIN.length {
+            let column = Set(pins.map { Array($0)[position] })
+            #expect(column.count == 32)
+        }
+        #expect(ScratchPIN.random(0).isEmpty)
+    }
+
+    @Test func aPINTableInStampOrderChecksEachSerialAndFallsBackToTheSerialIndex() {
+        let serials = [Serial.random(), Serial.random()], pins = ScratchPIN.random(2)
+        var table = PINTable.inOrder(capacity: 2)
+        let appended = table.appendInOrder([(serials[0], pins[0]), (serials[1], pins[1])])
+        #expect(appended)
+        #expect(table[1, serials[0]] == pins[0].text)
+        #expect(table[2, serials[1]] == pins[1].text)
+        // Another serial at a position is not its PIN: the serial index answers, here with nothing.
+        #expect(table[1, serials[1]] == nil)
+        #expect(table[3, serials[0]] == nil)
+        table.set(serial: serials[1].text, pin: pins[1].text)
+        #expect(table[1, serials[1]] == pins[1].text)
+    }
+
+    @Test func aPINsKeyedHashIsTheHMACOfItsDocumentedMessage() throws {
+        // Registries hold these hashes: the bytes hashed never change (docs/scratch-pin.md).
+        let folder = TemporaryFolder("ocoptrace-pin-hash")
+        let key = try PINKey.loadOrCreate(folder: folder.url)
+        let serial = Serial.random()
+        let pin = ScratchPIN.random(1)[0]
+        let expected = HMAC<SHA256>.authenticationCode(for: Data("ocoptrace-pin 1\n\(serial.text)\n\(pin.text)".utf8), using: key.key)
+        #expect(key.hash(serial: serial, pin: pin) == expected.map { String(format: "%02x", $0) }.joined())
+    }
+
+    @Test(arguments: RegistryEngine.available) func theDrawnFileHoldsEveryStoredStampsPINAtEveryChunk(engine: RegistryEngine) async throws {
+        // A run killed right after a chunk is stored must find that chunk's PINs in the drawn file:
+        // each time the store reports stamps stored, the drawn file holds at least as many PINs.
+        let workspace = try await PINWorkspace(engine)
+        let output = workspace.folder.url.appendingPathComponent("output")
+        let product = try #require(try await workspace.store.issuableProducts(code: "MT-200").first)
+        let drawnPath = output.appendingPathComponent(StampIssuer.batchFolder(producer: product.producer, productCode: product.code, lot: "D1"))
+            .appendingPathComponent(PINFile.drawnFileName).path
+        let seen = DrawnSteps()
+        let count = StampIssuer.storeChunk + 300
+        let report = try await StampIssuer(store: workspace.store, options: IssueOptions(
+            resolver: "https://id.ocoptrace.vn", keysFolder: workspace.keys, outputFolder: output, writePNGs: false, scratchPIN: true))
+            .issue(productCode: "MT-200", lot: "D1", count: count, producedOn: CalendarDate(year: 2026, month: 11, day: 20), expiresOn: nil) {
+                progress in
+                guard progress.stage == .store else { return }
+                let lines = (try? Data(contentsOf: URL(fileURLWithPath: drawnPath)))?.filter { $0 == 0x0A }.count ?? 0
+                let mode = (try? FileManager.default.attributesOfItem(atPath: drawnPath)[.posixPermissions] as? NSNumber)?.intValue
+                seen.append((stored: progress.done, drawn: lines, mode: mode))
+            }
+        let steps = seen.steps
+        #expect(steps.count == 2)
+        #expect(steps.last?.stored == count)
+        for step in steps {
+            #expect(step.drawn >= step.stored)
+            #expect(step.mode == 0o600)
+        }
+        // Issued: pins.csv holds every PIN, the registry every hash, and the drawn file is gone.
+        #expect(try workspace.pins(report).count == count)
+        #expect(try await workspace.registry.count("stamp_pins") == count)
+        #expect(!FileManager.default.fileExists(atPath: drawnPath))
     }
 
     @Test(arguments: RegistryEngine.available) func issuingWritesPinsCSVAndOnlyKeyedHashesToTheRegistry(engine: RegistryEngine) async throws {
@@ -254,4 +329,15 @@ private struct PINWorkspace {
             try await LabelJob(store: workspace.store, layout: layout, pinsFile: pins).write(lot: "NC1", productCode: nil, to: pdf)
         }
     }
+}
+
+/// What the drawn file held each time issuing reported stamps stored.
+private final class DrawnSteps: @unchecked Sendable {
+    // @unchecked: every access holds `lock`.
+    private let lock = NSLock()
+    private var recorded: [(stored: Int, drawn: Int, mode: Int?)] = []
+
+    func append(_ step: (stored: Int, drawn: Int, mode: Int?)) { lock.withLock { recorded.append(step) } }
+
+    var steps: [(stored: Int, drawn: Int, mode: Int?)] { lock.withLock { recorded } }
 }

@@ -13,7 +13,7 @@ struct BatchRenderer {
     let options: RenderOptions
     let writePNGs: Bool
     let folder: URL
-    /// A PIN batch's PINs by serial: `pins.csv` is written beside the manifest, in the same pass.
+    /// A PIN batch's PINs (in stamp order, or by serial): `pins.csv` is written beside the manifest, in the same pass.
     var pins: PINTable? = nil
 
     /// A rendered chunk on its way to the writer.
@@ -111,15 +111,25 @@ struct BatchRenderer {
         var pinLines = ""
         var missingPINs = 0
         let suffix = "," + CSVText.field(batch.lot) + "," + (batch.producedOn ?? "") + "," + (batch.expiresOn ?? "") + "\n"
+        if pins != nil { pinLines.reserveCapacity(stamps.count * 96) }
         for stamp in stamps {
             let url = batch.url(serial: stamp.serial, signature: stamp.signature).text
-            let name = stamp.stampID.formatted + ".png"
+            // Each once a stamp: the manifest, the PNG's name and pins.csv share them.
+            let stampID = stamp.stampID.formatted
+            let urlField = CSVText.field(url)
+            let name = stampID + ".png"
             if writePNGs { files.append((name, try png.pngData(url))) }
-            lines += String(stamp.sequence) + "," + stamp.serial.text + "," + stamp.stampID.formatted + "," + CSVText.field(url)
+            lines += String(stamp.sequence) + "," + stamp.serial.text + "," + stampID + "," + urlField
                 + "," + (writePNGs ? folderName + "/" + name : "") + suffix
             if let pins {
-                if let pin = pins[stamp.serial] {
-                    pinLines += stamp.stampID.formatted + "," + CSVText.field(url) + "," + pin + "\n"
+                if let pin = pins[stamp.sequence, stamp.serial] {
+                    // Appended in place: no intermediate strings a row.
+                    pinLines.append(stampID)
+                    pinLines.append(",")
+                    pinLines.append(urlField)
+                    pinLines.append(",")
+                    pinLines.append(pin)
+                    pinLines.append("\n")
                 } else {
                     missingPINs += 1
                 }

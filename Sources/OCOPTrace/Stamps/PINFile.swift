@@ -3,9 +3,13 @@ import Foundation
 /// A PIN batch's PINs on disk, the only place they exist in clear: `pins.csv` in the batch folder
 /// (mode 0600; `stamp_id,url,pin`, in stamp order; written by ``BatchRenderer`` in the same pass as
 /// the manifest) for the label printer, and, while the batch is
-/// being issued, `.pins-drawn.csv` beside it, to which each chunk's PINs are appended (and synced)
-/// before the chunk is stored, so that a run killed between the two leaves no stored stamp whose
-/// PIN is gone. The registry keeps only their keyed hashes (``PINKey``).
+/// being issued, `.pins-drawn.csv` beside it, to which each chunk's PINs are written before the
+/// chunk is stored, so that a run killed between the two leaves no stored stamp whose PIN is gone.
+/// The drawn file is synced to disk once, after the last chunk (``DrawnPINs/sync()``), and
+/// `pins.csv` durably, both before the commit that marks the batch issued: a power cut never leaves
+/// a live stamp whose PIN was lost (one that interrupts the filling may cost the pending batch its
+/// PINs, which a rerun reports: revoke and reissue). The registry keeps only their keyed hashes
+/// (``PINKey``).
 public enum PINFile {
     public static let fileName = "pins.csv"
     static let drawnFileName = ".pins-drawn.csv"
@@ -13,24 +17,55 @@ public enum PINFile {
 
     /// Appends drawn PINs (`serial,pin` lines) to the batch folder's drawn file, synced to disk.
     static func appendDrawn(_ pins: [(serial: Serial, pin: ScratchPIN)], folder: URL) throws {
-        try AtomicFileWriter.createFolder(folder)
-        let path = folder.appendingPathComponent(drawnFileName).path
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw FileWriteError(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(descriptor) }
-        var text = ""
-        for entry in pins { text += entry.serial.text + "," + entry.pin.text + "\n" }
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw FileWriteError(path: path, reason: String(cString: strerror(errno)))
-            }
-            offset += written
+        let drawn = try DrawnPINs(folder: folder)
+        try drawn.append(pins)
+        try drawn.sync()
+    }
+
+    /// The batch folder's drawn file, open for appending while a batch is filled: each chunk's PINs
+    /// are written (one `write` a chunk) before the chunk is stored, and the file is synced once
+    /// at the end, instead of once a chunk.
+    final class DrawnPINs: @unchecked Sendable {
+        // @unchecked: the descriptor is set once; one task appends, and syncs (or hands the sync
+        // to one thread) only after its last append.
+        let path: String
+        private let descriptor: Int32
+
+        init(folder: URL) throws {
+            try AtomicFileWriter.createFolder(folder)
+            path = folder.appendingPathComponent(drawnFileName).path
+            descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { throw FileWriteError(path: path, reason: String(cString: strerror(errno))) }
         }
-        guard fsync(descriptor) == 0 else { throw FileWriteError(path: path, reason: String(cString: strerror(errno))) }
+
+        deinit { close(descriptor) }
+
+        /// Writes `serial,pin` lines: in the file (the kernel's) when this returns, so a killed
+        /// run keeps them; on the disk after ``sync()``.
+        func append(_ pins: [(serial: Serial, pin: ScratchPIN)]) throws {
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(pins.count * (Serial.length + ScratchPIN.length + 2))
+            for entry in pins {
+                bytes.append(contentsOf: entry.serial.text.utf8)
+                bytes.append(UInt8(ascii: ","))
+                bytes.append(contentsOf: entry.pin.text.utf8)
+                bytes.append(UInt8(ascii: "\n"))
+            }
+            var offset = 0
+            while offset < bytes.count {
+                let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw FileWriteError(path: path, reason: String(cString: strerror(errno)))
+                }
+                offset += written
+            }
+        }
+
+        /// Waits for the disk to hold everything appended.
+        func sync() throws {
+            guard fsync(descriptor) == 0 else { throw FileWriteError(path: path, reason: String(cString: strerror(errno))) }
+        }
     }
 
     /// Every PIN known in the folder: from the drawn file and a `pins.csv` written before, by serial.
@@ -124,6 +159,9 @@ struct PINTable: Sendable {
 
     private var packed: [PackedSerial: UInt64] = [:]
     private var other: [String: String] = [:]
+    /// The PINs of sequences 1, 2, ... in order, as a run that filled the batch from empty drew and
+    /// stored them: found by position (and checked against the serial) instead of hashed.
+    private var ordered: [(serial: PackedSerial, pin: UInt64)] = []
 
     mutating func reserve(_ count: Int) { packed.reserveCapacity(count) }
 
@@ -156,10 +194,47 @@ struct PINTable: Sendable {
         serial.withUTF8 { serialBytes in pin.withUTF8 { pinBytes in set(serial: UnsafeRawBufferPointer(serialBytes), pin: UnsafeRawBufferPointer(pinBytes)) } }
     }
 
+    /// A table of the PINs of sequences 1, 2, ..., given in order with ``appendInOrder(_:)``.
+    static func inOrder(capacity: Int) -> PINTable {
+        var table = PINTable()
+        table.ordered.reserveCapacity(capacity)
+        return table
+    }
+
+    /// Adds the PINs of the next sequences, in order; false (and nothing added) when a serial or PIN
+    /// is not of the alphabet.
+    mutating func appendInOrder(_ pins: [(serial: Serial, pin: ScratchPIN)]) -> Bool {
+        var added: [(serial: PackedSerial, pin: UInt64)] = []
+        added.reserveCapacity(pins.count)
+        for entry in pins {
+            var serial = entry.serial.text, pin = entry.pin.text
+            guard let key = serial.withUTF8({ Self.packedSerial($0) }), let value = pin.withUTF8({ Self.bits($0) }) else { return false }
+            added.append((key, value))
+        }
+        ordered.append(contentsOf: added)
+        return true
+    }
+
     subscript(serial: Serial) -> String? {
         var text = serial.text
         let key = text.withUTF8 { Self.packedSerial($0) }
         guard let key, let value = packed[key] else { return other[serial.text] }
+        return Self.pinText(value)
+    }
+
+    /// The PIN of the stamp of this sequence and serial: by position when the table holds the
+    /// batch's PINs in order (and the serial there is this one), else by serial.
+    subscript(sequence: Int, serial: Serial) -> String? {
+        if ordered.indices.contains(sequence - 1) {
+            var text = serial.text
+            if let key = text.withUTF8({ Self.packedSerial($0) }), ordered[sequence - 1].serial == key {
+                return Self.pinText(ordered[sequence - 1].pin)
+            }
+        }
+        return self[serial]
+    }
+
+    private static func pinText(_ value: UInt64) -> String {
         var characters = [UInt8](repeating: 0, count: ScratchPIN.length)
         var rest = value
         for index in stride(from: ScratchPIN.length - 1, through: 0, by: -1) {

@@ -33,6 +33,28 @@ public struct ScratchPIN: Sendable, Hashable, CustomStringConvertible {
         return ScratchPIN(unchecked: String(decoding: out, as: UTF8.self))
     }
 
+    /// `count` new random PINs, from one draw of `count` × 40 bits from the system's CSPRNG (the
+    /// kernel's `getrandom`, as ``SystemRandomNumberGenerator``), instead of a system call a PIN:
+    /// each PIN is 40 uniform bits, 5 a character, so uniform over the alphabet.
+    public static func random(_ count: Int) -> [ScratchPIN] {
+        guard count > 0 else { return [] }
+        var bits = [UInt8](repeating: 0, count: count * 5)
+        bits.withUnsafeMutableBytes { arc4random_buf($0.baseAddress!, $0.count) }
+        var pins: [ScratchPIN] = []
+        pins.reserveCapacity(count)
+        var characters = [UInt8](repeating: 0, count: length)
+        for index in 0..<count {
+            var value: UInt64 = 0
+            for byte in bits[(index * 5)..<(index * 5 + 5)] { value = value << 8 | UInt64(byte) }
+            for position in 0..<length {
+                characters[position] = alphabet[Int(value & 31)]
+                value >>= 5
+            }
+            pins.append(ScratchPIN(unchecked: String(decoding: characters, as: UTF8.self)))
+        }
+        return pins
+    }
+
     /// What a buyer typed as a PIN, when it can be one: spaces, dashes and dots dropped, lower case
     /// raised, `O` read as `0` and `I`/`L` as `1` (Crockford's rule); nil when what is left is not
     /// 8 characters of the alphabet. A PIN of the wrong shape is a wrong PIN, never an error.
@@ -81,11 +103,23 @@ public struct PINKey: @unchecked Sendable {
     }
 
     /// The keyed hash of a stamp's PIN, in hex, as the registry stores it.
+    ///
+    /// What is hashed: the UTF-8 bytes of `ocoptrace-pin 1\n{serial}\n{PIN}`, built in one buffer
+    /// (issuing hashes a PIN per stamp).
     public func hash(serial: Serial, pin: ScratchPIN) -> String {
         var mac = keyed
-        mac.update(data: Array("ocoptrace-pin 1\n\(serial.text)\n\(pin.text)".utf8))
+        var message: [UInt8] = []
+        message.reserveCapacity(Self.domain.count + serial.text.utf8.count + 1 + pin.text.utf8.count)
+        message.append(contentsOf: Self.domain)
+        message.append(contentsOf: serial.text.utf8)
+        message.append(UInt8(ascii: "\n"))
+        message.append(contentsOf: pin.text.utf8)
+        mac.update(data: message)
         return Digest.hex(mac.finalize())
     }
+
+    /// The first line of every hashed message: the scheme and its version.
+    private static let domain = Array("ocoptrace-pin 1\n".utf8)
 
     /// The key in `folder`; nil when there is none.
     public static func load(folder: URL) throws(KeyError) -> PINKey? {

@@ -232,12 +232,18 @@ public struct StampIssuer: Sendable {
             return makeReport(batch, newStamps: 0, alreadyIssued: true)
         }
         let storeStarted = Date()
-        let newStamps = try await fillStamps(batch, progress: progress)
+        let (newStamps, drawn, drawnInOrder) = try await fillStamps(batch, progress: progress)
+        // The drawn PINs reach the disk while the batch renders: on a thread of its own, as waiting
+        // for the disk must not hold one of the few threads rendering runs on. The batch is marked
+        // issued (its stamps go live) only after both.
+        async let drawnSynced: Void = Self.sync(drawn)
         var report = makeReport(batch, newStamps: newStamps, alreadyIssued: false)
         report.storeSeconds = Date().timeIntervalSince(storeStarted)
-        // A PIN batch's pins.csv is written with the manifest, from the PINs drawn (and any pins.csv an earlier run wrote).
-        let pins = batch.scratchPIN ? PINFile.knownPINs(folder: options.outputFolder.appendingPathComponent(batch.folder)) : nil
+        // A PIN batch's pins.csv is written with the manifest, from the PINs this run drew when it
+        // filled the batch from empty, else from the drawn file (and any pins.csv an earlier run wrote).
+        let pins = batch.scratchPIN ? drawnInOrder ?? PINFile.knownPINs(folder: options.outputFolder.appendingPathComponent(batch.folder)) : nil
         try await renderAndWriteManifest(batch, report: &report, pins: pins, progress: progress)
+        try await drawnSynced
         let folder = options.outputFolder.appendingPathComponent(batch.folder)
         try await store.completeBatch(
             id: batch.id, orderID: batch.orderID,
@@ -259,28 +265,57 @@ public struct StampIssuer: Sendable {
         return report
     }
 
+    /// Waits, on a thread of its own, for the disk to hold the drawn PINs (nothing without them).
+    private static func sync(_ drawn: PINFile.DrawnPINs?) async throws {
+        guard let drawn else { return }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread.detachNewThread {
+                do {
+                    try drawn.sync()
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
     /// Adds stamps until the batch holds its quantity. Serials are drawn (and signed) outside the
     /// transaction; the store counts again inside it, so that concurrent runs never overfill.
-    private func fillStamps(_ batch: StampBatch, progress: (@Sendable (IssueProgress) -> Void)?) async throws -> Int {
+    /// Returns how many it added; for a PIN batch that drew PINs, the drawn file they were written
+    /// to (not yet synced: the caller syncs it before the batch goes live); and when this run
+    /// filled the batch from empty, each chunk stored whole right after the one before, its PINs in
+    /// stamp order (else the caller reads them back from the drawn file).
+    private func fillStamps(_ batch: StampBatch, progress: (@Sendable (IssueProgress) -> Void)?) async throws
+        -> (added: Int, drawn: PINFile.DrawnPINs?, inOrder: PINTable?) {
         let key = try batch.keyID.map { try KeyStore(store: store, folder: options.keysFolder).signingKey($0) }
         let pinKey = batch.scratchPIN ? try PINKey.required(folder: options.keysFolder) : nil
         let folder = options.outputFolder.appendingPathComponent(batch.folder)
         var added = 0
+        var drawn: PINFile.DrawnPINs?
         var existing = try await store.stampCount(batchID: batch.id)
+        var inOrder = pinKey != nil && existing == 0 ? PINTable.inOrder(capacity: batch.quantity) : nil
         while true {
             let wanted = min(StampIssuer.storeChunk, batch.quantity - existing)
-            if wanted <= 0 { return added }
+            if wanted <= 0 { return (added, drawn, inOrder) }
+            var chunkPINs: [(serial: Serial, pin: ScratchPIN)] = []
             var drafts = try StampIssuer.draw(wanted, batch: batch, key: key)
             if let pinKey {
-                // Every PIN is on disk before its stamp is in the registry: see PINFile.
-                var generator = SystemRandomNumberGenerator()
-                let pins = drafts.map { (serial: $0.serial, pin: ScratchPIN.random(using: &generator)) }
-                try PINFile.appendDrawn(pins, folder: folder)
+                // Every PIN is in the drawn file before its stamp is in the registry: see PINFile.
+                let drawnPINs = ScratchPIN.random(drafts.count)
+                let pins = drafts.indices.map { (serial: drafts[$0].serial, pin: drawnPINs[$0]) }
+                if drawn == nil { drawn = try PINFile.DrawnPINs(folder: folder) }
+                try drawn?.append(pins)
+                chunkPINs = pins
                 // Hashed on every core, as signatures are.
                 let hashes = mapOnEveryCore(pins.count, workers: 8) { pinKey.hash(serial: pins[$0].serial, pin: pins[$0].pin) }
                 for (index, hash) in hashes.enumerated() { drafts[index].pinHash = hash }
             }
             let append = try await store.appendStamps(drafts, toBatch: batch.id)
+            // Stored whole, as the sequences right after the ones before: its PINs are the next in order.
+            if inOrder != nil, append.inserted != drafts.count || append.stored != existing + drafts.count || !inOrder!.appendInOrder(chunkPINs) {
+                inOrder = nil
+            }
             added += append.inserted
             existing = append.stored
             progress?(IssueProgress(stage: .store, lot: batch.lot, done: append.stored, total: batch.quantity))

@@ -8,14 +8,17 @@ enum Digest {
     }
 
     static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
+        out.reserveCapacity(bytes.underestimatedCount * 2)
         for byte in bytes {
             out.append(digits[Int(byte >> 4)])
             out.append(digits[Int(byte & 0x0F)])
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// Lower-case hex digits, made once: hashes are written in hex a stamp at a time.
+    private static let digits = Array("0123456789abcdef".utf8)
 
     /// The SHA-256 of a file's bytes, read in chunks, in hex: what the job log records.
     static func sha256(ofFile url: URL) throws -> String {
