@@ -14,8 +14,16 @@
 public enum GS1KeyURI {
     /// The canonical Digital Link URI of the key `text` names, or nil when it names none of the keys covered.
     public static func canonical(_ text: String) -> String? {
-        if text.hasPrefix("urn:epc:") { return fromURN(text) }
-        return fromDigitalLink(text)
+        // Decided on the first bytes: the event hash asks about every value of an event (places,
+        // actors, standards …), and most name no key at all.
+        switch text.utf8.first {
+        case UInt8(ascii: "u"):
+            return text.hasPrefix("urn:epc:") ? fromURN(text) : nil
+        case UInt8(ascii: "h"), UInt8(ascii: "H"):
+            return mayNameKey(text) ? fromDigitalLink(text) : nil
+        default:
+            return nil
+        }
     }
 
     // MARK: EPC URNs
@@ -54,6 +62,24 @@ public enum GS1KeyURI {
     /// The keys covered, and how many digits each has.
     private static let keyLengths: [String: Int] = ["00": 18, "01": 14, "414": 13, "417": 13]
     private static let pathNames = ["gtin": "01", "sscc": "00", "gln": "414", "party": "417", "lot": "10", "ser": "21", "cpv": "22"]
+
+    /// The path segments that name a covered key, between slashes: a URI holding none of them
+    /// names no key, as most URIs of an event (its CBV vocabulary) do.
+    private static let keySegments = (Array(keyLengths.keys) + pathNames.filter { keyLengths[$0.value] != nil }.map(\.key))
+        .map { Array(("/" + $0 + "/").utf8) }
+
+    /// Whether `uri` may name a key: it has a covered key's segment followed by another, which
+    /// ``fromDigitalLink(_:)`` needs. A byte scan, much cheaper than splitting the path.
+    private static func mayNameKey(_ uri: String) -> Bool {
+        let bytes = Array(uri.utf8)
+        for start in bytes.indices where bytes[start] == UInt8(ascii: "/") {
+            for segment in keySegments where bytes.count - start >= segment.count
+                && bytes[start..<start + segment.count].elementsEqual(segment) {
+                return true
+            }
+        }
+        return false
+    }
 
     private static func fromDigitalLink(_ uri: String) -> String? {
         let lower = uri.prefix(8).lowercased()
