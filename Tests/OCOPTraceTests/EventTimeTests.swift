@@ -31,6 +31,27 @@ import Testing
         }
     }
 
+    /// The two forms diaries write on almost every row are read from their bytes; they must read
+    /// as the general reader reads the same time written another way.
+    @Test func commonFormsReadAsTheGeneralReaderDoes() throws {
+        for day in [1, 9, 28, 29, 31] {
+            for month in [1, 2, 12] {
+                for (hour, minute) in [(0, 0), (6, 30), (23, 59), (24, 0), (7, 60)] {
+                    let dd = day < 10 ? "0\(day)" : "\(day)", mm = month < 10 ? "0\(month)" : "\(month)"
+                    let hh = hour < 10 ? "0\(hour)" : "\(hour)", mi = minute < 10 ? "0\(minute)" : "\(minute)"
+                    let general = EventTime(parsing: "\(dd)/\(mm)/2028 \(hh):\(mi):00")
+                    #expect(EventTime(parsing: "\(dd)/\(mm)/2028 \(hh):\(mi)") == general, "\(dd)/\(mm) \(hh):\(mi)")
+                    #expect(EventTime(parsing: "2028-\(mm)-\(dd)T\(hh):\(mi)") == general, "\(dd)/\(mm) \(hh):\(mi)")
+                }
+            }
+        }
+        #expect(EventTime(parsing: "29/02/2028 23:59")?.utc == "2028-02-29T16:59:00.000Z")
+        #expect(EventTime(parsing: "29/02/2027 23:59") == nil)
+        for typed in ["28/10/2026T06:30", "2026/10/28 06:30", "28-10-2026 06:30", "28/10/2026 06h30", "2026-10-28 06:30"] {
+            #expect(EventTime(parsing: typed) == EventTime(parsing: typed + ":00"), "\(typed)")
+        }
+    }
+
     @Test func neverReadsMonthFirstOrImpossibleTimes() {
         for typed in ["10/28/2026 06:30", "28/10/2026 24:00", "28/10/2026 06:60", "28/10/2026 06:30:61", "28/10/2026 6",
                       "28/10/2026 06:30+15:00", "28/10/2026 06:30 UTC", "31/02/2026 06:30", "hôm qua", "", "28/10/2026 ٠٦:٣٠"] {

@@ -143,12 +143,17 @@ private final class ImportFeed: CatalogImportFeed, @unchecked Sendable {
             }
             finishChunk()
         case .productsFound(let candidates) where !stages.isEmpty:
+            guard let diaryWriter else { throw CatalogError.missingHeader(file: file) }
             let byCode = Dictionary(grouping: candidates, by: \.code)
-            for stage in stages {
-                switch diaryWriter?.prepare(stage.draft, row: stage.row, candidates: byCode[stage.draft.productCode] ?? []) {
-                case .success(let pending)?: pendingStages.append((stage.index, pending))
-                case .failure(let errors)?: results[stage.index] = .failure(errors)
-                case nil: break
+            // Fingerprinted on every core (the store's thread is the import's busiest), in row order.
+            let stages = self.stages
+            let prepared = mapOnEveryCore(stages.count) { index in
+                diaryWriter.prepare(stages[index].draft, row: stages[index].row, candidates: byCode[stages[index].draft.productCode] ?? [])
+            }
+            for (stage, outcome) in zip(stages, prepared) {
+                switch outcome {
+                case .success(let pending): pendingStages.append((stage.index, pending))
+                case .failure(let errors): results[stage.index] = .failure(errors)
                 }
             }
             if !pendingStages.isEmpty { return .findStages(pendingStages.map(\.stage.write.key)) }
@@ -157,16 +162,19 @@ private final class ImportFeed: CatalogImportFeed, @unchecked Sendable {
             try expectOne(fingerprints.count, per: pendingStages.count)
             // Rows the store holds as they are stay unchanged, their events never built; the rest
             // get their event's hash and are written.
-            var writes: [ProductionStageWrite] = []
+            guard let diaryWriter else { throw CatalogError.missingHeader(file: file) }
+            var toWrite: [PendingStage] = []
             writtenStages = []
             for (pending, stored) in zip(pendingStages, fingerprints) {
                 if stored == pending.stage.write.fingerprint {
                     results[pending.index] = .success(.unchanged)
-                } else if let diaryWriter {
-                    writes.append(diaryWriter.completed(pending.stage))
+                } else {
+                    toWrite.append(pending.stage)
                     writtenStages.append(pending.index)
                 }
             }
+            // Events built and hashed on every core, in row order.
+            let writes = mapOnEveryCore(toWrite.count) { diaryWriter.completed(toWrite[$0]) }
             if !writes.isEmpty { return .writeStages(writes) }
             finishChunk()
         case .stagesWritten(let outcomes):

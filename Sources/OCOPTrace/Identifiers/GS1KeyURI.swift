@@ -14,8 +14,17 @@
 public enum GS1KeyURI {
     /// The canonical Digital Link URI of the key `text` names, or nil when it names none of the keys covered.
     public static func canonical(_ text: String) -> String? {
-        if text.hasPrefix("urn:epc:") { return fromURN(text) }
-        return fromDigitalLink(text)
+        // Decided on the first bytes: the event hash asks about every value of an event (places,
+        // actors, standards …), and most name no key at all.
+        switch text.utf8.first {
+        case UInt8(ascii: "u"):
+            return text.hasPrefix("urn:epc:") ? fromURN(text) : nil
+        case UInt8(ascii: "h"), UInt8(ascii: "H"):
+            if isCanonical(text) { return text }
+            return mayNameKey(text) ? fromDigitalLink(text) : nil
+        default:
+            return nil
+        }
     }
 
     // MARK: EPC URNs
@@ -54,6 +63,57 @@ public enum GS1KeyURI {
     /// The keys covered, and how many digits each has.
     private static let keyLengths: [String: Int] = ["00": 18, "01": 14, "414": 13, "417": 13]
     private static let pathNames = ["gtin": "01", "sscc": "00", "gln": "414", "party": "417", "lot": "10", "ser": "21", "cpv": "22"]
+
+    /// Whether `uri` is already a canonical URI of a covered key, read from its bytes: the URIs
+    /// ocoptrace writes into its own events (a lot's `…/01/{gtin}/10/{lot}`, a place's
+    /// `…/414/{gln}`) are, and splitting them to find so was a tenth of hashing a diary's events.
+    /// False for anything else, which ``fromDigitalLink(_:)`` then reads (a qualifier written as a
+    /// path name, `…/10/lot`, included).
+    private static func isCanonical(_ uri: String) -> Bool {
+        let bytes = Array(uri.utf8)
+        guard bytes.starts(with: canonicalStart) else { return false }
+        var position = canonicalStart.count
+        /// The bytes up to the next `/` or the end, and where they end.
+        func segment() -> ArraySlice<UInt8> {
+            let start = position
+            while position < bytes.count, bytes[position] != UInt8(ascii: "/") { position += 1 }
+            defer { if position < bytes.count { position += 1 } }
+            return bytes[start..<position]
+        }
+        let ai = String(decoding: segment(), as: UTF8.self)
+        guard let length = keyLengths[ai] else { return false }
+        let key = segment()
+        guard key.count == length, key.allSatisfy({ (48...57).contains($0) }) else { return false }
+        if position == bytes.count { return bytes.last != UInt8(ascii: "/") }
+        let qualifier = String(decoding: segment(), as: UTF8.self)
+        guard (ai == "01" && (qualifier == "10" || qualifier == "21")) || (ai == "414" && qualifier == "254") else { return false }
+        let value = segment()
+        guard position == bytes.count, bytes.last != UInt8(ascii: "/"), (1...20).contains(value.count),
+              value.allSatisfy({ $0 != UInt8(ascii: "?") }), isDigitalLinkCharacters(value),
+              pathNames[String(decoding: value, as: UTF8.self)] == nil
+        else { return false }
+        return true
+    }
+
+    private static let canonicalStart = Array((base + "/").utf8)
+
+    /// The path segments that name a covered key, between slashes: a URI holding none of them
+    /// names no key, as most URIs of an event (its CBV vocabulary) do.
+    private static let keySegments = (Array(keyLengths.keys) + pathNames.filter { keyLengths[$0.value] != nil }.map(\.key))
+        .map { Array(("/" + $0 + "/").utf8) }
+
+    /// Whether `uri` may name a key: it has a covered key's segment followed by another, which
+    /// ``fromDigitalLink(_:)`` needs. A byte scan, much cheaper than splitting the path.
+    private static func mayNameKey(_ uri: String) -> Bool {
+        let bytes = Array(uri.utf8)
+        for start in bytes.indices where bytes[start] == UInt8(ascii: "/") {
+            for segment in keySegments where bytes.count - start >= segment.count
+                && bytes[start..<start + segment.count].elementsEqual(segment) {
+                return true
+            }
+        }
+        return false
+    }
 
     private static func fromDigitalLink(_ uri: String) -> String? {
         let lower = uri.prefix(8).lowercased()
@@ -106,10 +166,16 @@ public enum GS1KeyURI {
 
     /// The characters the canonical form admits in a serial or lot (as the reference normaliser's check).
     private static func isDigitalLinkCharacters(_ text: some StringProtocol) -> Bool {
-        text.utf8.allSatisfy { byte in
-            (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || Array("\"'-.;<=>?_".utf8).contains(byte)
+        isDigitalLinkCharacters(text.utf8)
+    }
+
+    private static func isDigitalLinkCharacters(_ bytes: some Sequence<UInt8>) -> Bool {
+        bytes.allSatisfy { byte in
+            (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) || digitalLinkPunctuation.contains(byte)
         }
     }
+
+    private static let digitalLinkPunctuation = Array("\"'-.;<=>?_".utf8)
 
     /// A URN's serial as a Digital Link path writes it: the characters Digital Link reserves, percent-encoded.
     private static func percentEncoded(_ text: some StringProtocol) -> String {

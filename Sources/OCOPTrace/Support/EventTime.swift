@@ -49,6 +49,10 @@ public struct EventTime: Hashable, Sendable, Comparable, CustomStringConvertible
     /// never month first); the time follows after `T` or spaces as `6:30`, `06:30:15`,
     /// `06:30:15.250` or `6h30`; an offset may end it (`Z`, `+07:00`, `+0700`, `-06`).
     public init?(parsing text: String) {
+        if let common = EventTime(commonForm: text) {
+            self = common
+            return
+        }
         let trimmed = text.trimmed
         guard !trimmed.isEmpty, trimmed.unicodeScalars.allSatisfy(\.isASCII) else { return nil }
         var rest = Substring(trimmed)
@@ -74,6 +78,35 @@ public struct EventTime: Hashable, Sendable, Comparable, CustomStringConvertible
         guard let time = EventTime.timeOfDay(rest) else { return nil }
         guard let start = EventTime(date: date, offsetMinutes: offset) else { return nil }
         self.init(millisecondsSinceEpoch: start.millisecondsSinceEpoch + time, offsetMinutes: offset)
+    }
+
+    /// The forms a diary writes on almost every row, `28/10/2026 06:30` and `2026-10-28T06:30`
+    /// (Viet Nam time), read from their bytes; nil for anything else, which ``init(parsing:)``
+    /// then reads the general way (and rejects, if it is no time: this never does more than it).
+    private init?(commonForm text: String) {
+        guard text.utf8.count == 16 else { return nil }
+        let bytes = Array(text.utf8)
+        func at(_ index: Int) -> UInt8 { bytes[index] }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for byte in bytes[range] {
+                guard (48...57).contains(byte) else { return nil }
+                value = value * 10 + Int(byte - 48)
+            }
+            return value
+        }
+        let year: Int?, month: Int?, day: Int?
+        if at(2) == UInt8(ascii: "/"), at(5) == UInt8(ascii: "/"), at(10) == UInt8(ascii: " ") {
+            (day, month, year) = (number(0..<2), number(3..<5), number(6..<10))
+        } else if at(4) == UInt8(ascii: "-"), at(7) == UInt8(ascii: "-"), at(10) == UInt8(ascii: "T") {
+            (year, month, day) = (number(0..<4), number(5..<7), number(8..<10))
+        } else {
+            return nil
+        }
+        guard at(13) == UInt8(ascii: ":"), let year, let month, let day, let hour = number(11..<13), let minute = number(14..<16),
+              let date = CalendarDate(year: year, month: month, day: day)
+        else { return nil }
+        self.init(date: date, hour: hour, minute: minute)
     }
 
     /// `6:30`, `06:30:15`, `06:30:15.1415` or `6h30` as milliseconds into the day (sub-millisecond

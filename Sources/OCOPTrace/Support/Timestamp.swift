@@ -23,9 +23,28 @@ public enum Timestamp {
     public static func string(milliseconds: Int) -> String {
         let days = milliseconds >= 0 ? milliseconds / 86_400_000 : (milliseconds - 86_399_999) / 86_400_000
         let inDay = milliseconds - days * 86_400_000
-        let day = CalendarDate(daysSinceEpoch: days)?.iso ?? "1970-01-01"
-        return day + "T" + padded(inDay / 3_600_000, 2) + ":" + padded(inDay / 60000 % 60, 2) + ":" + padded(inDay / 1000 % 60, 2)
-            + "." + padded(inDay % 1000, 3) + "Z"
+        let date = CalendarDate(daysSinceEpoch: days) ?? CalendarDate(year: 1970, month: 1, day: 1)!
+        // Written as 24 bytes: a diary import writes each stage's times several times, and joining
+        // padded strings cost 7 % of it. Every CalendarDate's year has four digits.
+        return String(unsafeUninitializedCapacity: 24) { out in
+            func put(_ value: Int, _ width: Int, at offset: Int) {
+                var rest = value
+                for index in (offset..<offset + width).reversed() {
+                    out[index] = UInt8(48 + rest % 10)
+                    rest /= 10
+                }
+            }
+            put(date.year, 4, at: 0)
+            put(date.month, 2, at: 5)
+            put(date.day, 2, at: 8)
+            put(inDay / 3_600_000, 2, at: 11)
+            put(inDay / 60000 % 60, 2, at: 14)
+            put(inDay / 1000 % 60, 2, at: 17)
+            put(inDay % 1000, 3, at: 20)
+            (out[4], out[7], out[10]) = (UInt8(ascii: "-"), UInt8(ascii: "-"), UInt8(ascii: "T"))
+            (out[13], out[16], out[19], out[23]) = (UInt8(ascii: ":"), UInt8(ascii: ":"), UInt8(ascii: "."), UInt8(ascii: "Z"))
+            return 24
+        }
     }
 
     /// A stored timestamp as people in Viet Nam read it: `23/11/2026 20:20` (Vietnam time).

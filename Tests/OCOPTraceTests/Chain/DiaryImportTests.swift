@@ -151,6 +151,58 @@ private let diary = """
         #expect(try await workspace.registry.count("production_stages") == 0)
     }
 
+    /// Two rows naming one product in two ways (with its producer, and without) share the stage's
+    /// key: the store answered both "not stored" before either was written, and the later row
+    /// still meets the earlier row's write (one stage, updated by the later row), as it would in
+    /// another chunk.
+    @Test(arguments: RegistryEngine.available) func aKeyRepeatedWithinOneChunkMeetsTheEarlierRowsWrite(engine: RegistryEngine) async throws {
+        let workspace = try await DiaryWorkspace(engine)
+        let report = try await workspace.importFile("nhat-ky.csv", """
+            product_code,producer,lot,stage,started_at,place,province,note
+            NC-500,HTX Nem chua Xuân Lập,L1,Chế biến,12/11/2026 08:00,Xưởng,Thanh Hóa,mẻ đầu
+            NC-500,,L1,Chế biến,12/11/2026 08:00,Xưởng,Thanh Hóa,mẻ sau
+            """)
+        #expect(report.outcome == .succeeded, "\(report.problems)")
+        #expect(report.inserted == 1 && report.updated == 1)
+        let stages = try await workspace.stages()
+        #expect(stages.count == 1)
+        #expect(stages.first?["note"] == "mẻ sau")
+        for try await stored in workspace.registry.store.productionStages(pageSize: 10) {
+            #expect(stored.eventID == ProductionStageEvent(stored)?.event.hashID)
+        }
+    }
+
+    /// Rows are fingerprinted and their events hashed on every core, a chunk at a time: problems
+    /// still come in row order across chunks, and every stored event ID is its event's hash.
+    @Test(arguments: RegistryEngine.available) func problemsStayInRowOrderAcrossChunks(engine: RegistryEngine) async throws {
+        let workspace = try await DiaryWorkspace(engine)
+        var text = "product_code,lot,stage,started_at,place,province\n"
+        var expected: [Int] = []
+        let rows = ParsedRowStream.batchSize * 3 + 17
+        for index in 0..<rows {
+            let line = index + 2
+            switch index % 97 {
+            case 5: text += "NOPE,L\(index),Chế biến,12/11/2026 08:00,Xưởng,Thanh Hóa\n"; expected.append(line)
+            case 50: text += "NC-500,L\(index),hái sao,12/11/2026 08:00,Xưởng,Thanh Hóa\n"; expected.append(line)
+            default: text += "\(index % 2 == 0 ? "NC-500" : "NC-CHAY"),L\(index),Chế biến,12/11/2026 08:00,Xưởng \(index),Thanh Hóa\n"
+            }
+        }
+        let rejected = try await workspace.importFile("nhat-ky.csv", text)
+        #expect(rejected.outcome == .rejected)
+        #expect(rejected.problems.map(\.row) == expected)
+        #expect(try await workspace.registry.count("production_stages") == 0)
+
+        let partial = try await workspace.importFile("nhat-ky.csv", text, skipInvalid: true)
+        #expect(partial.problems.map(\.row) == expected)
+        #expect(partial.inserted == rows - expected.count)
+        var stored = 0
+        for try await stage in workspace.registry.store.productionStages(pageSize: 500) {
+            #expect(stage.eventID == ProductionStageEvent(stage)?.event.hashID, "\(stage.lot)")
+            stored += 1
+        }
+        #expect(stored == rows - expected.count)
+    }
+
     @Test(arguments: RegistryEngine.available) func dryRunWritesNothingAndALotNeedsNoStamps(engine: RegistryEngine) async throws {
         let workspace = try await DiaryWorkspace(engine)
         let dry = try await workspace.importFile("nhat-ky.csv", diary, dryRun: true)

@@ -139,6 +139,16 @@ import Testing
         ("https://example.com/resolver/gtin/8938765000015/lot/NC2611A", "https://id.gs1.org/01/08938765000015/10/NC2611A"),
         ("https://id.gs1.org/01/08938765000015/22/V1/21/ABC", "https://id.gs1.org/01/08938765000015/21/ABC"),
         ("http://id.gs1.org/414/8938765000008/254/LO-3", "https://id.gs1.org/414/8938765000008/254/LO-3"),
+        ("HTTPS://id.example.vn/sscc/040123451111111110", "https://id.gs1.org/00/040123451111111110"),
+        // Canonical already (read from their bytes), and near misses read the general way.
+        ("https://id.gs1.org/01/08938765000015/10/Lo-11", "https://id.gs1.org/01/08938765000015/10/Lo-11"),
+        ("https://id.gs1.org/414/8938765000008", "https://id.gs1.org/414/8938765000008"),
+        ("https://id.gs1.org/00/089387650000001234", "https://id.gs1.org/00/089387650000001234"),
+        ("https://id.gs1.org/01/08938765000015/10/lot", "https://id.gs1.org/01/08938765000015/10/10"),
+        ("https://id.gs1.org/01/08938765000015/", "https://id.gs1.org/01/08938765000015"),
+        ("https://id.gs1.org/01/0893876500001/10/L1", "https://id.gs1.org/01/00893876500001/10/L1"),
+        ("https://id.gs1.org/01/08938765000015/21/A?x=1", "https://id.gs1.org/01/08938765000015/21/A"),
+        ("https://id.gs1.org/414/8938765000008/254/LO-3/", "https://id.gs1.org/414/8938765000008/254/LO-3"),
     ])
     func canonicalisesTheKeysOfAChain(_ written: String, _ canonical: String) {
         #expect(GS1KeyURI.canonical(written) == canonical)
@@ -146,7 +156,10 @@ import Testing
 
     @Test func leavesWhatNamesNoCoveredKeyAlone() {
         for text in ["geo:47.506694,11.104301", "http://transaction.acme.com/po/12345678", "urn:epcglobal:cbv:bt:4012345000009:ASN1099",
-                     "https://voc.ocoptrace.example/epcis/BizStep-growing", "https://id.example.vn/p/NC-01/21/ABC", "1200"] {
+                     "https://voc.ocoptrace.example/epcis/BizStep-growing", "https://id.example.vn/p/NC-01/21/ABC", "1200",
+                     "https://ref.gs1.org/cbv/BizStep-shipping", "https://id.gs1.org/01", "https://id.gs1.org/01/", "hôm qua", "u",
+                     "https://id.gs1.org/01/08938765000015/10/Lo%2F1",
+                     "https://id.gs1.org/01/08938765000015/10/ABCDEFGHIJKLMNOPQRSTU", "https://id.gs1.org/414/8938765000008/10/L"] {
             #expect(GS1KeyURI.canonical(text) == nil, "\(text)")
         }
     }

@@ -32,10 +32,11 @@ extension SQLiteStore {
 
     /// Every product with the code, whichever its producer, oldest first.
     static func productCandidates(_ db: Database, code: String) throws -> [ProductCandidate] {
-        try ProductCandidate.fetchAll(db, sql: """
+        // A cached statement: a diary asks for a chunk's fifty codes or so, every chunk.
+        try ProductCandidate.fetchAll(db.cachedStatement(sql: """
             SELECT p.id, p.code, p.shelf_life_days, pr.name AS producer, pr.province, p.gtin FROM products p
             JOIN producers pr ON pr.id = p.producer_id WHERE p.code = ? ORDER BY p.id
-            """, arguments: [code])
+            """), arguments: [code])
     }
 }
 
@@ -76,10 +77,7 @@ private final class SQLiteCatalogTables {
         case .writeStampOrders(let writes):
             .stampOrdersWritten(try writes.map(write))
         case .findStages(let keys):
-            .stagesFound(fingerprints: try keys.map { key in
-                try Row.fetchOne(db.cachedStatement(sql: Statements.stageByKey),
-                                 arguments: [key.productID, key.lot, key.stageKey, key.startedAt])?["fingerprint"]
-            })
+            .stagesFound(fingerprints: try findStages(keys))
         case .writeStages(let writes):
             .stagesWritten(try writes.map(write))
         }
@@ -207,23 +205,44 @@ private final class SQLiteCatalogTables {
 
     // MARK: Production stages
 
+    /// The stored stages the last ``CatalogRequest/findStages(_:)`` asked about (nil: none is
+    /// stored), by key, kept up to date by the writes that follow it: each row's key is looked up
+    /// once, and a key repeated within the chunk meets the earlier row's write.
+    private var knownStages: [ProductionStageKey: (id: Int64, fingerprint: String)?] = [:]
+
+    private func findStages(_ keys: [ProductionStageKey]) throws -> [String?] {
+        knownStages.removeAll(keepingCapacity: true)
+        return try keys.map { key in
+            let stored = try storedStage(key)
+            knownStages.updateValue(stored, forKey: key)
+            return stored?.fingerprint
+        }
+    }
+
+    private func storedStage(_ key: ProductionStageKey) throws -> (id: Int64, fingerprint: String)? {
+        try Row.fetchOne(db.cachedStatement(sql: Statements.stageByKey), arguments: [key.productID, key.lot, key.stageKey, key.startedAt])
+            .map { (id: $0["id"] as Int64, fingerprint: $0["fingerprint"] as String) }
+    }
+
     private func write(_ write: ProductionStageWrite) throws -> ProductionStageWriteOutcome {
+        let key = write.key
+        let stored = try knownStages[key] ?? storedStage(key)
+        if let stored, stored.fingerprint == write.fingerprint { return .unchanged }
         let values: StatementArguments = [
             write.lotLabel, write.stage, write.stageWord, write.bizStep, write.startedAt.offsetMinutes, write.startedAt.hasTime,
             write.finishedAt?.utc, write.finishedAt?.offsetMinutes, write.finishedAt?.hasTime, write.place, write.placeGLN,
             write.commune, write.province, write.actor, write.standard, write.certificate, write.note, write.fingerprint,
             write.eventID, jobID, now,
         ]
-        if let stored = try Row.fetchOne(db.cachedStatement(sql: Statements.stageByKey),
-                                         arguments: [write.productID, write.lot, write.stageKey, write.startedAt.utc]) {
-            if stored["fingerprint"] as String == write.fingerprint { return .unchanged }
+        if let stored {
             try db.cachedStatement(sql: """
                 UPDATE production_stages SET lot_label = ?, stage = ?, stage_word = ?, biz_step = ?, started_offset = ?,
                     started_has_time = ?, finished_at = ?, finished_offset = ?, finished_has_time = ?, place = ?, place_gln = ?,
                     commune = ?, province = ?, actor = ?, standard = ?, certificate = ?, note = ?, fingerprint = ?, event_id = ?,
                     job_id = ?, updated_at = ?
                 WHERE id = ?
-                """).execute(arguments: values + [stored["id"] as Int64])
+                """).execute(arguments: values + [stored.id])
+            knownStages.updateValue((stored.id, write.fingerprint), forKey: key)
             return .updated
         }
         try db.cachedStatement(sql: """
@@ -231,7 +250,8 @@ private final class SQLiteCatalogTables {
                 finished_offset, finished_has_time, place, place_gln, commune, province, actor, standard, certificate, note,
                 fingerprint, event_id, job_id, updated_at, created_at, product_id, lot, stage_key, started_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: values + [now, write.productID, write.lot, write.stageKey, write.startedAt.utc])
+            """).execute(arguments: values + [now, write.productID, write.lot, write.stageKey, key.startedAt])
+        knownStages.updateValue((db.lastInsertedRowID, write.fingerprint), forKey: key)
         return .inserted
     }
 }
