@@ -10,8 +10,37 @@ struct RowParser: Sendable {
     /// Most stamps in one order line: a province issues about half a million a year.
     static let maximumStampsPerOrder = 1_000_000
 
-    private final class Collector {
+    /// One row as a parser reads it: its cells (Unicode-normalised, whitespace collapsed, empty as
+    /// nil) and every problem found so far, each naming the file, the row and the column's header.
+    private final class RowReader {
+        let file: String
+        let header: HeaderMap
+        let row: RawRow
         var problems: [RowProblem] = []
+
+        init(file: String, header: HeaderMap, row: RawRow) {
+            self.file = file
+            self.header = header
+            self.row = row
+        }
+
+        func problem(_ column: CatalogColumn?, _ message: String) {
+            problems.append(RowProblem(file: file, row: row.number, column: column.map(header.header(of:)), message: message))
+        }
+
+        func text(_ column: CatalogColumn) -> String? {
+            let value = header.cell(column, in: row).nfc.collapsingWhitespace
+            return value.isEmpty ? nil : value
+        }
+
+        /// The cell, or nil and a problem saying the column is required.
+        func required(_ column: CatalogColumn) -> String? {
+            guard let value = text(column) else {
+                problem(column, "\(column.displayName) is required")
+                return nil
+            }
+            return value
+        }
     }
 
     /// Lookups by the text as written: a catalog repeats a few spellings on every row, and
@@ -41,21 +70,10 @@ struct RowParser: Sendable {
     let memo = Memo()
 
     func product(from row: RawRow) -> ParsedRow<ProductDraft> {
-        let collector = Collector()
-        func problem(_ column: CatalogColumn?, _ message: String) {
-            collector.problems.append(RowProblem(file: file, row: row.number, column: column.map(header.header(of:)), message: message))
-        }
-        func text(_ column: CatalogColumn) -> String? {
-            let value = header.cell(column, in: row).nfc.collapsingWhitespace
-            return value.isEmpty ? nil : value
-        }
-        func required(_ column: CatalogColumn) -> String {
-            guard let value = text(column) else {
-                problem(column, "\(column.displayName) is required")
-                return ""
-            }
-            return value
-        }
+        let reader = RowReader(file: file, header: header, row: row)
+        let (problem, text) = (reader.problem, reader.text)
+        // A missing required cell reads as empty here: the row fails with its problem anyway.
+        func required(_ column: CatalogColumn) -> String { reader.required(column) ?? "" }
         func parse<T>(_ column: CatalogColumn, _ parser: (String) throws(FieldParsers.Invalid) -> T) -> T? {
             guard let value = text(column) else { return nil }
             do { return try parser(value) } catch { problem(column, error.message); return nil }
@@ -140,8 +158,8 @@ struct RowParser: Sendable {
                                         value: code, owner: producerName))
         }
         if let gtin { uniqueKeys.append(UniqueKey(kind: .gtin, scope: "", value: gtin.digits)) }
-        guard collector.problems.isEmpty, let price else {
-            return ParsedRow(row: row.number, draft: .failure(RowErrors(problems: collector.problems)), uniqueKeys: uniqueKeys)
+        guard reader.problems.isEmpty, let price else {
+            return ParsedRow(row: row.number, draft: .failure(RowErrors(problems: reader.problems)), uniqueKeys: uniqueKeys)
         }
         return ParsedRow(row: row.number, draft: .success(ProductDraft(
             producer: ProducerDraft(name: producerName, type: producerType, taxID: taxID, commune: text(.commune),
@@ -155,21 +173,8 @@ struct RowParser: Sendable {
     }
 
     func stampOrder(from row: RawRow) -> ParsedRow<StampOrderDraft> {
-        let collector = Collector()
-        func problem(_ column: CatalogColumn?, _ message: String) {
-            collector.problems.append(RowProblem(file: file, row: row.number, column: column.map(header.header(of:)), message: message))
-        }
-        func text(_ column: CatalogColumn) -> String? {
-            let value = header.cell(column, in: row).nfc.collapsingWhitespace
-            return value.isEmpty ? nil : value
-        }
-        func required(_ column: CatalogColumn) -> String? {
-            guard let value = text(column) else {
-                problem(column, "\(column.displayName) is required")
-                return nil
-            }
-            return value
-        }
+        let reader = RowReader(file: file, header: header, row: row)
+        let (problem, text, required) = (reader.problem, reader.text, reader.required)
         let code = required(.productCode)
         let lotLabel = required(.lot)
         var lot: LotNumber?
@@ -206,8 +211,8 @@ struct RowParser: Sendable {
             let producer = text(.producer).map { memo.identityKey(name: $0, province: text(.province) ?? "") } ?? ""
             uniqueKeys.append(UniqueKey(kind: .lot, scope: code + "\u{1F}" + producer, value: lot.code, owner: code))
         }
-        guard collector.problems.isEmpty, let code, let lotLabel, let lot, let quantity, let producedOn else {
-            return ParsedRow(row: row.number, draft: .failure(RowErrors(problems: collector.problems)), uniqueKeys: uniqueKeys)
+        guard reader.problems.isEmpty, let code, let lotLabel, let lot, let quantity, let producedOn else {
+            return ParsedRow(row: row.number, draft: .failure(RowErrors(problems: reader.problems)), uniqueKeys: uniqueKeys)
         }
         return ParsedRow(row: row.number, draft: .success(StampOrderDraft(productCode: code, producerName: text(.producer), province: text(.province),
                                         lotLabel: lotLabel, lot: lot, quantity: quantity,
@@ -217,21 +222,8 @@ struct RowParser: Sendable {
     /// A production-diary row: the lot, the stage (a word of ``ProductionStage``), when it started
     /// and ended, and where (a GLN, checked, or a place and its province).
     func stage(from row: RawRow) -> ParsedRow<ProductionStageDraft> {
-        let collector = Collector()
-        func problem(_ column: CatalogColumn?, _ message: String) {
-            collector.problems.append(RowProblem(file: file, row: row.number, column: column.map(header.header(of:)), message: message))
-        }
-        func text(_ column: CatalogColumn) -> String? {
-            let value = header.cell(column, in: row).nfc.collapsingWhitespace
-            return value.isEmpty ? nil : value
-        }
-        func required(_ column: CatalogColumn) -> String? {
-            guard let value = text(column) else {
-                problem(column, "\(column.displayName) is required")
-                return nil
-            }
-            return value
-        }
+        let reader = RowReader(file: file, header: header, row: row)
+        let (problem, text, required) = (reader.problem, reader.text, reader.required)
         func limited(_ column: CatalogColumn, _ limit: Int = 255) -> String? {
             guard let value = text(column) else { return nil }
             if value.count > limit { problem(column, "\(column.displayName) has \(value.count) characters; keep it under \(limit)") }
@@ -298,8 +290,8 @@ struct RowParser: Sendable {
         let standard = limited(.standard)
         let certificate = limited(.certificate)
         let note = limited(.note, 2000)
-        guard collector.problems.isEmpty, let code, let lotLabel, let lot, let stageWord, let stage, let startedAt else {
-            return ParsedRow(row: row.number, draft: .failure(RowErrors(problems: collector.problems)), uniqueKeys: uniqueKeys)
+        guard reader.problems.isEmpty, let code, let lotLabel, let lot, let stageWord, let stage, let startedAt else {
+            return ParsedRow(row: row.number, draft: .failure(RowErrors(problems: reader.problems)), uniqueKeys: uniqueKeys)
         }
         return ParsedRow(row: row.number, draft: .success(ProductionStageDraft(
             productCode: code, producerName: text(.producer), lotLabel: lotLabel, lot: lot, stage: stage, stageWord: stageWord, stageKey: stageKey,
