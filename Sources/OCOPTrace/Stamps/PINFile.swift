@@ -51,15 +51,7 @@ public enum PINFile {
                 bytes.append(contentsOf: entry.pin.text.utf8)
                 bytes.append(UInt8(ascii: "\n"))
             }
-            var offset = 0
-            while offset < bytes.count {
-                let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw FileWriteError(path: path, reason: String(cString: strerror(errno)))
-                }
-                offset += written
-            }
+            try AtomicFileWriter.writeAll(bytes, to: descriptor, path: path)
         }
 
         /// Waits for the disk to hold everything appended.

@@ -21,16 +21,21 @@ public struct ScratchPIN: Sendable, Hashable, CustomStringConvertible {
 
     init(unchecked text: String) { self.text = text }
 
-    /// A new random PIN.
-    public static func random<G: RandomNumberGenerator>(using generator: inout G) -> ScratchPIN {
-        var bits = generator.next() as UInt64
+    /// The PIN of the low 40 bits of `bits`, 5 a character, lowest first.
+    private init(bits: UInt64) {
+        var bits = bits
         var out: [UInt8] = []
-        out.reserveCapacity(length)
-        for _ in 0..<length {
-            out.append(alphabet[Int(bits & 31)])
+        out.reserveCapacity(Self.length)
+        for _ in 0..<Self.length {
+            out.append(Self.alphabet[Int(bits & 31)])
             bits >>= 5
         }
-        return ScratchPIN(unchecked: String(decoding: out, as: UTF8.self))
+        self.init(unchecked: String(decoding: out, as: UTF8.self))
+    }
+
+    /// A new random PIN.
+    public static func random<G: RandomNumberGenerator>(using generator: inout G) -> ScratchPIN {
+        ScratchPIN(bits: generator.next())
     }
 
     /// `count` new random PINs, from one draw of `count` × 40 bits from the system's CSPRNG (the
@@ -40,19 +45,9 @@ public struct ScratchPIN: Sendable, Hashable, CustomStringConvertible {
         guard count > 0 else { return [] }
         var bits = [UInt8](repeating: 0, count: count * 5)
         bits.withUnsafeMutableBytes { arc4random_buf($0.baseAddress!, $0.count) }
-        var pins: [ScratchPIN] = []
-        pins.reserveCapacity(count)
-        var characters = [UInt8](repeating: 0, count: length)
-        for index in 0..<count {
-            var value: UInt64 = 0
-            for byte in bits[(index * 5)..<(index * 5 + 5)] { value = value << 8 | UInt64(byte) }
-            for position in 0..<length {
-                characters[position] = alphabet[Int(value & 31)]
-                value >>= 5
-            }
-            pins.append(ScratchPIN(unchecked: String(decoding: characters, as: UTF8.self)))
+        return (0..<count).map { index in
+            ScratchPIN(bits: bits[(index * 5)..<(index * 5 + 5)].reduce(0) { $0 << 8 | UInt64($1) })
         }
-        return pins
     }
 
     /// What a buyer typed as a PIN, when it can be one: spaces, dashes and dots dropped, lower case

@@ -42,16 +42,22 @@ final class AtomicFileWriter {
     }
 
     private func flush() throws {
+        try Self.writeAll(buffer, to: descriptor, path: url.path)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Writes all of `bytes` to an open descriptor, again after an interrupted `write`; a failure
+    /// is a ``FileWriteError`` naming `path` with the system's reason.
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32, path: String) throws {
         var offset = 0
-        while offset < buffer.count {
-            let written = buffer.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw FileWriteError(path: url.path, reason: String(cString: strerror(errno)))
+                throw FileWriteError(path: path, reason: String(cString: strerror(errno)))
             }
             offset += written
         }
-        buffer.removeAll(keepingCapacity: true)
     }
 
     /// Creates `folder` and its parents; a failure (a full disk, no permission) is a
