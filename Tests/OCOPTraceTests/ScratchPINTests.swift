@@ -4,6 +4,13 @@ import Testing
 import TestSupport
 @testable import OCOPTrace
 
+/// A PIN's keyed hash as docs/scratch-pin.md gives it, computed here on its own: the hex of
+/// HMAC-SHA256 of `ocoptrace-pin 1\n{serial}\n{PIN}`, all 256 bits (registries keep the first 128).
+private func documentedHash(_ key: PINKey, _ serial: Serial, _ pin: ScratchPIN) -> String {
+    HMAC<SHA256>.authenticationCode(for: Data("ocoptrace-pin 1\n\(serial.text)\n\(pin.text)".utf8), using: key.key)
+        .map { String(format: "%02x", $0) }.joined()
+}
+
 /// A registry with a product, and a batch of PIN stamps issued into a temporary folder.
 private struct PINWorkspace {
     let folder = TemporaryFolder("ocoptrace-pin")
@@ -99,8 +106,8 @@ private struct PINWorkspace {
         let key = try PINKey.loadOrCreate(folder: folder.url)
         let serial = Serial.random()
         let pin = ScratchPIN.random(1)[0]
-        let expected = HMAC<SHA256>.authenticationCode(for: Data("ocoptrace-pin 1\n\(serial.text)\n\(pin.text)".utf8), using: key.key)
-        #expect(key.hash(serial: serial, pin: pin) == expected.map { String(format: "%02x", $0) }.joined())
+        // The registry keeps its first 128 bits.
+        #expect(key.hash(serial: serial, pin: pin) == String(documentedHash(key, serial, pin).prefix(32)))
     }
 
     @Test(arguments: RegistryEngine.available) func theDrawnFileHoldsEveryStoredStampsPINAtEveryChunk(engine: RegistryEngine) async throws {
@@ -131,7 +138,7 @@ private struct PINWorkspace {
         }
         // Issued: pins.csv holds every PIN, the registry every hash, and the drawn file is gone.
         #expect(try workspace.pins(report).count == count)
-        #expect(try await workspace.registry.count("stamp_pins") == count)
+        #expect(try await workspace.registry.count("stamps", where: "pin_hash IS NOT NULL") == count)
         #expect(!FileManager.default.fileExists(atPath: drawnPath))
     }
 
@@ -152,10 +159,13 @@ private struct PINWorkspace {
         // The drawn file is gone once the batch is issued.
         #expect(!FileManager.default.fileExists(atPath: URL(fileURLWithPath: pinsPath).deletingLastPathComponent()
             .appendingPathComponent(PINFile.drawnFileName).path))
-        // The registry: one keyed hash per stamp, never a PIN; the manifest: no PIN either.
-        #expect(try await workspace.registry.count("stamp_pins") == 300)
-        let hashes = try await workspace.registry.rows("SELECT pin_hash FROM stamp_pins").compactMap { $0["pin_hash"] }
-        #expect(hashes.allSatisfy { $0.count == 64 })
+        // The registry: one keyed hash per stamp (128 bits in hex), never a PIN; nothing has
+        // happened to a PIN yet; the manifest: no PIN either.
+        let hashes = try await workspace.registry.rows("SELECT pin_hash FROM stamps WHERE pin_hash IS NOT NULL").compactMap { $0["pin_hash"] }
+        #expect(hashes.count == 300)
+        #expect(Set(hashes).count == 300)
+        #expect(hashes.allSatisfy { $0.count == 32 && $0.allSatisfy(\.isHexDigit) })
+        #expect(try await workspace.registry.count("stamp_pins") == 0)
         let manifest = try String(contentsOfFile: absolutePath(report.manifest), encoding: .utf8)
         #expect(rows.allSatisfy { !manifest.contains("," + $0.pin.text) })
         if engine == .sqlite, case .sqlite(let path) = workspace.registry.location {
@@ -165,7 +175,56 @@ private struct PINWorkspace {
         // A batch without PINs has none, and no pins.csv.
         let plain = try await workspace.issue(lot: "MT2613", count: 5, scratchPIN: false)
         #expect(plain.pins == nil)
-        #expect(try await workspace.registry.count("stamp_pins") == 300)
+        #expect(try await workspace.registry.count("stamps", where: "pin_hash IS NOT NULL") == 300)
+    }
+
+    @Test(arguments: RegistryEngine.available) func pinsIssuedBeforeTheirHashesMovedIntoTheStampsRowsStillCheck(engine: RegistryEngine) async throws {
+        let workspace = try await PINWorkspace(engine)
+        let rows = try workspace.pins(try await workspace.issue(lot: "MT2612", count: 3))
+        let key = try PINKey.required(folder: workspace.keys)
+        func documentedHash(_ row: PINFile.Row) throws -> String { OCOPTraceTests.documentedHash(key, try #require(row.serial), row.pin) }
+        var ids: [Int64] = []
+        for row in rows {
+            let stamp = try await workspace.stamp(row)
+            ids.append(stamp.id)
+            #expect(try await workspace.registry.value("SELECT pin_hash FROM stamps WHERE id = \(stamp.id)") == String(try documentedHash(row).prefix(32)))
+        }
+        // Back to the layout of v11-v13: each stamp's full hash in a `stamp_pins` row of its own, the
+        // second stamp activated, the third locked.
+        let activatedAt = "2026-11-21T08:00:00Z", lockedUntil = Timestamp.string(Date().addingTimeInterval(3600))
+        let v14 = try #require(RegistryMigration.names.first { $0.hasPrefix("v14:") })
+        var downgrade = ["ALTER TABLE stamp_pins ADD COLUMN pin_hash TEXT"]
+        for (row, id) in zip(rows, ids) {
+            downgrade.append("INSERT INTO stamp_pins (stamp_id, pin_hash) VALUES (\(id), '\(try documentedHash(row))')")
+        }
+        downgrade += [
+            "UPDATE stamp_pins SET activated_at = '\(activatedAt)', activated_network = 'net-b', activated_province = 'Thanh Hóa' WHERE stamp_id = \(ids[1])",
+            "UPDATE stamp_pins SET locked_until = '\(lockedUntil)' WHERE stamp_id = \(ids[2])",
+            "ALTER TABLE stamps DROP COLUMN pin_hash",
+            engine == .sqlite ? "DELETE FROM grdb_migrations WHERE identifier = '\(v14)'" : "DELETE FROM ocoptrace_migrations WHERE name = '\(v14)'",
+        ]
+        for statement in downgrade { try await workspace.registry.execute(statement) }
+
+        // Opened again, the registry is migrated: every hash is in its stamp's row, and `stamp_pins`
+        // keeps only what happened to a PIN.
+        let migrated = try await RegistryStores.open(workspace.registry.location, access: .readWrite)
+        for (row, id) in zip(rows, ids) {
+            #expect(try await workspace.registry.value("SELECT pin_hash FROM stamps WHERE id = \(id)") == String(try documentedHash(row).prefix(32)))
+        }
+        #expect(try await workspace.registry.count("stamp_pins") == 2)
+        let check = ScratchPINCheck(store: migrated, key: key)
+        func state(_ index: Int) async throws -> PINOutcome {
+            try await check.check(stampID: ids[index], serial: try #require(rows[index].serial), typed: rows[index].pin.text,
+                                  network: "net-a", channel: .web)
+        }
+        #expect(try await state(0).state == .activated)
+        let again = try await state(1)
+        #expect(again.state == .alreadyActivated)
+        #expect(again.activatedAt == activatedAt)
+        #expect(again.province == "Thanh Hóa")
+        #expect(try await state(2).state == .tooManyAttempts)
+        #expect(try await workspace.registry.count("stamp_pins") == 3)
+        await migrated.close()
     }
 
     @Test(arguments: RegistryEngine.available) func firstRightPINActivatesAndEveryLaterOneSaysWhen(engine: RegistryEngine) async throws {

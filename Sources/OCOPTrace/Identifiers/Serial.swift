@@ -20,18 +20,31 @@ public struct Serial: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// A new random serial.
     public static func random<G: RandomNumberGenerator>(using generator: inout G) -> Serial {
-        var bytes = [UInt8](repeating: 0, count: length)
-        var bits = generator.next() as UInt64
-        for index in 0..<12 {
-            bytes[index] = alphabet[Int(bits & 31)]
-            bits >>= 5
-        }
-        bits = generator.next() as UInt64
-        for index in 12..<length {
-            bytes[index] = alphabet[Int(bits & 31)]
-            bits >>= 5
-        }
-        return Serial(unchecked: String(decoding: bytes, as: UTF8.self))
+        random(using: &generator, keeping: nil)
+    }
+
+    /// A new random serial; with `prefix`, its first characters replaced by those (a chunk's).
+    /// Written straight into the string's one buffer: issuing draws a serial per stamp.
+    private static func random<G: RandomNumberGenerator>(using generator: inout G, keeping prefix: [UInt8]?) -> Serial {
+        let first = generator.next() as UInt64, second = generator.next() as UInt64
+        return Serial(unchecked: String(unsafeUninitializedCapacity: length) { bytes in
+            alphabet.withUnsafeBufferPointer { alphabet in
+                var bits = first
+                for index in 0..<12 {
+                    bytes[index] = alphabet[Int(bits & 31)]
+                    bits >>= 5
+                }
+                bits = second
+                for index in 12..<length {
+                    bytes[index] = alphabet[Int(bits & 31)]
+                    bits >>= 5
+                }
+            }
+            if let prefix {
+                for index in prefix.indices { bytes[index] = prefix[index] }
+            }
+            return length
+        })
     }
 
     /// How many leading characters the serials of one ``randomChunk(_:using:)`` share.
@@ -51,10 +64,8 @@ public struct Serial: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// genuine stamp tells a forger the prefix of its chunk's others, leaving 65 random bits each
     /// (odds of guessing one of them about 10⁻¹⁶).
     public static func randomChunk<G: RandomNumberGenerator>(_ count: Int, using generator: inout G) -> [Serial] {
-        let prefix = String(random(using: &generator).text.prefix(chunkPrefixLength))
-        return (0..<count).map { _ in
-            Serial(unchecked: prefix + random(using: &generator).text.dropFirst(chunkPrefixLength))
-        }.sorted()
+        let prefix = Array(random(using: &generator).text.utf8.prefix(chunkPrefixLength))
+        return (0..<count).map { _ in random(using: &generator, keeping: prefix) }.sorted()
     }
 
     public static func random() -> Serial {

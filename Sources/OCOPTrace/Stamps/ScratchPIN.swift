@@ -24,13 +24,14 @@ public struct ScratchPIN: Sendable, Hashable, CustomStringConvertible {
     /// The PIN of the low 40 bits of `bits`, 5 a character, lowest first.
     private init(bits: UInt64) {
         var bits = bits
-        var out: [UInt8] = []
-        out.reserveCapacity(Self.length)
-        for _ in 0..<Self.length {
-            out.append(Self.alphabet[Int(bits & 31)])
-            bits >>= 5
-        }
-        self.init(unchecked: String(decoding: out, as: UTF8.self))
+        // Written in place: 8 characters fit in the string itself, with no buffer to allocate.
+        self.init(unchecked: String(unsafeUninitializedCapacity: Self.length) { out in
+            for index in 0..<Self.length {
+                out[index] = Self.alphabet[Int(bits & 31)]
+                bits >>= 5
+            }
+            return Self.length
+        })
     }
 
     /// A new random PIN.
@@ -38,16 +39,11 @@ public struct ScratchPIN: Sendable, Hashable, CustomStringConvertible {
         ScratchPIN(bits: generator.next())
     }
 
-    /// `count` new random PINs, from one draw of `count` × 40 bits from the system's CSPRNG (the
-    /// kernel's `getrandom`, as ``SystemRandomNumberGenerator``), instead of a system call a PIN:
-    /// each PIN is 40 uniform bits, 5 a character, so uniform over the alphabet.
+    /// `count` new random PINs from the system's CSPRNG, read a block at a time
+    /// (``BufferedSecureRandom``) instead of a system call a PIN.
     public static func random(_ count: Int) -> [ScratchPIN] {
-        guard count > 0 else { return [] }
-        var bits = [UInt8](repeating: 0, count: count * 5)
-        bits.withUnsafeMutableBytes { arc4random_buf($0.baseAddress!, $0.count) }
-        return (0..<count).map { index in
-            ScratchPIN(bits: bits[(index * 5)..<(index * 5 + 5)].reduce(0) { $0 << 8 | UInt64($1) })
-        }
+        var generator = BufferedSecureRandom()
+        return (0..<count).map { _ in random(using: &generator) }
     }
 
     /// What a buyer typed as a PIN, when it can be one: spaces, dashes and dots dropped, lower case
@@ -110,8 +106,13 @@ public struct PINKey: @unchecked Sendable {
         message.append(UInt8(ascii: "\n"))
         message.append(contentsOf: pin.text.utf8)
         mac.update(data: message)
-        return Digest.hex(mac.finalize())
+        // The first 128 bits (RFC 2104 §5: at least half the output): a wrong guess matches with
+        // odds of 2⁻¹²⁸, and the registry's row stays short (see docs/scratch-pin.md).
+        return Digest.hex(mac.finalize().prefix(Self.storedBytes))
     }
+
+    /// Bytes of the HMAC the registry keeps.
+    static let storedBytes = 16
 
     /// The first line of every hashed message: the scheme and its version.
     private static let domain = Array("ocoptrace-pin 1\n".utf8)

@@ -290,41 +290,69 @@ public struct StampIssuer: Sendable {
         -> (added: Int, drawn: PINFile.DrawnPINs?, inOrder: PINTable?) {
         let key = try batch.keyID.map { try KeyStore(store: store, folder: options.keysFolder).signingKey($0) }
         let pinKey = batch.scratchPIN ? try PINKey.required(folder: options.keysFolder) : nil
-        let folder = options.outputFolder.appendingPathComponent(batch.folder)
-        var added = 0
-        var drawn: PINFile.DrawnPINs?
         var existing = try await store.stampCount(batchID: batch.id)
+        guard existing < batch.quantity else { return (0, nil, nil) }
+        let drawn = try pinKey.map { _ in try PINFile.DrawnPINs(folder: options.outputFolder.appendingPathComponent(batch.folder)) }
         var inOrder = pinKey != nil && existing == 0 ? PINTable.inOrder(capacity: batch.quantity) : nil
-        while true {
-            let wanted = min(StampIssuer.storeChunk, batch.quantity - existing)
-            if wanted <= 0 { return (added, drawn, inOrder) }
-            var chunkPINs: [(serial: Serial, pin: ScratchPIN)] = []
-            var drafts = try StampIssuer.draw(wanted, batch: batch, key: key)
-            if let pinKey {
-                // Every PIN is in the drawn file before its stamp is in the registry: see PINFile.
-                let drawnPINs = ScratchPIN.random(drafts.count)
-                let pins = drafts.indices.map { (serial: drafts[$0].serial, pin: drawnPINs[$0]) }
-                if drawn == nil { drawn = try PINFile.DrawnPINs(folder: folder) }
-                try drawn?.append(pins)
-                chunkPINs = pins
-                // Hashed on every core, as signatures are.
-                let hashes = mapOnEveryCore(pins.count, workers: 8) { pinKey.hash(serial: pins[$0].serial, pin: pins[$0].pin) }
-                for (index, hash) in hashes.enumerated() { drafts[index].pinHash = hash }
+        var added = 0
+        let quantity = batch.quantity
+        @Sendable func prepare(after stored: Int) throws -> PreparedChunk? {
+            let wanted = min(StampIssuer.storeChunk, quantity - stored)
+            return wanted > 0 ? try StampIssuer.prepare(wanted, batch: batch, key: key, pinKey: pinKey, drawn: drawn) : nil
+        }
+        var next = try prepare(after: existing)
+        while let chunk = next {
+            // The next chunk is drawn (signed, its PINs written and hashed) while this one is stored:
+            // the store's writer and the drawing each keep a core busy.
+            let expected = existing + chunk.drafts.count
+            let following = Task { try prepare(after: expected) }
+            let append: StampAppend
+            do {
+                append = try await store.appendStamps(chunk.drafts, toBatch: batch.id)
+            } catch {
+                _ = try? await following.value  // nothing is left appending to the drawn file
+                throw error
             }
-            let append = try await store.appendStamps(drafts, toBatch: batch.id)
             // Stored whole, as the sequences right after the ones before: its PINs are the next in order.
-            if inOrder != nil, append.inserted != drafts.count || append.stored != existing + drafts.count || !inOrder!.appendInOrder(chunkPINs) {
+            if inOrder != nil, append.inserted != chunk.drafts.count || append.stored != existing + chunk.drafts.count
+                || !inOrder!.appendInOrder(chunk.pins) {
                 inOrder = nil
             }
             added += append.inserted
             existing = append.stored
             progress?(IssueProgress(stage: .store, lot: batch.lot, done: append.stored, total: batch.quantity))
+            // A serial already taken (or another run adding to the batch) leaves the count short of
+            // what was expected: the chunk drawn meanwhile is used as it is, or drawn now when none was.
+            let drawnMeanwhile = try await following.value
+            next = existing >= quantity ? nil : try drawnMeanwhile ?? prepare(after: existing)
         }
+        return (added, drawn, inOrder)
+    }
+
+    /// One chunk of stamps ready to store: drawn and signed; for a PIN batch, each PIN drawn, written
+    /// to the drawn file, and its keyed hash in its stamp.
+    private struct PreparedChunk: Sendable {
+        var drafts: [DrawnStamp]
+        var pins: [(serial: Serial, pin: ScratchPIN)]
+    }
+
+    private static func prepare(_ count: Int, batch: StampBatch, key: SigningKey?, pinKey: PINKey?,
+                                drawn: PINFile.DrawnPINs?) throws -> PreparedChunk {
+        var drafts = try draw(count, batch: batch, key: key)
+        guard let pinKey, let drawn else { return PreparedChunk(drafts: drafts, pins: []) }
+        let drawnPINs = ScratchPIN.random(drafts.count)
+        let pins = drafts.indices.map { (serial: drafts[$0].serial, pin: drawnPINs[$0]) }
+        // Every PIN is in the drawn file before its stamp is in the registry: see PINFile.
+        try drawn.append(pins)
+        // Hashed on every core, as signatures are.
+        let hashes = mapOnEveryCore(pins.count, workers: 8) { pinKey.hash(serial: pins[$0].serial, pin: pins[$0].pin) }
+        for (index, hash) in hashes.enumerated() { drafts[index].pinHash = hash }
+        return PreparedChunk(drafts: drafts, pins: pins)
     }
 
     /// Random serials, signed on both cores when the batch is signed.
     private static func draw(_ count: Int, batch: StampBatch, key: SigningKey?) throws -> [DrawnStamp] {
-        var generator = SystemRandomNumberGenerator()
+        var generator = BufferedSecureRandom()
         // One narrow range of the registry's serial index, in order: see Serial.randomChunk.
         var stamps = Serial.randomChunk(count, using: &generator).map { DrawnStamp(serial: $0, signature: nil) }
         guard let key else { return stamps }

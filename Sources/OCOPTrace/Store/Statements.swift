@@ -60,6 +60,8 @@ extension Statements {
     static let stampCount = "SELECT COUNT(*) FROM stamps WHERE batch_id = ?"
     /// A batch's sequences run 1...n without holes, so the last one is the count: one index probe.
     static let storedCount = "SELECT COALESCE(MAX(sequence), 0) FROM stamps WHERE batch_id = ?"
+    /// One stamp, with its PIN's keyed hash when it has one; a serial already taken inserts nothing.
+    static let appendStamp = "INSERT OR IGNORE INTO stamps (batch_id, sequence, serial, signature, pin_hash) VALUES (?, ?, ?, ?, ?)"
     static let batchIssued = "UPDATE stamp_batches SET status = 'issued', completed_at = ? WHERE id = ?"
     static let orderIssued = "UPDATE stamp_orders SET status = 'issued' WHERE id = ?"
     static let stampsInSequence = """

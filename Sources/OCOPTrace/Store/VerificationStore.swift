@@ -292,7 +292,7 @@ struct StoredStampRow: Decodable, Sendable, SelectedRecord {
         case .revocation: "r.reason"
         // 0/1 on both engines.
         case .recall: "COALESCE(r.recall, 0)"
-        case .hasPIN: "CASE WHEN sp.stamp_id IS NULL THEN 0 ELSE 1 END"
+        case .hasPIN: "CASE WHEN s.pin_hash IS NULL THEN 0 ELSE 1 END"
         case .activatedAt: "sp.activated_at"
         case .activatedProvince: "sp.activated_province"
         // The carton the stamp is in now (one at most: a unique index says so).

@@ -85,25 +85,19 @@ extension PostgresStore {
                 let serials = taken.map(\.serial.text)
                 // Arrays of optionals do not bind; an empty text stands for no signature.
                 let signatures = taken.map { $0.signature?.text ?? "" }
+                let pinHashes = taken.map { $0.pinHash ?? "" }
                 let inserted = try await connection.query("""
                     WITH added AS (
-                        INSERT INTO stamps (batch_id, sequence, serial, signature)
-                        SELECT \(batchID), drawn.sequence, drawn.serial, NULLIF(drawn.signature, '')
-                        FROM UNNEST(\(sequences)::bigint[], \(serials)::text[], \(signatures)::text[]) AS drawn(sequence, serial, signature)
+                        INSERT INTO stamps (batch_id, sequence, serial, signature, pin_hash)
+                        SELECT \(batchID), drawn.sequence, drawn.serial, NULLIF(drawn.signature, ''), NULLIF(drawn.pin_hash, '')
+                        FROM UNNEST(\(sequences)::bigint[], \(serials)::text[], \(signatures)::text[], \(pinHashes)::text[])
+                            AS drawn(sequence, serial, signature, pin_hash)
                         ON CONFLICT DO NOTHING RETURNING 1)
                     SELECT COUNT(*) FROM added
                     """, logger: logger).decodeAll(Int.self).first ?? 0
                 // A serial some other stamp has would leave a hole in the sequence numbers: take
                 // nothing from this chunk, and let the issuer draw again.
                 guard inserted == taken.count else { throw SerialTaken() }
-                let pins = taken.compactMap { stamp in stamp.pinHash.map { (stamp.serial.text, $0) } }
-                if !pins.isEmpty {
-                    try await connection.query("""
-                        INSERT INTO stamp_pins (stamp_id, pin_hash)
-                        SELECT s.id, drawn.pin_hash FROM UNNEST(\(pins.map(\.0))::text[], \(pins.map(\.1))::text[]) AS drawn(serial, pin_hash)
-                        JOIN stamps s ON s.serial = drawn.serial
-                        """, logger: logger)
-                }
                 return StampAppend(inserted: inserted, stored: stored + inserted)
             }
         } catch is SerialTaken {

@@ -165,13 +165,38 @@ struct PINNetworkCount: Decodable, Sendable {
 extension Statements {
     /// Marks every revocation of a batch's stamps as a recall, with the recall's reason.
     static let recallBatch = "UPDATE revocations SET recall = 1, reason = ? WHERE stamp_id IN (SELECT id FROM stamps WHERE batch_id = ?)"
-    /// The stamp's PIN row; PostgreSQL adds `FOR UPDATE`.
-    static let stampPIN = "SELECT pin_hash, activated_at, activated_network, activated_province, locked_until FROM stamp_pins WHERE stamp_id = ?"
+    /// The stamp's PIN hash (in its row, written at issue) and what happened to it since (in
+    /// `stamp_pins`, from its first activation or lock); nothing for a stamp without a PIN.
+    /// PostgreSQL reads it after ``holdPINChecks`` (in a statement of its own: a locking read would
+    /// read `stamp_pins` as it was when it started waiting, missing the lock or activation the
+    /// check it waited for wrote).
+    static let stampPIN = """
+        SELECT s.pin_hash, sp.activated_at, sp.activated_network, sp.activated_province, sp.locked_until
+        FROM stamps s LEFT JOIN stamp_pins sp ON sp.stamp_id = s.id
+        WHERE s.id = ? AND s.pin_hash IS NOT NULL
+        """
+    /// PostgreSQL: holds, until the check's transaction ends, the client network's checks (an
+    /// advisory lock on its hash) and the stamp's (its row), so that checks from several `serve`
+    /// processes never both read a count below a limit and both pass it. Always in this order, in
+    /// one statement. The row lock is not `FOR UPDATE`: that would also hold off the scans the page
+    /// writes, whose foreign key takes a key-share lock on the row. Binds the network, then the stamp.
+    static let holdPINChecks = """
+        SELECT pg_advisory_xact_lock(hashtextextended(?, 24)), (SELECT 1 FROM stamps WHERE id = ? FOR NO KEY UPDATE)
+        """
     static let networkWrongGuesses = "SELECT COUNT(*) AS count, MIN(attempted_at) AS oldest FROM pin_attempts WHERE client_network = ? AND attempted_at > ?"
     static let stampWrongGuesses = "SELECT COUNT(*) FROM pin_attempts WHERE stamp_id = ? AND attempted_at > ?"
     static let recordWrongGuess = "INSERT INTO pin_attempts (stamp_id, client_network, attempted_at) VALUES (?, ?, ?)"
-    static let lockStampPIN = "UPDATE stamp_pins SET locked_until = ? WHERE stamp_id = ?"
-    static let activateStampPIN = "UPDATE stamp_pins SET activated_at = ?, activated_network = ?, activated_province = ? WHERE stamp_id = ?"
+    /// Binds the stamp, then when the lock ends.
+    static let lockStampPIN = """
+        INSERT INTO stamp_pins (stamp_id, locked_until) VALUES (?, ?)
+        ON CONFLICT (stamp_id) DO UPDATE SET locked_until = excluded.locked_until
+        """
+    /// Binds the stamp, then the activation's time, network and province.
+    static let activateStampPIN = """
+        INSERT INTO stamp_pins (stamp_id, activated_at, activated_network, activated_province) VALUES (?, ?, ?, ?)
+        ON CONFLICT (stamp_id) DO UPDATE SET activated_at = excluded.activated_at, activated_network = excluded.activated_network,
+            activated_province = excluded.activated_province
+        """
     static let recordActivationScan = """
         INSERT INTO scans (stamp_id, scanned_at, inspector, location, status, channel, client_network) VALUES (?, ?, ?, ?, ?, ?, ?)
         """

@@ -72,15 +72,13 @@ extension SQLiteStore {
             // every chunk.
             let count = try Int.fetchOne(db, sql: Statements.storedCount, arguments: [batchID]) ?? 0
             var sequence = count
-            let statement = try db.cachedStatement(sql: "INSERT OR IGNORE INTO stamps (batch_id, sequence, serial, signature) VALUES (?, ?, ?, ?)")
-            let pin = try db.cachedStatement(sql: "INSERT INTO stamp_pins (stamp_id, pin_hash) VALUES (?, ?)")
+            let statement = try db.cachedStatement(sql: Statements.appendStamp)
             var inserted = 0
             for stamp in stamps.prefix(max(0, quantity - count)) {
                 sequence += 1
-                try statement.execute(arguments: [batchID, sequence, stamp.serial.text, stamp.signature?.text])
+                try statement.execute(arguments: [batchID, sequence, stamp.serial.text, stamp.signature?.text, stamp.pinHash])
                 if db.changesCount == 1 {
                     inserted += 1
-                    if let hash = stamp.pinHash { try pin.execute(arguments: [db.lastInsertedRowID, hash]) }
                 } else {
                     sequence -= 1  // a serial already taken: drawn again next round
                 }

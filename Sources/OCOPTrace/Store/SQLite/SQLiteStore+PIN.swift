@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// PIN checks on SQLite: the check runs in GRDB's one writer (BEGIN IMMEDIATE across processes), so
-/// no other check reads the stamp's row or the network's guesses between this one's read and write.
+/// no other check reads the stamp's PIN or the network's guesses between this one's read and write.
 extension SQLiteStore {
     public func checkPIN(_ attempt: PINAttempt) async throws -> PINOutcome {
         try await write { db in
@@ -16,7 +16,7 @@ extension SQLiteStore {
                 return outcome
             case .activate(let outcome):
                 try db.cachedStatement(sql: Statements.activateStampPIN).execute(arguments: [
-                    attempt.now, attempt.network, attempt.location, attempt.stampID])
+                    attempt.stampID, attempt.now, attempt.network, attempt.location])
                 try db.cachedStatement(sql: Statements.recordActivationScan).execute(arguments: [
                     attempt.stampID, attempt.now, attempt.inspector, attempt.location, attempt.status.rawValue, attempt.channel.rawValue,
                     attempt.channel == .web ? attempt.network : nil])
@@ -24,7 +24,7 @@ extension SQLiteStore {
             case .wrong(let outcome, let lockUntil):
                 try db.cachedStatement(sql: Statements.recordWrongGuess).execute(arguments: [attempt.stampID, attempt.network, attempt.now])
                 if let lockUntil {
-                    try db.cachedStatement(sql: Statements.lockStampPIN).execute(arguments: [lockUntil, attempt.stampID])
+                    try db.cachedStatement(sql: Statements.lockStampPIN).execute(arguments: [attempt.stampID, lockUntil])
                 }
                 return outcome
             }
