@@ -8,13 +8,10 @@ extension PostgresStore {
         try await limited("check a PIN") { [self] in
             try await transaction("check a PIN") { connection in
                 try await connection.query(PostgresQuery(shared: Statements.holdPINChecks, attempt.network, attempt.stampID), logger: logger)
-                let row = try await connection.query(PostgresQuery(shared: Statements.stampPIN, attempt.stampID),
-                                                     logger: logger).decodeAll(StampPINRow.self).first
-                let network = try await connection.query(PostgresQuery(shared: Statements.networkWrongGuesses, attempt.network,
-                                                                       attempt.windowStart), logger: logger).decodeAll(PINNetworkCount.self).first
-                let stampWrong = try await connection.query(PostgresQuery(shared: Statements.stampWrongGuesses, attempt.stampID,
-                                                                          attempt.windowStart), logger: logger).decodeAll(Int.self).first ?? 0
-                switch attempt.decide(row, networkWrong: network?.count ?? 0, networkOldest: network?.oldest, stampWrong: stampWrong) {
+                let row = try await connection.query(PostgresQuery(shared: Statements.stampPIN, attempt.network, attempt.windowStart,
+                                                                   attempt.network, attempt.windowStart, attempt.windowStart,
+                                                                   attempt.stampID), logger: logger).decodeAll(StampPINRow.self).first
+                switch attempt.decide(row) {
                 case .answer(let outcome):
                     return outcome
                 case .activate(let outcome):

@@ -95,16 +95,16 @@ public struct PINAttempt: Sendable {
     var now: String { Timestamp.string(at) }
     var windowStart: String { Timestamp.string(at.addingTimeInterval(-limits.window)) }
 
-    /// What the check does, from what the store read inside its transaction (the stamp's PIN row
-    /// held against other writers): the one place the rules are, for both engines.
-    func decide(_ row: StampPINRow?, networkWrong: Int, networkOldest: String?, stampWrong: Int) -> PINDecision {
+    /// What the check does, from what the store read inside its transaction (the stamp held against
+    /// other checks): the one place the rules are, for both engines.
+    func decide(_ row: StampPINRow?) -> PINDecision {
         guard let row else { return .answer(PINOutcome(state: .noPIN)) }
         let now = self.now
         if let lockedUntil = row.lockedUntil, lockedUntil > now {
             return .answer(PINOutcome(state: .tooManyAttempts, activatedAt: row.activatedAt, retryAfter: lockedUntil))
         }
-        if networkWrong >= limits.wrongPerNetwork {
-            let oldest = networkOldest.flatMap(Timestamp.date) ?? at
+        if row.networkWrong >= limits.wrongPerNetwork {
+            let oldest = row.networkOldest.flatMap(Timestamp.date) ?? at
             return .answer(PINOutcome(state: .tooManyAttempts, activatedAt: row.activatedAt,
                                       retryAfter: Timestamp.string(oldest.addingTimeInterval(limits.window))))
         }
@@ -117,7 +117,7 @@ public struct PINAttempt: Sendable {
             }
             return .activate(PINOutcome(state: .activated, activatedAt: now, province: location))
         }
-        let locks = stampWrong + 1 >= limits.wrongPerStamp
+        let locks = row.stampWrong + 1 >= limits.wrongPerStamp
         return .wrong(PINOutcome(state: .wrongPIN, activatedAt: row.activatedAt),
                       lockUntil: locks ? Timestamp.string(at.addingTimeInterval(limits.lock)) : nil)
     }
@@ -142,36 +142,43 @@ enum PINDecision: Sendable {
     case wrong(PINOutcome, lockUntil: String?)
 }
 
-/// A stamp's PIN row, read inside a check's transaction.
+/// A stamp's PIN and what happened to it, with the wrong guesses the limits count, read in one
+/// statement inside a check's transaction.
 struct StampPINRow: Decodable, Sendable {
     var pinHash: String
     var activatedAt: String?
     var activatedNetwork: String?
     var activatedProvince: String?
     var lockedUntil: String?
+    /// Wrong guesses from the client's network within the window (across stamps), and the oldest.
+    var networkWrong: Int
+    var networkOldest: String?
+    /// Wrong guesses on this stamp within the window (from every network).
+    var stampWrong: Int
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case pinHash = "pin_hash", activatedAt = "activated_at", activatedNetwork = "activated_network"
         case activatedProvince = "activated_province", lockedUntil = "locked_until"
+        case networkWrong = "network_wrong", networkOldest = "network_oldest", stampWrong = "stamp_wrong"
     }
-}
-
-/// Wrong guesses from one network within the window: how many, and the oldest.
-struct PINNetworkCount: Decodable, Sendable {
-    var count: Int
-    var oldest: String?
 }
 
 extension Statements {
     /// Marks every revocation of a batch's stamps as a recall, with the recall's reason.
     static let recallBatch = "UPDATE revocations SET recall = 1, reason = ? WHERE stamp_id IN (SELECT id FROM stamps WHERE batch_id = ?)"
-    /// The stamp's PIN hash (in its row, written at issue) and what happened to it since (in
-    /// `stamp_pins`, from its first activation or lock); nothing for a stamp without a PIN.
+    /// The stamp's PIN hash (in its row, written at issue), what happened to it since (in
+    /// `stamp_pins`, from its first activation or lock) and the wrong guesses the limits count:
+    /// one statement (a check is a few round trips on PostgreSQL); nothing for a stamp without a PIN.
     /// PostgreSQL reads it after ``holdPINChecks`` (in a statement of its own: a locking read would
     /// read `stamp_pins` as it was when it started waiting, missing the lock or activation the
     /// check it waited for wrote).
+    /// Binds the client's network and the window's start (twice: for the count, then the oldest),
+    /// the window's start (for the stamp's count), then the stamp.
     static let stampPIN = """
-        SELECT s.pin_hash, sp.activated_at, sp.activated_network, sp.activated_province, sp.locked_until
+        SELECT s.pin_hash, sp.activated_at, sp.activated_network, sp.activated_province, sp.locked_until,
+            (SELECT COUNT(*) FROM pin_attempts WHERE client_network = ? AND attempted_at > ?) AS network_wrong,
+            (SELECT MIN(attempted_at) FROM pin_attempts WHERE client_network = ? AND attempted_at > ?) AS network_oldest,
+            (SELECT COUNT(*) FROM pin_attempts WHERE stamp_id = s.id AND attempted_at > ?) AS stamp_wrong
         FROM stamps s LEFT JOIN stamp_pins sp ON sp.stamp_id = s.id
         WHERE s.id = ? AND s.pin_hash IS NOT NULL
         """
@@ -183,8 +190,6 @@ extension Statements {
     static let holdPINChecks = """
         SELECT pg_advisory_xact_lock(hashtextextended(?, 24)), (SELECT 1 FROM stamps WHERE id = ? FOR NO KEY UPDATE)
         """
-    static let networkWrongGuesses = "SELECT COUNT(*) AS count, MIN(attempted_at) AS oldest FROM pin_attempts WHERE client_network = ? AND attempted_at > ?"
-    static let stampWrongGuesses = "SELECT COUNT(*) FROM pin_attempts WHERE stamp_id = ? AND attempted_at > ?"
     static let recordWrongGuess = "INSERT INTO pin_attempts (stamp_id, client_network, attempted_at) VALUES (?, ?, ?)"
     /// Binds the stamp, then when the lock ends.
     static let lockStampPIN = """

@@ -42,4 +42,3 @@ extension GS1Key where Self: DatabaseValueConvertible {
 
 // Scratch-off PIN checks (issue 24).
 extension StampPINRow: SQLiteDecodedRecord {}
-extension PINNetworkCount: SQLiteDecodedRecord {}

@@ -6,12 +6,9 @@ import GRDB
 extension SQLiteStore {
     public func checkPIN(_ attempt: PINAttempt) async throws -> PINOutcome {
         try await write { db in
-            let row = try StampPINRow.fetchOne(db.cachedStatement(sql: Statements.stampPIN), arguments: [attempt.stampID])
-            let network = try PINNetworkCount.fetchOne(db.cachedStatement(sql: Statements.networkWrongGuesses),
-                                                       arguments: [attempt.network, attempt.windowStart])
-            let stampWrong = try Int.fetchOne(db.cachedStatement(sql: Statements.stampWrongGuesses),
-                                              arguments: [attempt.stampID, attempt.windowStart]) ?? 0
-            switch attempt.decide(row, networkWrong: network?.count ?? 0, networkOldest: network?.oldest, stampWrong: stampWrong) {
+            let row = try StampPINRow.fetchOne(db.cachedStatement(sql: Statements.stampPIN), arguments: [
+                attempt.network, attempt.windowStart, attempt.network, attempt.windowStart, attempt.windowStart, attempt.stampID])
+            switch attempt.decide(row) {
             case .answer(let outcome):
                 return outcome
             case .activate(let outcome):
