@@ -95,20 +95,23 @@ public struct PINKey: @unchecked Sendable {
 
     /// The keyed hash of a stamp's PIN, in hex, as the registry stores it.
     ///
-    /// What is hashed: the UTF-8 bytes of `ocoptrace-pin 1\n{serial}\n{PIN}`, built in one buffer
-    /// (issuing hashes a PIN per stamp).
+    /// What is hashed: the UTF-8 bytes of `ocoptrace-pin 1\n{serial}\n{PIN}`, built in one buffer on
+    /// the stack (issuing hashes a PIN per stamp).
     public func hash(serial: Serial, pin: ScratchPIN) -> String {
         var mac = keyed
-        var message: [UInt8] = []
-        message.reserveCapacity(Self.domain.count + serial.text.utf8.count + 1 + pin.text.utf8.count)
-        message.append(contentsOf: Self.domain)
-        message.append(contentsOf: serial.text.utf8)
-        message.append(UInt8(ascii: "\n"))
-        message.append(contentsOf: pin.text.utf8)
-        mac.update(data: message)
+        let length = Self.domain.count + serial.text.utf8.count + 1 + pin.text.utf8.count
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { message in
+            var count = 0
+            for byte in Self.domain { message[count] = byte; count += 1 }
+            for byte in serial.text.utf8 { message[count] = byte; count += 1 }
+            message[count] = UInt8(ascii: "\n")
+            count += 1
+            for byte in pin.text.utf8 { message[count] = byte; count += 1 }
+            mac.update(data: UnsafeRawBufferPointer(message))
+        }
         // The first 128 bits (RFC 2104 §5: at least half the output): a wrong guess matches with
         // odds of 2⁻¹²⁸, and the registry's row stays short (see docs/scratch-pin.md).
-        return Digest.hex(mac.finalize().prefix(Self.storedBytes))
+        return mac.finalize().withUnsafeBytes { Digest.hex($0.prefix(Self.storedBytes)) }
     }
 
     /// Bytes of the HMAC the registry keeps.
