@@ -27,8 +27,19 @@ import TestSupport
         #expect(counts.values.allSatisfy { (1700...2300).contains($0) })
     }
 
+    @Test func aBufferedSecureGeneratorNeverHandsOutAWordTwiceEvenToACopy() {
+        let first = BufferedSecureRandom()
+        _ = first.next()
+        let copy = first
+        // Over several blocks of the kernel's bits: a copy goes on from where the original is.
+        let words = (0..<1500).flatMap { _ in [first.next(), copy.next()] }
+        #expect(Set(words).count == words.count)
+        #expect(words.count == 3000)
+    }
+
     @Test func aChunkOfSerialsSharesARandomPrefixAndIsInOrder() {
-        var generator = SystemRandomNumberGenerator()
+        // The generator issuing draws with.
+        var generator = BufferedSecureRandom()
         var prefixes = Set<Substring>()
         var seen = Set<Serial>()
         for _ in 0..<64 {
