@@ -28,23 +28,25 @@ public struct Serial: Hashable, Sendable, Comparable, CustomStringConvertible {
     private static func random<G: RandomNumberGenerator>(using generator: inout G, keeping prefix: [UInt8]?) -> Serial {
         let first = generator.next() as UInt64, second = generator.next() as UInt64
         return Serial(unchecked: String(unsafeUninitializedCapacity: length) { bytes in
-            alphabet.withUnsafeBufferPointer { alphabet in
-                var bits = first
-                for index in 0..<12 {
-                    bytes[index] = alphabet[Int(bits & 31)]
-                    bits >>= 5
-                }
-                bits = second
-                for index in 12..<length {
-                    bytes[index] = alphabet[Int(bits & 31)]
-                    bits >>= 5
-                }
-            }
+            writeCharacters(of: first, into: bytes, at: 0..<12)
+            writeCharacters(of: second, into: bytes, at: 12..<length)
             if let prefix {
                 for index in prefix.indices { bytes[index] = prefix[index] }
             }
             return length
         })
+    }
+
+    /// Writes `bits` in the alphabet into `out[range]`, 5 bits a character, lowest first: a
+    /// serial's characters, and a scratch-off PIN's (the same alphabet, for the same reasons).
+    static func writeCharacters(of bits: UInt64, into out: UnsafeMutableBufferPointer<UInt8>, at range: Range<Int>) {
+        alphabet.withUnsafeBufferPointer { alphabet in
+            var bits = bits
+            for index in range {
+                out[index] = alphabet[Int(bits & 31)]
+                bits >>= 5
+            }
+        }
     }
 
     /// How many leading characters the serials of one ``randomChunk(_:using:)`` share.

@@ -12,9 +12,8 @@ public struct ScratchPIN: Sendable, Hashable, CustomStringConvertible {
     /// The 8 characters, as printed and as `pins.csv` holds them.
     public let text: String
 
+    /// Its characters are a serial's: Crockford's base32, digits and capitals without I, L, O, U.
     public static let length = 8
-    /// Crockford's base32 alphabet: digits and capitals without I, L, O, U.
-    static let alphabet = Array("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
 
     /// Never printed whole in logs by accident: a PIN's description is its length only.
     public var description: String { "PIN(\(ScratchPIN.length) characters)" }
@@ -23,13 +22,9 @@ public struct ScratchPIN: Sendable, Hashable, CustomStringConvertible {
 
     /// The PIN of the low 40 bits of `bits`, 5 a character, lowest first.
     private init(bits: UInt64) {
-        var bits = bits
         // Written in place: 8 characters fit in the string itself, with no buffer to allocate.
         self.init(unchecked: String(unsafeUninitializedCapacity: Self.length) { out in
-            for index in 0..<Self.length {
-                out[index] = Self.alphabet[Int(bits & 31)]
-                bits >>= 5
-            }
+            Serial.writeCharacters(of: bits, into: out, at: 0..<Self.length)
             return Self.length
         })
     }
@@ -60,7 +55,7 @@ public struct ScratchPIN: Sendable, Hashable, CustomStringConvertible {
             case UInt8(ascii: "I"), UInt8(ascii: "L"): upper = UInt8(ascii: "1")
             default: break
             }
-            guard alphabet.contains(upper) else { return nil }
+            guard Serial.values[Int(upper)] >= 0 else { return nil }
             out.append(upper)
         }
         guard out.count == length else { return nil }

@@ -295,10 +295,10 @@ public struct StampIssuer: Sendable {
         let drawn = try pinKey.map { _ in try PINFile.DrawnPINs(folder: options.outputFolder.appendingPathComponent(batch.folder)) }
         var inOrder = pinKey != nil && existing == 0 ? PINTable.inOrder(capacity: batch.quantity) : nil
         var added = 0
-        let quantity = batch.quantity
+        /// The chunk that follows `stored` stamps; nil when the batch needs none.
         @Sendable func prepare(after stored: Int) throws -> PreparedChunk? {
-            let wanted = min(StampIssuer.storeChunk, quantity - stored)
-            return wanted > 0 ? try StampIssuer.prepare(wanted, batch: batch, key: key, pinKey: pinKey, drawn: drawn) : nil
+            let wanted = min(StampIssuer.storeChunk, batch.quantity - stored)
+            return wanted > 0 ? try StampIssuer.prepareChunk(wanted, batch: batch, key: key, pinKey: pinKey, drawn: drawn) : nil
         }
         var next = try prepare(after: existing)
         while let chunk = next {
@@ -324,7 +324,7 @@ public struct StampIssuer: Sendable {
             // A serial already taken (or another run adding to the batch) leaves the count short of
             // what was expected: the chunk drawn meanwhile is used as it is, or drawn now when none was.
             let drawnMeanwhile = try await following.value
-            next = existing >= quantity ? nil : try drawnMeanwhile ?? prepare(after: existing)
+            next = existing >= batch.quantity ? nil : try drawnMeanwhile ?? prepare(after: existing)
         }
         return (added, drawn, inOrder)
     }
@@ -336,7 +336,7 @@ public struct StampIssuer: Sendable {
         var pins: [(serial: Serial, pin: ScratchPIN)]
     }
 
-    private static func prepare(_ count: Int, batch: StampBatch, key: SigningKey?, pinKey: PINKey?,
+    private static func prepareChunk(_ count: Int, batch: StampBatch, key: SigningKey?, pinKey: PINKey?,
                                 drawn: PINFile.DrawnPINs?) throws -> PreparedChunk {
         var drafts = try draw(count, batch: batch, key: key)
         guard let pinKey, let drawn else { return PreparedChunk(drafts: drafts, pins: []) }

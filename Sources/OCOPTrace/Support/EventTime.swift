@@ -87,14 +87,7 @@ public struct EventTime: Hashable, Sendable, Comparable, CustomStringConvertible
         guard text.utf8.count == 16 else { return nil }
         let bytes = Array(text.utf8)
         func at(_ index: Int) -> UInt8 { bytes[index] }
-        func number(_ range: Range<Int>) -> Int? {
-            var value = 0
-            for byte in bytes[range] {
-                guard (48...57).contains(byte) else { return nil }
-                value = value * 10 + Int(byte - 48)
-            }
-            return value
-        }
+        func number(_ range: Range<Int>) -> Int? { bytes[range].asciiDigitsValue }
         let year: Int?, month: Int?, day: Int?
         if at(2) == UInt8(ascii: "/"), at(5) == UInt8(ascii: "/"), at(10) == UInt8(ascii: " ") {
             (day, month, year) = (number(0..<2), number(3..<5), number(6..<10))

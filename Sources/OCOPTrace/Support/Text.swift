@@ -205,3 +205,16 @@ extension StringProtocol {
         }
     }
 }
+
+extension Collection<UInt8> {
+    /// The number these ASCII digits write (`0042` is 42); nil when a byte is not a digit. For the
+    /// fixed-width fields of dates and times, read from their bytes: never long enough to overflow.
+    var asciiDigitsValue: Int? {
+        var value = 0
+        for byte in self {
+            guard (48...57).contains(byte) else { return nil }
+            value = value * 10 + Int(byte - 48)
+        }
+        return value
+    }
+}

@@ -50,15 +50,7 @@ public enum Timestamp {
     /// A stored timestamp as people in Viet Nam read it: `23/11/2026 20:20` (Vietnam time).
     public static func vietnamese(_ stored: String) -> String {
         let bytes = Array(stored.utf8)
-        func number(_ range: Range<Int>) -> Int? {
-            guard range.upperBound <= bytes.count else { return nil }
-            var value = 0
-            for byte in bytes[range] {
-                guard (48...57).contains(byte) else { return nil }
-                value = value * 10 + Int(byte - 48)
-            }
-            return value
-        }
+        func number(_ range: Range<Int>) -> Int? { range.upperBound <= bytes.count ? bytes[range].asciiDigitsValue : nil }
         guard let year = number(0..<4), let month = number(5..<7), let dayOfMonth = number(8..<10), let hour = number(11..<13),
               let minute = number(14..<16), let date = CalendarDate(year: year, month: month, day: dayOfMonth) else { return stored }
         let minutes = hour * 60 + minute + vietnamOffsetSeconds / 60
